@@ -1,0 +1,33 @@
+package com.englog.observability.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+/** The poms agree with the layering: a leaf declares no englog dependency but test support. */
+class LeafPomTest {
+
+  @Test
+  void leavesDependOnNoOtherEnglogModule() {
+    Modules.PACKAGE_BY_ARTIFACT.forEach((artifact, pkg) -> {
+      if (!Modules.LEAVES.contains(pkg)) {
+        return;
+      }
+      Element pom = Modules.parse(Modules.repositoryRoot().resolve(artifact).resolve("pom.xml"))
+          .getDocumentElement();
+      List<String> englogDeps = new ArrayList<>();
+      for (Element d : Modules.elements(pom, "dependencies/dependency")) {
+        boolean englog = "com.englog.observability".equals(Modules.child(d, "groupId"));
+        boolean testSupport = "englog-test-support".equals(Modules.child(d, "artifactId"))
+            && "test".equals(Modules.child(d, "scope"));
+        if (englog && !testSupport) {
+          englogDeps.add(Modules.child(d, "artifactId"));
+        }
+      }
+      assertThat(englogDeps).as("englog dependencies of leaf %s", artifact).isEmpty();
+    });
+  }
+}

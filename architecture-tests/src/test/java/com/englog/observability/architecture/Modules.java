@@ -1,0 +1,129 @@
+package com.englog.observability.architecture;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/** The suite's modules as DESIGN.md describes them, and facts read from their poms. */
+final class Modules {
+
+  static final String ROOT_PACKAGE = "com.englog.observability";
+
+  /** Java package (below {@link #ROOT_PACKAGE}) of each library module. */
+  static final Map<String, String> PACKAGE_BY_ARTIFACT = Map.of(
+      "englog-metrics", "metrics",
+      "englog-tracing", "tracing",
+      "englog-logging", "logging",
+      "englog-health", "health",
+      "englog-healthcheck", "healthcheck",
+      "englog-servlet-filters", "servlet");
+
+  /** Leaves: depend on no other englog module. */
+  static final Set<String> LEAVES = Set.of("metrics", "tracing", "logging", "health");
+
+  /** Which englog packages each composing module may use (leaves may use none). */
+  static final Map<String, Set<String>> ALLOWED = Map.of(
+      "metrics", Set.of(),
+      "tracing", Set.of(),
+      "logging", Set.of(),
+      "health", Set.of(),
+      "healthcheck", Set.of("health"),
+      "servlet", Set.of("metrics", "tracing", "logging", "health"));
+
+  private Modules() {}
+
+  /** The repository root: the nearest ancestor of the working directory with an englog-bom folder. */
+  static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("englog-bom"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  static Document parse(Path pom) {
+    try {
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      return factory.newDocumentBuilder().parse(pom.toFile());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot parse " + pom, e);
+    }
+  }
+
+  /** Text of the first direct child element {@code name} of {@code parent}, or null. */
+  static String child(Element parent, String name) {
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element && ((Element) n).getTagName().equals(name)) {
+        return n.getTextContent().trim();
+      }
+    }
+    return null;
+  }
+
+  static Element childElement(Element parent, String name) {
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element && ((Element) n).getTagName().equals(name)) {
+        return (Element) n;
+      }
+    }
+    return null;
+  }
+
+  static List<Element> elements(Element parent, String path) {
+    String[] parts = path.split("/");
+    List<Element> current = List.of(parent);
+    for (String part : parts) {
+      List<Element> next = new ArrayList<>();
+      for (Element e : current) {
+        NodeList children = e.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+          Node n = children.item(i);
+          if (n instanceof Element && ((Element) n).getTagName().equals(part)) {
+            next.add((Element) n);
+          }
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  /** The module folders listed in the root pom. */
+  static List<String> moduleFolders() {
+    Element root = parse(repositoryRoot().resolve("pom.xml")).getDocumentElement();
+    List<String> folders = new ArrayList<>();
+    for (Element m : elements(root, "modules/module")) {
+      folders.add(m.getTextContent().trim());
+    }
+    return folders;
+  }
+
+  /** True if the module's folder holds Java sources other than package-info. */
+  static boolean hasMainCode(String artifactId) {
+    Path src = repositoryRoot().resolve(artifactId).resolve("src/main/java");
+    if (!Files.isDirectory(src)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(src)) {
+      return files.anyMatch(p -> p.toString().endsWith(".java")
+          && !p.getFileName().toString().equals("package-info.java"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package com.englog.observability.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A real Prometheus (Debian's {@code prometheus} 2.42) on a free loopback port, for tests.
+ *
+ * <pre>{@code
+ * try (PrometheusServer prometheus = PrometheusServer.builder()
+ *     .scrapeInterval(Duration.ofSeconds(1))
+ *     .scrape("englog-api", "127.0.0.1:" + port, "/metrics")
+ *     .start()) {
+ *   prometheus.awaitTargetsUp(Duration.ofSeconds(30));
+ *   JsonNode result = prometheus.query("englog_http_requests_total");
+ * }
+ * }</pre>
+ *
+ * <p>Either describe scrape jobs and rule files with the builder, or hand over a complete
+ * configuration with {@link Builder#configYaml(String)}. Data and logs live under {@code
+ * target/servers/prometheus-*}.
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final ManagedProcess process;
+  private final int port;
+  private final Path directory;
+
+  private PrometheusServer(ManagedProcess process, int port, Path directory) {
+    this.process = process;
+    this.port = port;
+    this.directory = directory;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code http://127.0.0.1:port}. */
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The directory holding the configuration, data and log. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** An instant query; returns {@code data.result} (an array for vectors). */
+  public JsonNode query(String promql) {
+    return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+        .path("data").path("result");
+  }
+
+  /** Polls {@link #query(String)} until {@code condition} holds on its result. */
+  public JsonNode awaitQuery(String promql, Predicate<JsonNode> condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = query(promql);
+      if (condition.test(last)) {
+        return last;
+      }
+      sleep(200);
+    }
+    throw new AssertionError("query " + promql + " did not meet the condition within " + timeout
+        + "; last result: " + last);
+  }
+
+  /** {@code data.activeTargets} of {@code /api/v1/targets}. */
+  public JsonNode targets() {
+    return get("/api/v1/targets").path("data").path("activeTargets");
+  }
+
+  /** {@code data.groups} of {@code /api/v1/rules}. */
+  public JsonNode ruleGroups() {
+    return get("/api/v1/rules").path("data").path("groups");
+  }
+
+  /** {@code data.alerts} of {@code /api/v1/alerts}. */
+  public JsonNode alerts() {
+    return get("/api/v1/alerts").path("data").path("alerts");
+  }
+
+  /** Waits until every configured target has been scraped successfully. */
+  public void awaitTargetsUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = targets();
+      boolean allUp = last.size() > 0;
+      for (JsonNode t : last) {
+        allUp &= "up".equals(t.path("health").asText());
+      }
+      if (allUp) {
+        return;
+      }
+      sleep(200);
+    }
+    throw new AssertionError("targets not all up within " + timeout + ": " + last);
+  }
+
+  /** GET a path of the HTTP API and parse the JSON answer; fails unless {@code status} is success. */
+  public JsonNode get(String pathAndQuery) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(baseUri().resolve(pathAndQuery))
+                  .timeout(Duration.ofSeconds(10)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode body = JSON.readTree(response.body());
+      if (!"success".equals(body.path("status").asText())) {
+        throw new AssertionError("Prometheus answered " + response.statusCode() + " to "
+            + pathAndQuery + ": " + response.body());
+      }
+      return body;
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + pathAndQuery + " failed; log:\n" + process.logTail(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The last lines of Prometheus's log, for assertion messages. */
+  public String logTail() {
+    return process.logTail();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Builds the configuration and starts the server. */
+  public static final class Builder {
+    private Duration scrapeInterval = Duration.ofSeconds(1);
+    private Duration evaluationInterval = Duration.ofSeconds(1);
+    private final List<String> jobs = new ArrayList<>();
+    private final List<Path> ruleFiles = new ArrayList<>();
+    private final List<String> extraFlags = new ArrayList<>();
+    private String configYaml;
+
+    private Builder() {}
+
+    public Builder scrapeInterval(Duration interval) {
+      this.scrapeInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder evaluationInterval(Duration interval) {
+      this.evaluationInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** Scrape {@code hostPort} at {@code metricsPath} as job {@code job}. */
+    public Builder scrape(String job, String hostPort, String metricsPath) {
+      return scrape(job, hostPort, metricsPath, null);
+    }
+
+    /** As {@link #scrape(String, String, String)}, sending {@code Authorization: Bearer token}. */
+    public Builder scrape(String job, String hostPort, String metricsPath, String bearerToken) {
+      StringBuilder yaml = new StringBuilder()
+          .append("  - job_name: ").append(quote(job)).append('\n')
+          .append("    metrics_path: ").append(quote(metricsPath)).append('\n');
+      if (bearerToken != null) {
+        yaml.append("    authorization:\n      credentials: ").append(quote(bearerToken)).append('\n');
+      }
+      yaml.append("    static_configs:\n      - targets: [").append(quote(hostPort)).append("]\n");
+      jobs.add(yaml.toString());
+      return this;
+    }
+
+    /** Load a rule file (copied next to the generated configuration). */
+    public Builder ruleFile(Path ruleFile) {
+      ruleFiles.add(Objects.requireNonNull(ruleFile, "ruleFile"));
+      return this;
+    }
+
+    /** An extra command line flag, e.g. {@code --enable-feature=exemplar-storage}. */
+    public Builder flag(String flag) {
+      extraFlags.add(Objects.requireNonNull(flag, "flag"));
+      return this;
+    }
+
+    /** Use this complete configuration instead of the generated one (jobs and rule files ignored). */
+    public Builder configYaml(String yaml) {
+      this.configYaml = Objects.requireNonNull(yaml, "yaml");
+      return this;
+    }
+
+    /** Writes the configuration, starts Prometheus and waits until it is ready. */
+    public PrometheusServer start() {
+      Path binary = ExternalTool.PROMETHEUS.require();
+      Path dir = TestEnvironment.scratchDirectory("prometheus");
+      int port = FreePort.next();
+      try {
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, configYaml != null ? configYaml : generate(dir));
+        List<String> command = new ArrayList<>(List.of(
+            binary.toString(),
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + dir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + port,
+            "--web.enable-lifecycle"));
+        command.addAll(extraFlags);
+        ManagedProcess process =
+            ManagedProcess.start("prometheus", command, dir, Map.of(), dir.resolve("prometheus.log"));
+        PrometheusServer server = new PrometheusServer(process, port, dir);
+        try {
+          process.awaitHttpOk(server.baseUri().resolve("/-/ready"), Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+          process.close();
+          throw e;
+        }
+        return server;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private String generate(Path dir) throws IOException {
+      StringBuilder yaml = new StringBuilder()
+          .append("global:\n")
+          .append("  scrape_interval: ").append(seconds(scrapeInterval)).append('\n')
+          .append("  scrape_timeout: ").append(seconds(scrapeInterval)).append('\n')
+          .append("  evaluation_interval: ").append(seconds(evaluationInterval)).append('\n');
+      if (!ruleFiles.isEmpty()) {
+        yaml.append("rule_files:\n");
+        int i = 0;
+        for (Path rules : ruleFiles) {
+          Path copy = dir.resolve("rules-" + (i++) + "-" + rules.getFileName());
+          Files.copy(rules, copy);
+          yaml.append("  - ").append(quote(copy.toString())).append('\n');
+        }
+      }
+      yaml.append("scrape_configs:\n");
+      if (jobs.isEmpty()) {
+        yaml.append("  []\n");
+      }
+      jobs.forEach(yaml::append);
+      return yaml.toString();
+    }
+
+    private static String seconds(Duration d) {
+      return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static String quote(String s) {
+      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package com.englog.observability.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Facts about where the tests run. */
+public final class TestEnvironment {
+
+  private TestEnvironment() {}
+
+  /** True when the {@code CI} environment variable is {@code true} (as every CI system sets it). */
+  public static boolean isCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** True when the tests run as root (Debian's servers refuse some operations as root). */
+  public static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /**
+   * A fresh directory under the module's {@code target/} for a server's data and logs, so a failed run
+   * leaves its logs where a developer (and CI's artifact upload) looks.
+   */
+  public static Path scratchDirectory(String prefix) {
+    try {
+      Path base = Path.of("target", "servers");
+      Files.createDirectories(base);
+      return Files.createTempDirectory(base.toAbsolutePath(), prefix + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

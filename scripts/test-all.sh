@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs every test of the suite on a fresh Debian 12 machine, the way CI does:
+#   1. installs the servers and tools the integration tests start (Debian packages; as root through
+#      apt-get, otherwise it prints the exact install line),
+#   2. builds and runs all tests (unit + integration) on Java 17,
+#   3. runs the unit tests again on the Temurin 25 JDK.
+# Extra arguments are passed to Maven in step 2, e.g. scripts/test-all.sh -pl englog-metrics -am
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# program -> Debian package
+TOOLS=(
+  "prometheus:prometheus"
+  "promtool:prometheus"
+  "prometheus-alertmanager:prometheus-alertmanager"
+  "amtool:prometheus-alertmanager"
+  "/usr/lib/postgresql/15/bin/postgres:postgresql"
+  "redis-server:redis-server"
+  "wrk:wrk"
+)
+
+missing_packages=()
+for entry in "${TOOLS[@]}"; do
+  program=${entry%%:*}
+  package=${entry##*:}
+  if ! command -v "$program" >/dev/null 2>&1 && [ ! -x "$program" ]; then
+    case " ${missing_packages[*]-} " in
+      *" $package "*) ;;
+      *) missing_packages+=("$package") ;;
+    esac
+  fi
+done
+
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  install_line="apt-get install -y --no-install-recommends ${missing_packages[*]}"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo ">> installing test tools: ${missing_packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends ${missing_packages[*]} >/dev/null
+  else
+    echo ">> missing test tools; install them with:"
+    echo "   sudo $install_line"
+    if [ "${CI:-}" = "true" ]; then
+      echo ">> CI=true: integration tests must not skip, stopping." >&2
+      exit 1
+    fi
+    echo ">> continuing: integration tests that need them will be skipped with this message."
+  fi
+fi
+
+JDK17=${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+MVN=(./mvnw -B -ntp -e)
+
+if [ -d "$JDK17" ]; then export JAVA_HOME="$JDK17"; fi
+echo ">> Java 17: build, unit and integration tests"
+"${MVN[@]}" verify "$@"
+
+if [ -d "$JDK25" ]; then
+  echo ">> JDK 25: unit tests again"
+  JAVA_HOME="$JDK25" "${MVN[@]}" clean test
+elif [ "${CI:-}" = "true" ]; then
+  echo ">> CI=true but no JDK 25 at $JDK25" >&2
+  exit 1
+else
+  echo ">> no JDK 25 at $JDK25 (set JDK25_HOME): skipping the JDK 25 unit-test pass"
+fi
+echo ">> all tests passed"
