@@ -96,12 +96,18 @@ public final class Health {
   /** Builds a {@link Health}. Not thread-safe. */
   public static final class Builder {
     private final Status status;
-    private final String reason;
+    private String reason;
     private Map<String, Object> details;
 
     private Builder(Status status, String reason) {
       this.status = status;
       this.reason = Reasons.cut(reason);
+    }
+
+    /** Replaces the reason (also for UP, e.g. "0.42 s below 2 s"). */
+    public Builder reason(String reason) {
+      this.reason = Reasons.cut(Objects.requireNonNull(reason, "reason"));
+      return this;
     }
 
     /**

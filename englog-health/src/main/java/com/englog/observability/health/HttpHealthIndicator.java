@@ -89,6 +89,10 @@ public final class HttpHealthIndicator implements HealthIndicator {
       response = future.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof java.net.ConnectException) {
+        return Health.down("cannot connect to " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+            + " (" + Reasons.describe(cause) + ")").detail("url", safeUri).build();
+      }
       if (cause instanceof HttpTimeoutException) {
         return Health.down("no response within " + Reasons.duration(context.deadline()))
             .detail("url", safeUri).build();
