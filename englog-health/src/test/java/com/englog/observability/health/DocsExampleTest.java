@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,42 @@ class DocsExampleTest {
         executor.shutdownNow();
         health.close();
       }
+    }
+  }
+
+  /** Stands in for a connection pool that can be told to drop its connections. */
+  static final class Pool {
+    final java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    void evictConnections() {
+      broken.set(false);
+    }
+  }
+
+  @Test
+  void recoveryExampleFromTheDocs() {
+    Pool pool = new Pool();
+    HealthIndicator poolIndicator = c -> pool.broken.get() ? Health.down("pool broken").build() : Health.healthy();
+
+    // docs:start recovery
+    Consumer<ComponentOptions> evictWhenDown = o -> o.recovery("evict-pool",
+        failing -> pool.evictConnections(),
+        RecoveryPolicy.builder()
+            .afterFailures(3)                                         // consecutive DOWN results
+            .backoff(Duration.ofSeconds(30), Duration.ofMinutes(10))  // doubles per attempt
+            .maxAttemptsPerHour(6)
+            .timeout(Duration.ofSeconds(30))
+            .build());
+    // docs:end recovery
+
+    try (HealthRegistry health = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", poolIndicator, evictWhenDown.andThen(ComponentOptions::noCache))
+        .build()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(health.status("db")).isEqualTo(Status.DOWN);
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> health.status("db") == Status.UP);
     }
   }
 }
