@@ -53,6 +53,9 @@ public abstract class HealthAccess {
   public static HealthAccess bearerToken(Secret token) {
     Objects.requireNonNull(token, "token");
     return new HealthAccess("bearer token from " + token) {
+      // The expected token and its digest, recomputed only when the secret changes.
+      private volatile Hashed hashed;
+
       @Override
       public boolean mayViewDetails(HealthRequest request) {
         Optional<String> expected = token.value();
@@ -61,7 +64,12 @@ public abstract class HealthAccess {
             || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
           return false;
         }
-        return MessageDigest.isEqual(sha256(header.substring(7).strip()), sha256(expected.get()));
+        Hashed h = hashed;
+        if (h == null || !h.value.equals(expected.get())) {
+          h = new Hashed(expected.get(), sha256(expected.get()));
+          hashed = h;
+        }
+        return MessageDigest.isEqual(sha256(header.substring(7).strip()), h.hash);
       }
     };
   }
@@ -79,6 +87,16 @@ public abstract class HealthAccess {
 
   /** Whether the caller may see details. Must not throw; a failure means no. */
   public abstract boolean mayViewDetails(HealthRequest request);
+
+  private static final class Hashed {
+    final String value;
+    final byte[] hash;
+
+    Hashed(String value, byte[] hash) {
+      this.value = value;
+      this.hash = hash;
+    }
+  }
 
   private static byte[] sha256(String s) {
     try {

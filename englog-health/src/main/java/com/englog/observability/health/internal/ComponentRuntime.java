@@ -63,6 +63,8 @@ public final class ComponentRuntime {
   private final HealthMetrics.ComponentMeters meters;
   private final List<RecoveryState> recoveries = new ArrayList<>();
   private final AtomicReference<Run> inFlight = new AtomicReference<>();
+  /** Returned by {@link #start()} when the open circuit breaker skipped the check. */
+  private final Run skippedByBreaker = new Run(0);
   private volatile Result last;
   private volatile Result breakerView;
   private volatile Result breakerViewOf;
@@ -128,8 +130,11 @@ public final class ComponentRuntime {
       run = start();
     }
     r = last;
+    if (run == skippedByBreaker) {
+      return r == null ? unknown("circuit breaker open") : breakerView(r);
+    }
     if (run == null) {
-      return r == null ? unknown("not checked yet") : breakerView(r);
+      return r == null ? unknown("not checked yet") : r;
     }
     if (r != null && now - r.tick < maxAgeNanos) {
       return r;
@@ -144,6 +149,7 @@ public final class ComponentRuntime {
     if ((r == null || engine.tick() - r.tick >= refreshAfterNanos) && inFlight.get() == null) {
       start();
     }
+    // (A check skipped by the open breaker needs nothing more: the last result stands.)
   }
 
   /** Waits for {@code run} until its deadline (plus a little grace); then reports it timed out. */
@@ -169,7 +175,7 @@ public final class ComponentRuntime {
     }
     if (breaker != null && !breaker.tryAcquirePermission()) {
       maybeRecover();
-      return null;
+      return skippedByBreaker;
     }
     Run run = new Run(System.nanoTime());
     if (!inFlight.compareAndSet(null, run)) {
