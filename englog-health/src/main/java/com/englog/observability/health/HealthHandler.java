@@ -1,6 +1,9 @@
 package com.englog.observability.health;
 
 import com.englog.observability.health.internal.HealthJson;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +55,34 @@ public final class HealthHandler {
   private final HealthRegistry registry;
   private final HealthAccess access;
   private final String basePath;
+  /** Every path the handler answers, mapped to its group: lookups allocate nothing. */
+  private final Map<String, String> groupByPath = new HashMap<>();
+  /** Anonymous answers, prebuilt: [liveness?1:0][status][head?1:0]. */
+  private final HealthResponse[][][] anonymous = new HealthResponse[2][Status.values().length][2];
 
   private HealthHandler(Builder b) {
     this.registry = b.registry;
     this.access = b.access;
     this.basePath = b.basePath;
+    Map<String, String> names = new LinkedHashMap<>();
+    registry.components().forEach(c -> names.put(c, c));
+    registry.groups().forEach(g -> names.put(g, g));
+    names.put("live", HealthRegistry.LIVENESS);
+    names.put("ready", HealthRegistry.READINESS);
+    names.put("started", HealthRegistry.STARTUP);
+    groupByPath.put(basePath.isEmpty() ? "/" : basePath, HealthRegistry.ALL);
+    groupByPath.put(basePath + "/", HealthRegistry.ALL);
+    names.forEach((name, group) -> {
+      groupByPath.put(basePath + "/" + name, group);
+      groupByPath.put(basePath + "/" + name + "/", group);
+    });
+    for (Status st : Status.values()) {
+      for (int live = 0; live < 2; live++) {
+        int code = statusCode(live == 1 ? HealthRegistry.LIVENESS : HealthRegistry.READINESS, st);
+        anonymous[live][st.ordinal()][0] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], false);
+        anonymous[live][st.ordinal()][1] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], true);
+      }
+    }
   }
 
   public static Builder builder(HealthRegistry registry) {
@@ -80,7 +106,7 @@ public final class HealthHandler {
       return new HealthResponse(statusCode(group, report.status()), HealthJson.report(report), head);
     }
     Status status = registry.status(group);
-    return new HealthResponse(statusCode(group, status), STATUS_BODIES[status.ordinal()], head);
+    return anonymous[HealthRegistry.LIVENESS.equals(group) ? 1 : 0][status.ordinal()][head ? 1 : 0];
   }
 
   /** The HTTP status code for {@code status} of {@code group}. */
@@ -106,30 +132,7 @@ public final class HealthHandler {
   }
 
   private String group(String path) {
-    if (path == null || !path.startsWith(basePath)) {
-      return null;
-    }
-    int n = basePath.length();
-    if (path.length() == n || (path.length() == n + 1 && path.charAt(n) == '/')) {
-      return HealthRegistry.ALL;
-    }
-    if (path.charAt(n) != '/') {
-      return null;
-    }
-    String rest = path.substring(n + 1);
-    if (rest.endsWith("/")) {
-      rest = rest.substring(0, rest.length() - 1);
-    }
-    switch (rest) {
-      case "live":
-        return HealthRegistry.LIVENESS;
-      case "ready":
-        return HealthRegistry.READINESS;
-      case "started":
-        return HealthRegistry.STARTUP;
-      default:
-        return rest.length() <= 64 && registry.hasGroup(rest) ? rest : null;
-    }
+    return path == null ? null : groupByPath.get(path);
   }
 
   @Override
