@@ -85,6 +85,56 @@ public abstract class HealthAccess {
     };
   }
 
+  /**
+   * The access configured outside the code, system property first, then environment variable:
+   * {@code englog.health.details} / {@code ENGLOG_HEALTH_DETAILS} = {@code never}, {@code always} or
+   * {@code token}; the token from the file {@code englog.health.token.file} / {@code
+   * ENGLOG_HEALTH_TOKEN_FILE}, else the variable {@code ENGLOG_HEALTH_TOKEN}. Without any of these:
+   * {@link #never()}; with only a token configured: {@code token}.
+   *
+   * <pre>{@code
+   * HealthAccess access = HealthAccess.fromConfiguration(System::getProperty, System::getenv);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for an unknown mode, or {@code token} without a token source
+   */
+  public static HealthAccess fromConfiguration(
+      java.util.function.Function<String, String> systemProperties,
+      java.util.function.Function<String, String> environment) {
+    Objects.requireNonNull(systemProperties, "systemProperties");
+    Objects.requireNonNull(environment, "environment");
+    String tokenFile = first(systemProperties.apply("englog.health.token.file"),
+        environment.apply("ENGLOG_HEALTH_TOKEN_FILE"));
+    String tokenEnv = environment.apply("ENGLOG_HEALTH_TOKEN");
+    boolean hasToken = tokenFile != null || (tokenEnv != null && !tokenEnv.isBlank());
+    String mode = first(systemProperties.apply("englog.health.details"), environment.apply("ENGLOG_HEALTH_DETAILS"));
+    if (mode == null) {
+      mode = hasToken ? "token" : "never";
+    }
+    switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "never":
+        return never();
+      case "always":
+        return always();
+      case "token":
+        if (tokenFile != null) {
+          return bearerToken(Secret.fromFile(java.nio.file.Path.of(tokenFile)));
+        }
+        if (hasToken) {
+          return bearerToken(Secret.fromEnv("ENGLOG_HEALTH_TOKEN", environment));
+        }
+        throw new IllegalArgumentException("englog.health.details=token needs a token: set "
+            + "englog.health.token.file, ENGLOG_HEALTH_TOKEN_FILE or ENGLOG_HEALTH_TOKEN");
+      default:
+        throw new IllegalArgumentException("englog.health.details must be never, always or token, was \""
+            + mode + "\"");
+    }
+  }
+
+  private static String first(String a, String b) {
+    return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
+  }
+
   /** Whether the caller may see details. Must not throw; a failure means no. */
   public abstract boolean mayViewDetails(HealthRequest request);
 

@@ -153,8 +153,15 @@ public final class HealthRegistry implements AutoCloseable {
     private Clock clock;
     private Executor executor;
     private Duration backgroundRefresh = DEFAULT_BACKGROUND_REFRESH;
+    private final List<HealthListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /** Adds a listener for status changes and recovery attempts (see {@link HealthListener}). */
+    public Builder listener(HealthListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
 
     /** Adds a component with the default options (critical, 2 s deadline, readiness and startup). */
     public Builder add(String name, HealthIndicator indicator) {
@@ -251,7 +258,7 @@ public final class HealthRegistry implements AutoCloseable {
       });
       Set<String> metricGroups = new LinkedHashSet<>(groups.keySet());
       HealthEngine engine = new HealthEngine(specs, groups, metricGroups, clock, executor,
-          new HealthMetrics(meterRegistry));
+          new HealthMetrics(meterRegistry), List.copyOf(listeners));
       engine.startBackgroundRefresh(backgroundRefresh);
       return new HealthRegistry(engine, Map.copyOf(critical));
     }

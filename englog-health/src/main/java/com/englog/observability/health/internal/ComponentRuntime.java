@@ -279,6 +279,7 @@ public final class ComponentRuntime {
       } else {
         LOG.warn("health: {} {} -> {}: {}", spec.name(), before, result.status, result.reason);
       }
+      engine.statusChanged(before, toComponentHealth(result, result.tick));
     }
     if (result.status == Status.DOWN) {
       consecutiveFailures++;
@@ -423,6 +424,7 @@ public final class ComponentRuntime {
       engine.timer().schedule(() -> {
         if (recorded.compareAndSet(false, true)) {
           meters.record("timeout");
+          engine.recoveryAttempted(name(), spec.name(), "timeout");
           LOG.warn("health: {} recovery {} timed out after {}; interrupting it", name(), spec.name(),
               Reasons.duration(spec.policy().timeout()));
           task.cancel(true);
@@ -438,6 +440,7 @@ public final class ComponentRuntime {
         return;
       }
       meters.record(outcome);
+      engine.recoveryAttempted(name(), spec.name(), outcome);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       if (error == null) {
         LOG.info("health: {} recovery {} succeeded in {} ms", name(), spec.name(), ms);

@@ -1,6 +1,7 @@
 package com.englog.observability.health.internal;
 
 import com.englog.observability.health.ComponentHealth;
+import com.englog.observability.health.HealthListener;
 import com.englog.observability.health.HealthReport;
 import com.englog.observability.health.Status;
 import java.time.Clock;
@@ -49,6 +50,7 @@ public final class HealthEngine implements AutoCloseable {
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private final Map<String, Group> componentGroups = new LinkedHashMap<>();
   private final Group all;
+  private final List<HealthListener> listeners;
   private volatile boolean closed;
   private ScheduledFuture<?> background;
 
@@ -59,7 +61,9 @@ public final class HealthEngine implements AutoCloseable {
    * @param metricGroups the groups that get status gauges
    */
   public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
-      Set<String> metricGroups, Clock clock, Executor checkExecutor, HealthMetrics metrics) {
+      Set<String> metricGroups, Clock clock, Executor checkExecutor, HealthMetrics metrics,
+      List<HealthListener> listeners) {
+    this.listeners = listeners;
     this.clock = clock == null ? Clock.systemUTC() : clock;
     this.ticker = clock == null ? System::nanoTime : () -> clock.millis() * 1_000_000L;
     this.metrics = metrics;
@@ -164,6 +168,26 @@ public final class HealthEngine implements AutoCloseable {
       });
     } catch (RuntimeException e) {
       LOG.debug("health: abort hook of {} not run: {}", component, e.toString());
+    }
+  }
+
+  void statusChanged(Status previous, ComponentHealth current) {
+    for (HealthListener l : listeners) {
+      try {
+        l.onStatusChange(previous, current);
+      } catch (RuntimeException e) {
+        LOG.warn("health: listener {} threw on a status change of {}: {}", l, current.name(), e.toString());
+      }
+    }
+  }
+
+  void recoveryAttempted(String component, String action, String outcome) {
+    for (HealthListener l : listeners) {
+      try {
+        l.onRecoveryAttempt(component, action, outcome);
+      } catch (RuntimeException e) {
+        LOG.warn("health: listener {} threw on a recovery attempt of {}: {}", l, component, e.toString());
+      }
     }
   }
 
