@@ -64,7 +64,7 @@ public final class Reports {
     int shown = 0;
     for (CheckOutcome o : outcomes) {
       if (shown++ == 40) {
-        details.append("… and ").append(outcomes.size() - 40).append(" more\n");
+        details.append("... and ").append(outcomes.size() - 40).append(" more\n");
         break;
       }
       String icon = o.result == CheckOutcome.Result.PASS ? ":white_check_mark:"
@@ -115,7 +115,7 @@ public final class Reports {
   }
 
   private static String pad(String s, int width) {
-    String cut = s.length() > width ? s.substring(0, width - 1) + "…" : s;
+    String cut = s.length() > width ? s.substring(0, width - 3) + "..." : s;
     StringBuilder sb = new StringBuilder(cut);
     while (sb.length() < width) {
       sb.append(' ');

@@ -63,7 +63,7 @@ public final class SlaReport {
         String budgetText = budget == null || Double.isNaN(budget.value) ? "error budget unknown"
             : "error budget left (30d) " + Numbers.percent(budget.value);
         outcomes.add(new CheckOutcome("slo", key, met && budgetLeft ? CheckOutcome.Result.PASS : CheckOutcome.Result.FAIL,
-            Numbers.percent(attainment) + (met ? " ≥ " : " < ") + "objective " + Numbers.percent(objective.value)
+            Numbers.percent(attainment) + (met ? " >= " : " < ") + "objective " + Numbers.percent(objective.value)
                 + " over " + window + "; " + budgetText, data));
       }
     }
@@ -75,7 +75,7 @@ public final class SlaReport {
       data.put("objective", dependencyObjective);
       boolean ok = !Double.isNaN(availability) && availability >= dependencyObjective;
       outcomes.add(new CheckOutcome("dependency", d.getKey(), ok ? CheckOutcome.Result.PASS : CheckOutcome.Result.FAIL,
-          Numbers.percent(availability) + " available over " + window + (ok ? " ≥ " : " < ")
+          Numbers.percent(availability) + " available over " + window + (ok ? " >= " : " < ")
               + Numbers.percent(dependencyObjective), data));
     }
     return outcomes;
