@@ -20,10 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Everything else — a value never seen, a value that needs cleaning (null, wrong case, control
  * characters, too long), a value past the limit — takes the slow path: canonicalise, look up again,
- * and create the series under a lock if the limit allows. Past the limit, open-label values that no
- * series has yet become {@code other}; if even that series cannot be created, every open label becomes
- * {@code other}. Room for those all-{@code other} series (one per combination of closed-label values)
- * is reserved up front, so the family never exceeds its limit and never drops a recording.
+ * and create the series under a lock if the budget allows. The limit is split three ways: series for
+ * values as given may use all but a tenth of it (at least the closed combinations below); past that,
+ * open-label values that no series has yet become {@code other} while keeping the known ones (so
+ * {@code cache_type="redis",key_pattern="other"} keeps saying which cache overflowed); if even that
+ * series cannot be created, every open label becomes {@code other}. Room for those all-{@code other}
+ * series (one per combination of closed-label values) is reserved, so the family never exceeds its
+ * limit and never drops a recording.
  *
  * @param <M> what a series holds (a Micrometer meter, or a small holder of meters)
  */
@@ -50,6 +53,7 @@ public final class SeriesFamily<M> {
   private final LabelSpec[] labels;
   private final int limit;
   private final int reserve;
+  private final int exactBudget;
   private final int maxValueLength;
   private final Factory<M> factory;
   private final Listener listener;
@@ -84,6 +88,7 @@ public final class SeriesFamily<M> {
           + limit);
     }
     this.limit = limit;
+    this.exactBudget = limit - Math.max(reserve, limit / 10);
   }
 
   public String metric() {
@@ -210,7 +215,7 @@ public final class SeriesFamily<M> {
       if (m != null) {
         return m;
       }
-      if (series < limit - reserve) {
+      if (series < exactBudget) {
         return create(canonical);
       }
     }
@@ -290,10 +295,11 @@ public final class SeriesFamily<M> {
       product *= c.size();
     }
     synchronized (lock) {
-      if (product > (long) limit - reserve - series) {
+      if (product > (long) exactBudget - series) {
         throw new IllegalArgumentException("declared label values give " + product + " series for "
-            + metric + ", more than its cardinality limit allows (" + (limit - reserve - series)
-            + " left of " + limit + "); raise cardinalityLimit(\"" + metric + "\", n) or declare fewer");
+            + metric + ", more than its cardinality limit allows (" + (exactBudget - series)
+            + " left for declared and recorded values, of a limit of " + limit
+            + "); raise cardinalityLimit(\"" + metric + "\", n) or declare fewer");
       }
       preRegister(canonical, 0, new ArrayList<>());
     }
@@ -335,7 +341,7 @@ public final class SeriesFamily<M> {
       if (lookup(canonical) != null) {
         throw new IllegalArgumentException(metric + " already has a series " + canonical);
       }
-      if (series >= limit - reserve) {
+      if (series >= exactBudget) {
         throw new IllegalArgumentException(metric + " reached its cardinality limit of " + limit);
       }
       M m = createWith(canonical, seriesFactory);
