@@ -298,8 +298,8 @@ public final class MetricsHttpServer implements AutoCloseable {
         return false;
       }
       for (String v : values) {
-        for (String coding : v.split(",")) {
-          String[] parts = coding.trim().toLowerCase(Locale.ROOT).split(";");
+        for (String coding : v.split(",", -1)) {
+          String[] parts = coding.trim().toLowerCase(Locale.ROOT).split(";", -1);
           if (parts[0].trim().equals("gzip")) {
             boolean refused = parts.length > 1 && parts[1].trim().replace(" ", "").matches("q=0(\\.0*)?");
             return !refused;

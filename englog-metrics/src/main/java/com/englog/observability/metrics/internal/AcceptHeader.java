@@ -22,8 +22,8 @@ public final class AcceptHeader {
     }
     double openMetrics = -1;
     double text = -1;
-    for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
+    for (String range : accept.split(",", -1)) {
+      String[] parts = range.split(";", -1);
       String type = parts[0].trim().toLowerCase(Locale.ROOT);
       double q = 1;
       boolean valid = true;

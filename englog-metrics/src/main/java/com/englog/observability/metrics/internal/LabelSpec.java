@@ -94,6 +94,9 @@ public final class LabelSpec {
 
   /** Cuts to {@code maxLength}, replaces control characters and broken surrogates, trims blanks. */
   static String sanitize(String raw, int maxLength) {
+    if (raw.isBlank()) {
+      return UNKNOWN;
+    }
     int end = Math.min(raw.length(), maxLength);
     if (end < raw.length() && end > 0 && Character.isHighSurrogate(raw.charAt(end - 1))) {
       end--;
