@@ -512,8 +512,26 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /** Claims {@code exposedName} for a custom metric; fails if any metric already uses it. */
   void claimCustomName(String exposedName, String meterName) {
-    if (exposedName.startsWith("englog_metrics_") || registry.find(meterName).meter() != null
-        || !customNames.add(exposedName)) {
+    Set<String> taken = new java.util.HashSet<>();
+    for (java.lang.reflect.Field f : MetricNames.class.getFields()) {
+      try {
+        String n = (String) f.get(null);
+        taken.add(n);
+        taken.add(stripTotal(n));
+        taken.add(n + "_max");
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    io.micrometer.core.instrument.config.NamingConvention convention = registry.config().namingConvention();
+    for (io.micrometer.core.instrument.Meter meter : registry.getMeters()) {
+      String n = meter.getId().getConventionName(convention);
+      taken.add(n);
+      taken.add(n + "_total");
+      taken.add(n + "_max");
+    }
+    if (exposedName.startsWith("englog_metrics_") || taken.contains(exposedName)
+        || taken.contains(meterName) || !customNames.add(exposedName)) {
       throw new IllegalArgumentException("a metric named " + exposedName + " is already registered");
     }
   }
