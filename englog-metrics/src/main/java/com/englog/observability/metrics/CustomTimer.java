@@ -4,6 +4,7 @@ import com.englog.observability.metrics.internal.LabelSpec;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +125,7 @@ public final class CustomTimer {
       for (double b : seconds) {
         if (!(b > previous) || Double.isInfinite(b) || b < 1e-9) {
           throw new IllegalArgumentException("buckets of " + spec.name + " must be finite, at least "
-              + "1 ns and strictly increasing, got " + java.util.Arrays.toString(seconds));
+              + "1 ns and strictly increasing, got " + Arrays.toString(seconds));
         }
         list.add(b);
         previous = b;

@@ -12,17 +12,21 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.tracer.common.SpanContext;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -512,8 +516,8 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /** Claims {@code exposedName} for a custom metric; fails if any metric already uses it. */
   void claimCustomName(String exposedName, String meterName) {
-    Set<String> taken = new java.util.HashSet<>();
-    for (java.lang.reflect.Field f : MetricNames.class.getFields()) {
+    Set<String> taken = new HashSet<>();
+    for (Field f : MetricNames.class.getFields()) {
       try {
         String n = (String) f.get(null);
         taken.add(n);
@@ -523,8 +527,8 @@ public final class EnglogMetrics implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    io.micrometer.core.instrument.config.NamingConvention convention = registry.config().namingConvention();
-    for (io.micrometer.core.instrument.Meter meter : registry.getMeters()) {
+    NamingConvention convention = registry.config().namingConvention();
+    for (Meter meter : registry.getMeters()) {
       String n = meter.getId().getConventionName(convention);
       taken.add(n);
       taken.add(n + "_total");

@@ -2,6 +2,7 @@ package com.englog.observability.metrics.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 
 /**
  * Not public API.
@@ -39,7 +40,7 @@ public final class HttpSeries {
     }
     String code = StatusCodes.label(slot);
     c = family.get(method, endpoint, code);
-    if (c != null && family.find(java.util.List.of(method, endpoint, code)) == c) {
+    if (c != null && family.find(List.of(method, endpoint, code)) == c) {
       requests[slot] = c;
     }
     return c;
