@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -130,7 +131,6 @@ public final class EnglogMetrics implements AutoCloseable {
   private final Map<String, List<String>> declared;
   private final AiErrorClassifier classifier;
 
-  private final Map<String, Counter> overflowCounters = new ConcurrentHashMap<>();
   private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
   private final Set<String> customNames = ConcurrentHashMap.newKeySet();
   private final Set<String> pools = ConcurrentHashMap.newKeySet();
@@ -638,7 +638,6 @@ public final class EnglogMetrics implements AutoCloseable {
     Counter overflow = Counter.builder(stripTotal(MetricNames.METRICS_CARDINALITY_OVERFLOW_TOTAL))
         .description(HELP_OVERFLOW).tag("metric", metric).register(registry);
     Counter dropped = droppedCounter(metric);
-    overflowCounters.put(metric, overflow);
     return new SeriesFamily.Listener() {
       @Override
       public void overflowed() {
@@ -714,8 +713,28 @@ public final class EnglogMetrics implements AutoCloseable {
     }
   }
 
-  /** Configuration of an {@link EnglogMetrics}; every setting has a default. */
+  /**
+   * Configuration of an {@link EnglogMetrics}; every setting has a default. A few settings can also be
+   * given by system property or environment variable, which win over the builder (system property
+   * first): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV}, {@value #USER_ID_PROPERTY} /
+   * {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
+   */
   public static final class Builder {
+    /** System property overriding {@link #cardinalityLimit(int)}. */
+    public static final String LIMIT_PROPERTY = "englog.metrics.cardinality-limit";
+    /** Environment variable overriding {@link #cardinalityLimit(int)}. */
+    public static final String LIMIT_ENV = "ENGLOG_METRICS_CARDINALITY_LIMIT";
+    /** System property overriding {@link #userIdLabel(boolean)} ({@code true}/{@code false}). */
+    public static final String USER_ID_PROPERTY = "englog.metrics.user-id-label";
+    /** Environment variable overriding {@link #userIdLabel(boolean)}. */
+    public static final String USER_ID_ENV = "ENGLOG_METRICS_USER_ID_LABEL";
+    /** System property overriding {@link #jvmMetrics(boolean)}. */
+    public static final String JVM_PROPERTY = "englog.metrics.jvm";
+    /** Environment variable overriding {@link #jvmMetrics(boolean)}. */
+    public static final String JVM_ENV = "ENGLOG_METRICS_JVM";
+
+    private UnaryOperator<String> systemProperties = System::getProperty;
+    private UnaryOperator<String> environment = System::getenv;
     private MeterRegistry registry;
     private Clock clock;
     private SpanContext spanContext;
@@ -858,7 +877,47 @@ public final class EnglogMetrics implements AutoCloseable {
         throw new IllegalStateException("clock(...) and exemplars(...) configure the registry "
             + "EnglogMetrics creates; with registry(...) configure them on that registry instead");
       }
+      String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
+      if (limit != null) {
+        try {
+          cardinalityLimit = checkLimit(LIMIT_PROPERTY, Integer.parseInt(limit.strip()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(LIMIT_PROPERTY + " must be an integer between 2 and "
+              + "1000000, was " + limit, e);
+        }
+      }
+      String userId = override(USER_ID_PROPERTY, USER_ID_ENV);
+      if (userId != null) {
+        userIdLabel = parseBoolean(USER_ID_PROPERTY, userId);
+      }
+      String jvm = override(JVM_PROPERTY, JVM_ENV);
+      if (jvm != null) {
+        jvmMetrics = parseBoolean(JVM_PROPERTY, jvm);
+      }
       return new EnglogMetrics(this);
+    }
+
+    /** Where system properties and environment variables are read; for tests. */
+    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+      this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    private String override(String property, String env) {
+      String v = systemProperties.apply(property);
+      if (v == null || v.isBlank()) {
+        v = environment.apply(env);
+      }
+      return v == null || v.isBlank() ? null : v;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        return v.equals("true");
+      }
+      throw new IllegalArgumentException(name + " must be true or false, was " + value);
     }
   }
 }

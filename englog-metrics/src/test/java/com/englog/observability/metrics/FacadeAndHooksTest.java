@@ -113,6 +113,28 @@ class FacadeAndHooksTest {
   }
 
   @Test
+  void systemPropertiesAndEnvironmentWinOverTheBuilder() {
+    Map<String, String> props = Map.of(EnglogMetrics.Builder.LIMIT_PROPERTY, "30");
+    Map<String, String> env = Map.of(EnglogMetrics.Builder.LIMIT_ENV, "50",
+        EnglogMetrics.Builder.USER_ID_ENV, "TRUE", EnglogMetrics.Builder.JVM_ENV, "false");
+    try (EnglogMetrics m = EnglogMetrics.builder().cardinalityLimit(1000).jvmMetrics(true)
+        .lookups(props::get, env::get).build()) {
+      for (int i = 0; i < 100; i++) {
+        m.recordJournalCreated("user-" + i, "text");
+      }
+      Exposition e = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(e.family("englog_business_journals_created_total").series()).isLessThanOrEqualTo(30);
+      assertThat(e.family("englog_business_journals_created_total").labelNames())
+          .containsExactly("entry_type", "user_id");
+      assertThat(e.families).doesNotContainKey("jvm_threads_live_threads");
+    }
+    assertThatThrownBy(() -> EnglogMetrics.builder()
+        .lookups(k -> null, Map.of(EnglogMetrics.Builder.LIMIT_ENV, "lots")::get).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("englog.metrics.cardinality-limit").hasMessageContaining("lots");
+  }
+
+  @Test
   void builderValidationNamesTheFieldAndRange() {
     assertThatThrownBy(() -> EnglogMetrics.builder().cardinalityLimit(1))
         .hasMessage("cardinalityLimit must be between 2 and 1000000, was 1");
