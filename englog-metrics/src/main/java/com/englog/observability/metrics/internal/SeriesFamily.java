@@ -210,13 +210,17 @@ public final class SeriesFamily<M> {
     if (m != null) {
       return m;
     }
-    synchronized (lock) {
-      m = lookup(canonical);
-      if (m != null) {
-        return m;
-      }
-      if (series < exactBudget) {
-        return create(canonical);
+    // The series count only grows: once the exact budget is spent, folding needs no lock (a flood
+    // of new values past the limit must not serialise the threads recording them).
+    if (series < exactBudget) {
+      synchronized (lock) {
+        m = lookup(canonical);
+        if (m != null) {
+          return m;
+        }
+        if (series < exactBudget) {
+          return create(canonical);
+        }
       }
     }
     listener.overflowed();
