@@ -3,6 +3,9 @@ package com.englog.observability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -124,12 +127,10 @@ class BadLabelValuesTest {
 
   @Test
   void aRegistryThatRefusesMetersCountsTheDropInsteadOfThrowing() {
-    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.throwExceptionOnRegistrationFailure();
     // Occupy the Prometheus name with a different type, so registering the counter fails.
-    io.micrometer.core.instrument.Gauge.builder("englog_users_sessions", () -> 1).register(registry);
+    Gauge.builder("englog_users_sessions", () -> 1).register(registry);
     EnglogMetrics refusing = EnglogMetrics.builder().registry(registry).jvmMetrics(false).build();
     assertThatCode(() -> refusing.recordUserSession("password")).doesNotThrowAnyException();
     Exposition e = Exposition.parse(refusing.scrapeHandler().handle(null).bodyText());

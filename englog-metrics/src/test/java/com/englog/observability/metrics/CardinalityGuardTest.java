@@ -1,10 +1,18 @@
 package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,8 +119,41 @@ class CardinalityGuardTest {
   }
 
   @Test
+  void foldingIsExactUnderConcurrency() throws Exception {
+    int threads = 4;
+    int perThread = 250_000;
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false)
+        .cardinalityLimit("englog_cache_hits_total", 100).build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            m.recordCacheHit("redis", "k-" + thread + "-" + i);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+      pool.shutdown();
+      Exposition e = scrape(m);
+      Exposition.Family hits = e.family("englog_cache_hits_total");
+      // Limit 100: 90 series as given, then everything folds into (redis, other).
+      assertThat(hits.series()).isEqualTo(91);
+      assertThat(sum(hits)).isEqualTo(threads * perThread);
+      assertThat(overflow(e, "englog_cache_hits_total")).isEqualTo(threads * perThread - 90);
+    }
+  }
+
+  @Test
   void aLimitBelowTheClosedCombinationsIsRefusedWithTheReason() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
             () -> EnglogMetrics.builder().jvmMetrics(false).cardinalityLimit(10).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("englog_http_request_duration_seconds")

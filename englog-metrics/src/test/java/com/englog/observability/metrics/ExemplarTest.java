@@ -1,7 +1,9 @@
 package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.time.Duration;
 import java.util.List;
@@ -105,8 +107,8 @@ class ExemplarTest {
 
   @Test
   void exemplarsCannotBeCombinedWithAnOwnRegistry() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnglogMetrics.builder()
-            .registry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+    assertThatThrownBy(() -> EnglogMetrics.builder()
+            .registry(new SimpleMeterRegistry())
             .exemplars(new TestSpanContext()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exemplars");

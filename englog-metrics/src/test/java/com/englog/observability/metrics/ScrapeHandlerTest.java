@@ -1,6 +1,7 @@
 package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +78,7 @@ class ScrapeHandlerTest {
   void aScrapeHandlerNeedsAPrometheusRegistry() {
     EnglogMetrics m = EnglogMetrics.builder().registry(new SimpleMeterRegistry()).jvmMetrics(false)
         .build();
-    org.assertj.core.api.Assertions.assertThatThrownBy(m::scrapeHandler)
+    assertThatThrownBy(m::scrapeHandler)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("PrometheusMeterRegistry");
   }
