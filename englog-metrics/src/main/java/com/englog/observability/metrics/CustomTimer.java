@@ -1,17 +1,18 @@
 package com.englog.observability.metrics;
 
 import com.englog.observability.metrics.internal.LabelSpec;
-import io.micrometer.core.instrument.Timer;
+import com.englog.observability.metrics.internal.HistogramCell;
+import com.englog.observability.metrics.internal.SeriesFamily;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A service's own timer: a histogram in seconds with the buckets you choose, guarded like the built-in
- * metrics. Its name must end in {@code _seconds}; Micrometer adds a {@code <name>_max} gauge.
+ * metrics. Its name must end in {@code _seconds}; a {@code <name>_max} gauge (largest value of the last
+ * one to two minutes) comes with it.
  *
  * <pre>{@code
  * CustomTimer render = metrics.timer("englog_export_render_seconds")
@@ -59,10 +60,10 @@ public final class CustomTimer {
     record(series.getAll(values), duration);
   }
 
-  private void record(Object meter, Duration duration) {
+  private void record(Object cell, Duration duration) {
     try {
-      if (meter instanceof Timer) {
-        ((Timer) meter).record(EnglogMetrics.nanos(duration), TimeUnit.NANOSECONDS);
+      if (cell instanceof HistogramCell) {
+        ((HistogramCell) cell).record(EnglogMetrics.nanos(duration));
       }
     } catch (RuntimeException e) {
       owner.dropped(name, e);
@@ -145,12 +146,10 @@ public final class CustomTimer {
       owner.claimCustomName(spec.name, spec.name);
       String help = spec.help;
       List<LabelSpec> labels = spec.labels();
-      List<Double> b = buckets;
+      SeriesFamily.Factory<HistogramCell> cells =
+          owner.histogramCells(spec.name, help, labels, buckets);
       CustomSeries series = new CustomSeries(owner.customFamily(spec.name, labels,
-          owner.limitFor(spec.name, spec.limit),
-          values -> Timer.builder(spec.name).description(help).tags(EnglogMetrics.tags(labels, values))
-              .serviceLevelObjectives(EnglogMetrics.durations(b)).publishPercentileHistogram(false)
-              .register(owner.registry())));
+          owner.limitFor(spec.name, spec.limit), cells::create));
       spec.preRegister(series.family());
       return new CustomTimer(owner, spec.name, series);
     }

@@ -3,7 +3,10 @@ package com.englog.observability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.time.Duration;
 import java.util.List;
@@ -106,11 +109,25 @@ class ExemplarTest {
   }
 
   @Test
-  void exemplarsCannotBeCombinedWithAnOwnRegistry() {
-    assertThatThrownBy(() -> EnglogMetrics.builder()
-            .registry(new SimpleMeterRegistry())
-            .exemplars(new TestSpanContext()).build())
+  void histogramExemplarsWorkWithAnOwnPrometheusRegistry() {
+    TestSpanContext span = new TestSpanContext();
+    span.traceId = TRACE_ID;
+    span.spanId = SPAN_ID;
+    span.sampled = true;
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (EnglogMetrics m = EnglogMetrics.builder().registry(own).jvmMetrics(false).exemplars(span)
+        .build()) {
+      m.recordDatabaseQuery("select", "journals", Duration.ofMillis(3));
+      assertThat(bucketLines(openMetrics(m), "englog_database_query_duration_seconds"))
+          .anyMatch(l -> l.contains("le=\"0.005\"") && l.contains(TRACE_ID));
+    }
+  }
+
+  @Test
+  void aClockCannotBeCombinedWithAnOwnRegistry() {
+    assertThatThrownBy(() -> EnglogMetrics.builder().registry(new SimpleMeterRegistry())
+            .clock(Clock.SYSTEM).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("exemplars");
+        .hasMessageContaining("clock");
   }
 }

@@ -1,7 +1,6 @@
 package com.englog.observability.metrics.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import java.util.List;
 
 /**
@@ -18,16 +17,16 @@ public final class HttpSeries {
 
   private final String method;
   private final String endpoint;
-  private final Timer duration;
+  private final HistogramCell duration;
   private final Counter[] requests = new Counter[StatusCodes.SLOTS];
 
-  public HttpSeries(String method, String endpoint, Timer duration) {
+  public HttpSeries(String method, String endpoint, HistogramCell duration) {
     this.method = method;
     this.endpoint = endpoint;
     this.duration = duration;
   }
 
-  public Timer duration() {
+  public HistogramCell duration() {
     return duration;
   }
 
