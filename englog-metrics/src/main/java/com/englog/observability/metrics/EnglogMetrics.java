@@ -171,8 +171,8 @@ public final class EnglogMetrics implements AutoCloseable {
     this.classifier = b.classifier;
     this.spanContext = b.spanContext;
     if (registry instanceof PrometheusMeterRegistry) {
-      this.histograms = new FastHistogramCollector(registry.config().clock());
-      ((PrometheusMeterRegistry) registry).getPrometheusRegistry().register(histograms);
+      this.histograms = FastHistogramCollector.of(
+          ((PrometheusMeterRegistry) registry).getPrometheusRegistry(), registry.config().clock());
     } else {
       this.histograms = null;
     }
@@ -549,7 +549,8 @@ public final class EnglogMetrics implements AutoCloseable {
       taken.add(n + "_total");
       taken.add(n + "_max");
     }
-    if (exposedName.startsWith("englog_metrics_") || taken.contains(exposedName)
+    boolean histogram = histograms != null && (histograms.has(exposedName) || histograms.has(meterName));
+    if (exposedName.startsWith("englog_metrics_") || histogram || taken.contains(exposedName)
         || taken.contains(meterName) || !customNames.add(exposedName)) {
       throw new IllegalArgumentException("a metric named " + exposedName + " is already registered");
     }
@@ -619,9 +620,8 @@ public final class EnglogMetrics implements AutoCloseable {
     if (histograms != null) {
       List<String> names = new ArrayList<>();
       labels.forEach(l -> names.add(l.name()));
-      FastHistogramFamily family = new FastHistogramFamily(name, help, names, buckets, spanContext);
-      histograms.add(family);
-      return values -> family.newSeries(values, histograms.now());
+      FastHistogramFamily family = histograms.family(name, help, names, buckets, spanContext);
+      return values -> family.series(values, histograms.now());
     }
     return values -> new TimerCell(Timer.builder(name).description(help).tags(tags(labels, values))
         .serviceLevelObjectives(durations(buckets)).publishPercentileHistogram(false)
@@ -733,9 +733,6 @@ public final class EnglogMetrics implements AutoCloseable {
   public void close() {
     if (jvm != null) {
       jvm.close();
-    }
-    if (histograms != null) {
-      ((PrometheusMeterRegistry) registry).getPrometheusRegistry().unregister(histograms);
     }
     if (ownsRegistry) {
       registry.close();

@@ -1,10 +1,13 @@
 package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,30 @@ class HistogramTest {
           Map.of("operation", "select", "table", "t", "le", "0.005"))).isEqualTo(1);
       assertThat(f.value("englog_database_query_duration_seconds_bucket",
           Map.of("operation", "select", "table", "t", "le", "0.01"))).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void twoInstancesOnOneRegistryShareTheirHistogramsAndTheScrapeStaysValid() {
+    PrometheusMeterRegistry shared = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (EnglogMetrics a = EnglogMetrics.builder().registry(shared).jvmMetrics(false).build();
+        EnglogMetrics b = EnglogMetrics.builder().registry(shared).jvmMetrics(false).build()) {
+      a.recordDatabaseQuery("select", "t", Duration.ofMillis(3));
+      b.recordDatabaseQuery("select", "t", Duration.ofMillis(3));
+      a.recordCacheHit("redis", "user:*");
+      b.recordCacheHit("redis", "user:*");
+      ScrapeHandler.Response r = a.scrapeHandler().handle(null);
+      assertThat(r.status()).isEqualTo(200);
+      Exposition e = Exposition.parse(r.bodyText());
+      assertThat(e.family("englog_database_query_duration_seconds").value(
+          "englog_database_query_duration_seconds_count", Map.of("operation", "select", "table", "t")))
+          .isEqualTo(2);
+      assertThat(e.family("englog_cache_hits_total").value("englog_cache_hits_total",
+          Map.of("cache_type", "redis", "key_pattern", "user:*"))).isEqualTo(2);
+      a.timer("englog_render_seconds").help("Render.").register();
+      assertThatThrownBy(
+              () -> a.gauge("englog_render_seconds_max").help("x").register())
+          .hasMessageContaining("already registered");
     }
   }
 

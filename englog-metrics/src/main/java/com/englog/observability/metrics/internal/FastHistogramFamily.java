@@ -14,8 +14,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Not public API.
@@ -33,13 +33,15 @@ public final class FastHistogramFamily {
   private final long[] boundsNanos;
   private final SpanContext spanContext;
   private final ExemplarSamplerConfig exemplarConfig;
-  private final Queue<FastHistogram> series = new ConcurrentLinkedQueue<>();
+  private final List<Double> bounds;
+  private final Map<List<String>, FastHistogram> series = new ConcurrentHashMap<>();
 
   public FastHistogramFamily(String name, String help, List<String> labelNames, List<Double> bounds,
       SpanContext spanContext) {
     this.name = name;
     this.help = help;
     this.labelNames = List.copyOf(labelNames);
+    this.bounds = List.copyOf(bounds);
     this.boundsSeconds = new double[bounds.size() + 1];
     this.boundsNanos = new long[bounds.size()];
     for (int i = 0; i < bounds.size(); i++) {
@@ -64,14 +66,23 @@ public final class FastHistogramFamily {
     return name;
   }
 
-  /** Creates the series for {@code values} (one per label name). */
-  public FastHistogram newSeries(List<String> values, long nowMillis) {
-    Labels labels = Labels.of(labelNames, values);
-    ExemplarSampler exemplars = spanContext == null ? null
-        : new ExemplarSampler(exemplarConfig, spanContext);
-    FastHistogram h = new FastHistogram(boundsNanos, labels, nowMillis, exemplars);
-    series.add(h);
-    return h;
+  List<String> labelNames() {
+    return labelNames;
+  }
+
+  List<Double> bounds() {
+    return bounds;
+  }
+
+  boolean hasShape(List<String> names, List<Double> upperBounds) {
+    return labelNames.equals(names) && bounds.equals(upperBounds);
+  }
+
+  /** The series for {@code values} (one per label name), created on first use. */
+  public FastHistogram series(List<String> values, long nowMillis) {
+    return series.computeIfAbsent(List.copyOf(values), v -> new FastHistogram(boundsNanos,
+        Labels.of(labelNames, v), nowMillis,
+        spanContext == null ? null : new ExemplarSampler(exemplarConfig, spanContext)));
   }
 
   /** The histogram and its {@code _max} gauge; nothing when the family has no series yet. */
@@ -81,7 +92,7 @@ public final class FastHistogramFamily {
     }
     List<HistogramDataPointSnapshot> points = new ArrayList<>();
     List<GaugeDataPointSnapshot> maxima = new ArrayList<>();
-    for (FastHistogram h : series) {
+    for (FastHistogram h : series.values()) {
       points.add(h.snapshot(boundsSeconds));
       maxima.add(h.max(nowMillis, maxWindowMillis));
     }
