@@ -170,8 +170,11 @@ public final class SdkSettings {
     // Batch processor.
     this.maxQueueSize = firstNonNull(config.integer("otel.bsp.max.queue.size", 1, 1_000_000),
         code.maxQueueSize, TracingBuilder.DEFAULT_MAX_QUEUE_SIZE);
-    this.maxExportBatchSize = firstNonNull(config.integer("otel.bsp.max.export.batch.size", 1, 1_000_000),
-        code.maxExportBatchSize, TracingBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE);
+    Integer batch = firstNonNull(config.integer("otel.bsp.max.export.batch.size", 1, 1_000_000),
+        code.maxExportBatchSize);
+    // A small queue alone shrinks the default batch with it; only two explicit settings can conflict.
+    this.maxExportBatchSize = batch != null ? batch
+        : Math.min(TracingBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE, maxQueueSize);
     if (maxExportBatchSize > maxQueueSize) {
       throw new IllegalArgumentException("maxExportBatchSize (otel.bsp.max.export.batch.size) = "
           + maxExportBatchSize + " must not exceed maxQueueSize (otel.bsp.max.queue.size) = " + maxQueueSize);
