@@ -226,11 +226,14 @@ class TracingConfigurationTest {
   }
 
   @Test
-  void exporterNoneBuildsAnSdkThatExportsNothing() {
+  void exporterNoneKeepsSpansAliveButExportsNothing() {
     try (Tracing tracing = Tracing.builder().registerShutdownHook(false)
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build()) {
       assertThat(tracing.mode()).isEqualTo(Tracing.Mode.SDK);
-      tracing.traceDbQuery("select", "journals", () -> 7);
+      String traceId = tracing.traceDbQuery("select", "journals",
+          () -> io.opentelemetry.api.trace.Span.current().getSpanContext().getTraceId());
+      assertThat(traceId).as("spans still exist for log correlation and propagation").matches("[0-9a-f]{32}")
+          .isNotEqualTo("00000000000000000000000000000000");
       assertThat(tracing.forceFlush(Duration.ofSeconds(5))).isTrue();
       assertThat(tracing.exportedSpans()).isZero();
       assertThat(tracing.toString()).contains("exporter=none");

@@ -10,8 +10,12 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.InternalTelemetryVersion;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
@@ -45,6 +49,31 @@ public final class SdkFactory {
           .setMeterProvider(new ProcessorTelemetry(stats))
           .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
           .build());
+    } else {
+      // The SDK turns a provider without processors into a no-op: no trace ids for the logs, nothing
+      // to propagate. "none" means "do not export", so keep spans alive and drop them at the end.
+      tracerProvider.addSpanProcessor(new SpanProcessor() {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+        @Override
+        public boolean isStartRequired() {
+          return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {}
+
+        @Override
+        public boolean isEndRequired() {
+          return false;
+        }
+
+        @Override
+        public String toString() {
+          return "NotExporting";
+        }
+      });
     }
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(tracerProvider.build())
