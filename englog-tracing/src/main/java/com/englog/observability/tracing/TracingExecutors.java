@@ -41,7 +41,12 @@ public final class TracingExecutors {
     return Context.taskWrapping(Objects.requireNonNull(executor, "executor"));
   }
 
-  /** A scheduled executor whose tasks, delayed and periodic, carry the scheduler's context. */
+  /**
+   * A scheduled executor whose delayed tasks ({@code schedule}, {@code submit}, {@code execute})
+   * carry the scheduler's context. Periodic tasks ({@code scheduleAtFixedRate}, {@code
+   * scheduleWithFixedDelay}) deliberately do not: they outlive the request that scheduled them, and
+   * every tick under that request would grow one trace forever. Start a span per tick instead.
+   */
   public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
     return Context.taskWrapping(Objects.requireNonNull(executor, "executor"));
   }
