@@ -459,6 +459,11 @@ public final class Tracing implements AutoCloseable {
     propagator.inject(Context.current(), carrier, Carriers.MAP_SETTER);
   }
 
+  /** Writes {@code context} (e.g. one {@link #extract(Map) extracted} from a job) into {@code carrier}. */
+  public void inject(Context context, Map<String, String> carrier) {
+    propagator.inject(Objects.requireNonNull(context, "context"), carrier, Carriers.MAP_SETTER);
+  }
+
   /**
    * Writes the current trace context into any carrier, e.g. an outgoing request:
    * {@code tracing.inject(requestBuilder, HttpRequest.Builder::header)}.
