@@ -95,6 +95,8 @@ public final class Tracing implements AutoCloseable {
   private static final int KIND_AI = 2;
 
   private final Mode mode;
+  /** False for NOOP and DISABLED: helpers then run the work without building spans at all. */
+  private final boolean recording;
   private final Pipeline pipeline;
   private final Tracer tracer;
   private final SafePropagator propagator;
@@ -113,6 +115,7 @@ public final class Tracing implements AutoCloseable {
 
   private Tracing(Mode mode, Pipeline pipeline, TracingBuilder b, boolean hook) {
     this.mode = mode;
+    this.recording = mode != Mode.NOOP && mode != Mode.DISABLED;
     this.pipeline = pipeline;
     TracerBuilder tb = pipeline.openTelemetry().tracerBuilder(INSTRUMENTATION_SCOPE);
     String version = Tracing.class.getPackage().getImplementationVersion();
@@ -276,7 +279,7 @@ public final class Tracing implements AutoCloseable {
       throws E {
     Objects.requireNonNull(work, "work");
     Span span = messagingSpan("send", jobType, SpanKind.PRODUCER, null);
-    propagator.inject(Context.current().with(span), carrier, Carriers.MAP_SETTER);
+    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
     return call(span, null, work, KIND_OTHER, null, null);
   }
 
@@ -285,7 +288,7 @@ public final class Tracing implements AutoCloseable {
       throws E {
     Objects.requireNonNull(work, "work");
     Span span = messagingSpan("send", jobType, SpanKind.PRODUCER, null);
-    propagator.inject(Context.current().with(span), carrier, Carriers.MAP_SETTER);
+    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
     run(span, null, work, KIND_OTHER, null, null);
   }
 
@@ -315,6 +318,9 @@ public final class Tracing implements AutoCloseable {
   }
 
   private Span dbSpan(String operation, String table) {
+    if (!recording) {
+      return null;
+    }
     String name;
     if (operation != null && table != null) {
       name = names.name(operation, table);
@@ -345,6 +351,9 @@ public final class Tracing implements AutoCloseable {
   }
 
   private Span aiSpan(String taskType, String provider) {
+    if (!recording) {
+      return null;
+    }
     String name;
     if (taskType != null && provider != null) {
       name = names.name(taskType, provider);
@@ -362,6 +371,9 @@ public final class Tracing implements AutoCloseable {
   }
 
   private Span span(String name, SpanKind kind, Attributes attributes) {
+    if (!recording) {
+      return null;
+    }
     SpanBuilder builder = tracer.spanBuilder(name == null ? "span" : name)
         .setSpanKind(kind == null ? SpanKind.INTERNAL : kind);
     if (attributes != null) {
@@ -371,6 +383,9 @@ public final class Tracing implements AutoCloseable {
   }
 
   private Span messagingSpan(String operation, String jobType, SpanKind kind, Context parent) {
+    if (!recording) {
+      return null;
+    }
     String destination = jobType == null ? "job" : jobType;
     SpanBuilder builder = tracer.spanBuilder(names.name(operation, destination))
         .setSpanKind(kind)
@@ -389,14 +404,18 @@ public final class Tracing implements AutoCloseable {
     boolean timed = notifyListener && kind != KIND_OTHER;
     long start = timed ? System.nanoTime() : 0L;
     Throwable failure = null;
-    try (Scope ignored = context == null ? span.makeCurrent() : context.with(span).makeCurrent()) {
+    try (Scope ignored = scope(span, context)) {
       return work.run();
     } catch (Throwable t) {
       failure = t;
-      recordFailure(span, t);
+      if (span != null) {
+        recordFailure(span, t);
+      }
       throw t;
     } finally {
-      span.end();
+      if (span != null) {
+        span.end();
+      }
       if (timed) {
         tell(kind, a, b, start, failure);
       }
@@ -409,18 +428,30 @@ public final class Tracing implements AutoCloseable {
     boolean timed = notifyListener && kind != KIND_OTHER;
     long start = timed ? System.nanoTime() : 0L;
     Throwable failure = null;
-    try (Scope ignored = context == null ? span.makeCurrent() : context.with(span).makeCurrent()) {
+    try (Scope ignored = scope(span, context)) {
       work.run();
     } catch (Throwable t) {
       failure = t;
-      recordFailure(span, t);
+      if (span != null) {
+        recordFailure(span, t);
+      }
       throw t;
     } finally {
-      span.end();
+      if (span != null) {
+        span.end();
+      }
       if (timed) {
         tell(kind, a, b, start, failure);
       }
     }
+  }
+
+  /** The span (null when not recording) current, on top of {@code context} when given. */
+  private static Scope scope(Span span, Context context) {
+    if (span == null) {
+      return context == null ? Scope.noop() : context.makeCurrent();
+    }
+    return context == null ? span.makeCurrent() : context.with(span).makeCurrent();
   }
 
   private static void recordFailure(Span span, Throwable t) {

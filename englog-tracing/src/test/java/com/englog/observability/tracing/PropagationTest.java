@@ -156,4 +156,21 @@ class PropagationTest {
       return "done";
     })).isEqualTo("done");
   }
+
+  @Test
+  void caseInsensitiveMapsAreUsedAsTheyAreAndHugeCarriersAreNotScanned() {
+    String traceparent = "00-" + TRACE_ID + "-" + SPAN_ID + "-01";
+    java.util.TreeMap<String, String> insensitive = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    insensitive.put("TRACEPARENT", traceparent);
+    assertThat(spanContext(tracing.extract(insensitive)).getTraceId()).isEqualTo(TRACE_ID);
+
+    Map<String, String> huge = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      huge.put("x-header-" + i, "v");
+    }
+    huge.put("TraceParent", traceparent);
+    assertThat(spanContext(tracing.extract(huge)).isValid()).as("bounded work: no scan of 100 keys").isFalse();
+    huge.put("traceparent", traceparent);
+    assertThat(spanContext(tracing.extract(huge)).getTraceId()).isEqualTo(TRACE_ID);
+  }
 }

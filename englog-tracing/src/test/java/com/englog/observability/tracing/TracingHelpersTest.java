@@ -236,4 +236,31 @@ class TracingHelpersTest {
     assertThat(outgoing.get("traceparent")).isEqualTo(traceparent);
     assertThat(noop.exportedSpans()).isZero();
   }
+
+  @Test
+  void noopPassesAJobsContextOnToWhatTheJobCalls() {
+    Tracing noop = Tracing.noop();
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    java.util.Map<String, String> downstream = new java.util.HashMap<>();
+
+    noop.traceJob("summarize", java.util.Map.of("traceparent", traceparent), () -> noop.inject(downstream));
+
+    assertThat(downstream).containsEntry("traceparent", traceparent);
+  }
+
+  @Test
+  void withTracingDisabledTheListenerStillHearsEveryCall() {
+    List<String> heard = new ArrayList<>();
+    TracingListener listener = new TracingListener() {
+      @Override
+      public void onDbQuery(String operation, String table, Duration duration, Throwable error) {
+        heard.add(operation + " " + table);
+      }
+    };
+    try (Tracing disabled = Tracing.builder().listener(listener)
+        .configuration(java.util.Map.of(), java.util.Map.of("OTEL_SDK_DISABLED", "true")).build()) {
+      assertThat(disabled.traceDbQuery("select", "journals", () -> 3)).isEqualTo(3);
+    }
+    assertThat(heard).containsExactly("select journals");
+  }
 }
