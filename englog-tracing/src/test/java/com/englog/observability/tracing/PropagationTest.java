@@ -94,11 +94,21 @@ class PropagationTest {
   }
 
   @Test
-  void headerNamesMatchInAnyCaseAndListValuedHeadersWork() {
-    assertThat(spanContext(tracing.extract(Map.of("Traceparent", "00-" + TRACE_ID + "-" + SPAN_ID + "-01")))
-        .getTraceId()).isEqualTo(TRACE_ID);
-    assertThat(spanContext(tracing.extractHeaders(Map.of("TRACEPARENT", List.of("00-" + TRACE_ID + "-" + SPAN_ID + "-01"))))
-        .getSpanId()).isEqualTo(SPAN_ID);
+  void caseInsensitiveCarriersAndLowerCaseStorageWork() throws Exception {
+    String traceparent = "00-" + TRACE_ID + "-" + SPAN_ID + "-01";
+    java.util.TreeMap<String, String> insensitive = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    insensitive.put("TRACEPARENT", traceparent);
+    assertThat(spanContext(tracing.extract(insensitive)).getTraceId()).isEqualTo(TRACE_ID);
+
+    com.sun.net.httpserver.Headers jdkHeaders = new com.sun.net.httpserver.Headers();
+    jdkHeaders.add("TraceParent", traceparent);
+    assertThat(spanContext(tracing.extractHeaders(jdkHeaders)).getSpanId()).isEqualTo(SPAN_ID);
+
+    // B3's X-B3-TraceId as HTTP/2 (and a lower-casing proxy) stores it.
+    assertThat(spanContext(tracing.extract(Map.of("x-b3-traceid", TRACE_ID, "x-b3-spanid", SPAN_ID,
+        "x-b3-sampled", "1"))).getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(spanContext(tracing.extractHeaders(Map.of("traceparent", List.of(traceparent)))).getSpanId())
+        .isEqualTo(SPAN_ID);
   }
 
   @Test
@@ -157,20 +167,4 @@ class PropagationTest {
     })).isEqualTo("done");
   }
 
-  @Test
-  void caseInsensitiveMapsAreUsedAsTheyAreAndHugeCarriersAreNotScanned() {
-    String traceparent = "00-" + TRACE_ID + "-" + SPAN_ID + "-01";
-    java.util.TreeMap<String, String> insensitive = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    insensitive.put("TRACEPARENT", traceparent);
-    assertThat(spanContext(tracing.extract(insensitive)).getTraceId()).isEqualTo(TRACE_ID);
-
-    Map<String, String> huge = new HashMap<>();
-    for (int i = 0; i < 100; i++) {
-      huge.put("x-header-" + i, "v");
-    }
-    huge.put("TraceParent", traceparent);
-    assertThat(spanContext(tracing.extract(huge)).isValid()).as("bounded work: no scan of 100 keys").isFalse();
-    huge.put("traceparent", traceparent);
-    assertThat(spanContext(tracing.extract(huge)).getTraceId()).isEqualTo(TRACE_ID);
-  }
 }

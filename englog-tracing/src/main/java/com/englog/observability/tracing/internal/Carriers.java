@@ -5,15 +5,13 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedMap;
 
 /**
  * Getters and setters for the carriers the helpers accept: a job payload's {@code Map<String,
  * String>} and HTTP headers as {@code Map<String, List<String>>} (what {@code
  * com.sun.net.httpserver.Headers}, {@code java.net.http.HttpHeaders.map()} and servlet adapters give).
  * Values longer than {@link #MAX_VALUE_LENGTH} are ignored (an 8 KiB {@code baggage} is the W3C
- * limit; longer is hostile), keys are matched case-insensitively as HTTP does (by a scan only in
- * carriers of at most {@link #MAX_SCANNED_ENTRIES} entries that are not case-insensitive already), and repeated header
+ * limit; longer is hostile), a mixed-case name is also looked up in lower case, and repeated header
  * lines are joined with a comma as an HTTP intermediary would, so a duplicated {@code traceparent}
  * is invalid rather than a guess.
  *
@@ -93,32 +91,15 @@ public final class Carriers {
         }
       };
 
-  /** Beyond this many entries a carrier is not scanned for an oddly cased key: bounded work per request. */
-  static final int MAX_SCANNED_ENTRIES = 64;
-
+  /**
+   * A second lookup under the lower-case name, for carriers stored the way HTTP/2 and our own inject
+   * write them ({@code x-b3-traceid} for {@code X-B3-TraceId}). No scan for other spellings: that
+   * would cost every request on the common miss path (an absent {@code tracestate} or {@code
+   * baggage}); case-insensitive maps ({@code HttpHeaders.map()}, JDK {@code Headers}, a {@code
+   * TreeMap} with {@code CASE_INSENSITIVE_ORDER}) already match any case.
+   */
   private static <V> V ignoringCase(Map<String, ? extends V> carrier, String key) {
-    if (carrier instanceof SortedMap && ((SortedMap<String, ?>) carrier).comparator() != null) {
-      return null; // ordered by its own comparator, e.g. String.CASE_INSENSITIVE_ORDER: get() already matched
-    }
-    if (carrier.getClass().getName().equals("com.sun.net.httpserver.Headers")) {
-      return null; // normalizes keys itself
-    }
     String lower = key.toLowerCase(Locale.ROOT);
-    if (!lower.equals(key)) {
-      V v = carrier.get(lower);
-      if (v != null) {
-        return v;
-      }
-    }
-    if (carrier.size() > MAX_SCANNED_ENTRIES) {
-      return null;
-    }
-    for (Map.Entry<String, ? extends V> e : carrier.entrySet()) {
-      String k = e.getKey();
-      if (k != null && k.length() == key.length() && k.equalsIgnoreCase(key)) {
-        return e.getValue();
-      }
-    }
-    return null;
+    return lower.equals(key) ? null : carrier.get(lower);
   }
 }
