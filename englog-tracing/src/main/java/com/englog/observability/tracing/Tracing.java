@@ -506,8 +506,9 @@ public final class Tracing implements AutoCloseable {
   /**
    * The context a {@code carrier} (job headers) names, on top of the root context: a span started
    * in it continues the sender's trace. Missing, malformed or hostile values give the root context
-   * (the next span starts a new trace). Keys are looked up as given and in lower case; for HTTP
-   * headers in any case pass a case-insensitive map. Never throws.
+   * (the next span starts a new trace). Keys are looked up as the propagators name them (B3's
+   * {@code X-B3-*} also in lower case); for HTTP headers in any case pass a case-insensitive map.
+   * Never throws.
    */
   public Context extract(Map<String, String> carrier) {
     return propagator.extract(Context.root(), carrier, Carriers.MAP_GETTER);

@@ -3,7 +3,6 @@ package com.englog.observability.tracing.internal;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Map;
  * String>} and HTTP headers as {@code Map<String, List<String>>} (what {@code
  * com.sun.net.httpserver.Headers}, {@code java.net.http.HttpHeaders.map()} and servlet adapters give).
  * Values longer than {@link #MAX_VALUE_LENGTH} are ignored (an 8 KiB {@code baggage} is the W3C
- * limit; longer is hostile), a mixed-case name is also looked up in lower case, and repeated header
+ * limit; longer is hostile), B3's mixed-case names are also looked up in lower case, and repeated header
  * lines are joined with a comma as an HTTP intermediary would, so a duplicated {@code traceparent}
  * is invalid rather than a guess.
  *
@@ -92,14 +91,22 @@ public final class Carriers {
       };
 
   /**
-   * A second lookup under the lower-case name, for carriers stored the way HTTP/2 and our own inject
-   * write them ({@code x-b3-traceid} for {@code X-B3-TraceId}). No scan for other spellings: that
-   * would cost every request on the common miss path (an absent {@code tracestate} or {@code
-   * baggage}); case-insensitive maps ({@code HttpHeaders.map()}, JDK {@code Headers}, a {@code
-   * TreeMap} with {@code CASE_INSENSITIVE_ORDER}) already match any case.
+   * The propagators' mixed-case header names and their lower-case forms, as HTTP/2 and lower-casing
+   * proxies store them. Every other name the propagators ask for is lower case already, so a miss
+   * (an absent {@code tracestate} or {@code baggage}, the common case) costs one failed lookup here
+   * and no string work. No scan for other spellings either: case-insensitive maps ({@code
+   * HttpHeaders.map()}, JDK {@code Headers}, a {@code TreeMap} with {@code CASE_INSENSITIVE_ORDER})
+   * already match any case.
    */
+  private static final Map<String, String> LOWER_CASE = Map.of(
+      "X-B3-TraceId", "x-b3-traceid",
+      "X-B3-SpanId", "x-b3-spanid",
+      "X-B3-ParentSpanId", "x-b3-parentspanid",
+      "X-B3-Sampled", "x-b3-sampled",
+      "X-B3-Flags", "x-b3-flags");
+
   private static <V> V ignoringCase(Map<String, ? extends V> carrier, String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return lower.equals(key) ? null : carrier.get(lower);
+    String lower = LOWER_CASE.get(key);
+    return lower == null ? null : carrier.get(lower);
   }
 }
