@@ -36,7 +36,7 @@ public final class Carriers {
         return null;
       }
       String value = carrier.get(key);
-      if (value == null && !carrier.isEmpty()) {
+      if (value == null && isMixedCaseB3(key)) {
         value = ignoringCase(carrier, key);
       }
       return value == null || value.length() > MAX_VALUE_LENGTH ? null : value;
@@ -63,7 +63,7 @@ public final class Carriers {
             return null;
           }
           List<String> values = carrier.get(key);
-          if (values == null && !carrier.isEmpty()) {
+          if (values == null && isMixedCaseB3(key)) {
             values = ignoringCase(carrier, key);
           }
           if (values == null || values.isEmpty()) {
@@ -104,6 +104,11 @@ public final class Carriers {
       "X-B3-ParentSpanId", "x-b3-parentspanid",
       "X-B3-Sampled", "x-b3-sampled",
       "X-B3-Flags", "x-b3-flags");
+
+  /** One char compare on the common miss path (absent tracestate, baggage) instead of a lookup. */
+  private static boolean isMixedCaseB3(String key) {
+    return key.length() > 5 && key.charAt(0) == 'X' && key.charAt(1) == '-';
+  }
 
   private static <V> V ignoringCase(Map<String, ? extends V> carrier, String key) {
     String lower = LOWER_CASE.get(key);
