@@ -129,7 +129,9 @@ class PropagationTest {
     tracing.extract(Map.of("traceparent", "00-" + TRACE_ID + "-0000000000000000-01"));
     tracing.extract(Map.of("uber-trace-id", "%zz"));
     tracing.extract(Map.of("b3", "not-a-context"));
-    assertThat(tracing.rejectedContexts()).isEqualTo(3);
+    tracing.extract(Map.of("X-B3-TraceId", "zz", "X-B3-SpanId", SPAN_ID));
+    tracing.extract(Map.of("x-b3-traceid", "zz", "x-b3-spanid", SPAN_ID));
+    assertThat(tracing.rejectedContexts()).isEqualTo(5);
   }
 
   @Test

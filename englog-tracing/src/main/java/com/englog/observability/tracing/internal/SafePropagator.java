@@ -23,7 +23,7 @@ public final class SafePropagator implements TextMapPropagator {
 
   /** The headers that carry a trace context in the formats we support. */
   private static final List<String> TRACE_HEADERS =
-      List.of("traceparent", "b3", "x-b3-traceid", "uber-trace-id");
+      List.of("traceparent", "b3", "X-B3-TraceId", "uber-trace-id");
 
   private final TextMapPropagator delegate;
   private final LongAdder rejected = new LongAdder();
