@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -139,25 +141,47 @@ public final class ManagedProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** SIGSTOP to the process and every descendant: connections stay open, nothing answers. */
+  /**
+   * SIGSTOP to the process and every descendant: connections stay open, nothing answers.
+   *
+   * <p>A server may fork a child (a PostgreSQL backend for a pool's new connection) between listing
+   * the descendants and stopping them; such a child would keep answering. So the tree is stopped in
+   * rounds until a round finds no process that is not stopped yet: once a parent is stopped it cannot
+   * fork, so the second round normally finds nothing new.
+   */
   public void freeze() {
-    signal("STOP");
+    Set<Long> stopped = new HashSet<>();
+    for (int round = 0; round < 10; round++) {
+      List<Long> fresh = processTree().stream().filter(pid -> !stopped.contains(pid))
+          .collect(Collectors.toList());
+      if (fresh.isEmpty()) {
+        return;
+      }
+      signal("STOP", fresh);
+      stopped.addAll(fresh);
+    }
   }
 
   /** SIGCONT to the process and every descendant. */
   public void thaw() {
-    signal("CONT");
+    signal("CONT", processTree());
   }
 
-  private void signal(String signal) {
-    List<String> pids =
-        Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
-            .map(h -> Long.toString(h.pid()))
-            .collect(Collectors.toList());
+  private List<Long> processTree() {
+    return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+        .filter(ProcessHandle::isAlive)
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toList());
+  }
+
+  private void signal(String signal, List<Long> pids) {
+    if (pids.isEmpty()) {
+      return;
+    }
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-    command.addAll(pids);
+    pids.forEach(pid -> command.add(Long.toString(pid)));
     ToolRun run = ToolRun.run(command, null, Duration.ofSeconds(10));
-    if (run.exitCode() != 0) {
+    if (run.exitCode() != 0 && process.isAlive()) {
       throw new AssertionError("cannot send SIG" + signal + " to " + name + ": " + run.describe());
     }
   }
