@@ -182,6 +182,9 @@ final class QueryChecker {
       problems.add("selector " + s + " has no metric name");
       return Labels.UNKNOWN;
     }
+    if (s.name.equals("ALERTS") || s.name.equals("ALERTS_FOR_STATE")) {
+      return Labels.UNKNOWN; // Prometheus's own series; its labels are those of every alert
+    }
     Labels recordedLabels = recorded.get(s.name);
     MetricCatalog.Series series = catalog.resolve(s.name);
     Set<String> available;
