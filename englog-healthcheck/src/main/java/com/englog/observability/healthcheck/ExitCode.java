@@ -9,6 +9,8 @@ public final class ExitCode {
   public static final int UNHEALTHY = 1;
   /** The configuration or the command line is invalid. */
   public static final int USAGE = 2;
+  /** Every check passed, but the Slack summary could not be delivered. */
+  public static final int NOTIFICATION_FAILED = 3;
 
   private ExitCode() {}
 }

@@ -1,16 +1,39 @@
 package com.englog.observability.tracing;
 
 /**
- * Attribute names the helpers set on spans: OpenTelemetry semantic conventions where one exists.
+ * Attribute names the helpers set on spans: OpenTelemetry semantic conventions where one exists
+ * (database and messaging conventions as of semconv 1.37, GenAI's {@code gen_ai.provider.name}),
+ * {@code englog.*} where none fits.
  */
 public final class SpanAttributes {
 
-  /** Database system, e.g. {@code postgresql}. */
+  /** Database system, e.g. {@code postgresql} (set on the {@link Tracing} instance). */
   public static final String DB_SYSTEM_NAME = "db.system.name";
   /** Database operation, e.g. {@code insert}. */
   public static final String DB_OPERATION_NAME = "db.operation.name";
-  /** Table or collection. */
+  /** Table or collection, e.g. {@code journals}. */
   public static final String DB_COLLECTION_NAME = "db.collection.name";
+  /** The database name, when set on the instance. */
+  public static final String DB_NAMESPACE = "db.namespace";
+  /** Database host, when set on the instance. */
+  public static final String SERVER_ADDRESS = "server.address";
+  /** Database port, when set on the instance. */
+  public static final String SERVER_PORT = "server.port";
+  /** AI provider, e.g. {@code openai}. */
+  public static final String GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+  /**
+   * EngLog's AI task type, e.g. {@code summarize}: not one of GenAI's operation names
+   * ({@code chat}, {@code embeddings}, …), so it gets its own attribute.
+   */
+  public static final String ENGLOG_AI_TASK_TYPE = "englog.ai.task_type";
+  /** Fully qualified class name of the exception that failed the work. */
+  public static final String ERROR_TYPE = "error.type";
+  /** Queue system of job hand-off spans, e.g. {@code redis}. */
+  public static final String MESSAGING_SYSTEM = "messaging.system";
+  /** Queue or job type of job hand-off spans. */
+  public static final String MESSAGING_DESTINATION_NAME = "messaging.destination.name";
+  /** {@code send} (enqueue) or {@code process} (worker). */
+  public static final String MESSAGING_OPERATION_TYPE = "messaging.operation.type";
 
   private SpanAttributes() {}
 }

@@ -1,0 +1,174 @@
+package com.englog.observability.health;
+
+import com.englog.observability.health.internal.HealthJson;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health endpoint, independent of any HTTP server: a request in, a status code and JSON out.
+ * {@link HealthHttpHandler} adapts it to the JDK's HTTP server; the servlet module adapts it to
+ * jakarta.servlet.
+ *
+ * <pre>{@code
+ * HealthHandler handler = HealthHandler.builder(registry)
+ *     .access(HealthAccess.bearerToken(Secret.fromFile(Path.of("/run/secrets/health-token"))))
+ *     .build();
+ * HealthResponse response = handler.handle(request);
+ * }</pre>
+ *
+ * <table>
+ * <caption>Paths (below the base path, default {@code /health})</caption>
+ * <tr><th>path</th><th>group</th></tr>
+ * <tr><td>{@code /health}</td><td>every component ({@link HealthRegistry#ALL})</td></tr>
+ * <tr><td>{@code /health/live}</td><td>{@link HealthRegistry#LIVENESS}</td></tr>
+ * <tr><td>{@code /health/ready}</td><td>{@link HealthRegistry#READINESS}</td></tr>
+ * <tr><td>{@code /health/started}</td><td>{@link HealthRegistry#STARTUP}</td></tr>
+ * <tr><td>{@code /health/{name}}</td><td>a custom group, or a single component by its name</td></tr>
+ * </table>
+ *
+ * <p>Status codes: 200 for UP and DEGRADED, 503 for DOWN; UNKNOWN is 200 for liveness (restarting a
+ * pod that cannot tell is worse than waiting) and 503 everywhere else. 404 for an unknown group, 405
+ * for methods other than GET and HEAD. Callers that {@link HealthAccess} authorises get the full
+ * report; everybody else gets {@code {"status":"UP"}} and nothing more.
+ */
+public final class HealthHandler {
+
+  public static final String DEFAULT_BASE_PATH = "/health";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
+  private static final byte[][] STATUS_BODIES = new byte[Status.values().length][];
+  private static final byte[] NOT_FOUND = "{\"error\":\"no such health group\"}".getBytes(
+      java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] NOT_ALLOWED = "{\"error\":\"method not allowed; use GET or HEAD\"}".getBytes(
+      java.nio.charset.StandardCharsets.UTF_8);
+
+  static {
+    for (Status s : Status.values()) {
+      STATUS_BODIES[s.ordinal()] = HealthJson.statusOnly(s.name());
+    }
+  }
+
+  private final HealthRegistry registry;
+  private final HealthAccess access;
+  private final String basePath;
+  /** Every path the handler answers, mapped to its group: lookups allocate nothing. */
+  private final Map<String, String> groupByPath = new HashMap<>();
+  /** Anonymous answers, prebuilt: [liveness?1:0][status][head?1:0]. */
+  private final HealthResponse[][][] anonymous = new HealthResponse[2][Status.values().length][2];
+
+  private HealthHandler(Builder b) {
+    this.registry = b.registry;
+    this.access = b.access;
+    this.basePath = b.basePath;
+    Map<String, String> names = new LinkedHashMap<>();
+    registry.components().forEach(c -> names.put(c, c));
+    registry.groups().forEach(g -> names.put(g, g));
+    names.put("live", HealthRegistry.LIVENESS);
+    names.put("ready", HealthRegistry.READINESS);
+    names.put("started", HealthRegistry.STARTUP);
+    groupByPath.put(basePath.isEmpty() ? "/" : basePath, HealthRegistry.ALL);
+    groupByPath.put(basePath + "/", HealthRegistry.ALL);
+    names.forEach((name, group) -> {
+      groupByPath.put(basePath + "/" + name, group);
+      groupByPath.put(basePath + "/" + name + "/", group);
+    });
+    for (Status st : Status.values()) {
+      for (int live = 0; live < 2; live++) {
+        int code = statusCode(live == 1 ? HealthRegistry.LIVENESS : HealthRegistry.READINESS, st);
+        anonymous[live][st.ordinal()][0] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], false);
+        anonymous[live][st.ordinal()][1] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], true);
+      }
+    }
+  }
+
+  public static Builder builder(HealthRegistry registry) {
+    return new Builder(registry);
+  }
+
+  /** Answers one request. Never throws for bad input; waits at most for the checks' deadlines. */
+  public HealthResponse handle(HealthRequest request) {
+    Objects.requireNonNull(request, "request");
+    String method = request.method();
+    boolean head = "HEAD".equals(method);
+    if (!head && !"GET".equals(method)) {
+      return new HealthResponse(405, NOT_ALLOWED, false);
+    }
+    String group = group(request.path());
+    if (group == null) {
+      return new HealthResponse(404, NOT_FOUND, head);
+    }
+    if (mayViewDetails(request)) {
+      HealthReport report = registry.check(group);
+      return new HealthResponse(statusCode(group, report.status()), HealthJson.report(report), head);
+    }
+    Status status = registry.status(group);
+    return anonymous[HealthRegistry.LIVENESS.equals(group) ? 1 : 0][status.ordinal()][head ? 1 : 0];
+  }
+
+  /** The HTTP status code for {@code status} of {@code group}. */
+  public static int statusCode(String group, Status status) {
+    switch (status) {
+      case UP:
+      case DEGRADED:
+        return 200;
+      case UNKNOWN:
+        return HealthRegistry.LIVENESS.equals(group) ? 200 : 503;
+      default:
+        return 503;
+    }
+  }
+
+  private boolean mayViewDetails(HealthRequest request) {
+    try {
+      return access.mayViewDetails(request);
+    } catch (RuntimeException e) {
+      LOG.warn("health: access check failed, showing status only: {}", e.toString());
+      return false;
+    }
+  }
+
+  private String group(String path) {
+    return path == null ? null : groupByPath.get(path);
+  }
+
+  @Override
+  public String toString() {
+    return "HealthHandler{" + basePath + ", " + access + "}";
+  }
+
+  /** Builds a {@link HealthHandler}. */
+  public static final class Builder {
+    private final HealthRegistry registry;
+    private HealthAccess access = HealthAccess.never();
+    private String basePath = DEFAULT_BASE_PATH;
+
+    private Builder(HealthRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Who sees details; default {@link HealthAccess#never()}. */
+    public Builder access(HealthAccess access) {
+      this.access = Objects.requireNonNull(access, "access");
+      return this;
+    }
+
+    /** Where the endpoint is mounted; default {@code /health}. Must start with '/' and not end with one. */
+    public Builder basePath(String basePath) {
+      Objects.requireNonNull(basePath, "basePath");
+      if (!basePath.startsWith("/") || (basePath.length() > 1 && basePath.endsWith("/"))) {
+        throw new IllegalArgumentException("basePath must start with '/' and not end with one, was \""
+            + basePath + "\"");
+      }
+      this.basePath = basePath.equals("/") ? "" : basePath;
+      return this;
+    }
+
+    public HealthHandler build() {
+      return new HealthHandler(this);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package com.englog.observability.health;
+
+import com.englog.observability.health.internal.HikariPool;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * A relational database behind a {@link DataSource}: borrows a connection, validates it ({@code
+ * Connection.isValid} or a validation query) and reports pool saturation.
+ *
+ * <pre>{@code
+ * .add("db", JdbcHealthIndicator.of(dataSource))
+ * .add("db", JdbcHealthIndicator.builder(dataSource).validationQuery("SELECT 1 FROM journals LIMIT 1").build())
+ * }</pre>
+ *
+ * <p>A hung database cannot pin the check: when the deadline passes, the connection in use is
+ * aborted ({@code Connection.abort}), which closes its socket. Pool statistics come from HikariCP
+ * automatically (read reflectively; no dependency) or from {@link Builder#poolStats(Supplier)}: the
+ * check is DEGRADED when the share of active connections reaches the saturation threshold, and
+ * when the pool is exhausted with callers waiting it reports that without queueing for a connection
+ * itself.
+ */
+public final class JdbcHealthIndicator implements HealthIndicator {
+
+  /** Active / maximum connections at or above which the pool counts as saturated. */
+  public static final double DEFAULT_SATURATION_THRESHOLD = 0.9;
+
+  private final DataSource dataSource;
+  private final String validationQuery;
+  private final Supplier<PoolStats> poolStats;
+  private final double saturationThreshold;
+
+  private JdbcHealthIndicator(Builder b) {
+    this.dataSource = b.dataSource;
+    this.validationQuery = b.validationQuery;
+    this.saturationThreshold = b.saturationThreshold;
+    if (b.poolStats != null) {
+      this.poolStats = b.poolStats;
+    } else {
+      HikariPool hikari = HikariPool.detect(b.dataSource);
+      this.poolStats = hikari == null ? () -> null : () -> {
+        int[] s = hikari.stats();
+        return s == null ? null : new PoolStats(s[0], s[1], s[2], s[3]);
+      };
+    }
+  }
+
+  /** Validates with {@code Connection.isValid}; pool stats from HikariCP when it is one. */
+  public static JdbcHealthIndicator of(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  @Override
+  public Health check(HealthCheckContext context) throws SQLException {
+    PoolStats before = poolStats.get();
+    if (before != null && before.max > 0 && before.active >= before.max && before.waiting > 0) {
+      return withStats(Health.degraded("connection pool exhausted: " + before.active + "/" + before.max
+          + " connections active, " + before.waiting + " callers waiting"), before).build();
+    }
+    long start = System.nanoTime();
+    try (Connection connection = dataSource.getConnection()) {
+      AtomicBoolean inUse = new AtomicBoolean(true);
+      context.onAbort(() -> {
+        if (inUse.get()) {
+          connection.abort(Runnable::run);
+        }
+      });
+      try {
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+            (context.remaining().toMillis() + 999) / 1000));
+        if (validationQuery == null) {
+          if (!connection.isValid(seconds)) {
+            return Health.down("connection is not valid (Connection.isValid returned false)").build();
+          }
+        } else {
+          try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(seconds);
+            statement.execute(validationQuery);
+          }
+        }
+        long validationNanos = System.nanoTime() - start;
+        DatabaseMetaData meta = connection.getMetaData();
+        PoolStats after = poolStats.get();
+        Health.Builder health;
+        if (after != null && after.max > 0 && after.active >= saturationThreshold * after.max) {
+          health = Health.degraded("connection pool nearly saturated: " + after.active + "/" + after.max
+              + " connections active");
+        } else {
+          health = Health.up();
+        }
+        health.detail("database", meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion())
+            .detail("validationMs", validationNanos / 1_000_000);
+        return withStats(health, after).build();
+      } finally {
+        inUse.set(false);
+      }
+    }
+  }
+
+  private static Health.Builder withStats(Health.Builder health, PoolStats stats) {
+    if (stats != null) {
+      health.detail("pool.active", stats.active).detail("pool.idle", stats.idle)
+          .detail("pool.max", stats.max).detail("pool.waiting", stats.waiting);
+    }
+    return health;
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcHealthIndicator{" + dataSource.getClass().getSimpleName() + "}";
+  }
+
+  /** A connection pool's numbers at one moment. */
+  public static final class PoolStats {
+    final int active;
+    final int idle;
+    final int max;
+    final int waiting;
+
+    private PoolStats(int active, int idle, int max, int waiting) {
+      this.active = active;
+      this.idle = idle;
+      this.max = max;
+      this.waiting = waiting;
+    }
+
+    /**
+     * @param active connections in use
+     * @param idle connections in the pool, unused
+     * @param max the pool's maximum size (0 when unknown)
+     * @param waiting threads waiting for a connection
+     */
+    public static PoolStats of(int active, int idle, int max, int waiting) {
+      return new PoolStats(active, idle, max, waiting);
+    }
+  }
+
+  /** Builds a {@link JdbcHealthIndicator}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String validationQuery;
+    private Supplier<PoolStats> poolStats;
+    private double saturationThreshold = DEFAULT_SATURATION_THRESHOLD;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Run this query instead of {@code Connection.isValid}, e.g. to check a table is readable. */
+    public Builder validationQuery(String query) {
+      Objects.requireNonNull(query, "query");
+      if (query.isBlank()) {
+        throw new IllegalArgumentException("validationQuery must not be blank");
+      }
+      this.validationQuery = query;
+      return this;
+    }
+
+    /** Pool statistics for a pool other than HikariCP; the supplier may return null. */
+    public Builder poolStats(Supplier<PoolStats> poolStats) {
+      this.poolStats = Objects.requireNonNull(poolStats, "poolStats");
+      return this;
+    }
+
+    /** Active / max at or above which the check is DEGRADED; 0 (exclusive) to 1, default 0.9. */
+    public Builder saturationThreshold(double threshold) {
+      if (!(threshold > 0 && threshold <= 1)) {
+        throw new IllegalArgumentException("saturationThreshold must be in (0, 1], was " + threshold);
+      }
+      this.saturationThreshold = threshold;
+      return this;
+    }
+
+    public JdbcHealthIndicator build() {
+      return new JdbcHealthIndicator(this);
+    }
+  }
+}

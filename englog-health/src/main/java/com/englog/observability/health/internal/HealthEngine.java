@@ -1,0 +1,318 @@
+package com.englog.observability.health.internal;
+
+import com.englog.observability.health.ComponentHealth;
+import com.englog.observability.health.HealthListener;
+import com.englog.observability.health.HealthReport;
+import com.englog.observability.health.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Not public API. The runtime behind {@code HealthRegistry}: components, groups, threads, metrics.
+ *
+ * <p>Threads: checks run on a pool with one thread per component at most (each component has at most
+ * one check in flight, so checks never queue behind a hung one); one timer thread enforces deadlines
+ * and drives background refresh; one thread runs abort hooks; recovery actions get their own pool,
+ * one thread per action at most. All are daemon threads, created on demand and stopped by {@link
+ * #close()}.
+ */
+public final class HealthEngine implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("com.englog.observability.health");
+
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Executor checkExecutor;
+  private final ExecutorService ownedCheckExecutor;
+  private final ThreadPoolExecutor abortExecutor;
+  private final ExecutorService recoveryExecutor;
+  private final HealthMetrics metrics;
+  private final Map<String, ComponentRuntime> components = new LinkedHashMap<>();
+  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<String, Group> componentGroups = new LinkedHashMap<>();
+  private final Group all;
+  private final List<HealthListener> listeners;
+  private volatile boolean closed;
+  private ScheduledFuture<?> background;
+
+  /**
+   * @param clock null for the system clock with monotonic ages; a given clock drives ages too
+   * @param checkExecutor null for the engine's own bounded pool
+   * @param groupMembers group name to member names, in order (liveness, readiness, startup first)
+   * @param metricGroups the groups that get status gauges
+   */
+  public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
+      Set<String> metricGroups, Clock clock, Executor checkExecutor, HealthMetrics metrics,
+      List<HealthListener> listeners) {
+    this.listeners = listeners;
+    this.clock = clock == null ? Clock.systemUTC() : clock;
+    this.ticker = clock == null ? System::nanoTime : () -> clock.millis() * 1_000_000L;
+    this.metrics = metrics;
+    int n = Math.max(1, specs.size());
+    this.timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("englog-health-timer"));
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    if (checkExecutor == null) {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), new DaemonThreads("englog-health-check"));
+      pool.allowCoreThreadTimeOut(true);
+      this.ownedCheckExecutor = pool;
+      this.checkExecutor = pool;
+    } else {
+      this.ownedCheckExecutor = null;
+      this.checkExecutor = checkExecutor;
+    }
+    this.abortExecutor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(64), new DaemonThreads("englog-health-abort"),
+        (r, executor) -> LOG.warn("health: abort hook dropped: 64 hooks already waiting"));
+    this.abortExecutor.allowCoreThreadTimeOut(true);
+    int actions = 0;
+    for (ComponentRuntime.Spec s : specs) {
+      actions += s.recoveries().size();
+    }
+    if (actions > 0) {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(actions, actions, 30, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), new DaemonThreads("englog-health-recovery"));
+      pool.allowCoreThreadTimeOut(true);
+      this.recoveryExecutor = pool;
+    } else {
+      this.recoveryExecutor = null;
+    }
+    for (ComponentRuntime.Spec s : specs) {
+      components.put(s.name(), new ComponentRuntime(s, this, metrics));
+    }
+    this.all = new Group("all", new ArrayList<>(components.values()));
+    components.forEach((name, c) -> componentGroups.put(name, new Group(name, List.of(c))));
+    groupMembers.forEach((name, members) -> {
+      List<ComponentRuntime> list = new ArrayList<>();
+      for (String m : members) {
+        list.add(components.get(m));
+      }
+      Group g = new Group(name, list);
+      groups.put(name, g);
+      if (metricGroups.contains(name)) {
+        metrics.group(name, g::cachedStatus);
+      }
+    });
+  }
+
+  /** Starts a first check of every component now and then every {@code period}; zero: never. */
+  public synchronized void startBackgroundRefresh(Duration period) {
+    if (!period.isZero()) {
+      for (ComponentRuntime c : components.values()) {
+        c.refreshIfDue();
+      }
+      background = timer.scheduleWithFixedDelay(() -> {
+        for (ComponentRuntime c : components.values()) {
+          try {
+            c.refreshIfDue();
+          } catch (RuntimeException e) {
+            LOG.warn("health: background refresh of {} failed to start: {}", c.name(), e.toString());
+          }
+        }
+      }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  long tick() {
+    return ticker.getAsLong();
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  Executor checkExecutor() {
+    return checkExecutor;
+  }
+
+  ExecutorService recoveryExecutor() {
+    return recoveryExecutor;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void runAbortHook(String component, AutoCloseable hook) {
+    try {
+      abortExecutor.execute(() -> {
+        try {
+          hook.close();
+        } catch (Exception e) {
+          LOG.debug("health: abort hook of {} failed: {}", component, e.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("health: abort hook of {} not run: {}", component, e.toString());
+    }
+  }
+
+  void statusChanged(Status previous, ComponentHealth current) {
+    for (HealthListener l : listeners) {
+      try {
+        l.onStatusChange(previous, current);
+      } catch (RuntimeException e) {
+        LOG.warn("health: listener {} threw on a status change of {}: {}", l, current.name(), e.toString());
+      }
+    }
+  }
+
+  void recoveryAttempted(String component, String action, String outcome) {
+    for (HealthListener l : listeners) {
+      try {
+        l.onRecoveryAttempt(component, action, outcome);
+      } catch (RuntimeException e) {
+        LOG.warn("health: listener {} threw on a recovery attempt of {}: {}", l, component, e.toString());
+      }
+    }
+  }
+
+  /** The group called {@code name}, a component's own group, or null. */
+  public Group group(String name) {
+    Group g = groups.get(name);
+    if (g != null) {
+      return g;
+    }
+    return componentGroups.get(name);
+  }
+
+  /** Every component. */
+  public Group all() {
+    return all;
+  }
+
+  public Set<String> groupNames() {
+    return Collections.unmodifiableSet(groups.keySet());
+  }
+
+  public Set<String> componentNames() {
+    return Collections.unmodifiableSet(components.keySet());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (background != null) {
+      background.cancel(false);
+    }
+    timer.shutdownNow();
+    if (ownedCheckExecutor != null) {
+      ownedCheckExecutor.shutdownNow();
+    }
+    abortExecutor.shutdownNow();
+    if (recoveryExecutor != null) {
+      recoveryExecutor.shutdownNow();
+    }
+    metrics.close();
+  }
+
+  /** How a member's status counts for its group: a non-critical one can only degrade it. */
+  static Status contribution(Status s, boolean critical) {
+    if (critical || s == Status.UP) {
+      return s;
+    }
+    return Status.DEGRADED;
+  }
+
+  static Status worst(Status a, Status b) {
+    return a.ordinal() >= b.ordinal() ? a : b;
+  }
+
+  /** A named set of components, evaluated together. */
+  public final class Group {
+    private final String name;
+    private final ComponentRuntime[] members;
+
+    Group(String name, List<ComponentRuntime> members) {
+      this.name = name;
+      this.members = members.toArray(new ComponentRuntime[0]);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** The aggregated status of the cached results, triggering nothing (for gauges). */
+    Status cachedStatus() {
+      Status s = Status.UP;
+      for (ComponentRuntime c : members) {
+        s = worst(s, contribution(c.currentStatus(), c.critical()));
+      }
+      return s;
+    }
+
+    /**
+     * The group's status, checking components whose results are too old; waits at most until the
+     * latest deadline of the checks it started or joined.
+     */
+    public Status status() {
+      Status s = Status.UP;
+      Object[] pending = null;
+      for (int i = 0; i < members.length; i++) {
+        Object o = members[i].evaluate();
+        if (o instanceof Result) {
+          s = worst(s, contribution(((Result) o).status, members[i].critical()));
+        } else {
+          if (pending == null) {
+            pending = new Object[members.length];
+          }
+          pending[i] = o;
+        }
+      }
+      if (pending != null) {
+        for (int i = 0; i < members.length; i++) {
+          if (pending[i] != null) {
+            Result r = members[i].await((ComponentRuntime.Run) pending[i]);
+            s = worst(s, contribution(r.status, members[i].critical()));
+          }
+        }
+      }
+      return s;
+    }
+
+    /** Like {@link #status()}, with every component's result. */
+    public HealthReport report() {
+      Object[] results = new Object[members.length];
+      for (int i = 0; i < members.length; i++) {
+        results[i] = members[i].evaluate();
+      }
+      Status s = Status.UP;
+      List<ComponentHealth> list = new ArrayList<>(members.length);
+      long now = tick();
+      for (int i = 0; i < members.length; i++) {
+        Result r = results[i] instanceof Result
+            ? (Result) results[i] : members[i].await((ComponentRuntime.Run) results[i]);
+        s = worst(s, contribution(r.status, members[i].critical()));
+        list.add(members[i].toComponentHealth(r, Math.max(now, tick())));
+      }
+      return new HealthReport(name, s, list, clock.instant());
+    }
+  }
+}

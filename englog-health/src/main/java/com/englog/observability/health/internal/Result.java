@@ -1,0 +1,37 @@
+package com.englog.observability.health.internal;
+
+import com.englog.observability.health.Status;
+import java.time.Instant;
+import java.util.Map;
+
+/** Not public API. One published result of a component: immutable, shared by every reader. */
+public final class Result {
+
+  final Status status;
+  final String reason;
+  final Map<String, Object> details;
+  final long durationNanos;
+  /** Ticker value when the result was produced, for ages. */
+  final long tick;
+  final Instant checkedAt;
+  final boolean timedOut;
+
+  Result(Status status, String reason, Map<String, Object> details, long durationNanos, long tick,
+      Instant checkedAt, boolean timedOut) {
+    this.status = status;
+    this.reason = reason;
+    this.details = details;
+    this.durationNanos = durationNanos;
+    this.tick = tick;
+    this.checkedAt = checkedAt;
+    this.timedOut = timedOut;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  Result withReasonAndDetails(String newReason, Map<String, Object> newDetails) {
+    return new Result(status, newReason, newDetails, durationNanos, tick, checkedAt, timedOut);
+  }
+}

@@ -1,0 +1,2 @@
+/** Not public API. */
+package com.englog.observability.health.internal;

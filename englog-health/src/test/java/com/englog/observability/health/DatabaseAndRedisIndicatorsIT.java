@@ -1,0 +1,152 @@
+package com.englog.observability.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.englog.observability.testsupport.PostgresServer;
+import com.englog.observability.testsupport.RedisServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The JDBC and Redis indicators against real PostgreSQL 15 and Redis servers. */
+class DatabaseAndRedisIndicatorsIT {
+
+  private static ComponentHealth check(HealthIndicator indicator) {
+    try (HealthRegistry registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("c", indicator, o -> o.deadline(Duration.ofSeconds(10)))
+        .build()) {
+      return registry.check().component("c").orElseThrow();
+    }
+  }
+
+  private static PGSimpleDataSource dataSource(PostgresServer pg, String password) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(pg.jdbcUrl());
+    ds.setUser(pg.user());
+    if (password != null) {
+      ds.setPassword(password);
+    }
+    return ds;
+  }
+
+  @Test
+  void postgresIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
+    PostgresServer pg = PostgresServer.start();
+    JdbcHealthIndicator indicator = JdbcHealthIndicator.of(dataSource(pg, null));
+    ComponentHealth up;
+    try {
+      up = check(indicator);
+    } finally {
+      pg.close();
+    }
+    ComponentHealth down = check(indicator);
+
+    assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat((String) up.details().get("database")).startsWith("PostgreSQL 15");
+    assertThat(down.status()).isEqualTo(Status.DOWN);
+    assertThat(down.reason()).contains("Connection to 127.0.0.1:" + pg.port() + " refused");
+  }
+
+  @Test
+  void validationQueryErrorsAndWrongPasswordsAreDownWithTheDatabasesMessage() {
+    try (PostgresServer pg = PostgresServer.builder().password("right-password").start()) {
+      ComponentHealth badQuery = check(JdbcHealthIndicator.builder(dataSource(pg, "right-password"))
+          .validationQuery("SELECT 1 FROM no_such_table").build());
+      ComponentHealth badPassword = check(JdbcHealthIndicator.of(dataSource(pg, "wrong-password")));
+      ComponentHealth good = check(JdbcHealthIndicator.builder(dataSource(pg, "right-password"))
+          .validationQuery("SELECT 1").build());
+
+      assertThat(badQuery.status()).isEqualTo(Status.DOWN);
+      assertThat(badQuery.reason()).contains("no_such_table");
+      assertThat(badPassword.status()).isEqualTo(Status.DOWN);
+      assertThat(badPassword.reason()).contains("password authentication failed").doesNotContain("wrong-password");
+      assertThat(good.status()).isEqualTo(Status.UP);
+    }
+  }
+
+  @Test
+  void hikariPoolSaturationIsReadReflectivelyAndReportedAsDegraded() throws Exception {
+    try (PostgresServer pg = PostgresServer.start()) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(pg.jdbcUrl());
+      config.setUsername(pg.user());
+      config.setMaximumPoolSize(3);
+      config.setConnectionTimeout(30_000);
+      try (HikariDataSource pool = new HikariDataSource(config)) {
+        JdbcHealthIndicator indicator = JdbcHealthIndicator.of(pool);
+        ComponentHealth idle = check(indicator);
+        assertThat(idle.status()).isEqualTo(Status.UP);
+        assertThat(idle.details()).containsEntry("pool.max", 3);
+
+        List<Connection> held = new ArrayList<>();
+        held.add(pool.getConnection());
+        held.add(pool.getConnection());
+        ComponentHealth nearlyFull = check(indicator);
+        held.add(pool.getConnection());
+        Thread waiter = new Thread(() -> {
+          try {
+            // Waits until a held connection is returned.
+            pool.getConnection().close();
+          } catch (Exception ignored) {
+            // Pool closed at the end of the test.
+          }
+        });
+        waiter.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 1);
+        ComponentHealth exhausted = check(indicator);
+        for (Connection c : held) {
+          c.close();
+        }
+        waiter.join(30_000);
+
+        // 3 of 3 active during the check itself (2 held + its own) reaches the 90 % threshold.
+        assertThat(nearlyFull.status()).isEqualTo(Status.DEGRADED);
+        assertThat(nearlyFull.reason()).isEqualTo("connection pool nearly saturated: 3/3 connections active");
+        assertThat(exhausted.status()).isEqualTo(Status.DEGRADED);
+        assertThat(exhausted.reason())
+            .isEqualTo("connection pool exhausted: 3/3 connections active, 1 callers waiting");
+      }
+    }
+  }
+
+  @Test
+  void redisIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
+    RedisServer redis = RedisServer.start();
+    RedisHealthIndicator indicator = RedisHealthIndicator.of("127.0.0.1", redis.port());
+    ComponentHealth up;
+    try {
+      up = check(indicator);
+    } finally {
+      redis.close();
+    }
+    ComponentHealth down = check(indicator);
+
+    assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat(up.details()).containsEntry("address", "127.0.0.1:" + redis.port());
+    assertThat(down.status()).isEqualTo(Status.DOWN);
+    assertThat(down.reason()).contains("Connection refused");
+  }
+
+  @Test
+  void redisAuthenticationIsCheckedWithoutLeakingThePassword() {
+    try (RedisServer redis = RedisServer.builder().password("redis-pass").start()) {
+      ComponentHealth noPassword = check(RedisHealthIndicator.of("127.0.0.1", redis.port()));
+      ComponentHealth wrong = check(RedisHealthIndicator.builder("127.0.0.1", redis.port())
+          .password(Secret.of("not-it")).build());
+      ComponentHealth right = check(RedisHealthIndicator.builder("127.0.0.1", redis.port())
+          .password(Secret.of("redis-pass")).build());
+
+      assertThat(noPassword.status()).isEqualTo(Status.DOWN);
+      assertThat(noPassword.reason()).startsWith("Redis replied to PING: NOAUTH");
+      assertThat(wrong.status()).isEqualTo(Status.DOWN);
+      assertThat(wrong.reason()).startsWith("Redis refused AUTH: WRONGPASS").doesNotContain("not-it");
+      assertThat(right.status()).isEqualTo(Status.UP);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package com.englog.observability.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The health endpoint over real HTTP (the JDK's server), as a load balancer and an operator see it. */
+class HealthHttpHandlerTest {
+
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private HealthRegistry registry;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private URI serve(HealthRegistry registry, HealthAccess access) throws IOException {
+    this.registry = registry;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/health", new HealthHttpHandler(HealthHandler.builder(registry).access(access).build()));
+    executor = Executors.newFixedThreadPool(2);
+    server.setExecutor(executor);
+    server.start();
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private static HttpResponse<String> get(URI uri, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HealthRegistry degradedService() {
+    return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock)
+        .add("db", context -> Health.up().detail("database", "PostgreSQL 15.8").build(),
+            o -> o.groups(HealthRegistry.READINESS, HealthRegistry.STARTUP, "storage"))
+        .add("ai", context -> Health.down("HTTP 503 (expected 2xx)").detail("statusCode", 503).build(),
+            o -> o.nonCritical())
+        .build();
+  }
+
+  @Test
+  void anonymousCallersSeeTheStatusOnlyAndAuthorisedOnesTheDetails(@TempDir Path dir) throws Exception {
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "s3cret-token\n");
+    URI base = serve(degradedService(), HealthAccess.bearerToken(Secret.fromFile(tokenFile)));
+
+    HttpResponse<String> anonymous = get(base.resolve("/health"), null);
+    HttpResponse<String> wrongToken = get(base.resolve("/health"), "s3cret-tokeX");
+    HttpResponse<String> authorised = get(base.resolve("/health"), "s3cret-token");
+
+    assertThat(anonymous.statusCode()).isEqualTo(200);
+    assertThat(anonymous.body()).isEqualTo("{\"status\":\"DEGRADED\"}");
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    assertThat(anonymous.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(wrongToken.body()).isEqualTo("{\"status\":\"DEGRADED\"}");
+    assertThat(authorised.statusCode()).isEqualTo(200);
+    assertThat(authorised.body()).contains("\"ai\":{\"status\":\"DOWN\"", "HTTP 503", "PostgreSQL 15.8");
+  }
+
+  @Test
+  void detailedReportMatchesTheGoldenFile() throws Exception {
+    URI base = serve(degradedService(), HealthAccess.always());
+    get(base.resolve("/health"), null);
+    clock.advance(Duration.ofMillis(1500));
+
+    String body = get(base.resolve("/health"), null).body();
+
+    // Durations vary from run to run; everything else is fixed by the injected clock.
+    String normalised = body.replaceAll("\"durationMs\":[0-9.]+", "\"durationMs\":0");
+    assertThat(normalised).isEqualTo(golden("health-report.json"));
+  }
+
+  @Test
+  void nonCriticalDependencyDownIsDegradedAnd200ButCriticalDownIs503() throws Exception {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.down("connection refused").build())
+        .add("ai", context -> Health.down("HTTP 500").build(), o -> o.nonCritical())
+        .build(), HealthAccess.never());
+
+    assertThat(get(base.resolve("/health/ai"), null).statusCode()).isEqualTo(200);
+    assertThat(get(base.resolve("/health/ai"), null).body()).isEqualTo("{\"status\":\"DEGRADED\"}");
+    assertThat(get(base.resolve("/health/db"), null).statusCode()).isEqualTo(503);
+    assertThat(get(base.resolve("/health/ready"), null).statusCode()).isEqualTo(503);
+    assertThat(get(base.resolve("/health"), null).body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(get(base.resolve("/health/live"), null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownIs503ForReadinessAndStartupButNotForLiveness() throws Exception {
+    HealthIndicator unknown = context -> Health.unknown("warming up").build();
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("cache", unknown, o -> o.groups(HealthRegistry.LIVENESS, HealthRegistry.READINESS,
+            HealthRegistry.STARTUP))
+        .build(), HealthAccess.never());
+
+    assertThat(get(base.resolve("/health/live"), null).statusCode()).isEqualTo(200);
+    assertThat(get(base.resolve("/health/ready"), null).statusCode()).isEqualTo(503);
+    assertThat(get(base.resolve("/health/started"), null).statusCode()).isEqualTo(503);
+    assertThat(get(base.resolve("/health/started"), null).body()).isEqualTo("{\"status\":\"UNKNOWN\"}");
+  }
+
+  @Test
+  void seedScriptPathsAnswerPerComponentAndUnknownPathsAre404() throws Exception {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.healthy())
+        .add("redis", context -> Health.healthy())
+        .build(), HealthAccess.never());
+
+    assertThat(get(base.resolve("/health/db"), null).statusCode()).isEqualTo(200);
+    assertThat(get(base.resolve("/health/redis/"), null).statusCode()).isEqualTo(200);
+    HttpResponse<String> missing = get(base.resolve("/health/%3Cscript%3E"), null);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).doesNotContain("script");
+    assertThat(get(base.resolve("/health/db/extra"), null).statusCode()).isEqualTo(404);
+    assertThat(get(base.resolve("/healthz"), null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void onlyGetAndHeadAreAllowed() throws Exception {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.healthy()).build(), HealthAccess.never());
+
+    HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(base.resolve("/health"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> head = CLIENT.send(HttpRequest.newBuilder(base.resolve("/health"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void predicateAccessAndAThrowingPredicateFailClosed() {
+    registry = degradedService();
+    HealthHandler byHeader = HealthHandler.builder(registry)
+        .access(HealthAccess.when(r -> "ops".equals(r.header("X-Role")))).build();
+    HealthHandler throwing = HealthHandler.builder(registry)
+        .access(HealthAccess.when(r -> {
+          throw new IllegalStateException("boom");
+        })).build();
+
+    assertThat(byHeader.handle(HealthRequest.of("GET", "/health", h -> "ops")).bodyAsString()).contains("components");
+    assertThat(byHeader.handle(HealthRequest.of("GET", "/health", h -> null)).bodyAsString())
+        .isEqualTo("{\"status\":\"DEGRADED\"}");
+    assertThat(throwing.handle(HealthRequest.of("GET", "/health", h -> "ops")).bodyAsString())
+        .isEqualTo("{\"status\":\"DEGRADED\"}");
+  }
+
+  @Test
+  void missingOrEmptyTokenFileAuthorisesNobody(@TempDir Path dir) throws Exception {
+    registry = degradedService();
+    Path tokenFile = dir.resolve("token");
+    HealthHandler handler = HealthHandler.builder(registry)
+        .access(HealthAccess.bearerToken(Secret.fromFile(tokenFile))).build();
+
+    assertThat(handler.handle(HealthRequest.of("GET", "/health", h -> "Bearer ")).bodyAsString())
+        .doesNotContain("components");
+    Files.writeString(tokenFile, "");
+    assertThat(handler.handle(HealthRequest.of("GET", "/health", h -> "Bearer ")).bodyAsString())
+        .doesNotContain("components");
+  }
+
+  @Test
+  void hostileReasonsAreEscapedInJson() {
+    registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.down("quote \" backslash \\ tab \t nul \u0000 </script> \ud800").build())
+        .build();
+    String body = HealthHandler.builder(registry).access(HealthAccess.always()).build()
+        .handle(HealthRequest.of("GET", "/health", h -> null)).bodyAsString();
+
+    assertThat(body).contains("\"reason\":\"quote \\\" backslash \\\\ tab   nul   </script> \ufffd\"");
+  }
+
+  private static String golden(String name) throws IOException {
+    try (InputStream in = HealthHttpHandlerTest.class.getResourceAsStream("/golden/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+  }
+}

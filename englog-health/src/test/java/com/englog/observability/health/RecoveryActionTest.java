@@ -1,0 +1,145 @@
+package com.englog.observability.health;
+
+import static com.englog.observability.health.HealthRegistryTest.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RecoveryActionTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private HealthRegistry registry;
+
+  @AfterEach
+  void close() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private double attempts(String outcome) {
+    var counter = meters.find("englog.health.recovery.attempts").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private HealthRegistry registry(HealthIndicator indicator, RecoveryAction action, RecoveryPolicy policy) {
+    return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock).meterRegistry(meters)
+        .add("pool", indicator, o -> o.noCache().withoutCircuitBreaker().recovery("reconnect", action, policy))
+        .build();
+  }
+
+  @Test
+  void actionRunsAfterConsecutiveFailuresAndTheComponentIsRecheckedAtOnce() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.healthy(),
+        failing -> {
+          assertThat(failing.reason()).isEqualTo("pool closed");
+          runs.incrementAndGet();
+          broken.set(false);
+        },
+        RecoveryPolicy.builder().afterFailures(3).build());
+
+    registry.status();
+    registry.status();
+    assertThat(runs).hasValue(0);
+    registry.status();
+
+    awaitCondition(() -> attempts("success") == 1);
+    awaitCondition(() -> registry.check().component("pool").orElseThrow().status() == Status.UP);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void throwingActionCountsAsFailureAndBacksOff() {
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> Health.down("still broken").build(),
+        failing -> {
+          runs.incrementAndGet();
+          throw new IllegalStateException("cannot reconnect");
+        },
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(10), Duration.ofSeconds(40)).build());
+
+    assertThat(registry.status()).isEqualTo(Status.DOWN);
+    awaitCondition(() -> attempts("failure") == 1);
+    for (int i = 0; i < 5; i++) {
+      assertThat(registry.status()).isEqualTo(Status.DOWN);
+    }
+    assertThat(runs).as("no second attempt inside the backoff").hasValue(1);
+
+    clock.advance(Duration.ofSeconds(10));
+    registry.status();
+    awaitCondition(() -> attempts("failure") == 2);
+    clock.advance(Duration.ofSeconds(10));
+    registry.status();
+    assertThat(runs).as("backoff doubled to 20 s").hasValue(2);
+    clock.advance(Duration.ofSeconds(10));
+    registry.status();
+    awaitCondition(() -> attempts("failure") == 3);
+  }
+
+  @Test
+  void hangingActionTimesOutAndIsNotStartedTwice() {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> Health.down("broken").build(),
+        failing -> {
+          runs.incrementAndGet();
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            // Keep hanging, as a badly written action would.
+            HealthRegistryTest.awaitUninterruptibly(new CountDownLatch(1));
+          }
+        },
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .timeout(Duration.ofMillis(100)).build());
+
+    registry.status();
+    awaitCondition(() -> attempts("timeout") == 1);
+    awaitCondition(() -> interrupted.getCount() == 0);
+    clock.advance(Duration.ofMinutes(5));
+    for (int i = 0; i < 5; i++) {
+      assertThat(registry.status()).isEqualTo(Status.DOWN);
+    }
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void attemptsPerHourAreCapped() {
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> Health.down("broken").build(), failing -> runs.incrementAndGet(),
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .maxAttemptsPerHour(2).build());
+
+    for (int i = 0; i < 6; i++) {
+      registry.status();
+      int expected = Math.min(i + 1, 2);
+      awaitCondition(() -> attempts("success") == expected);
+      clock.advance(Duration.ofSeconds(2));
+    }
+    registry.status();
+    assertThat(runs).hasValue(2);
+    clock.advance(Duration.ofHours(1));
+    registry.status();
+    awaitCondition(() -> runs.get() == 3);
+  }
+
+  @Test
+  void policyValidationNamesTheField() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecoveryPolicy.builder().afterFailures(0))
+        .hasMessageContaining("afterFailures must be between 1 and 1000");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RecoveryPolicy.builder().backoff(Duration.ofSeconds(10), Duration.ofSeconds(1)))
+        .hasMessageContaining("max backoff must be at least");
+  }
+}

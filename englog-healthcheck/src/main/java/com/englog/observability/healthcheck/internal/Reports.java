@@ -1,0 +1,125 @@
+package com.englog.observability.healthcheck.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Not public API. The report as text for people, JSON for machines, and a Slack message. */
+public final class Reports {
+
+  private static final Map<String, String> TITLES = Map.of(
+      "endpoint", "Endpoints", "metric", "Metrics", "slo", "Service level objectives",
+      "dependency", "Dependencies");
+
+  private Reports() {}
+
+  public static boolean healthy(List<CheckOutcome> outcomes) {
+    for (CheckOutcome o : outcomes) {
+      if (o.result == CheckOutcome.Result.FAIL) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static String text(String title, String profile, Instant at, List<CheckOutcome> outcomes) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("EngLog ").append(title).append(": profile ").append(profile).append(", ").append(at).append('\n');
+    int width = 10;
+    for (CheckOutcome o : outcomes) {
+      width = Math.max(width, Math.min(48, o.name.length()));
+    }
+    String kind = null;
+    for (CheckOutcome o : outcomes) {
+      if (!o.kind.equals(kind)) {
+        kind = o.kind;
+        sb.append('\n').append(TITLES.getOrDefault(kind, kind)).append('\n');
+      }
+      sb.append("  ").append(String.format("%-4s", o.result.name())).append("  ")
+          .append(pad(o.name, width)).append("  ").append(oneLine(o.message)).append('\n');
+    }
+    sb.append('\n').append(summary(outcomes)).append('\n');
+    return sb.toString();
+  }
+
+  public static String json(String mode, String profile, Instant at, List<CheckOutcome> outcomes) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("mode", mode);
+    root.put("profile", profile);
+    root.put("checkedAt", at.toString());
+    root.put("status", healthy(outcomes) ? "HEALTHY" : "UNHEALTHY");
+    List<Object> checks = new ArrayList<>();
+    outcomes.forEach(o -> checks.add(o.toJson()));
+    root.put("checks", checks);
+    return MiniJson.write(root);
+  }
+
+  /** A Slack incoming-webhook message in the seed script's shape: text plus a coloured attachment. */
+  public static String slack(String title, String profile, List<CheckOutcome> outcomes) {
+    boolean ok = healthy(outcomes);
+    String status = ok ? "HEALTHY" : "UNHEALTHY";
+    StringBuilder details = new StringBuilder();
+    int shown = 0;
+    for (CheckOutcome o : outcomes) {
+      if (shown++ == 40) {
+        details.append("... and ").append(outcomes.size() - 40).append(" more\n");
+        break;
+      }
+      String icon = o.result == CheckOutcome.Result.PASS ? ":white_check_mark:"
+          : o.result == CheckOutcome.Result.WARN ? ":warning:" : ":x:";
+      details.append(icon).append(' ').append(escape(o.name)).append(": ").append(escape(oneLine(o.message)))
+          .append('\n');
+    }
+    Map<String, Object> env = field("Environment", profile, true);
+    Map<String, Object> st = field("Status", status, true);
+    Map<String, Object> det = field("Details", details.toString().strip(), false);
+    Map<String, Object> attachment = new LinkedHashMap<>();
+    attachment.put("color", ok ? "good" : "danger");
+    attachment.put("fields", List.of(env, st, det));
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("text", (ok ? ":white_check_mark: " : ":x: ") + title + " " + status + " (" + escape(profile) + ")");
+    message.put("attachments", List.of(attachment));
+    return MiniJson.write(message);
+  }
+
+  private static Map<String, Object> field(String title, String value, boolean isShort) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("title", title);
+    f.put("value", value);
+    f.put("short", isShort);
+    return f;
+  }
+
+  static String summary(List<CheckOutcome> outcomes) {
+    int failed = 0;
+    int warned = 0;
+    for (CheckOutcome o : outcomes) {
+      failed += o.result == CheckOutcome.Result.FAIL ? 1 : 0;
+      warned += o.result == CheckOutcome.Result.WARN ? 1 : 0;
+    }
+    String warnings = warned == 0 ? "" : " (" + warned + " warning" + (warned == 1 ? "" : "s") + ")";
+    return failed == 0
+        ? "HEALTHY: all " + outcomes.size() + " checks passed" + warnings
+        : "UNHEALTHY: " + failed + " of " + outcomes.size() + " checks failed" + warnings;
+  }
+
+  /** Slack's mrkdwn control characters. */
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static String pad(String s, int width) {
+    String cut = s.length() > width ? s.substring(0, width - 3) + "..." : s;
+    StringBuilder sb = new StringBuilder(cut);
+    while (sb.length() < width) {
+      sb.append(' ');
+    }
+    return sb.toString();
+  }
+}

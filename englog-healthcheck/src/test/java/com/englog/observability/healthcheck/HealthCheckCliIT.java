@@ -1,0 +1,218 @@
+package com.englog.observability.healthcheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.englog.observability.testsupport.HttpRecorder;
+import com.englog.observability.testsupport.PrometheusServer;
+import com.englog.observability.testsupport.RecordedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The CLI against a real Prometheus scraping a test service whose counters move like a live API's:
+ * the shipped example configuration (docs/healthcheck.md) passes while the service is healthy and
+ * fails once errors, latency and activity cross their thresholds; the Slack summary arrives at a
+ * local receiver; the SLA mode reads the SLO recording-rule series.
+ */
+class HealthCheckCliIT {
+
+  @TempDir
+  Path dir;
+
+  /** A fake EngLog API exposition whose counters grow every 250 ms, healthy or not. */
+  static final class FakeApi {
+    volatile boolean healthy = true;
+    long requests;
+    long errors;
+    long fast;
+    long slow;
+    final HttpRecorder server = HttpRecorder.start();
+
+    void tick() {
+      requests += 100;
+      if (healthy) {
+        errors += 1;
+        fast += 100;
+      } else {
+        errors += 60;
+        slow += 100;
+      }
+      String labels = "method=\"GET\",endpoint=\"/api/v1/journals\"";
+      StringBuilder s = new StringBuilder()
+          .append("# TYPE englog_http_requests_total counter\n")
+          .append("englog_http_requests_total{").append(labels).append(",status_code=\"200\"} ").append(requests - errors).append('\n')
+          .append("englog_http_requests_total{").append(labels).append(",status_code=\"500\"} ").append(errors).append('\n')
+          .append("# TYPE englog_http_request_duration_seconds histogram\n");
+      for (String le : List.of("0.1", "0.5", "1.0", "2.5", "5.0", "+Inf")) {
+        long count = le.equals("0.1") || le.equals("0.5") || le.equals("1.0") ? fast : fast + slow;
+        s.append("englog_http_request_duration_seconds_bucket{").append(labels).append(",le=\"").append(le)
+            .append("\"} ").append(count).append('\n');
+      }
+      s.append("englog_http_request_duration_seconds_sum{").append(labels).append("} ").append(fast * 0.05 + slow * 4).append('\n')
+          .append("englog_http_request_duration_seconds_count{").append(labels).append("} ").append(fast + slow).append('\n')
+          .append("# TYPE process_cpu_usage gauge\nprocess_cpu_usage ").append(healthy ? "0.25" : "0.95").append('\n')
+          .append("# TYPE jvm_memory_used_bytes gauge\n")
+          .append("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"} 50000000\n")
+          .append("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Old Gen\"} 250000000\n")
+          .append("# TYPE jvm_memory_max_bytes gauge\n")
+          .append("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Eden Space\"} -1\n")
+          .append("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Old Gen\"} 1000000000\n")
+          .append("# TYPE englog_users_active gauge\nenglog_users_active{time_window=\"1h\"} ").append(healthy ? 42 : 0).append('\n')
+          .append("# TYPE test_slo_objective gauge\n")
+          .append("test_slo_objective{slo=\"api-availability\"} 0.999\n")
+          .append("test_slo_objective{slo=\"ai-latency\"} 0.99\n")
+          .append("# TYPE test_slo_error_ratio gauge\n")
+          .append("test_slo_error_ratio{slo=\"api-availability\"} 0.0004\n")
+          .append("test_slo_error_ratio{slo=\"ai-latency\"} 0.05\n")
+          .append("# TYPE test_dependency_availability gauge\n")
+          .append("test_dependency_availability{component=\"db\"} 0.9999\n")
+          .append("test_dependency_availability{component=\"redis\"} 0.95\n");
+      server.respondWith(200, "text/plain; version=0.0.4", s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private int cli(Map<String, String> env, String... args) {
+    out.reset();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = HealthCheckCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
+    System.out.println(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+    return code;
+  }
+
+  /** The shipped example plus an "it" profile pointing at the test servers. */
+  @SuppressWarnings("unchecked")
+  private Path exampleWithLocalProfile(FakeApi api, PrometheusServer prometheus) throws Exception {
+    Map<String, Object> root;
+    try (InputStream in = getClass().getResourceAsStream("/healthcheck.yml")) {
+      root = new Yaml().load(in);
+    }
+    Map<String, Object> profile = new LinkedHashMap<>();
+    profile.put("variables", Map.of("apiUrl", "http://127.0.0.1:" + api.server.port(),
+        "webUrl", "http://127.0.0.1:" + api.server.port(), "apiJob", "englog-api"));
+    profile.put("prometheus", Map.of("url", prometheus.baseUri().toString()));
+    ((Map<String, Object>) root.get("profiles")).put("it", profile);
+    Path file = dir.resolve("healthcheck.yml");
+    Files.writeString(file, new Yaml().dump(root));
+    return file;
+  }
+
+  @Test
+  void exampleChecksPassThenFailWhenThresholdsAreCrossedAndSlackGetsBoth() throws Exception {
+    FakeApi api = new FakeApi();
+    api.tick();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    ticker.scheduleAtFixedRate(api::tick, 250, 250, TimeUnit.MILLISECONDS);
+    try (HttpRecorder slack = HttpRecorder.start();
+        PrometheusServer prometheus = PrometheusServer.builder()
+            .scrape("englog-api", "127.0.0.1:" + api.server.port(), "/metrics").start()) {
+      prometheus.awaitTargetsUp(Duration.ofSeconds(60));
+      String errorRate = "sum(rate(englog_http_requests_total{job=\"englog-api\"}[5m]))";
+      prometheus.awaitQuery(errorRate, r -> r.size() == 1 && r.get(0).path("value").get(1).asDouble() > 0,
+          Duration.ofSeconds(60));
+      Path config = exampleWithLocalProfile(api, prometheus);
+      Map<String, String> env = Map.of("ENGLOG_SLACK_WEBHOOK_URL", slack.uri("/services/T0/B0/X").toString());
+
+      assertThat(cli(env, "--config", config.toString(), "--profile", "it")).isEqualTo(ExitCode.HEALTHY);
+      String healthyReport = out.toString(StandardCharsets.UTF_8);
+      assertThat(healthyReport).contains("PASS  API Health", "PASS  API p95 latency", "PASS  Error rate",
+          "PASS  CPU usage", "PASS  Memory usage", "PASS  Active users (1h)", "HEALTHY: all 9 checks passed");
+      assertThat(healthyReport).contains("30 % < 85 %");
+
+      api.healthy = false;
+      // Wait until the window's error ratio is clearly above the 5 % threshold.
+      prometheus.awaitQuery("100 * sum(rate(englog_http_requests_total{status_code=\"500\"}[5m]))"
+              + " / sum(rate(englog_http_requests_total[5m])) > 10", r -> r.size() == 1, Duration.ofSeconds(60));
+      prometheus.awaitQuery("englog_users_active == 0", r -> r.size() == 1, Duration.ofSeconds(30));
+
+      assertThat(cli(env, "--config", config.toString(), "--profile", "it", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+      JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+      assertThat(report.path("status").asText()).isEqualTo("UNHEALTHY");
+      Map<String, String> results = new LinkedHashMap<>();
+      report.path("checks").forEach(c -> results.put(c.path("name").asText(), c.path("result").asText()));
+      assertThat(results).containsEntry("Error rate", "FAIL").containsEntry("CPU usage", "FAIL")
+          .containsEntry("Active users (1h)", "FAIL").containsEntry("API Health", "PASS")
+          .containsEntry("Memory usage", "PASS");
+      JsonNode cpu = find(report, "CPU usage");
+      assertThat(cpu.path("value").asDouble()).isEqualTo(95.0);
+      assertThat(cpu.path("message").asText()).isEqualTo("95 % is not < 80 %");
+
+      List<RecordedRequest> posts = slack.awaitRequests(2, Duration.ofSeconds(10));
+      assertThat(posts.get(0).bodyAsString()).contains("HEALTHY (it)", "\"color\":\"good\"");
+      assertThat(posts.get(1).bodyAsString()).contains(":x: Health check UNHEALTHY (it)", "\"color\":\"danger\"",
+          ":x: Error rate");
+      assertThat(posts.get(1).header("Content-Type")).isEqualTo("application/json");
+    } finally {
+      ticker.shutdownNow();
+      api.server.close();
+    }
+  }
+
+  @Test
+  void queryWithoutDataFailsUnlessAllowedAndSlaReportReadsTheSloSeries() throws Exception {
+    FakeApi api = new FakeApi();
+    api.tick();
+    Path rules = Path.of(getClass().getResource("/test-slo-rules.yml").toURI());
+    try (PrometheusServer prometheus = PrometheusServer.builder()
+        .scrape("englog-api", "127.0.0.1:" + api.server.port(), "/metrics").ruleFile(rules).start()) {
+      prometheus.awaitTargetsUp(Duration.ofSeconds(60));
+      prometheus.awaitQuery("englog:dependency_availability:ratio_avg7d", r -> r.size() == 2, Duration.ofSeconds(60));
+      prometheus.awaitQuery("englog:slo_error_budget_remaining:ratio", r -> r.size() == 2, Duration.ofSeconds(60));
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "prometheus: {url: '" + prometheus.baseUri() + "'}\nchecks:\n"
+          + "  - {name: Missing strict, query: 'englog_no_such_metric', operator: '<', threshold: 1}\n"
+          + "  - {name: Missing allowed, query: 'englog_no_such_metric', operator: '<', threshold: 1, onNoData: pass}\n"
+          + "  - {name: Bad query, query: 'sum(', operator: '<', threshold: 1}\n");
+
+      assertThat(cli(Map.of(), "--config", config.toString())).isEqualTo(ExitCode.UNHEALTHY);
+      String report = out.toString(StandardCharsets.UTF_8);
+      assertThat(report).contains("FAIL  Missing strict", "no data: the query returned no series")
+          .contains("PASS  Missing allowed").contains("FAIL  Bad query", "bad_data");
+
+      assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "7d", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+      JsonNode sla = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+      JsonNode availability = find(sla, "api-availability");
+      assertThat(availability.path("result").asText()).isEqualTo("PASS");
+      assertThat(availability.path("attainment").asDouble()).isCloseTo(0.9996, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(availability.path("objective").asDouble()).isEqualTo(0.999);
+      assertThat(availability.path("errorBudgetRemaining").asDouble()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-6));
+      JsonNode latency = find(sla, "ai-latency");
+      assertThat(latency.path("result").asText()).isEqualTo("FAIL");
+      assertThat(latency.path("message").asText()).startsWith("95.000% < objective 99.000% over 7d");
+      assertThat(find(sla, "db").path("result").asText()).isEqualTo("PASS");
+      assertThat(find(sla, "redis").path("result").asText()).isEqualTo("FAIL");
+
+      assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "30d")).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("no data for the 30d window");
+    } finally {
+      api.server.close();
+    }
+  }
+
+  private static JsonNode find(JsonNode report, String name) {
+    for (JsonNode c : report.path("checks")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no check " + name + " in " + report);
+  }
+}

@@ -1,0 +1,89 @@
+package com.englog.observability.healthcheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.englog.observability.testsupport.HttpRecorder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without Prometheus: usage errors, endpoint probes, exit codes, Slack delivery. */
+class HealthCheckCliTest {
+
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(Map<String, String> env, String... args) {
+    return HealthCheckCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void usageErrorsExitWith2AndSayWhy() throws Exception {
+    assertThat(run(Map.of(), "--bogus")).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).contains("unknown option --bogus", "usage: englog-healthcheck");
+    assertThat(run(Map.of(), "--sla", "2d", "--config", "x.yml")).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).contains("--sla must be one of 1h, 24h, 7d, 30d, was 2d");
+    assertThat(run(Map.of(), "--config", dir.resolve("nope.yml").toString())).isEqualTo(ExitCode.USAGE);
+    assertThat(run(Map.of(), "--help")).isEqualTo(ExitCode.HEALTHY);
+    assertThat(stdout()).contains("exit codes");
+  }
+
+  @Test
+  void endpointProbesPassAndFailWithExpectedStatusAndSlackGetsTheSummary() throws Exception {
+    try (HttpRecorder api = HttpRecorder.start(); HttpRecorder slack = HttpRecorder.start()) {
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "profiles:\n  it:\n    variables: {apiUrl: 'http://127.0.0.1:" + api.port() + "'}\n"
+          + "slack: {webhookUrlEnv: SLACK_URL, notify: always}\n"
+          + "endpoints:\n  - {name: API Health, url: '${apiUrl}/health', timeout: 2s}\n"
+          + "  - {name: Optional thing, url: '${apiUrl}/optional', expectedStatus: 204, critical: false}\n");
+      Map<String, String> env = Map.of("SLACK_URL", slack.uri("/services/T000/B000/XXX").toString(),
+          "ENGLOG_HEALTHCHECK_CONFIG", config.toString());
+
+      int healthy = run(env);
+      assertThat(healthy).as(stdout() + stderr()).isEqualTo(ExitCode.HEALTHY);
+      assertThat(stdout()).contains("PASS  API Health", "200 in ", "WARN  Optional thing",
+          "HTTP 200 (expected 204)", "HEALTHY: all 2 checks passed (1 warning)");
+      String post = slack.awaitRequests(1, Duration.ofSeconds(10)).get(0).bodyAsString();
+      assertThat(post).contains("\"text\":\":white_check_mark: Health check HEALTHY (it)\"", "\"color\":\"good\"");
+
+      api.respondWith(503, "down");
+      out.reset();
+      assertThat(run(env, "--json", "--no-notify")).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(stdout()).contains("\"status\":\"UNHEALTHY\"", "\"message\":\"HTTP 503 (expected 200)\"",
+          "\"statusCode\":503");
+      assertThat(slack.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void undeliverableSlackSummaryExitsWith3WithoutPrintingTheWebhookUrl() throws Exception {
+    try (HttpRecorder api = HttpRecorder.start(); HttpRecorder slack = HttpRecorder.start()) {
+      slack.respondWith(500, "no");
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "slack: {webhookUrlFile: '" + dir.resolve("webhook") + "'}\n"
+          + "endpoints:\n  - {name: API Health, url: '" + api.uri("/health") + "'}\n");
+      Files.writeString(dir.resolve("webhook"), slack.uri("/services/SECRET-PART") + "\n");
+
+      assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(ExitCode.NOTIFICATION_FAILED);
+      assertThat(stderr()).contains("answered HTTP 500").doesNotContain("SECRET-PART");
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package com.englog.observability.metrics;
+
+import com.englog.observability.metrics.internal.LabelSpec;
+import io.micrometer.core.instrument.Gauge;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A service's own gauge, guarded like the built-in metrics. A series either holds the last value
+ * {@link #set} into it, or reads a supplier at scrape time ({@link #bind}). Series appear with their
+ * first {@code set} or {@code bind}: a gauge that was never set is absent rather than a false 0.
+ *
+ * <pre>{@code
+ * CustomGauge queue = metrics.gauge("englog_worker_queue_depth")
+ *     .help("Jobs waiting, by queue.")
+ *     .labelNames("queue")
+ *     .register();
+ * queue.bind(emailQueue::size, "email");
+ * queue.set(3, "summaries");
+ * }</pre>
+ */
+public final class CustomGauge {
+
+  private final EnglogMetrics owner;
+  private final String name;
+  private final String help;
+  private final CustomSeries series;
+
+  private CustomGauge(EnglogMetrics owner, String name, String help, CustomSeries series) {
+    this.owner = owner;
+    this.name = name;
+    this.help = help;
+    this.series = series;
+  }
+
+  /** Sets the value of the gauge without labels. */
+  public void set(double value) {
+    set(series.get(), value);
+  }
+
+  /** Sets the value for one label value. */
+  public void set(double value, String labelValue) {
+    set(series.get(labelValue), value);
+  }
+
+  /** Sets the value for two label values. */
+  public void set(double value, String labelValue1, String labelValue2) {
+    set(series.get(labelValue1, labelValue2), value);
+  }
+
+  /** Sets the value for any number of label values. */
+  public void setAll(double value, String... labelValues) {
+    set(series.getAll(labelValues), value);
+  }
+
+  private void set(Object cell, double value) {
+    if (cell instanceof AtomicLong) {
+      ((AtomicLong) cell).set(Double.doubleToRawLongBits(value));
+    } else if (cell != null) {
+      owner.dropped(name, new IllegalStateException("series is function-backed"));
+    }
+  }
+
+  /**
+   * Reads the series of {@code labelValues} from {@code value} at scrape time; it runs on the scrape
+   * thread, must be cheap and must not throw (a throwing supplier reads as NaN).
+   *
+   * @throws IllegalArgumentException if that series exists already or the limit is reached
+   */
+  public void bind(DoubleSupplier value, String... labelValues) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(labelValues, "labelValues");
+    series.family().register(Arrays.asList(labelValues), values -> {
+      Gauge.builder(name, value, v -> {
+        try {
+          return v.getAsDouble();
+        } catch (RuntimeException e) {
+          return Double.NaN;
+        }
+      }).description(help).tags(EnglogMetrics.tags(series.family().labels(), values))
+          .strongReference(true).register(owner.registry());
+      return value;
+    });
+  }
+
+  /** The name as exposed. */
+  public String name() {
+    return name;
+  }
+
+  /** Configures a {@link CustomGauge}; obtained from {@link EnglogMetrics#gauge(String)}. */
+  public static final class Builder {
+    private final EnglogMetrics owner;
+    private final CustomSeries.Spec spec;
+
+    Builder(EnglogMetrics owner, String name) {
+      this.owner = owner;
+      this.spec = new CustomSeries.Spec(name);
+    }
+
+    /** Help text (required). */
+    public Builder help(String help) {
+      spec.help(help);
+      return this;
+    }
+
+    /** Label names, in the order {@code set} takes their values. */
+    public Builder labelNames(String... names) {
+      spec.labelNames(names);
+      return this;
+    }
+
+    /** Series allowed for this gauge (default: the instance's limit). */
+    public Builder cardinalityLimit(int limit) {
+      spec.limit(limit);
+      return this;
+    }
+
+    /**
+     * Registers the gauge.
+     *
+     * @throws IllegalStateException if {@link #help} is missing
+     * @throws IllegalArgumentException if the name is taken
+     */
+    public CustomGauge register() {
+      spec.checkReady();
+      owner.claimCustomName(spec.name, spec.name);
+      String help = spec.help;
+      List<LabelSpec> labels = spec.labels();
+      CustomSeries series = new CustomSeries(owner.customFamily(spec.name, labels,
+          owner.limitFor(spec.name, spec.limit), values -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+            Gauge.builder(spec.name, bits, b -> Double.longBitsToDouble(b.get())).description(help)
+                .tags(EnglogMetrics.tags(labels, values)).strongReference(true)
+                .register(owner.registry());
+            return bits;
+          }));
+      return new CustomGauge(owner, spec.name, help, series);
+    }
+
+    /**
+     * Registers a gauge without labels that reads {@code value} at scrape time.
+     *
+     * @throws IllegalStateException if {@link #help} is missing or labels were named
+     */
+    public CustomGauge registerFunction(DoubleSupplier value) {
+      Objects.requireNonNull(value, "value");
+      if (!spec.labelNames.isEmpty()) {
+        throw new IllegalStateException(spec.name + " has labels " + spec.labelNames
+            + "; use register() and bind(value, labelValues...) per series");
+      }
+      CustomGauge gauge = register();
+      gauge.bind(value);
+      return gauge;
+    }
+  }
+}

@@ -1,0 +1,949 @@
+package com.englog.observability.metrics;
+
+import com.englog.observability.metrics.internal.ExactNamingConvention;
+import com.englog.observability.metrics.internal.FastHistogram;
+import com.englog.observability.metrics.internal.FastHistogramCollector;
+import com.englog.observability.metrics.internal.FastHistogramFamily;
+import com.englog.observability.metrics.internal.HistogramCell;
+import com.englog.observability.metrics.internal.HikariPoolProbe;
+import com.englog.observability.metrics.internal.HttpSeries;
+import com.englog.observability.metrics.internal.JvmMetricsBinder;
+import com.englog.observability.metrics.internal.LabelSpec;
+import com.englog.observability.metrics.internal.Naming;
+import com.englog.observability.metrics.internal.SeriesFamily;
+import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
+import com.englog.observability.metrics.internal.TimerCell;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.tracer.common.SpanContext;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+
+/**
+ * Typed recorders for every EngLog metric, on a Micrometer {@link MeterRegistry} (a
+ * {@link PrometheusMeterRegistry} unless you pass another).
+ *
+ * <pre>{@code
+ * EnglogMetrics metrics = EnglogMetrics.builder()
+ *     .declareLabelValues("entry_type", "text", "voice")   // exposed at 0 from the first scrape
+ *     .build();
+ * metrics.recordJournalCreated(userId, "text");
+ * metrics.recordHttpRequest("GET", "/api/v1/journals/{id}", 200, Duration.ofMillis(12));
+ * ScrapeHandler scrape = metrics.scrapeHandler();          // for /metrics
+ * }</pre>
+ *
+ * <p>Names, label names and histogram buckets are the operators' contract (the metric catalog
+ * {@code META-INF/englog/metrics-catalog/englog-metrics.json} lists them). Every label value passes
+ * through the cardinality guard: values of a closed set are normalised (unknown ones become that set's
+ * {@code other}/{@code OTHER}/{@code unknown}); other values count towards a per-metric series limit,
+ * past which new values fold into {@code other} and
+ * {@code englog_metrics_cardinality_overflow_total{metric}} counts the folded recordings. Null, empty,
+ * huge or odd values never throw. Recording with label values that already have a series neither
+ * allocates nor locks.
+ *
+ * <p>Recorders never throw: a recording that cannot be made (a value a closed label rejects, a meter the
+ * registry refuses) is counted in {@code englog_metrics_recordings_dropped_total{metric}}.
+ *
+ * <p>Thread-safe. Create one per service and share it; {@link Metrics} is a static facade over one.
+ */
+public final class EnglogMetrics implements AutoCloseable {
+
+  /** Series allowed per metric before new label values fold into {@code other}. */
+  public static final int DEFAULT_CARDINALITY_LIMIT = 2000;
+  /** Longest label value kept; longer values are cut to this many characters. */
+  public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
+  /** HTTP request duration buckets in seconds: Prometheus' default buckets, as the seed used. */
+  public static final List<Double> HTTP_DURATION_BUCKETS =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+  /** AI processing duration buckets in seconds. */
+  public static final List<Double> AI_DURATION_BUCKETS = List.of(1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0);
+  /** Database query duration buckets in seconds. */
+  public static final List<Double> DB_QUERY_BUCKETS = List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0);
+  /** The closed set of HTTP methods; any other method is recorded as {@code OTHER}. */
+  public static final List<String> HTTP_METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "OTHER");
+  /** The time windows of {@code englog_users_active}. */
+  public static final List<String> ACTIVE_USER_WINDOWS = List.of("1h", "24h", "7d");
+  /** The kinds of {@code englog_security_redactions_total}. */
+  public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
+
+  static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
+  static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
+  static final String HELP_JOURNALS =
+      "Journals created, by entry type (user_id only when the service opts in).";
+  static final String HELP_AI_DURATION = "AI processing duration in seconds, by task type and provider.";
+  static final String HELP_AI_ERRORS =
+      "AI processing errors, by task type, provider and classified error type.";
+  static final String HELP_DB_ACTIVE = "Database connections in use, by database (pool).";
+  static final String HELP_DB_IDLE = "Idle database connections in the pool, by database.";
+  static final String HELP_DB_MAX = "Maximum database connections the pool allows, by database.";
+  static final String HELP_DB_PENDING = "Threads waiting for a database connection, by database.";
+  static final String HELP_DB_QUERY = "Database query duration in seconds, by operation and table.";
+  static final String HELP_CACHE_HITS = "Cache hits, by cache type and key pattern.";
+  static final String HELP_CACHE_MISSES = "Cache misses, by cache type and key pattern.";
+  static final String HELP_USERS_ACTIVE =
+      "Active users in a time window (a gauge: the seed's englog_users_active_total was misnamed).";
+  static final String HELP_SESSIONS = "User sessions started, by authentication method.";
+  static final String HELP_AUTH_FAILURES =
+      "Failed authentication attempts, by authentication method and reason.";
+  static final String HELP_ACCESS_DENIED = "Authenticated requests denied by authorization, by route template.";
+  static final String HELP_RATE_LIMITED = "Requests rejected by rate limiting, by route template.";
+  static final String HELP_REDACTIONS = "Secrets and personal data redacted from logs, by kind.";
+  static final String HELP_AUDIT = "Audit events recorded, by action and outcome.";
+  static final String HELP_OVERFLOW =
+      "Label values folded into \"other\" because a metric reached its series cap, by metric.";
+  static final String HELP_DROPPED =
+      "Recordings dropped because a label value was rejected or the meter could not be registered, by metric.";
+
+  private static final System.Logger LOG = System.getLogger(EnglogMetrics.class.getName());
+
+  private final MeterRegistry registry;
+  private final boolean ownsRegistry;
+  private final JvmMetricsBinder jvm;
+  private final int defaultLimit;
+  private final Map<String, Integer> limits;
+  private final int maxLabelValueLength;
+  private final boolean userIdLabel;
+  private final Map<String, List<String>> declared;
+  private final AiErrorClassifier classifier;
+  private final SpanContext spanContext;
+  private final FastHistogramCollector histograms;
+
+  private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
+  private final Set<String> customNames = ConcurrentHashMap.newKeySet();
+  private final Set<String> pools = ConcurrentHashMap.newKeySet();
+  private final Map<String, List<LongSupplier>> redactions = new LinkedHashMap<>();
+
+  private final SeriesFamily<HttpSeries> httpDuration;
+  private final SeriesFamily<Counter> httpRequests;
+  private final SeriesFamily<Counter> journals;
+  private final SeriesFamily<HistogramCell> aiDuration;
+  private final SeriesFamily<Counter> aiErrors;
+  private final SeriesFamily<HistogramCell> dbQuery;
+  private final SeriesFamily<Counter> cacheHits;
+  private final SeriesFamily<Counter> cacheMisses;
+  private final SeriesFamily<AtomicLong> usersActive;
+  private final SeriesFamily<Counter> sessions;
+  private final SeriesFamily<Counter> authFailures;
+  private final SeriesFamily<Counter> accessDenied;
+  private final SeriesFamily<Counter> rateLimited;
+  private final SeriesFamily<Counter> audit;
+
+  private EnglogMetrics(Builder b) {
+    this.ownsRegistry = b.registry == null;
+    this.registry = b.registry != null ? b.registry
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+            b.clock != null ? b.clock : Clock.SYSTEM, b.spanContext);
+    this.defaultLimit = b.cardinalityLimit;
+    this.limits = Map.copyOf(b.limits);
+    this.maxLabelValueLength = b.maxLabelValueLength;
+    this.userIdLabel = b.userIdLabel;
+    this.declared = copy(b.declared);
+    this.classifier = b.classifier;
+    this.spanContext = b.spanContext;
+    if (registry instanceof PrometheusMeterRegistry) {
+      this.histograms = FastHistogramCollector.of(
+          ((PrometheusMeterRegistry) registry).getPrometheusRegistry(), registry.config().clock());
+    } else {
+      this.histograms = null;
+    }
+    registry.config().namingConvention(new ExactNamingConvention(registry.config().namingConvention(),
+        Set.of(stripTotal(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL))));
+
+    LabelSpec method = LabelSpec.closed("method", HTTP_METHODS, "OTHER", true);
+    LabelSpec endpoint = LabelSpec.open("endpoint");
+    SeriesFamily.Factory<HistogramCell> httpCells = histogramCells(
+        MetricNames.HTTP_REQUEST_DURATION_SECONDS, HELP_HTTP_DURATION, List.of(method, endpoint),
+        HTTP_DURATION_BUCKETS);
+    this.httpDuration = family(MetricNames.HTTP_REQUEST_DURATION_SECONDS, List.of(method, endpoint),
+        values -> new HttpSeries(values.get(0), values.get(1), httpCells.create(values)), false);
+    this.httpRequests = counterFamily(MetricNames.HTTP_REQUESTS_TOTAL, HELP_HTTP_REQUESTS,
+        List.of(method, endpoint, LabelSpec.open("status_code")));
+    this.journals = counterFamily(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, HELP_JOURNALS,
+        userIdLabel ? List.of(LabelSpec.open("user_id"), LabelSpec.open("entry_type"))
+            : List.of(LabelSpec.open("entry_type")));
+    List<LabelSpec> ai = List.of(LabelSpec.open("task_type"), LabelSpec.open("provider"));
+    this.aiDuration = timerFamily(MetricNames.AI_PROCESSING_DURATION_SECONDS, HELP_AI_DURATION, ai,
+        AI_DURATION_BUCKETS);
+    this.aiErrors = counterFamily(MetricNames.AI_PROCESSING_ERRORS_TOTAL, HELP_AI_ERRORS,
+        List.of(ai.get(0), ai.get(1),
+            LabelSpec.closed("error_type", AiErrorType.labelValues(), "unknown", false)));
+    this.dbQuery = timerFamily(MetricNames.DATABASE_QUERY_DURATION_SECONDS, HELP_DB_QUERY,
+        List.of(LabelSpec.open("operation"), LabelSpec.open("table")), DB_QUERY_BUCKETS);
+    List<LabelSpec> cache = List.of(LabelSpec.open("cache_type"), LabelSpec.open("key_pattern"));
+    this.cacheHits = counterFamily(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
+    this.cacheMisses = counterFamily(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
+    List<LabelSpec> window = List.of(LabelSpec.closed("time_window", ACTIVE_USER_WINDOWS, null, false));
+    // Not pre-registered: a service that never computes active users must not expose 0 (alerts on
+    // low activity would fire for it); the series appear with the first update.
+    this.usersActive = family(MetricNames.USERS_ACTIVE, window, values -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
+          .tags(tags(window, values)).strongReference(true).register(registry);
+      return value;
+    }, true);
+    LabelSpec authMethod = LabelSpec.open("auth_method");
+    this.sessions = counterFamily(MetricNames.USERS_SESSIONS_TOTAL, HELP_SESSIONS, List.of(authMethod));
+    this.authFailures = counterFamily(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL,
+        HELP_AUTH_FAILURES, List.of(authMethod,
+            LabelSpec.closed("reason", AuthFailureReason.labelValues(), "other", false)));
+    this.accessDenied = counterFamily(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, HELP_ACCESS_DENIED,
+        List.of(endpoint));
+    this.rateLimited = counterFamily(MetricNames.SECURITY_RATE_LIMITED_TOTAL, HELP_RATE_LIMITED,
+        List.of(endpoint));
+    this.audit = counterFamily(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, HELP_AUDIT,
+        List.of(LabelSpec.open("action"),
+            LabelSpec.closed("outcome", List.of("success", "failure"), null, false)));
+
+    for (String kind : REDACTION_KINDS) {
+      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
+      redactions.put(kind, sources);
+      FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
+              EnglogMetrics::sum)
+          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
+    }
+    this.jvm = b.jvmMetrics ? JvmMetricsBinder.bind(registry, b.diskSpacePaths) : null;
+  }
+
+  /** A builder with every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The registry these metrics record into. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * A container-agnostic handler that renders this registry for Prometheus.
+   *
+   * @throws IllegalStateException if the registry is not a {@link PrometheusMeterRegistry}
+   */
+  public ScrapeHandler scrapeHandler() {
+    if (!(registry instanceof PrometheusMeterRegistry)) {
+      throw new IllegalStateException("scrapeHandler() needs a PrometheusMeterRegistry; this instance "
+          + "records into " + registry.getClass().getName());
+    }
+    return ScrapeHandler.of((PrometheusMeterRegistry) registry);
+  }
+
+  // ---------------------------------------------------------------- recorders
+
+  /**
+   * Counts a served HTTP request and records its duration. {@code route} is the route template
+   * ({@code /api/v1/journals/{id}}), never the raw path; unmatched requests should use a fixed bucket.
+   */
+  public void recordHttpRequest(String method, String route, int status, Duration duration) {
+    try {
+      HttpSeries s = httpDuration.get(method, route);
+      if (s == null) {
+        return;
+      }
+      s.duration().record(nanos(duration));
+      Counter c = s.requests(status, httpRequests);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.HTTP_REQUESTS_TOTAL, e);
+    }
+  }
+
+  /**
+   * Counts a created journal. {@code userId} becomes a label only when the builder opted in with
+   * {@link Builder#userIdLabel(boolean)}; by default it is ignored (unbounded cardinality).
+   */
+  public void recordJournalCreated(String userId, String entryType) {
+    try {
+      Counter c = userIdLabel ? journals.get(userId, entryType) : journals.get(entryType);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, e);
+    }
+  }
+
+  /**
+   * Records an AI task's duration and, when {@code error} is not null, counts the error under its
+   * classified {@code error_type} (see {@link AiErrorClassifier}).
+   */
+  public void recordAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+    try {
+      HistogramCell h = aiDuration.get(taskType, provider);
+      if (h != null) {
+        h.record(nanos(duration));
+      }
+      if (error != null) {
+        Counter c = aiErrors.get(taskType, provider, classify(error).labelValue());
+        if (c != null) {
+          c.increment();
+        }
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.AI_PROCESSING_DURATION_SECONDS, e);
+    }
+  }
+
+  /** Records a database query's duration. */
+  public void recordDatabaseQuery(String operation, String table, Duration duration) {
+    try {
+      HistogramCell h = dbQuery.get(operation, table);
+      if (h != null) {
+        h.record(nanos(duration));
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.DATABASE_QUERY_DURATION_SECONDS, e);
+    }
+  }
+
+  /** Counts a cache hit. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
+  public void recordCacheHit(String cacheType, String keyPattern) {
+    try {
+      Counter c = cacheHits.get(cacheType, keyPattern);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.CACHE_HITS_TOTAL, e);
+    }
+  }
+
+  /** Counts a cache miss. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
+  public void recordCacheMiss(String cacheType, String keyPattern) {
+    try {
+      Counter c = cacheMisses.get(cacheType, keyPattern);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.CACHE_MISSES_TOTAL, e);
+    }
+  }
+
+  /**
+   * Sets the number of active users in {@code timeWindow} ({@code 1h}, {@code 24h} or {@code 7d};
+   * other windows are dropped and counted). Negative counts are recorded as 0.
+   */
+  public void updateActiveUsers(long count, String timeWindow) {
+    try {
+      AtomicLong v = usersActive.get(timeWindow);
+      if (v != null) {
+        v.set(Math.max(0, count));
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.USERS_ACTIVE, e);
+    }
+  }
+
+  /** Counts a started user session. */
+  public void recordUserSession(String authMethod) {
+    try {
+      Counter c = sessions.get(authMethod);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.USERS_SESSIONS_TOTAL, e);
+    }
+  }
+
+  /** Counts a failed authentication attempt; a null reason counts as {@code other}. */
+  public void recordAuthenticationFailure(String authMethod, AuthFailureReason reason) {
+    try {
+      Counter c = authFailures.get(authMethod,
+          (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL, e);
+    }
+  }
+
+  /** Counts an authenticated request that authorization denied, by route template. */
+  public void recordAccessDenied(String route) {
+    try {
+      Counter c = accessDenied.get(route);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, e);
+    }
+  }
+
+  /** Counts a request rejected by rate limiting, by route template. */
+  public void recordRateLimited(String route) {
+    try {
+      Counter c = rateLimited.get(route);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.SECURITY_RATE_LIMITED_TOTAL, e);
+    }
+  }
+
+  /** Counts an audit event ({@code action} such as {@code journal.delete}) and its outcome. */
+  public void recordAuditEvent(String action, boolean success) {
+    try {
+      Counter c = audit.get(action, success ? "success" : "failure");
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  /**
+   * Publishes a redaction count kept elsewhere (the logging module's redactor) as
+   * {@code englog_security_redactions_total{kind}}. {@code count} is read on the scrape thread, must be
+   * cheap, must not throw (a throwing supplier is skipped) and should only grow. Several suppliers of
+   * the same kind are summed.
+   *
+   * @param kind {@code credential}, {@code pii} or {@code field}
+   * @throws IllegalArgumentException if {@code kind} is not one of those
+   */
+  public void bindRedactionCount(String kind, LongSupplier count) {
+    Objects.requireNonNull(count, "count");
+    String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
+    List<LongSupplier> sources = redactions.get(k);
+    if (sources == null) {
+      throw new IllegalArgumentException("redaction kind must be one of " + REDACTION_KINDS + ", was "
+          + kind);
+    }
+    sources.add(count);
+  }
+
+  /**
+   * Binds a connection pool's gauges {@code englog_database_connections_active}, {@code _idle},
+   * {@code _max} and {@code _pending} with label {@code database}. The suppliers are read on the scrape
+   * thread; one that throws reads as NaN.
+   *
+   * @throws IllegalArgumentException if a pool with that {@code database} is already bound
+   */
+  public void bindConnectionPool(String database, IntSupplier active, IntSupplier idle, IntSupplier max,
+      IntSupplier pending) {
+    Objects.requireNonNull(active, "active");
+    Objects.requireNonNull(idle, "idle");
+    Objects.requireNonNull(max, "max");
+    Objects.requireNonNull(pending, "pending");
+    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
+    if (!pools.add(db)) {
+      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
+    }
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, active);
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, idle);
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, max);
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_PENDING, HELP_DB_PENDING, db, pending);
+  }
+
+  /**
+   * Binds a HikariCP pool (found by reflection: no compile dependency on HikariCP), as
+   * {@link #bindConnectionPool(String, IntSupplier, IntSupplier, IntSupplier, IntSupplier)}.
+   *
+   * @throws IllegalArgumentException if {@code dataSource} is not (and does not wrap) a
+   *     {@code HikariDataSource}, or the database is already bound
+   */
+  public void bindConnectionPool(String database, DataSource dataSource) {
+    HikariPoolProbe probe = HikariPoolProbe.of(Objects.requireNonNull(dataSource, "dataSource"));
+    bindConnectionPool(database, probe::active, probe::idle, probe::max, probe::pending);
+  }
+
+  private void poolGauge(String name, String help, String db, IntSupplier supplier) {
+    Gauge.builder(name, supplier, (ToDoubleFunction<IntSupplier>) s -> {
+      try {
+        return s.getAsInt();
+      } catch (RuntimeException e) {
+        return Double.NaN;
+      }
+    }).description(help).tag("database", db).strongReference(true).register(registry);
+  }
+
+  // ---------------------------------------------------------------- custom metrics
+
+  /**
+   * Starts a custom counter, exposed as {@code name + "_total"}.
+   *
+   * @throws IllegalArgumentException if the name breaks the naming rules (see {@link CustomCounter})
+   */
+  public CustomCounter.Builder counter(String name) {
+    return new CustomCounter.Builder(this, Naming.checkMetricName(name, "counter"));
+  }
+
+  /**
+   * Starts a custom timer (a histogram in seconds), exposed as {@code name}, which must end in
+   * {@code _seconds}.
+   *
+   * @throws IllegalArgumentException if the name breaks the naming rules (see {@link CustomTimer})
+   */
+  public CustomTimer.Builder timer(String name) {
+    String n = Naming.checkMetricName(name, "timer");
+    if (!n.endsWith("_seconds")) {
+      throw new IllegalArgumentException("timer name must end in _seconds (timers are exposed in "
+          + "seconds), was " + n);
+    }
+    return new CustomTimer.Builder(this, n);
+  }
+
+  /**
+   * Starts a custom gauge, exposed as {@code name}.
+   *
+   * @throws IllegalArgumentException if the name breaks the naming rules (see {@link CustomGauge})
+   */
+  public CustomGauge.Builder gauge(String name) {
+    return new CustomGauge.Builder(this, Naming.checkMetricName(name, "gauge"));
+  }
+
+  /** Claims {@code exposedName} for a custom metric; fails if any metric already uses it. */
+  void claimCustomName(String exposedName, String meterName) {
+    Set<String> taken = new HashSet<>();
+    for (Field f : MetricNames.class.getFields()) {
+      try {
+        String n = (String) f.get(null);
+        taken.add(n);
+        taken.add(stripTotal(n));
+        taken.add(n + "_max");
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    NamingConvention convention = registry.config().namingConvention();
+    for (Meter meter : registry.getMeters()) {
+      String n = meter.getId().getConventionName(convention);
+      taken.add(n);
+      taken.add(n + "_total");
+      taken.add(n + "_max");
+    }
+    boolean histogram = histograms != null && (histograms.has(exposedName) || histograms.has(meterName));
+    if (exposedName.startsWith("englog_metrics_") || histogram || taken.contains(exposedName)
+        || taken.contains(meterName) || !customNames.add(exposedName)) {
+      throw new IllegalArgumentException("a metric named " + exposedName + " is already registered");
+    }
+  }
+
+  int limitFor(String exposedName, int builderLimit) {
+    if (builderLimit > 0) {
+      return builderLimit;
+    }
+    return limits.getOrDefault(exposedName, defaultLimit);
+  }
+
+  int maxLabelValueLength() {
+    return maxLabelValueLength;
+  }
+
+  <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
+      SeriesFamily.Factory<M> factory) {
+    return new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength, factory,
+        listener(exposedName));
+  }
+
+  static Tags tags(List<LabelSpec> labels, List<String> values) {
+    String[] kv = new String[labels.size() * 2];
+    for (int i = 0; i < labels.size(); i++) {
+      kv[2 * i] = labels.get(i).name();
+      kv[2 * i + 1] = values.get(i);
+    }
+    return Tags.of(kv);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private AiErrorType classify(Throwable error) {
+    if (classifier != null) {
+      try {
+        AiErrorType t = classifier.classify(error);
+        if (t != null) {
+          return t;
+        }
+      } catch (RuntimeException e) {
+        // A failing custom classifier must not lose the error: fall back to the standard one.
+      }
+    }
+    return StandardAiErrorClassifier.INSTANCE.classify(error);
+  }
+
+  private SeriesFamily<Counter> counterFamily(String exposedName, String help, List<LabelSpec> labels) {
+    String meterName = stripTotal(exposedName);
+    return family(exposedName, labels,
+        values -> Counter.builder(meterName).description(help).tags(tags(labels, values))
+            .register(registry), false);
+  }
+
+  private SeriesFamily<HistogramCell> timerFamily(String exposedName, String help,
+      List<LabelSpec> labels, List<Double> buckets) {
+    return family(exposedName, labels, histogramCells(exposedName, help, labels, buckets), false);
+  }
+
+  /**
+   * How a histogram's series are made: {@link FastHistogram}s exposed through the Prometheus registry
+   * when there is one (a fraction of a Micrometer {@code Timer}'s recording cost), Micrometer
+   * {@code Timer}s otherwise.
+   */
+  SeriesFamily.Factory<HistogramCell> histogramCells(String name, String help, List<LabelSpec> labels,
+      List<Double> buckets) {
+    if (histograms != null) {
+      List<String> names = new ArrayList<>();
+      labels.forEach(l -> names.add(l.name()));
+      FastHistogramFamily family = histograms.family(name, help, names, buckets, spanContext);
+      return values -> family.series(values, histograms.now());
+    }
+    return values -> new TimerCell(Timer.builder(name).description(help).tags(tags(labels, values))
+        .serviceLevelObjectives(durations(buckets)).publishPercentileHistogram(false)
+        .register(registry));
+  }
+
+  static Duration[] durations(List<Double> seconds) {
+    Duration[] d = new Duration[seconds.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Duration.ofNanos(Math.round(seconds.get(i) * 1e9));
+    }
+    return d;
+  }
+
+  private <M> SeriesFamily<M> family(String exposedName, List<LabelSpec> labels,
+      SeriesFamily.Factory<M> factory, boolean gauge) {
+    SeriesFamily<M> f = new SeriesFamily<>(exposedName, labels,
+        limits.getOrDefault(exposedName, defaultLimit), maxLabelValueLength, factory,
+        listener(exposedName));
+    if (!gauge) {
+      List<List<String>> values = new ArrayList<>();
+      for (LabelSpec l : labels) {
+        List<String> v = declared.get(l.name());
+        if (v == null && l.isClosed()) {
+          v = l.closedValues();
+        }
+        if (v == null) {
+          return f;
+        }
+        values.add(v);
+      }
+      if (!labels.isEmpty()) {
+        f.preRegister(values);
+      }
+    }
+    return f;
+  }
+
+  private SeriesFamily.Listener listener(String metric) {
+    Counter overflow = Counter.builder(stripTotal(MetricNames.METRICS_CARDINALITY_OVERFLOW_TOTAL))
+        .description(HELP_OVERFLOW).tag("metric", metric).register(registry);
+    Counter dropped = droppedCounter(metric);
+    return new SeriesFamily.Listener() {
+      @Override
+      public void overflowed() {
+        overflow.increment();
+      }
+
+      @Override
+      public void dropped() {
+        dropped.increment();
+      }
+    };
+  }
+
+  private Counter droppedCounter(String metric) {
+    return droppedCounters.computeIfAbsent(metric,
+        m -> Counter.builder(stripTotal(MetricNames.METRICS_RECORDINGS_DROPPED_TOTAL))
+            .description(HELP_DROPPED).tag("metric", m).register(registry));
+  }
+
+  void dropped(String metric, RuntimeException e) {
+    try {
+      droppedCounter(metric).increment();
+      LOG.log(System.Logger.Level.DEBUG, () -> "recording into " + metric + " failed", e);
+    } catch (RuntimeException ignored) {
+      // Counting the drop failed too; the host service must still not see an exception.
+    }
+  }
+
+  static long nanos(Duration d) {
+    if (d == null || d.isNegative()) {
+      return 0;
+    }
+    long seconds = d.getSeconds();
+    if (seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) {
+      return Long.MAX_VALUE;
+    }
+    return seconds * 1_000_000_000L + d.getNano();
+  }
+
+  static String stripTotal(String name) {
+    return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+  }
+
+  private static double sum(List<LongSupplier> sources) {
+    long total = 0;
+    for (LongSupplier s : sources) {
+      try {
+        total += s.getAsLong();
+      } catch (RuntimeException e) {
+        // A failing source is skipped; the others still count.
+      }
+    }
+    return total;
+  }
+
+  private static Map<String, List<String>> copy(Map<String, List<String>> m) {
+    Map<String, List<String>> c = new LinkedHashMap<>();
+    m.forEach((k, v) -> c.put(k, List.copyOf(v)));
+    return Collections.unmodifiableMap(c);
+  }
+
+  /**
+   * Stops the JVM binders' GC listeners and, when this instance created the registry, closes it.
+   * Recording after close still never throws.
+   */
+  @Override
+  public void close() {
+    if (jvm != null) {
+      jvm.close();
+    }
+    if (ownsRegistry) {
+      registry.close();
+    }
+  }
+
+  /**
+   * Configuration of an {@link EnglogMetrics}; every setting has a default. A few settings can also be
+   * given by system property or environment variable, which win over the builder (system property
+   * first): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV}, {@value #USER_ID_PROPERTY} /
+   * {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
+   */
+  public static final class Builder {
+    /** System property overriding {@link #cardinalityLimit(int)}. */
+    public static final String LIMIT_PROPERTY = "englog.metrics.cardinality-limit";
+    /** Environment variable overriding {@link #cardinalityLimit(int)}. */
+    public static final String LIMIT_ENV = "ENGLOG_METRICS_CARDINALITY_LIMIT";
+    /** System property overriding {@link #userIdLabel(boolean)} ({@code true}/{@code false}). */
+    public static final String USER_ID_PROPERTY = "englog.metrics.user-id-label";
+    /** Environment variable overriding {@link #userIdLabel(boolean)}. */
+    public static final String USER_ID_ENV = "ENGLOG_METRICS_USER_ID_LABEL";
+    /** System property overriding {@link #jvmMetrics(boolean)}. */
+    public static final String JVM_PROPERTY = "englog.metrics.jvm";
+    /** Environment variable overriding {@link #jvmMetrics(boolean)}. */
+    public static final String JVM_ENV = "ENGLOG_METRICS_JVM";
+
+    private UnaryOperator<String> systemProperties = System::getProperty;
+    private UnaryOperator<String> environment = System::getenv;
+    private MeterRegistry registry;
+    private Clock clock;
+    private SpanContext spanContext;
+    private int cardinalityLimit = DEFAULT_CARDINALITY_LIMIT;
+    private final Map<String, Integer> limits = new LinkedHashMap<>();
+    private int maxLabelValueLength = DEFAULT_MAX_LABEL_VALUE_LENGTH;
+    private boolean userIdLabel;
+    private final Map<String, List<String>> declared = new LinkedHashMap<>();
+    private AiErrorClassifier classifier;
+    private boolean jvmMetrics = true;
+    private List<Path> diskSpacePaths = List.of(Path.of(""));
+
+    private Builder() {}
+
+    /**
+     * Records into this registry instead of a new {@link PrometheusMeterRegistry}. Exposition names are
+     * guaranteed for a {@code PrometheusMeterRegistry}; on other registries histograms are Micrometer
+     * {@code Timer}s. Counter exemplars then come from the {@code SpanContext} you gave that registry;
+     * histogram exemplars from {@link #exemplars}.
+     */
+    public Builder registry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The clock of the registry this builder creates (not used with {@link #registry}). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Adds exemplars ({@code trace_id}, {@code span_id}) to histogram buckets (and, for the registry
+     * this builder creates, to counters) in the OpenMetrics exposition, taken from {@code spanContext}
+     * when its current span is sampled. The tracing module (or any tracer) supplies the
+     * {@code SpanContext}; metrics does not depend on it.
+     */
+    public Builder exemplars(SpanContext spanContext) {
+      this.spanContext = Objects.requireNonNull(spanContext, "spanContext");
+      return this;
+    }
+
+    /**
+     * Series allowed per metric (default {@value #DEFAULT_CARDINALITY_LIMIT}); past it, new label
+     * values fold into {@code other}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 2 and 1,000,000
+     */
+    public Builder cardinalityLimit(int limit) {
+      this.cardinalityLimit = checkLimit("cardinalityLimit", limit);
+      return this;
+    }
+
+    /** Series allowed for one metric, by its exposed name, overriding {@link #cardinalityLimit(int)}. */
+    public Builder cardinalityLimit(String metric, int limit) {
+      limits.put(Objects.requireNonNull(metric, "metric"), checkLimit("cardinalityLimit(" + metric + ")",
+          limit));
+      return this;
+    }
+
+    private static int checkLimit(String field, int limit) {
+      if (limit < 2 || limit > 1_000_000) {
+        throw new IllegalArgumentException(field + " must be between 2 and 1000000, was " + limit);
+      }
+      return limit;
+    }
+
+    /**
+     * Longest label value kept (default {@value #DEFAULT_MAX_LABEL_VALUE_LENGTH}); longer values are cut.
+     *
+     * @throws IllegalArgumentException if not between 8 and 4096
+     */
+    public Builder maxLabelValueLength(int length) {
+      if (length < 8 || length > 4096) {
+        throw new IllegalArgumentException("maxLabelValueLength must be between 8 and 4096, was "
+            + length);
+      }
+      this.maxLabelValueLength = length;
+      return this;
+    }
+
+    /**
+     * Adds {@code user_id} as a label of {@code englog_business_journals_created_total} (default off:
+     * user ids are unbounded). The cardinality guard still applies: past the limit, ids fold into
+     * {@code other}.
+     */
+    public Builder userIdLabel(boolean enabled) {
+      this.userIdLabel = enabled;
+      return this;
+    }
+
+    /**
+     * Declares the values a label is known to take (e.g. {@code "endpoint"} → your route templates).
+     * Every metric with that label whose other labels are declared or closed starts with those series
+     * at 0, so {@code rate()} and "nothing happened" alerts work from the first scrape. For a closed
+     * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0.
+     * Calling it again for the same label adds values.
+     */
+    public Builder declareLabelValues(String label, String... values) {
+      Objects.requireNonNull(label, "label");
+      Objects.requireNonNull(values, "values");
+      List<String> list = new ArrayList<>(declared.getOrDefault(label, List.of()));
+      for (String v : values) {
+        list.add(Objects.requireNonNull(v, "values[]"));
+      }
+      declared.put(label, list);
+      return this;
+    }
+
+    /** Classifies AI errors before the standard classification (see {@link AiErrorClassifier}). */
+    public Builder aiErrorClassifier(AiErrorClassifier classifier) {
+      this.classifier = Objects.requireNonNull(classifier, "classifier");
+      return this;
+    }
+
+    /** Whether to bind the JVM, process and system metrics (default true). */
+    public Builder jvmMetrics(boolean enabled) {
+      this.jvmMetrics = enabled;
+      return this;
+    }
+
+    /** Paths whose file system's free and total space are exposed (default: the working directory). */
+    public Builder diskSpacePaths(Path... paths) {
+      List<Path> list = new ArrayList<>();
+      for (Path p : Objects.requireNonNull(paths, "paths")) {
+        list.add(Objects.requireNonNull(p, "paths[]"));
+      }
+      this.diskSpacePaths = List.copyOf(list);
+      return this;
+    }
+
+    /**
+     * Builds the metrics and registers every meter whose label values are known.
+     *
+     * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set
+     * @throws IllegalStateException if {@link #clock} is combined with {@link #registry}
+     */
+    public EnglogMetrics build() {
+      if (registry != null && clock != null) {
+        throw new IllegalStateException("clock(...) configures the registry EnglogMetrics creates; "
+            + "with registry(...) EnglogMetrics uses that registry's clock");
+      }
+      String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
+      if (limit != null) {
+        try {
+          cardinalityLimit = checkLimit(LIMIT_PROPERTY, Integer.parseInt(limit.strip()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(LIMIT_PROPERTY + " must be an integer between 2 and "
+              + "1000000, was " + limit, e);
+        }
+      }
+      String userId = override(USER_ID_PROPERTY, USER_ID_ENV);
+      if (userId != null) {
+        userIdLabel = parseBoolean(USER_ID_PROPERTY, userId);
+      }
+      String jvm = override(JVM_PROPERTY, JVM_ENV);
+      if (jvm != null) {
+        jvmMetrics = parseBoolean(JVM_PROPERTY, jvm);
+      }
+      return new EnglogMetrics(this);
+    }
+
+    /** Where system properties and environment variables are read; for tests. */
+    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+      this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    private String override(String property, String env) {
+      String v = systemProperties.apply(property);
+      if (v == null || v.isBlank()) {
+        v = environment.apply(env);
+      }
+      return v == null || v.isBlank() ? null : v;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        return v.equals("true");
+      }
+      throw new IllegalArgumentException(name + " must be true or false, was " + value);
+    }
+  }
+}

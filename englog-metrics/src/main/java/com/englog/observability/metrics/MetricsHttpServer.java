@@ -1,0 +1,312 @@
+package com.englog.observability.metrics;
+
+import com.englog.observability.metrics.internal.BearerToken;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Serves {@code /metrics} on the JDK's built-in HTTP server ({@code com.sun.net.httpserver}), for
+ * plain-Java services and tests; servlet containers use {@code englog-servlet-filters} instead.
+ *
+ * <pre>{@code
+ * MetricsHttpServer server = MetricsHttpServer.builder(metrics.scrapeHandler())
+ *     .port(9464)
+ *     .bearerTokenFile(Path.of("/run/secrets/metrics-token"))  // Prometheus: credentials_file
+ *     .start();
+ * }</pre>
+ *
+ * <p>Metrics are not served to anonymous callers unless you say so: configure a bearer token (from a
+ * file, re-read when it changes, or from an environment variable) or call {@link
+ * Builder#allowAnonymous()}; {@link Builder#start()} refuses to run with neither. The token file may
+ * also be given by the system property {@value #TOKEN_FILE_PROPERTY} or the environment variable
+ * {@value #TOKEN_FILE_ENV}, which win over the builder. A request without the right
+ * {@code Authorization: Bearer …} header gets 401. Only {@code GET} and {@code HEAD} on the exact path
+ * are served; bodies are gzip-compressed when the client accepts it.
+ */
+public final class MetricsHttpServer implements AutoCloseable {
+
+  /** Default port: the one OpenTelemetry's Prometheus exporter uses. */
+  public static final int DEFAULT_PORT = 9464;
+  /** Default path. */
+  public static final String DEFAULT_PATH = "/metrics";
+  /** System property naming the bearer token file; wins over the builder and the environment. */
+  public static final String TOKEN_FILE_PROPERTY = "englog.metrics.bearer-token-file";
+  /** Environment variable naming the bearer token file; wins over the builder. */
+  public static final String TOKEN_FILE_ENV = "ENGLOG_METRICS_BEARER_TOKEN_FILE";
+
+  private final HttpServer server;
+  private final String path;
+
+  private MetricsHttpServer(HttpServer server, String path) {
+    this.server = server;
+    this.path = path;
+  }
+
+  /** A builder serving {@code handler}. */
+  public static Builder builder(ScrapeHandler handler) {
+    return new Builder(Objects.requireNonNull(handler, "handler"));
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port/path} of the metrics endpoint. */
+  public URI uri() {
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + a.getPort() + path);
+  }
+
+  /** Stops the server, letting requests in flight finish for up to a second. */
+  @Override
+  public void close() {
+    server.stop(1);
+  }
+
+  /** Configures the endpoint; every setting but the authentication choice has a default. */
+  public static final class Builder {
+    private final ScrapeHandler handler;
+    private String host = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private String path = DEFAULT_PATH;
+    private Path tokenFile;
+    private String tokenEnv;
+    private boolean anonymous;
+    private Executor executor;
+    private UnaryOperator<String> systemProperties = System::getProperty;
+    private UnaryOperator<String> environment = System::getenv;
+
+    private Builder(ScrapeHandler handler) {
+      this.handler = handler;
+    }
+
+    /** Address to bind (default {@code 0.0.0.0}). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /**
+     * Port to bind (default {@value MetricsHttpServer#DEFAULT_PORT}; 0 picks a free one).
+     *
+     * @throws IllegalArgumentException unless between 0 and 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Path of the endpoint (default {@value MetricsHttpServer#DEFAULT_PATH}).
+     *
+     * @throws IllegalArgumentException unless it starts with {@code /}
+     */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with /, was " + path);
+      }
+      this.path = path;
+      return this;
+    }
+
+    /** Require {@code Authorization: Bearer <token>} with the token held in {@code file}. */
+    public Builder bearerTokenFile(Path file) {
+      this.tokenFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /** Require {@code Authorization: Bearer <token>} with the token in environment variable {@code name}. */
+    public Builder bearerTokenEnv(String name) {
+      this.tokenEnv = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Serve metrics to anyone who can reach the port (for a private network or a sidecar). */
+    public Builder allowAnonymous() {
+      this.anonymous = true;
+      return this;
+    }
+
+    /** Executor for requests (default: the server's dispatcher thread). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Where system properties and environment variables are read; for tests. */
+    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+      this.systemProperties = systemProperties;
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * The {@link HttpHandler}, to mount on an existing {@link HttpServer} at the path you choose.
+     *
+     * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
+     * @throws IllegalArgumentException if the configured token cannot be read or is empty
+     */
+    public HttpHandler buildHandler() {
+      return new Handler(handler, path, resolveToken());
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public MetricsHttpServer start() {
+      HttpHandler h = buildHandler();
+      try {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.createContext(path, h);
+        if (executor != null) {
+          server.setExecutor(executor);
+        }
+        server.start();
+        return new MetricsHttpServer(server, path);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+      }
+    }
+
+    private BearerToken resolveToken() {
+      String file = systemProperties.apply(TOKEN_FILE_PROPERTY);
+      if (file == null || file.isBlank()) {
+        file = environment.apply(TOKEN_FILE_ENV);
+      }
+      if (file != null && !file.isBlank()) {
+        return BearerToken.fromFile(Path.of(file.strip()));
+      }
+      if (tokenFile != null) {
+        return BearerToken.fromFile(tokenFile);
+      }
+      if (tokenEnv != null) {
+        return BearerToken.of(environment.apply(tokenEnv), "environment variable " + tokenEnv);
+      }
+      if (anonymous) {
+        return null;
+      }
+      throw new IllegalStateException("the metrics endpoint needs a bearer token (bearerTokenFile, "
+          + "bearerTokenEnv, -D" + TOKEN_FILE_PROPERTY + " or " + TOKEN_FILE_ENV
+          + ") or an explicit allowAnonymous()");
+    }
+  }
+
+  private static final class Handler implements HttpHandler {
+    private static final byte[] UNAUTHORIZED = "unauthorized\n".getBytes(StandardCharsets.UTF_8);
+    private final ScrapeHandler handler;
+    private final String path;
+    private final BearerToken token;
+
+    Handler(ScrapeHandler handler, String path, BearerToken token) {
+      this.handler = handler;
+      this.path = path;
+      this.token = token;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+      try {
+        Headers request = exchange.getRequestHeaders();
+        Headers response = exchange.getResponseHeaders();
+        String method = exchange.getRequestMethod();
+        if (!exchange.getRequestURI().getPath().equals(path)) {
+          send(exchange, 404, "not found\n".getBytes(StandardCharsets.UTF_8), false);
+          return;
+        }
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+          response.set("Allow", "GET, HEAD");
+          send(exchange, 405, "method not allowed\n".getBytes(StandardCharsets.UTF_8), false);
+          return;
+        }
+        boolean head = "HEAD".equals(method);
+        if (token != null && !token.permits(request.getFirst("Authorization"))) {
+          response.set("WWW-Authenticate", "Bearer realm=\"metrics\"");
+          send(exchange, 401, UNAUTHORIZED, head);
+          return;
+        }
+        ScrapeHandler.Response r = handler.handle(join(request.get("Accept")));
+        response.set("Content-Type", r.contentType());
+        response.set("Cache-Control", "no-store");
+        response.set("Vary", "Accept, Accept-Encoding");
+        if (acceptsGzip(request.get("Accept-Encoding"))) {
+          ByteArrayOutputStream zipped = new ByteArrayOutputStream(Math.max(256, r.length() / 4));
+          try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            r.writeTo(gzip);
+          }
+          response.set("Content-Encoding", "gzip");
+          send(exchange, r.status(), zipped.toByteArray(), head);
+        } else {
+          exchange.sendResponseHeaders(r.status(), head ? -1 : r.length() == 0 ? -1 : r.length());
+          if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+              r.writeTo(out);
+            }
+          }
+        }
+      } finally {
+        exchange.close();
+      }
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body, boolean head)
+        throws IOException {
+      if (!exchange.getResponseHeaders().containsKey("Content-Type")) {
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      }
+      exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    }
+
+    private static String join(List<String> values) {
+      return values == null ? null : String.join(",", values);
+    }
+
+    private static boolean acceptsGzip(List<String> values) {
+      if (values == null) {
+        return false;
+      }
+      for (String v : values) {
+        for (String coding : v.split(",", -1)) {
+          String[] parts = coding.trim().toLowerCase(Locale.ROOT).split(";", -1);
+          if (parts[0].trim().equals("gzip")) {
+            boolean refused = parts.length > 1 && parts[1].trim().replace(" ", "").matches("q=0(\\.0*)?");
+            return !refused;
+          }
+        }
+      }
+      return false;
+    }
+  }
+}

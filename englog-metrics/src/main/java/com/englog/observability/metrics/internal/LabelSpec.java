@@ -1,0 +1,152 @@
+package com.englog.observability.metrics.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Not public API.
+ *
+ * <p>One label of a metric: its name and, for a closed label, the only values it may take. Turns any
+ * input (null, empty, huge, control characters, wrong case) into a canonical value without throwing.
+ */
+public final class LabelSpec {
+
+  /** The value open labels fold into once their metric reached its series limit. */
+  public static final String OTHER = "other";
+  /** The value of an open label whose input was null, empty or blank. */
+  public static final String UNKNOWN = "unknown";
+
+  private final String name;
+  private final Set<String> closedValues;
+  private final String fallback;
+  private final boolean upperCase;
+
+  private LabelSpec(String name, Set<String> closedValues, String fallback, boolean upperCase) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.closedValues = closedValues;
+    this.fallback = fallback;
+    this.upperCase = upperCase;
+  }
+
+  /** A label whose values are guarded by the metric's series limit. */
+  public static LabelSpec open(String name) {
+    return new LabelSpec(name, null, null, false);
+  }
+
+  /**
+   * A label that takes only {@code values}; anything else becomes {@code fallback} (which must be one
+   * of the values), or is rejected when {@code fallback} is null.
+   */
+  public static LabelSpec closed(String name, List<String> values, String fallback, boolean upperCase) {
+    Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(values));
+    if (fallback != null && !set.contains(fallback)) {
+      throw new IllegalArgumentException("fallback " + fallback + " is not one of " + set);
+    }
+    return new LabelSpec(name, set, fallback, upperCase);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isClosed() {
+    return closedValues != null;
+  }
+
+  /** The closed values in declaration order; empty for an open label. */
+  public List<String> closedValues() {
+    return closedValues == null ? List.of() : List.copyOf(closedValues);
+  }
+
+  /** The value recorded for null or empty input; null when such input is rejected. */
+  String missingValue() {
+    return closedValues == null ? UNKNOWN : fallback;
+  }
+
+  /** The value of this label in the all-{@code other} series an overflowing metric folds into. */
+  String overflowValue(String canonical) {
+    return closedValues == null ? OTHER : canonical;
+  }
+
+  /**
+   * The canonical value for {@code raw}, or null when a closed label rejects it. Never throws.
+   *
+   * @param maxLength longest value kept for an open label; longer ones are cut
+   */
+  public String canonical(String raw, int maxLength) {
+    if (raw == null || raw.isEmpty()) {
+      return missingValue();
+    }
+    if (closedValues != null) {
+      if (closedValues.contains(raw)) {
+        return raw;
+      }
+      String cased = upperCase ? raw.toUpperCase(Locale.ROOT) : raw.toLowerCase(Locale.ROOT);
+      return closedValues.contains(cased) ? cased : fallback;
+    }
+    return sanitize(raw, maxLength);
+  }
+
+  /** Cuts to {@code maxLength}, replaces control characters and broken surrogates, trims blanks. */
+  static String sanitize(String raw, int maxLength) {
+    if (raw.isBlank()) {
+      return UNKNOWN;
+    }
+    int end = Math.min(raw.length(), maxLength);
+    if (end < raw.length() && end > 0 && Character.isHighSurrogate(raw.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < end; i++) {
+      char c = raw.charAt(i);
+      boolean bad;
+      if (Character.isHighSurrogate(c)) {
+        bad = i + 1 >= end || !Character.isLowSurrogate(raw.charAt(i + 1));
+        if (!bad) {
+          if (out != null) {
+            out.append(c).append(raw.charAt(i + 1));
+          }
+          i++;
+          continue;
+        }
+      } else {
+        bad = Character.isLowSurrogate(c) || Character.isISOControl(c);
+      }
+      if (bad && out == null) {
+        out = new StringBuilder(end).append(raw, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '_' : c);
+      }
+    }
+    String value = out != null ? out.toString() : end < raw.length() ? raw.substring(0, end) : raw;
+    String trimmed = value.strip();
+    return trimmed.isEmpty() ? UNKNOWN : trimmed;
+  }
+
+  /** Validates declared values against a closed set; returns them canonicalised. */
+  List<String> canonicalDeclared(List<String> declared, int maxLength) {
+    List<String> result = new ArrayList<>();
+    for (String v : declared) {
+      String c = canonical(v, maxLength);
+      if (closedValues != null && (c == null || !closedValues.contains(v) && !v.equalsIgnoreCase(c))) {
+        throw new IllegalArgumentException("label " + name + " takes only " + closedValues
+            + "; cannot declare " + v);
+      }
+      if (c != null && !result.contains(c)) {
+        result.add(c);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return closedValues == null ? name : name + closedValues;
+  }
+}

@@ -1,0 +1,368 @@
+package com.englog.observability.metrics.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Not public API.
+ *
+ * <p>The series of one metric, keyed by label values, with the cardinality guard.
+ *
+ * <p>Why this shape: recording with label values that already have a series is the hot path, so it
+ * must neither allocate nor lock. The series live in nested {@link ConcurrentHashMap}s keyed by the
+ * caller's own label strings (one level per label), so a lookup is one lock-free {@code get} per label
+ * on a {@code String} whose hash code is cached: no key object, no varargs array, no tag list, no
+ * sorting — unlike Micrometer's per-call {@code registry.counter(name, tags...)}, which builds an
+ * {@code Id} and {@code Tags} on every call. Only canonical values are ever used as keys, so the maps
+ * hold at most one entry per series and stay bounded by the series limit whatever callers send.
+ *
+ * <p>Everything else — a value never seen, a value that needs cleaning (null, wrong case, control
+ * characters, too long), a value past the limit — takes the slow path: canonicalise, look up again,
+ * and create the series under a lock if the budget allows. The limit is split three ways: series for
+ * values as given may use all but a tenth of it (at least the closed combinations below); past that,
+ * open-label values that no series has yet become {@code other} while keeping the known ones (so
+ * {@code cache_type="redis",key_pattern="other"} keeps saying which cache overflowed); if even that
+ * series cannot be created, every open label becomes {@code other}. Room for those all-{@code other}
+ * series (one per combination of closed-label values) is reserved, so the family never exceeds its
+ * limit and never drops a recording.
+ *
+ * @param <M> what a series holds (a Micrometer meter, or a small holder of meters)
+ */
+public final class SeriesFamily<M> {
+
+  /** Creates the meter(s) of a new series from canonical label values. */
+  @FunctionalInterface
+  public interface Factory<M> {
+    M create(List<String> values);
+  }
+
+  /** Told about values folded or rejected; must be fast and must not throw. */
+  public interface Listener {
+    /** A recording was folded into an {@code other} series because the limit was reached. */
+    void overflowed();
+
+    /** A recording was dropped: a closed label rejected its value, or creating the series failed. */
+    void dropped();
+  }
+
+  private static final String REJECT = "\u0000reject";
+
+  private final String metric;
+  private final LabelSpec[] labels;
+  private final int limit;
+  private final int reserve;
+  private final int exactBudget;
+  private final int maxValueLength;
+  private final Factory<M> factory;
+  private final Listener listener;
+  private final String[] missingKeys;
+  private final ConcurrentHashMap<String, Object> root = new ConcurrentHashMap<>();
+  private final List<Set<String>> known = new ArrayList<>();
+  private final Object lock = new Object();
+  private volatile int series;
+
+  public SeriesFamily(String metric, List<LabelSpec> labels, int limit, int maxValueLength,
+      Factory<M> factory, Listener listener) {
+    this.metric = metric;
+    this.labels = labels.toArray(new LabelSpec[0]);
+    this.maxValueLength = maxValueLength;
+    this.factory = factory;
+    this.listener = listener;
+    this.missingKeys = new String[this.labels.length];
+    int combos = 1;
+    for (int i = 0; i < this.labels.length; i++) {
+      LabelSpec l = this.labels[i];
+      String missing = l.missingValue();
+      missingKeys[i] = missing == null ? REJECT : missing;
+      if (l.isClosed()) {
+        combos = Math.multiplyExact(combos, l.closedValues().size());
+      }
+      known.add(ConcurrentHashMap.newKeySet());
+    }
+    this.reserve = combos;
+    if (limit <= reserve) {
+      throw new IllegalArgumentException("cardinality limit of " + metric + " must be greater than "
+          + reserve + " (the combinations of its closed labels, reserved for folded values), was "
+          + limit);
+    }
+    this.limit = limit;
+    this.exactBudget = limit - Math.max(reserve, limit / 10);
+  }
+
+  public String metric() {
+    return metric;
+  }
+
+  public int labelCount() {
+    return labels.length;
+  }
+
+  /** Series created so far (never more than the limit). */
+  public int size() {
+    return series;
+  }
+
+  public int limit() {
+    return limit;
+  }
+
+  private String key(int i, String value) {
+    return value == null || value.isEmpty() ? missingKeys[i] : value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <M> M cast(Object o) {
+    return (M) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ConcurrentHashMap<String, Object> node(Object o) {
+    return (ConcurrentHashMap<String, Object>) o;
+  }
+
+  /** The series of a metric without labels. */
+  public M get() {
+    Object m = root.get("");
+    return m != null ? cast(m) : resolve(new String[0]);
+  }
+
+  /** The series for one label value; null when the value was rejected. Never throws. */
+  public M get(String a) {
+    Object m = root.get(key(0, a));
+    return m != null ? cast(m) : resolve(new String[] {a});
+  }
+
+  /** The series for two label values; null when a value was rejected. Never throws. */
+  public M get(String a, String b) {
+    Object n = root.get(key(0, a));
+    if (n != null) {
+      Object m = node(n).get(key(1, b));
+      if (m != null) {
+        return cast(m);
+      }
+    }
+    return resolve(new String[] {a, b});
+  }
+
+  /** The series for three label values; null when a value was rejected. Never throws. */
+  public M get(String a, String b, String c) {
+    Object n = root.get(key(0, a));
+    if (n != null) {
+      n = node(n).get(key(1, b));
+      if (n != null) {
+        Object m = node(n).get(key(2, c));
+        if (m != null) {
+          return cast(m);
+        }
+      }
+    }
+    return resolve(new String[] {a, b, c});
+  }
+
+  /**
+   * The series for any number of label values (missing values count as null, extra ones are
+   * ignored); null when a value was rejected. Never throws.
+   */
+  public M getAll(String... values) {
+    String[] v = values == null ? new String[0] : values;
+    if (labels.length == 0) {
+      return get();
+    }
+    if (v.length == labels.length) {
+      Object n = root;
+      for (int i = 0; i < labels.length && n != null; i++) {
+        n = node(n).get(key(i, v[i]));
+      }
+      if (n != null) {
+        return cast(n);
+      }
+    }
+    String[] padded = new String[labels.length];
+    System.arraycopy(v, 0, padded, 0, Math.min(v.length, padded.length));
+    return resolve(padded);
+  }
+
+  /** Like {@link #getAll} but for values that were already resolved once (no overflow counting). */
+  private M lookup(List<String> canonical) {
+    if (labels.length == 0) {
+      return cast(root.get(""));
+    }
+    Object n = root;
+    for (int i = 0; i < canonical.size() && n != null; i++) {
+      n = node(n).get(canonical.get(i));
+    }
+    return cast(n);
+  }
+
+  private M resolve(String[] raw) {
+    List<String> canonical = new ArrayList<>(labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      String c = labels[i].canonical(raw[i], maxValueLength);
+      if (c == null) {
+        listener.dropped();
+        return null;
+      }
+      canonical.add(c);
+    }
+    M m = lookup(canonical);
+    if (m != null) {
+      return m;
+    }
+    // The series count only grows: once the exact budget is spent, folding needs no lock (a flood
+    // of new values past the limit must not serialise the threads recording them).
+    if (series < exactBudget) {
+      synchronized (lock) {
+        m = lookup(canonical);
+        if (m != null) {
+          return m;
+        }
+        if (series < exactBudget) {
+          return create(canonical);
+        }
+      }
+    }
+    listener.overflowed();
+    List<String> partial = fold(canonical, true);
+    m = lookup(partial);
+    if (m != null) {
+      return m;
+    }
+    synchronized (lock) {
+      m = lookup(partial);
+      if (m != null) {
+        return m;
+      }
+      if (series < limit - reserve) {
+        return create(partial);
+      }
+      List<String> all = fold(canonical, false);
+      m = lookup(all);
+      return m != null ? m : create(all);
+    }
+  }
+
+  private List<String> fold(List<String> canonical, boolean keepKnown) {
+    List<String> folded = new ArrayList<>(canonical.size());
+    for (int i = 0; i < labels.length; i++) {
+      String v = canonical.get(i);
+      folded.add(keepKnown && known.get(i).contains(v) ? v : labels[i].overflowValue(v));
+    }
+    return folded;
+  }
+
+  /** Creates a series (lock held). Returns null and reports a drop when the factory fails. */
+  private M create(List<String> canonical) {
+    return createWith(canonical, factory);
+  }
+
+  private M createWith(List<String> canonical, Factory<M> f) {
+    M m;
+    try {
+      m = f.create(List.copyOf(canonical));
+    } catch (RuntimeException e) {
+      listener.dropped();
+      return null;
+    }
+    if (labels.length == 0) {
+      root.put("", m);
+    } else {
+      ConcurrentHashMap<String, Object> n = root;
+      for (int i = 0; i < labels.length - 1; i++) {
+        n = node(n.computeIfAbsent(canonical.get(i), k -> new ConcurrentHashMap<String, Object>()));
+      }
+      n.put(canonical.get(labels.length - 1), m);
+      for (int i = 0; i < labels.length; i++) {
+        known.get(i).add(canonical.get(i));
+      }
+    }
+    series = series + 1;
+    return m;
+  }
+
+  /**
+   * Creates the series for every combination of {@code valuesPerLabel} at start-up, so they are
+   * exposed at zero from the first scrape.
+   *
+   * @throws IllegalArgumentException if a value is not allowed or the combinations exceed the limit
+   */
+  public void preRegister(List<List<String>> valuesPerLabel) {
+    if (valuesPerLabel.size() != labels.length) {
+      throw new IllegalArgumentException(metric + " has " + labels.length + " labels");
+    }
+    List<List<String>> canonical = new ArrayList<>();
+    long product = 1;
+    for (int i = 0; i < labels.length; i++) {
+      List<String> c = labels[i].canonicalDeclared(valuesPerLabel.get(i), maxValueLength);
+      canonical.add(c);
+      product *= c.size();
+    }
+    synchronized (lock) {
+      if (product > (long) exactBudget - series) {
+        throw new IllegalArgumentException("declared label values give " + product + " series for "
+            + metric + ", more than its cardinality limit allows (" + (exactBudget - series)
+            + " left for declared and recorded values, of a limit of " + limit
+            + "); raise cardinalityLimit(\"" + metric + "\", n) or declare fewer");
+      }
+      preRegister(canonical, 0, new ArrayList<>());
+    }
+  }
+
+  private void preRegister(List<List<String>> canonical, int depth, List<String> prefix) {
+    if (depth == canonical.size()) {
+      if (lookup(prefix) == null) {
+        create(prefix);
+      }
+      return;
+    }
+    for (String v : canonical.get(depth)) {
+      prefix.add(v);
+      preRegister(canonical, depth + 1, prefix);
+      prefix.remove(prefix.size() - 1);
+    }
+  }
+
+  /**
+   * Creates one series with its own factory (a function-backed meter, say) at configuration time.
+   *
+   * @throws IllegalArgumentException if the series exists, a value is rejected, or the limit is reached
+   */
+  public M register(List<String> rawValues, Factory<M> seriesFactory) {
+    if (rawValues.size() != labels.length) {
+      throw new IllegalArgumentException(metric + " takes " + labels.length + " label values, got "
+          + rawValues.size());
+    }
+    List<String> canonical = new ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      String c = labels[i].canonical(rawValues.get(i), maxValueLength);
+      if (c == null) {
+        throw new IllegalArgumentException("label " + labels[i] + " does not take " + rawValues.get(i));
+      }
+      canonical.add(c);
+    }
+    synchronized (lock) {
+      if (lookup(canonical) != null) {
+        throw new IllegalArgumentException(metric + " already has a series " + canonical);
+      }
+      if (series >= exactBudget) {
+        throw new IllegalArgumentException(metric + " reached its cardinality limit of " + limit);
+      }
+      M m = createWith(canonical, seriesFactory);
+      if (m == null) {
+        throw new IllegalArgumentException("the registry refused series " + canonical + " of " + metric);
+      }
+      return m;
+    }
+  }
+
+  /** Label specs, for callers that need names or closed values. */
+  public List<LabelSpec> labels() {
+    return List.of(labels);
+  }
+
+  /** Looks up a series by canonical values without creating it (tests, adapters). */
+  public M find(List<String> canonical) {
+    return lookup(canonical);
+  }
+}

@@ -1,0 +1,171 @@
+package com.englog.observability.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A service's own metrics follow the same naming rules and cardinality guard as the built-in ones. */
+class CustomMetricsTest {
+
+  private final EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build();
+
+  private Exposition scrape() {
+    return Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"orders_total", "orders_created", "latency_bucket", "jobs_count",
+      "bytes_sum", "build_info"})
+  void reservedSuffixesAreRefusedWithTheReason(String name) {
+    assertThatThrownBy(() -> m.counter(name)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reserved suffix").hasMessageContaining(name);
+  }
+
+  @Test
+  void theTotalSuffixMessageSaysWhatToRegisterInstead() {
+    assertThatThrownBy(() -> m.counter("englog_orders_total"))
+        .hasMessageContaining("register englog_orders");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "1abc", "with.dot", "with-dash", "rule:name", "__reserved", "render_ms",
+      "size_kb"})
+  void badNamesAreRefused(String name) {
+    assertThatThrownBy(() -> m.gauge(name)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void timersMustBeInSecondsAndLabelsMustBeValid() {
+    assertThatThrownBy(() -> m.timer("englog_render")).hasMessageContaining("_seconds");
+    assertThatThrownBy(() -> m.counter("x").help("h").labelNames("le"))
+        .hasMessageContaining("reserved");
+    assertThatThrownBy(() -> m.counter("x").help("h").labelNames("a", "a"))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> m.counter("x").labelNames("a").register())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("help");
+  }
+
+  @Test
+  void aNameCanBeRegisteredOnlyOnce() {
+    m.counter("englog_exports").help("Exports.").register();
+    assertThatThrownBy(() -> m.counter("englog_exports").help("Exports.").register())
+        .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> m.gauge("englog_users_active").help("x").register())
+        .hasMessageContaining("already registered");
+  }
+
+  @Test
+  void countersExposeTheirNameWithTotalAndDeclaredValuesStartAtZero() {
+    CustomCounter exports = m.counter("englog_exports").help("Journal exports, by format.")
+        .labelNames("format").labelValues("format", "pdf", "markdown").register();
+    exports.increment("pdf");
+    exports.incrementBy(2.5, "pdf");
+    exports.incrementBy(-1, "pdf");
+
+    assertThat(exports.name()).isEqualTo("englog_exports_total");
+    Exposition.Family f = scrape().family("englog_exports_total");
+    assertThat(f.type).isEqualTo("counter");
+    assertThat(f.help).isEqualTo("Journal exports, by format.");
+    assertThat(f.value("englog_exports_total", Map.of("format", "pdf"))).isEqualTo(3.5);
+    assertThat(f.value("englog_exports_total", Map.of("format", "markdown"))).isZero();
+  }
+
+  @Test
+  void customMetricsAreGuarded() {
+    CustomCounter c = m.counter("englog_things").help("Things.").labelNames("id")
+        .cardinalityLimit(20).register();
+    for (int i = 0; i < 1000; i++) {
+      c.increment("id-" + i);
+    }
+    Exposition e = scrape();
+    assertThat(e.family("englog_things_total").series()).isLessThanOrEqualTo(20);
+    assertThat(e.family("englog_things_total").value("englog_things_total", Map.of("id", "other")))
+        .isEqualTo(1000 - 18);
+    assertThat(e.family("englog_metrics_cardinality_overflow_total").value(
+        "englog_metrics_cardinality_overflow_total", Map.of("metric", "englog_things_total")))
+        .isEqualTo(1000 - 18);
+  }
+
+  @Test
+  void wrongNumbersOfLabelValuesNeverThrow() {
+    CustomCounter c = m.counter("englog_pairs").help("Pairs.").labelNames("a", "b").register();
+    assertThatCode(() -> {
+      c.increment();
+      c.increment("x");
+      c.increment("x", "y", "z");
+      c.incrementBy(1, (String[]) null);
+    }).doesNotThrowAnyException();
+    Exposition.Family f = scrape().family("englog_pairs_total");
+    assertThat(f.value("englog_pairs_total", Map.of("a", "unknown", "b", "unknown"))).isEqualTo(2);
+    assertThat(f.value("englog_pairs_total", Map.of("a", "x", "b", "unknown"))).isEqualTo(1);
+    assertThat(f.value("englog_pairs_total", Map.of("a", "x", "b", "y"))).isEqualTo(1);
+  }
+
+  @Test
+  void functionBackedCounterPublishesACountKeptElsewhere() {
+    AtomicLong dropped = new AtomicLong();
+    m.counter("englog_tracing_spans_dropped").help("Spans dropped by the exporter queue.")
+        .registerFunction(dropped::get);
+    dropped.set(17);
+    assertThat(scrape().family("englog_tracing_spans_dropped_total").value(
+        "englog_tracing_spans_dropped_total", Map.of())).isEqualTo(17);
+  }
+
+  @Test
+  void labelledSeriesCanBeBoundAndIncrementingThemIsCountedAsDropped() {
+    CustomCounter c = m.counter("englog_exporter_failures").help("Failures.").labelNames("exporter")
+        .register();
+    c.bind(() -> 4, "otlp");
+    c.increment("otlp");
+    c.increment("zipkin");
+    Exposition e = scrape();
+    Exposition.Family f = e.family("englog_exporter_failures_total");
+    assertThat(f.value("englog_exporter_failures_total", Map.of("exporter", "otlp"))).isEqualTo(4);
+    assertThat(f.value("englog_exporter_failures_total", Map.of("exporter", "zipkin"))).isEqualTo(1);
+    assertThat(e.family("englog_metrics_recordings_dropped_total").value(
+        "englog_metrics_recordings_dropped_total", Map.of("metric", "englog_exporter_failures_total")))
+        .isEqualTo(1);
+    assertThatThrownBy(() -> c.bind(() -> 1, "otlp")).hasMessageContaining("already has a series");
+  }
+
+  @Test
+  void timersAreHistogramsWithTheirBuckets() {
+    CustomTimer t = m.timer("englog_export_render_seconds").help("Render time.").labelNames("format")
+        .buckets(0.1, 1, 10).register();
+    t.record(Duration.ofMillis(500), "pdf");
+    t.record(Duration.ofSeconds(20), "pdf");
+    Exposition.Family f = scrape().family("englog_export_render_seconds");
+    assertThat(f.type).isEqualTo("histogram");
+    assertThat(f.buckets()).containsExactly(0.1, 1.0, 10.0);
+    assertThat(f.value("englog_export_render_seconds_bucket", Map.of("format", "pdf", "le", "1.0")))
+        .isEqualTo(1);
+    assertThat(f.value("englog_export_render_seconds_count", Map.of("format", "pdf"))).isEqualTo(2);
+    assertThatThrownBy(() -> m.timer("englog_x_seconds").buckets(1, 1))
+        .hasMessageContaining("strictly increasing");
+  }
+
+  @Test
+  void gaugesAreSetOrBoundAndAbsentUntilThen() {
+    CustomGauge g = m.gauge("englog_worker_queue_depth").help("Jobs waiting, by queue.")
+        .labelNames("queue").register();
+    assertThat(scrape().families).doesNotContainKey("englog_worker_queue_depth");
+    g.set(3, "summaries");
+    g.bind(() -> 9, "email");
+    g.set(5, "email");
+    Exposition e = scrape();
+    Exposition.Family f = e.family("englog_worker_queue_depth");
+    assertThat(f.type).isEqualTo("gauge");
+    assertThat(f.value("englog_worker_queue_depth", Map.of("queue", "summaries"))).isEqualTo(3);
+    assertThat(f.value("englog_worker_queue_depth", Map.of("queue", "email"))).isEqualTo(9);
+    m.gauge("englog_uptime_ratio").help("Ratio.").registerFunction(() -> 0.5);
+    assertThat(scrape().family("englog_uptime_ratio").value("englog_uptime_ratio", Map.of()))
+        .isEqualTo(0.5);
+  }
+}

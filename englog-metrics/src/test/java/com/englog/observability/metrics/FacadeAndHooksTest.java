@@ -1,0 +1,146 @@
+package com.englog.observability.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The static facade, the redaction hook and declared label values. */
+class FacadeAndHooksTest {
+
+  @AfterEach
+  void resetFacade() {
+    Metrics.reset();
+  }
+
+  @Test
+  void theFacadeWorksWithNoSetup() {
+    Metrics.recordJournalCreated("u-1", "text");
+    Metrics.recordHttpRequest("GET", "/a", 200, Duration.ofMillis(5));
+    assertThat(Metrics.registry()).isInstanceOf(PrometheusMeterRegistry.class);
+    assertThat(Metrics.registry().find("englog_business_journals_created").counter().count())
+        .isEqualTo(1);
+    assertThat(Metrics.registry()).isSameAs(Metrics.instance().registry());
+  }
+
+  @Test
+  void theFacadeCanBeReplacedOnceAtStartup() {
+    try (EnglogMetrics mine = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      Metrics.install(mine);
+      Metrics.recordCacheHit("redis", "user:*");
+      Metrics.recordCacheMiss("redis", "user:*");
+      Metrics.recordUserSession("oauth");
+      Metrics.updateActiveUsers(3, "7d");
+      Metrics.recordAiProcessing("t", "p", Duration.ofSeconds(1), null);
+      Metrics.recordDatabaseQuery("select", "t", Duration.ofMillis(1));
+      Metrics.recordAuthenticationFailure("oauth", AuthFailureReason.INVALID_TOKEN);
+      Metrics.recordAccessDenied("/a");
+      Metrics.recordRateLimited("/a");
+      Metrics.recordAuditEvent("login", false);
+      assertThat(Metrics.registry()).isSameAs(mine.registry());
+      assertThat(mine.registry().find("englog_cache_hits").counter().count()).isEqualTo(1);
+      assertThat(mine.registry().find("englog_security_audit_events").tag("outcome", "failure")
+          .counter().count()).isEqualTo(1);
+      assertThatThrownBy(() -> Metrics.install(mine)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("once");
+    }
+  }
+
+  @Test
+  void redactionCountsArePublishedFromTheLoggingHook() {
+    AtomicLong credentials = new AtomicLong();
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      Exposition before = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(before.family("englog_security_redactions_total").series()).isEqualTo(3);
+
+      m.bindRedactionCount("credential", credentials::get);
+      m.bindRedactionCount("CREDENTIAL", () -> 2);
+      m.bindRedactionCount("pii", () -> {
+        throw new IllegalStateException("logging not ready");
+      });
+      credentials.set(5);
+      Exposition.Family f = Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+          .family("englog_security_redactions_total");
+      assertThat(f.value("englog_security_redactions_total", Map.of("kind", "credential"))).isEqualTo(7);
+      assertThat(f.value("englog_security_redactions_total", Map.of("kind", "pii"))).isZero();
+      assertThatThrownBy(() -> m.bindRedactionCount("password", () -> 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("credential");
+    }
+  }
+
+  @Test
+  void declaredValuesStartAtZeroSoRateWorksFromTheFirstScrape() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false)
+        .declareLabelValues("entry_type", "text", "voice")
+        .declareLabelValues("endpoint", "/api/v1/journals")
+        .declareLabelValues("method", "GET", "post")
+        .declareLabelValues("status_code", "200", "500")
+        .declareLabelValues("auth_method", "password")
+        .build()) {
+      Exposition e = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(e.family("englog_business_journals_created_total").value(
+          "englog_business_journals_created_total", Map.of("entry_type", "voice"))).isZero();
+      assertThat(e.family("englog_http_requests_total").series()).isEqualTo(4);
+      assertThat(e.family("englog_http_request_duration_seconds").value(
+          "englog_http_request_duration_seconds_count",
+          Map.of("method", "POST", "endpoint", "/api/v1/journals"))).isZero();
+      // A closed label whose other labels are declared starts with its whole set.
+      assertThat(e.family("englog_security_authentication_failures_total").series())
+          .isEqualTo(AuthFailureReason.values().length);
+      assertThat(e.families).doesNotContainKey("englog_cache_hits_total");
+    }
+  }
+
+  @Test
+  void declaringValuesOutsideAClosedSetOrBeyondTheLimitFails() {
+    assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)
+        .declareLabelValues("method", "BREW").declareLabelValues("endpoint", "/a").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BREW");
+    String[] many = new String[100];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "type-" + i;
+    }
+    assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)
+        .cardinalityLimit("englog_business_journals_created_total", 50)
+        .declareLabelValues("entry_type", many).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("englog_business_journals_created_total");
+  }
+
+  @Test
+  void systemPropertiesAndEnvironmentWinOverTheBuilder() {
+    Map<String, String> props = Map.of(EnglogMetrics.Builder.LIMIT_PROPERTY, "30");
+    Map<String, String> env = Map.of(EnglogMetrics.Builder.LIMIT_ENV, "50",
+        EnglogMetrics.Builder.USER_ID_ENV, "TRUE", EnglogMetrics.Builder.JVM_ENV, "false");
+    try (EnglogMetrics m = EnglogMetrics.builder().cardinalityLimit(1000).jvmMetrics(true)
+        .lookups(props::get, env::get).build()) {
+      for (int i = 0; i < 100; i++) {
+        m.recordJournalCreated("user-" + i, "text");
+      }
+      Exposition e = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(e.family("englog_business_journals_created_total").series()).isLessThanOrEqualTo(30);
+      assertThat(e.family("englog_business_journals_created_total").labelNames())
+          .containsExactly("entry_type", "user_id");
+      assertThat(e.families).doesNotContainKey("jvm_threads_live_threads");
+    }
+    assertThatThrownBy(() -> EnglogMetrics.builder()
+        .lookups(k -> null, Map.of(EnglogMetrics.Builder.LIMIT_ENV, "lots")::get).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("englog.metrics.cardinality-limit").hasMessageContaining("lots");
+  }
+
+  @Test
+  void builderValidationNamesTheFieldAndRange() {
+    assertThatThrownBy(() -> EnglogMetrics.builder().cardinalityLimit(1))
+        .hasMessage("cardinalityLimit must be between 2 and 1000000, was 1");
+    assertThatThrownBy(() -> EnglogMetrics.builder().maxLabelValueLength(2))
+        .hasMessage("maxLabelValueLength must be between 8 and 4096, was 2");
+    assertThatThrownBy(() -> EnglogMetrics.builder().registry(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("registry");
+  }
+}

@@ -1,0 +1,100 @@
+package com.englog.observability.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Histogram series: the _max window, bucket edges, and the Micrometer fallback for other registries. */
+class HistogramTest {
+
+  private static double max(EnglogMetrics m) {
+    return Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+        .family("englog_database_query_duration_seconds_max")
+        .value("englog_database_query_duration_seconds_max", Map.of("operation", "select", "table", "t"));
+  }
+
+  @Test
+  void maxCoversTheLastOneToTwoMinutesAndNeedsNoClockWhenRecording() {
+    MockClock clock = new MockClock();
+    try (EnglogMetrics m = EnglogMetrics.builder().clock(clock).jvmMetrics(false).build()) {
+      m.recordDatabaseQuery("select", "t", Duration.ofSeconds(5));
+      assertThat(max(m)).isEqualTo(5.0);
+      clock.add(61, TimeUnit.SECONDS);
+      assertThat(max(m)).isEqualTo(5.0);   // read, then a new window starts
+      m.recordDatabaseQuery("select", "t", Duration.ofSeconds(1));
+      clock.add(61, TimeUnit.SECONDS);
+      assertThat(max(m)).isEqualTo(5.0);   // the previous window still holds 5
+      assertThat(max(m)).isEqualTo(1.0);   // 5 has aged out
+      clock.add(61, TimeUnit.SECONDS);
+      max(m);
+      assertThat(max(m)).isZero();
+    }
+  }
+
+  @Test
+  void aValueOnABucketBoundIsCountedInThatBucket() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      m.recordDatabaseQuery("select", "t", Duration.ofMillis(5));
+      m.recordDatabaseQuery("select", "t", Duration.ofNanos(5_000_001));
+      Exposition.Family f = Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+          .family("englog_database_query_duration_seconds");
+      assertThat(f.value("englog_database_query_duration_seconds_bucket",
+          Map.of("operation", "select", "table", "t", "le", "0.005"))).isEqualTo(1);
+      assertThat(f.value("englog_database_query_duration_seconds_bucket",
+          Map.of("operation", "select", "table", "t", "le", "0.01"))).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void twoInstancesOnOneRegistryShareTheirHistogramsAndTheScrapeStaysValid() {
+    PrometheusMeterRegistry shared = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (EnglogMetrics a = EnglogMetrics.builder().registry(shared).jvmMetrics(false).build();
+        EnglogMetrics b = EnglogMetrics.builder().registry(shared).jvmMetrics(false).build()) {
+      a.recordDatabaseQuery("select", "t", Duration.ofMillis(3));
+      b.recordDatabaseQuery("select", "t", Duration.ofMillis(3));
+      a.recordCacheHit("redis", "user:*");
+      b.recordCacheHit("redis", "user:*");
+      ScrapeHandler.Response r = a.scrapeHandler().handle(null);
+      assertThat(r.status()).isEqualTo(200);
+      Exposition e = Exposition.parse(r.bodyText());
+      assertThat(e.family("englog_database_query_duration_seconds").value(
+          "englog_database_query_duration_seconds_count", Map.of("operation", "select", "table", "t")))
+          .isEqualTo(2);
+      assertThat(e.family("englog_cache_hits_total").value("englog_cache_hits_total",
+          Map.of("cache_type", "redis", "key_pattern", "user:*"))).isEqualTo(2);
+      a.timer("englog_render_seconds").help("Render.").register();
+      assertThatThrownBy(
+              () -> a.gauge("englog_render_seconds_max").help("x").register())
+          .hasMessageContaining("already registered");
+    }
+  }
+
+  @Test
+  void otherRegistriesGetMicrometerTimersWithTheSameBuckets() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (EnglogMetrics m = EnglogMetrics.builder().registry(registry).jvmMetrics(false).build()) {
+      m.recordHttpRequest("GET", "/a", 200, Duration.ofMillis(30));
+      m.recordDatabaseQuery("select", "t", Duration.ofMillis(3));
+      CustomTimer t = m.timer("englog_render_seconds").help("Render.").register();
+      t.record(Duration.ofSeconds(1));
+
+      Timer http = registry.find("englog_http_request_duration_seconds").tag("method", "GET").timer();
+      assertThat(http).isNotNull();
+      assertThat(http.count()).isEqualTo(1);
+      assertThat(http.takeSnapshot().histogramCounts()).hasSize(EnglogMetrics.HTTP_DURATION_BUCKETS.size());
+      assertThat(registry.find("englog_database_query_duration_seconds").timer().count()).isEqualTo(1);
+      assertThat(registry.find("englog_render_seconds").timer().count()).isEqualTo(1);
+      assertThat(registry.find("englog_http_requests").tag("status_code", "200").counter().count())
+          .isEqualTo(1);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package com.englog.observability.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.englog.observability.testsupport.PrometheusServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JDK HTTP adapter over real loopback HTTP: authentication, methods, gzip, and a real Prometheus. */
+class MetricsHttpServerIT {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  @TempDir Path dir;
+  private EnglogMetrics metrics;
+  private MetricsHttpServer server;
+
+  @BeforeEach
+  void record() {
+    metrics = EnglogMetrics.builder().jvmMetrics(false).build();
+    metrics.recordJournalCreated("u-1", "text");
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    metrics.close();
+  }
+
+  private MetricsHttpServer.Builder builder() {
+    return MetricsHttpServer.builder(metrics.scrapeHandler()).host("127.0.0.1").port(0)
+        .lookups(k -> null, k -> null);
+  }
+
+  private Path tokenFile(String token) throws IOException {
+    Path file = dir.resolve("token");
+    Files.writeString(file, token + "\n");
+    return file;
+  }
+
+  private static HttpResponse<byte[]> get(URI uri, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> send(URI uri, String method) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void refusesCallersWithoutTheRightToken() throws Exception {
+    server = builder().bearerTokenFile(tokenFile("s3cret-token")).start();
+
+    HttpResponse<byte[]> none = get(server.uri());
+    HttpResponse<byte[]> wrong = get(server.uri(), "Authorization", "Bearer nope");
+    HttpResponse<byte[]> basic = get(server.uri(), "Authorization", "Basic czNjcmV0LXRva2Vu");
+    HttpResponse<byte[]> prefix = get(server.uri(), "Authorization", "Bearer s3cret-toke");
+    HttpResponse<byte[]> right = get(server.uri(), "Authorization", "Bearer s3cret-token");
+    HttpResponse<byte[]> scheme = get(server.uri(), "Authorization", "bearer   s3cret-token ");
+
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"metrics\"");
+    assertThat(text(none)).doesNotContain("englog_");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(prefix.statusCode()).isEqualTo(401);
+    assertThat(right.statusCode()).isEqualTo(200);
+    assertThat(text(right)).contains("englog_business_journals_created_total{entry_type=\"text\"} 1.0");
+    assertThat(scheme.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void servesAnonymousCallersOnlyWhenConfigured() throws Exception {
+    assertThatThrownBy(() -> builder().start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("allowAnonymous");
+
+    server = builder().allowAnonymous().start();
+    assertThat(get(server.uri()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void readsTheTokenFromAnEnvironmentVariable() throws Exception {
+    server = MetricsHttpServer.builder(metrics.scrapeHandler()).host("127.0.0.1").port(0)
+        .lookups(k -> null, k -> k.equals("METRICS_TOKEN") ? "from-env" : null)
+        .bearerTokenEnv("METRICS_TOKEN").start();
+    assertThat(get(server.uri(), "Authorization", "Bearer from-env").statusCode()).isEqualTo(200);
+    assertThat(get(server.uri()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anEmptyOrMissingTokenIsAConfigurationError() throws Exception {
+    assertThatThrownBy(() -> builder().bearerTokenEnv("UNSET_VARIABLE").start())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UNSET_VARIABLE");
+    assertThatThrownBy(() -> builder().bearerTokenFile(tokenFile("  ")).start())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> builder().bearerTokenFile(dir.resolve("absent")).start())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absent");
+  }
+
+  @Test
+  void systemPropertyAndEnvironmentNameTheTokenFileAndWinOverTheBuilder() throws Exception {
+    Path env = dir.resolve("env-token");
+    Files.writeString(env, "env-token");
+    Path prop = dir.resolve("prop-token");
+    Files.writeString(prop, "prop-token");
+    Path code = tokenFile("code-token");
+
+    server = MetricsHttpServer.builder(metrics.scrapeHandler()).host("127.0.0.1").port(0)
+        .lookups(k -> k.equals(MetricsHttpServer.TOKEN_FILE_PROPERTY) ? prop.toString() : null,
+            k -> k.equals(MetricsHttpServer.TOKEN_FILE_ENV) ? env.toString() : null)
+        .bearerTokenFile(code).start();
+    assertThat(get(server.uri(), "Authorization", "Bearer prop-token").statusCode()).isEqualTo(200);
+    assertThat(get(server.uri(), "Authorization", "Bearer env-token").statusCode()).isEqualTo(401);
+    assertThat(get(server.uri(), "Authorization", "Bearer code-token").statusCode()).isEqualTo(401);
+    server.close();
+
+    server = MetricsHttpServer.builder(metrics.scrapeHandler()).host("127.0.0.1").port(0)
+        .lookups(k -> null, k -> k.equals(MetricsHttpServer.TOKEN_FILE_ENV) ? env.toString() : null)
+        .bearerTokenFile(code).start();
+    assertThat(get(server.uri(), "Authorization", "Bearer env-token").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aRotatedTokenFileTakesEffectWithoutRestart() throws Exception {
+    Path file = tokenFile("first-token");
+    server = builder().bearerTokenFile(file).start();
+    assertThat(get(server.uri(), "Authorization", "Bearer first-token").statusCode()).isEqualTo(200);
+
+    Files.writeString(file, "second-token-value");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(get(server.uri(), "Authorization", "Bearer first-token").statusCode()).isEqualTo(401);
+    assertThat(get(server.uri(), "Authorization", "Bearer second-token-value").statusCode())
+        .isEqualTo(200);
+
+    Files.delete(file);
+    assertThat(get(server.uri(), "Authorization", "Bearer second-token-value").statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void servesOnlyGetAndHeadOnTheExactPath() throws Exception {
+    server = builder().allowAnonymous().start();
+    assertThat(send(server.uri(), "POST").statusCode()).isEqualTo(405);
+    HttpResponse<byte[]> head = send(server.uri(), "HEAD");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(get(server.uri().resolve("/metrics/extra")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void negotiatesTheFormatAndCompresses() throws Exception {
+    server = builder().allowAnonymous().start();
+    HttpResponse<byte[]> om = get(server.uri(), "Accept", "application/openmetrics-text; version=1.0.0",
+        "Accept-Encoding", "gzip");
+
+    assertThat(om.statusCode()).isEqualTo(200);
+    assertThat(om.headers().firstValue("Content-Type")).hasValue(ScrapeHandler.OPENMETRICS_TEXT);
+    assertThat(om.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    String body;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(om.body()))) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(body).endsWith("# EOF\n");
+
+    HttpResponse<byte[]> text = get(server.uri());
+    assertThat(text.headers().firstValue("Content-Type")).hasValue(ScrapeHandler.PROMETHEUS_TEXT);
+    assertThat(text.headers().firstValue("Content-Encoding")).isEmpty();
+  }
+
+  @Test
+  void aRealPrometheusScrapesWithItsTokenAndSeesTheSeedNames() throws Exception {
+    server = builder().bearerTokenFile(tokenFile("prom-token")).start();
+    metrics.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(30));
+    try (PrometheusServer prometheus = PrometheusServer.builder()
+        .scrape("englog-api", "127.0.0.1:" + server.port(), "/metrics", "prom-token")
+        .start()) {
+      prometheus.awaitTargetsUp(Duration.ofSeconds(60));
+
+      JsonNode journals = prometheus.awaitQuery("englog_business_journals_created_total",
+          r -> r.size() == 1, Duration.ofSeconds(60));
+      assertThat(journals.get(0).path("metric").path("entry_type").asText()).isEqualTo("text");
+      assertThat(journals.get(0).path("value").get(1).asText()).isEqualTo("1");
+      JsonNode quantile = prometheus.awaitQuery("histogram_quantile(0.5, sum by (le) "
+          + "(englog_http_request_duration_seconds_bucket))", r -> r.size() == 1, Duration.ofSeconds(60));
+      assertThat(quantile.get(0).path("value").get(1).asDouble()).isBetween(0.025, 0.05);
+      assertThat(prometheus.query("englog_business_journals_total")).isEmpty();
+    }
+  }
+}

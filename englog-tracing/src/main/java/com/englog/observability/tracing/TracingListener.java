@@ -1,0 +1,34 @@
+package com.englog.observability.tracing;
+
+import java.time.Duration;
+
+/**
+ * Told when a helper's work ends, so the same call site can feed other signals: the metrics module's
+ * {@code Metrics.recordAiProcessing(taskType, provider, duration, error)} and {@code
+ * recordDatabaseQuery(operation, table, duration)} take exactly these arguments (see {@code
+ * docs/tracing.md}, "One call site, span and metric"). Tracing does not depend on metrics; whoever
+ * composes the two wires this hook.
+ *
+ * <p>Methods have empty defaults. They run on the thread that ran the work, right after its span
+ * ended, also when the span was not sampled. They must be fast and must not throw: an exception is
+ * caught, counted ({@link Tracing#listenerFailures()}) and otherwise ignored.
+ */
+public interface TracingListener {
+
+  /** A listener that does nothing. */
+  TracingListener NONE = new TracingListener() {};
+
+  /**
+   * A {@code traceDbQuery} ended.
+   *
+   * @param error what the work threw, or null
+   */
+  default void onDbQuery(String operation, String table, Duration duration, Throwable error) {}
+
+  /**
+   * A {@code traceAiProcessing} ended.
+   *
+   * @param error what the work threw, or null
+   */
+  default void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {}
+}

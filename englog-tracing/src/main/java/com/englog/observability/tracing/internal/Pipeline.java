@@ -1,0 +1,69 @@
+package com.englog.observability.tracing.internal;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OpenTelemetry a {@code Tracing} uses and what it owns of it: an SDK we built (flushed and shut
+ * down on close), or someone else's (the agent's, the application's) that we leave alone.
+ *
+ * <p>Not public API.
+ */
+public final class Pipeline {
+
+  private final OpenTelemetry openTelemetry;
+  private final OpenTelemetrySdk ownedSdk;
+  private final SafePropagator propagator;
+  private final ExportStats stats;
+  private final String description;
+
+  public Pipeline(OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk, SafePropagator propagator,
+      ExportStats stats, String description) {
+    this.openTelemetry = openTelemetry;
+    this.ownedSdk = ownedSdk;
+    this.propagator = propagator;
+    this.stats = stats;
+    this.description = description;
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  public SafePropagator propagator() {
+    return propagator;
+  }
+
+  public ExportStats stats() {
+    return stats;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean ownsSdk() {
+    return ownedSdk != null;
+  }
+
+  /** Exports what is queued; true if that finished in time and succeeded. */
+  public boolean forceFlush(Duration timeout) {
+    if (ownedSdk == null) {
+      return true;
+    }
+    CompletableResultCode result = ownedSdk.getSdkTracerProvider().forceFlush();
+    return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+  }
+
+  /** Flushes and stops the owned SDK; true if that finished in time and succeeded. */
+  public boolean shutdown(Duration timeout) {
+    if (ownedSdk == null) {
+      return true;
+    }
+    CompletableResultCode result = ownedSdk.shutdown();
+    return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+  }
+}

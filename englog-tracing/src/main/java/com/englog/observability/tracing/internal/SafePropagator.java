@@ -1,0 +1,92 @@
+package com.englog.observability.tracing.internal;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Wraps the configured propagators so that what arrives from outside can never hurt the host: a
+ * propagator that throws on a hostile header (Jaeger's URL-decoding does on a stray {@code %})
+ * yields the unchanged context, so the next span starts a new root trace; only valid span contexts
+ * get through. Headers that named a trace context but did not yield a valid one are counted
+ * ({@link #rejectedContexts()}): an upstream sending broken headers is worth a metric.
+ *
+ * <p>Not public API.
+ */
+public final class SafePropagator implements TextMapPropagator {
+
+  /** The headers that carry a trace context in the formats we support. */
+  private static final List<String> TRACE_HEADERS =
+      List.of("traceparent", "b3", "X-B3-TraceId", "uber-trace-id");
+
+  private final TextMapPropagator delegate;
+  private final LongAdder rejected = new LongAdder();
+
+  public SafePropagator(TextMapPropagator delegate) {
+    this.delegate = delegate;
+  }
+
+  public long rejectedContexts() {
+    return rejected.sum();
+  }
+
+  @Override
+  public Collection<String> fields() {
+    return delegate.fields();
+  }
+
+  @Override
+  public <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {
+    try {
+      delegate.inject(context, carrier, setter);
+    } catch (RuntimeException e) {
+      // A carrier that refuses a header (read-only map, closed request) must not fail the call.
+    }
+  }
+
+  @Override
+  public <C> Context extract(Context context, C carrier, TextMapGetter<C> getter) {
+    Context extracted;
+    try {
+      extracted = delegate.extract(context, carrier, getter);
+    } catch (RuntimeException e) {
+      rejected.increment();
+      return context;
+    }
+    SpanContext before = Span.fromContext(context).getSpanContext();
+    SpanContext after = Span.fromContext(extracted).getSpanContext();
+    if (after == before) {
+      countIfTraceHeaderPresent(carrier, getter);
+      return extracted;
+    }
+    if (!after.isValid()) {
+      rejected.increment();
+      return context;
+    }
+    return extracted;
+  }
+
+  private <C> void countIfTraceHeaderPresent(C carrier, TextMapGetter<C> getter) {
+    try {
+      for (String header : TRACE_HEADERS) {
+        if (getter.get(carrier, header) != null) {
+          rejected.increment();
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      rejected.increment();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SafePropagator{" + delegate + "}";
+  }
+}

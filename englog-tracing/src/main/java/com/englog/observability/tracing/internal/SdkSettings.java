@@ -1,0 +1,400 @@
+package com.englog.observability.tracing.internal;
+
+import com.englog.observability.tracing.OtlpProtocol;
+import com.englog.observability.tracing.Propagation;
+import com.englog.observability.tracing.TracingBuilder;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.SpanLimitsBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The SDK settings after precedence: system property > environment variable > code > default, for
+ * every standard {@code otel.*} / {@code OTEL_*} name this library supports. Immutable.
+ *
+ * <p>Not public API.
+ */
+public final class SdkSettings {
+
+  /** Where spans go. */
+  public enum ExporterKind { OTLP, CUSTOM, NONE }
+
+  static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+  static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
+  static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
+  static final AttributeKey<String> DEPLOYMENT_ENVIRONMENT = AttributeKey.stringKey("deployment.environment.name");
+  static final String LEGACY_DEPLOYMENT_ENVIRONMENT = "deployment.environment";
+
+  private static final Set<String> PRODUCTION_NAMES = Set.of("production", "prod");
+
+  final Resource resource;
+  final String serviceName;
+  final String deploymentEnvironment;
+  final ExporterKind exporterKind;
+  final SpanExporter customExporter;
+  final OtlpProtocol protocol;
+  final String endpoint;
+  final Map<String, String> headers;
+  final Duration timeout;
+  final String compression;
+  final Sampler sampler;
+  final Set<Propagation> propagations;
+  final int maxQueueSize;
+  final int maxExportBatchSize;
+  final Duration scheduleDelay;
+  final Duration exportTimeout;
+  final SpanLimits spanLimits;
+
+  private SdkSettings(CodeConfig code, ConfigSource config, Function<String, String> environment) {
+    // Resource: SDK defaults < host/process < code < OTEL_RESOURCE_ATTRIBUTES < OTEL_SERVICE_NAME.
+    Map<String, String> fromConfig = config.keyValues("otel.resource.attributes");
+    String environmentName = firstNonNull(fromConfig.get(DEPLOYMENT_ENVIRONMENT.getKey()),
+        fromConfig.get(LEGACY_DEPLOYMENT_ENVIRONMENT), code.deploymentEnvironment);
+    String configuredService = config.string("otel.service.name");
+    this.serviceName = firstNonNull(configuredService, fromConfig.get(SERVICE_NAME.getKey()),
+        code.serviceName, TracingBuilder.DEFAULT_SERVICE_NAME);
+    this.deploymentEnvironment = environmentName;
+
+    AttributesBuilder attrs = Attributes.builder()
+        .putAll(HostProcessResource.attributes(environment))
+        .put(SERVICE_INSTANCE_ID, UUID.randomUUID().toString());
+    code.resourceAttributes.forEach(attrs::put);
+    if (code.serviceVersion != null) {
+      attrs.put(SERVICE_VERSION, code.serviceVersion);
+    }
+    if (code.deploymentEnvironment != null) {
+      attrs.put(DEPLOYMENT_ENVIRONMENT, code.deploymentEnvironment);
+    }
+    fromConfig.forEach(attrs::put);
+    if (environmentName != null) {
+      attrs.put(DEPLOYMENT_ENVIRONMENT, environmentName);
+    }
+    attrs.put(SERVICE_NAME, serviceName);
+    this.resource = Resource.getDefault().merge(Resource.create(attrs.build()));
+
+    // Exporter.
+    ConfigSource.Setting exporter = config.get("otel.traces.exporter");
+    if (exporter != null) {
+      String e = exporter.value().toLowerCase(Locale.ROOT);
+      if (e.equals("otlp")) {
+        this.exporterKind = ExporterKind.OTLP;
+      } else if (e.equals("none")) {
+        this.exporterKind = ExporterKind.NONE;
+      } else {
+        throw ConfigSource.invalid(exporter, "otlp or none (Jaeger ingests OTLP; use the Collector for anything else)");
+      }
+    } else {
+      this.exporterKind = code.spanExporter != null ? ExporterKind.CUSTOM : ExporterKind.OTLP;
+    }
+    this.customExporter = exporterKind == ExporterKind.CUSTOM ? code.spanExporter : null;
+
+    ConfigSource.Setting protocolSetting =
+        config.first("otel.exporter.otlp.traces.protocol", "otel.exporter.otlp.protocol");
+    OtlpProtocol protocol;
+    if (protocolSetting != null) {
+      try {
+        protocol = OtlpProtocol.fromConfigName(protocolSetting.value());
+      } catch (IllegalArgumentException e) {
+        throw ConfigSource.invalid(protocolSetting, "http/protobuf or grpc");
+      }
+    } else {
+      protocol = code.otlpProtocol != null ? code.otlpProtocol : TracingBuilder.DEFAULT_OTLP_PROTOCOL;
+    }
+    this.protocol = protocol;
+    this.endpoint = endpoint(code, config, protocol);
+
+    Map<String, String> headers = new LinkedHashMap<>(code.otlpHeaders);
+    headers.putAll(config.keyValues(config.get("otel.exporter.otlp.traces.headers") != null
+        ? "otel.exporter.otlp.traces.headers" : "otel.exporter.otlp.headers"));
+    this.headers = Collections.unmodifiableMap(headers);
+
+    Duration max = Duration.ofMinutes(10);
+    Duration timeout = firstNonNull(
+        config.duration("otel.exporter.otlp.traces.timeout", Duration.ofMillis(1), max),
+        config.duration("otel.exporter.otlp.timeout", Duration.ofMillis(1), max),
+        code.otlpTimeout, TracingBuilder.DEFAULT_OTLP_TIMEOUT);
+    this.timeout = timeout;
+
+    ConfigSource.Setting compression =
+        config.first("otel.exporter.otlp.traces.compression", "otel.exporter.otlp.compression");
+    String c = compression != null ? compression.value().toLowerCase(Locale.ROOT)
+        : code.otlpCompression != null ? code.otlpCompression : "none";
+    if (!c.equals("gzip") && !c.equals("none")) {
+      if (compression != null) {
+        throw ConfigSource.invalid(compression, "gzip or none");
+      }
+      throw new IllegalArgumentException("otlpCompression must be gzip or none, was '" + c + "'");
+    }
+    this.compression = c;
+
+    // Sampling.
+    this.sampler = sampler(code, config, environmentName);
+
+    // Propagation.
+    ConfigSource.Setting propagators = config.get("otel.propagators");
+    if (propagators != null) {
+      Set<Propagation> set = new LinkedHashSet<>();
+      for (String name : propagators.value().split(",")) {
+        String n = name.trim();
+        if (n.isEmpty() || n.equalsIgnoreCase("none")) {
+          continue;
+        }
+        try {
+          set.add(Propagation.fromConfigName(n));
+        } catch (IllegalArgumentException e) {
+          throw ConfigSource.invalid(propagators,
+              "a comma-separated list of tracecontext, baggage, b3, b3multi, jaeger, or none");
+        }
+      }
+      this.propagations = Collections.unmodifiableSet(set);
+    } else {
+      this.propagations = Collections.unmodifiableSet(new LinkedHashSet<>(
+          code.propagations != null ? code.propagations : TracingBuilder.DEFAULT_PROPAGATIONS));
+    }
+
+    // Batch processor.
+    this.maxQueueSize = firstNonNull(config.integer("otel.bsp.max.queue.size", 1, 1_000_000),
+        code.maxQueueSize, TracingBuilder.DEFAULT_MAX_QUEUE_SIZE);
+    Integer batch = firstNonNull(config.integer("otel.bsp.max.export.batch.size", 1, 1_000_000),
+        code.maxExportBatchSize);
+    // A small queue alone shrinks the default batch with it; only two explicit settings can conflict.
+    this.maxExportBatchSize = batch != null ? batch
+        : Math.min(TracingBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE, maxQueueSize);
+    if (maxExportBatchSize > maxQueueSize) {
+      throw new IllegalArgumentException("maxExportBatchSize (otel.bsp.max.export.batch.size) = "
+          + maxExportBatchSize + " must not exceed maxQueueSize (otel.bsp.max.queue.size) = " + maxQueueSize);
+    }
+    this.scheduleDelay = firstNonNull(
+        config.duration("otel.bsp.schedule.delay", Duration.ofMillis(1), Duration.ofHours(1)),
+        code.scheduleDelay, TracingBuilder.DEFAULT_SCHEDULE_DELAY);
+    this.exportTimeout = firstNonNull(
+        config.duration("otel.bsp.export.timeout", Duration.ofMillis(1), Duration.ofHours(1)),
+        code.exportTimeout, TracingBuilder.DEFAULT_EXPORT_TIMEOUT);
+
+    SpanLimitsBuilder limits = SpanLimits.builder();
+    Integer valueLength = firstNonNull(
+        config.integer("otel.span.attribute.value.length.limit", 1, Integer.MAX_VALUE),
+        config.integer("otel.attribute.value.length.limit", 1, Integer.MAX_VALUE));
+    if (valueLength != null) {
+      limits.setMaxAttributeValueLength(valueLength);
+    }
+    Integer attributeCount = firstNonNull(
+        config.integer("otel.span.attribute.count.limit", 1, Integer.MAX_VALUE),
+        config.integer("otel.attribute.count.limit", 1, Integer.MAX_VALUE));
+    if (attributeCount != null) {
+      limits.setMaxNumberOfAttributes(attributeCount);
+    }
+    Integer events = config.integer("otel.span.event.count.limit", 1, Integer.MAX_VALUE);
+    if (events != null) {
+      limits.setMaxNumberOfEvents(events);
+    }
+    Integer links = config.integer("otel.span.link.count.limit", 1, Integer.MAX_VALUE);
+    if (links != null) {
+      limits.setMaxNumberOfLinks(links);
+    }
+    this.spanLimits = limits.build();
+  }
+
+  public static SdkSettings resolve(CodeConfig code, ConfigSource config, Function<String, String> environment) {
+    return new SdkSettings(code, config, environment);
+  }
+
+  private static String endpoint(CodeConfig code, ConfigSource config, OtlpProtocol protocol) {
+    ConfigSource.Setting signal = config.get("otel.exporter.otlp.traces.endpoint");
+    if (signal != null) {
+      return validUrl(signal.value(), signal.origin());
+    }
+    ConfigSource.Setting base = config.get("otel.exporter.otlp.endpoint");
+    String url;
+    String origin;
+    if (base != null) {
+      url = base.value();
+      origin = base.origin();
+    } else if (code.otlpEndpoint != null) {
+      url = code.otlpEndpoint;
+      origin = "otlpEndpoint";
+    } else {
+      url = "http://localhost:" + protocol.defaultPort();
+      origin = "default";
+    }
+    validUrl(url, origin);
+    if (protocol == OtlpProtocol.GRPC) {
+      return url;
+    }
+    return (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/v1/traces";
+  }
+
+  private static String validUrl(String url, String origin) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new IllegalArgumentException(origin
+            + " must be an http:// or https:// URL with a host, e.g. http://otel-collector:4318, was '" + url + "'");
+      }
+      return url;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(origin + " is not a valid URL: '" + url + "'", e);
+    }
+  }
+
+  private static Sampler sampler(CodeConfig code, ConfigSource config, String environmentName) {
+    ConfigSource.Setting name = config.get("otel.traces.sampler");
+    ConfigSource.Setting arg = config.get("otel.traces.sampler.arg");
+    double ratio;
+    if (arg != null) {
+      ratio = ConfigSource.parseNumber(arg, 0.0, 1.0);
+    } else if (code.sampleRatio != null) {
+      ratio = code.sampleRatio;
+    } else {
+      ratio = defaultRatio(environmentName);
+    }
+    if (name == null) {
+      if (code.sampler != null && arg == null) {
+        return code.sampler;
+      }
+      return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
+    }
+    switch (name.value().toLowerCase(Locale.ROOT)) {
+      case "always_on":
+        return Sampler.alwaysOn();
+      case "always_off":
+        return Sampler.alwaysOff();
+      case "traceidratio":
+        return Sampler.traceIdRatioBased(ratio);
+      case "parentbased_always_on":
+        return Sampler.parentBased(Sampler.alwaysOn());
+      case "parentbased_always_off":
+        return Sampler.parentBased(Sampler.alwaysOff());
+      case "parentbased_traceidratio":
+        return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
+      default:
+        throw ConfigSource.invalid(name, "one of always_on, always_off, traceidratio, parentbased_always_on,"
+            + " parentbased_always_off, parentbased_traceidratio");
+    }
+  }
+
+  /** Every trace in development, test and staging; a tenth in production (see docs/tracing.md). */
+  public static double defaultRatio(String deploymentEnvironment) {
+    if (deploymentEnvironment != null
+        && PRODUCTION_NAMES.contains(deploymentEnvironment.trim().toLowerCase(Locale.ROOT))) {
+      return TracingBuilder.DEFAULT_PRODUCTION_SAMPLE_RATIO;
+    }
+    return TracingBuilder.DEFAULT_SAMPLE_RATIO;
+  }
+
+  @SafeVarargs
+  private static <T> T firstNonNull(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  public Resource resource() {
+    return resource;
+  }
+
+  public String serviceName() {
+    return serviceName;
+  }
+
+  public String deploymentEnvironment() {
+    return deploymentEnvironment;
+  }
+
+  public ExporterKind exporterKind() {
+    return exporterKind;
+  }
+
+  public OtlpProtocol protocol() {
+    return protocol;
+  }
+
+  /** The exporter's URL: {@code …/v1/traces} for HTTP, the base for gRPC. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public String compression() {
+    return compression;
+  }
+
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  public Set<Propagation> propagations() {
+    return propagations;
+  }
+
+  public int maxQueueSize() {
+    return maxQueueSize;
+  }
+
+  public int maxExportBatchSize() {
+    return maxExportBatchSize;
+  }
+
+  public Duration scheduleDelay() {
+    return scheduleDelay;
+  }
+
+  public Duration exportTimeout() {
+    return exportTimeout;
+  }
+
+  public SpanLimits spanLimits() {
+    return spanLimits;
+  }
+
+  /** For the startup log line: no header values (they carry credentials). */
+  public String describe() {
+    StringBuilder sb = new StringBuilder()
+        .append("service=").append(serviceName)
+        .append(deploymentEnvironment == null ? "" : " environment=" + deploymentEnvironment)
+        .append(" exporter=");
+    switch (exporterKind) {
+      case OTLP:
+        sb.append("otlp ").append(protocol.configName()).append(' ').append(endpoint)
+            .append(headers.isEmpty() ? "" : " headers=" + headers.keySet())
+            .append(" compression=").append(compression);
+        break;
+      case CUSTOM:
+        sb.append(customExporter);
+        break;
+      default:
+        sb.append("none");
+    }
+    return sb.append(" sampler=").append(sampler.getDescription())
+        .append(" propagators=").append(propagations)
+        .append(" queue=").append(maxQueueSize)
+        .append(" batch=").append(maxExportBatchSize)
+        .toString();
+  }
+}

@@ -1,0 +1,24 @@
+package com.englog.observability.tracing;
+
+import com.englog.observability.tracing.internal.AgentDetector;
+import com.englog.observability.tracing.internal.ConfigSource;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Map;
+
+/** Run by AgentDetectionIT in a child JVM: prints what the real detector and the builder decide. */
+final class AgentProbe {
+
+  private AgentProbe() {}
+
+  public static void main(String[] args) {
+    boolean active = AgentDetector.BOOTSTRAP.agentActive(new ConfigSource(System::getProperty, System::getenv));
+    // Stands in for the agent's SDK: the agent sets the global before main runs.
+    OpenTelemetry agentSdk = OpenTelemetry.noop();
+    GlobalOpenTelemetry.set(agentSdk);
+    try (Tracing tracing = Tracing.builder().registerShutdownHook(false)
+        .systemProperties(System::getProperty).environment(Map.of("OTEL_TRACES_EXPORTER", "none")::get).build()) {
+      System.out.println("agentActive=" + active + " mode=" + tracing.mode());
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package com.englog.observability.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TracesTest {
+
+  @AfterEach
+  void reset() {
+    Traces.resetForTest();
+  }
+
+  private static int failingInsert() throws SQLException {
+    return Traces.traceDbQuery("insert", "journals", () -> {
+      throw new SQLException("down");
+    });
+  }
+
+  @Test
+  void worksWithNoSetupAsANoOpThatRunsTheWork() {
+    assertThat(Traces.get().mode()).isEqualTo(Tracing.Mode.NOOP);
+    assertThat(Traces.traceDbQuery("select", "journals", () -> "row")).isEqualTo("row");
+    assertThat(Traces.traceAiProcessing("summarize", "openai", () -> 1)).isEqualTo(1);
+    assertThatThrownBy(TracesTest::failingInsert).isInstanceOf(SQLException.class).hasMessage("down");
+  }
+
+  @Test
+  void theDefaultIsSetOnceAndThenUsed() {
+    try (InMemoryTracing memory = new InMemoryTracing()) {
+      Traces.setDefault(memory.tracing);
+
+      Traces.traceDbQuery("select", "journals", () -> 1);
+      Traces.inSpan("render", null, null, () -> {});
+
+      assertThat(memory.spans()).extracting(s -> s.getName()).containsExactly("select journals", "render");
+      assertThatThrownBy(() -> Traces.setDefault(Tracing.noop()))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("already called");
+      assertThat(Traces.get()).isSameAs(memory.tracing);
+    }
+  }
+}
