@@ -2,6 +2,9 @@ package com.englog.observability.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.health.Health;
+import com.englog.observability.health.HealthIndicator;
+import com.englog.observability.health.HealthRegistry;
 import com.englog.observability.metrics.AuthFailureReason;
 import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.metrics.MetricsHttpServer;
@@ -34,8 +37,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * A real Prometheus on loopback loads the shipped rules with a test copy of the shipped configuration
- * (1-second intervals, loopback targets) and scrapes an API and a worker built on englog-metrics that
- * produce steady, healthy traffic. Every rule evaluates with health ok, every library metric the rules
+ * (1-second intervals, loopback targets) and scrapes an API and a worker built on englog-metrics (the API
+ * also publishes its englog-health checks) that produce steady, healthy traffic. Every rule evaluates with health ok, every library metric the rules
  * and dashboards use exists under the name the rules use, the SLO rules record a healthy SLI, and
  * nothing but the Watchdog is pending or firing.
  */
@@ -52,11 +55,13 @@ class LivePrometheusIT {
       + "# TYPE redis_memory_max_bytes gauge\nredis_memory_max_bytes 1e+09\n";
   /**
    * Counters a healthy service never increments, so they have no series yet: AI errors, label values
-   * folded by the cardinality guard, redactions (the logging module feeds them). The SLO rules must
+   * folded by the cardinality guard, redactions (the logging module feeds them), health check timeouts
+   * and recovery attempts. The SLO rules must
    * cope with the missing error counter, which the SLI values below show.
    */
   private static final Set<String> ONLY_ON_FAILURE = Set.of("englog_ai_processing_errors_total",
-      "englog_metrics_cardinality_overflow_total", "englog_security_redactions_total");
+      "englog_metrics_cardinality_overflow_total", "englog_security_redactions_total",
+      "englog_health_check_timeouts_total", "englog_health_recovery_attempts_total");
   /** Depends on how busy the machine running the test is, not on the service's traffic. */
   private static final Set<String> MACHINE_DEPENDENT = Set.of("JvmHighCpuUsage");
 
@@ -64,6 +69,7 @@ class LivePrometheusIT {
   void shippedRulesEvaluateHealthyAgainstALibraryServiceAndOnlyTheWatchdogFires() throws Exception {
     Path dir = TestEnvironment.scratchDirectory("live-rules");
     Path token = Files.writeString(dir.resolve("metrics-token"), "live-test-token");
+    List<AutoCloseable> closeLater = new ArrayList<>();
     ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "synthetic-traffic");
       t.setDaemon(true);
@@ -80,6 +86,15 @@ class LivePrometheusIT {
          HttpRecorder redis = HttpRecorder.start()
              .respondWith(200, EXPOSITION, REDIS.getBytes(StandardCharsets.UTF_8))) {
       api.bindConnectionPool("main", () -> 2, () -> 8, () -> 10, () -> 0);
+      // DEGRADED counts as available; a non-critical component is published with critical="false".
+      HealthRegistry health = HealthRegistry.builder()
+          .meterRegistry(api.registry())
+          .backgroundRefresh(Duration.ofMillis(500))
+          .add("db", HealthIndicator.of(() -> true))
+          .add("redis", context -> Health.degraded("slow replies").build())
+          .add("ai", HealthIndicator.of(() -> true), o -> o.nonCritical())
+          .build();
+      closeLater.add(health);
       AtomicLong tick = new AtomicLong();
       traffic.scheduleAtFixedRate(() -> healthyTraffic(api, worker, tick.incrementAndGet()),
           0, 20, TimeUnit.MILLISECONDS);
@@ -117,7 +132,10 @@ class LivePrometheusIT {
             "englog_ai_processing_duration_seconds_bucket{job=\"englog-worker\", le=\"60.0\"}",
             "englog_business_journals_created_total{job=\"englog-api\", entry_type=\"text\"}",
             "englog_users_active{job=\"englog-api\", time_window=\"1h\"}",
-            "jvm_memory_max_bytes{job=\"englog-api\", area=\"heap\"}")) {
+            "jvm_memory_max_bytes{job=\"englog-api\", area=\"heap\"}",
+            // The labels DependencyDown and the availability rules select on.
+            "englog_health_status{job=\"englog-api\", component=\"ai\", critical=\"false\", status=\"UP\"} == 1",
+            "englog_health_status{job=\"englog-api\", component=\"redis\", critical=\"true\", status=\"DEGRADED\"} == 1")) {
           assertThat(prometheus.query(selector)).as(selector).isNotEmpty();
         }
 
@@ -130,6 +148,11 @@ class LivePrometheusIT {
             r -> r.size() == 4, WAIT);
         for (JsonNode b : budget) {
           assertThat(b.path("value").get(1).asDouble()).as(b.path("metric").toString()).isEqualTo(1.0);
+        }
+        JsonNode availability = prometheus.awaitQuery("englog:dependency_availability:ratio_avg1h",
+            r -> r.size() == 3, WAIT);
+        for (JsonNode a : availability) {
+          assertThat(a.path("value").get(1).asDouble()).as(a.path("metric").toString()).isEqualTo(1.0);
         }
 
         // Healthy traffic: the Watchdog fires, nothing else is pending or firing.
@@ -147,6 +170,9 @@ class LivePrometheusIT {
       }
     } finally {
       traffic.shutdownNow();
+      for (AutoCloseable c : closeLater) {
+        c.close();
+      }
     }
   }
 
@@ -238,13 +264,13 @@ class LivePrometheusIT {
   }
 
   /**
-   * Series names of englog-metrics catalog metrics that a shipped rule or dashboard uses, except those
-   * only a failure creates (health metrics come from englog-health, which this service does not run).
+   * Series names of englog-metrics and englog-health catalog metrics that a shipped rule or dashboard
+   * uses, except those only a failure creates.
    */
   private static Set<String> emittedMetricsTheAssetsUse() {
     Set<String> catalog = new TreeSet<>();
     for (Map.Entry<String, String> e : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).entrySet()) {
-      if (e.getKey().endsWith("englog-metrics.json")) {
+      if (e.getKey().endsWith("englog-metrics.json") || e.getKey().endsWith("englog-health.json")) {
         try {
           for (JsonNode m : new ObjectMapper().readTree(e.getValue())) {
             catalog.add(m.path("name").asText());
@@ -274,7 +300,7 @@ class LivePrometheusIT {
       }
     });
     assertThat(out).contains("englog_http_requests_total", "englog_business_journals_created_total",
-        "englog_users_active", "jvm_memory_used_bytes", "process_cpu_usage");
+        "englog_users_active", "jvm_memory_used_bytes", "process_cpu_usage", "englog_health_status");
     return out;
   }
 
