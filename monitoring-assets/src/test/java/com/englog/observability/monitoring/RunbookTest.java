@@ -1,0 +1,110 @@
+package com.englog.observability.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every alert's runbook_url points at a shipped page and an anchor that exists in it; every page says
+ * what the alert means, how to confirm it, what to do and how to silence it; every query a page (or the
+ * operations guide) tells the on-call engineer to run is valid against the metric catalogs.
+ */
+class RunbookTest {
+
+  static final String BASE =
+      "https://github.com/englog/englog-observability/blob/main/monitoring-assets/src/main/assets/runbooks/";
+  static final List<String> SECTIONS =
+      List.of("What it means", "How to confirm", "What to do", "How to silence");
+  private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} (.+)$");
+  private static final Pattern PROMQL_BLOCK = Pattern.compile("(?s)```promql\\n(.*?)```");
+
+  @Test
+  void everyRunbookUrlAnchorExists() {
+    List<String> broken = new ArrayList<>();
+    for (RuleFiles.Rule rule : RuleFiles.alerts()) {
+      String url = rule.annotations.get("runbook_url");
+      if (url == null || !url.startsWith(BASE) || !url.contains("#")) {
+        broken.add(rule + ": runbook_url " + url + " is not " + BASE + "<page>#<anchor>");
+        continue;
+      }
+      String page = url.substring(BASE.length(), url.indexOf('#'));
+      String anchor = url.substring(url.indexOf('#') + 1);
+      Path file = Assets.RUNBOOKS.resolve(page);
+      if (!Files.isRegularFile(file)) {
+        broken.add(rule + ": no page " + page);
+      } else if (!anchors(Assets.read(file)).contains(anchor)) {
+        broken.add(rule + ": " + page + " has no anchor #" + anchor + " (has " + anchors(Assets.read(file)) + ")");
+      }
+    }
+    assertThat(broken).isEmpty();
+  }
+
+  @Test
+  void everyPageHasTheFourSectionsAndNoPageIsOrphaned() {
+    Set<String> alerts = RuleFiles.alerts().stream().map(r -> r.alert)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> pages = new TreeSet<>();
+    for (Path page : Assets.list(Assets.RUNBOOKS, ".md")) {
+      String name = page.getFileName().toString().replace(".md", "");
+      if (name.equals("README")) {
+        continue;
+      }
+      pages.add(name);
+      String text = Assets.read(page);
+      assertThat(text).as(page + " title").startsWith("# " + name + "\n");
+      for (String section : SECTIONS) {
+        assertThat(text).as(page + " section " + section).contains("\n## " + section + "\n");
+      }
+      assertThat(text).as(page + " silences its own alert").contains("'alertname=\"" + name + "\"'");
+    }
+    assertThat(pages).isEqualTo(alerts);
+    String index = Assets.read(Assets.RUNBOOKS.resolve("README.md"));
+    assertThat(alerts).allSatisfy(a -> assertThat(index).contains("[" + a + "](" + a + ".md)"));
+  }
+
+  @Test
+  void everyQueryARunbookGivesIsValidAgainstTheCatalogs() {
+    QueryChecker checker = QueryChecker.forRules(MetricCatalog.load(), RuleFiles.shipped());
+    List<String> problems = new ArrayList<>();
+    int queries = 0;
+    List<Path> pages = new ArrayList<>(Assets.list(Assets.RUNBOOKS, ".md"));
+    pages.add(Assets.MODULE.resolve("../docs/operations.md").normalize());
+    for (Path page : pages) {
+      Matcher m = PROMQL_BLOCK.matcher(Assets.read(page));
+      while (m.find()) {
+        for (String query : m.group(1).split("\n")) {
+          if (query.isBlank()) {
+            continue;
+          }
+          queries++;
+          for (String p : checker.check(query)) {
+            problems.add(page.getFileName() + ": " + query + ": " + p);
+          }
+        }
+      }
+    }
+    assertThat(queries).isGreaterThan(60);
+    assertThat(problems).isEmpty();
+  }
+
+  /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
+  static Set<String> anchors(String markdown) {
+    Set<String> out = new TreeSet<>();
+    Matcher m = HEADING.matcher(markdown);
+    while (m.find()) {
+      out.add(m.group(1).trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "")
+          .replace(' ', '-'));
+    }
+    return out;
+  }
+}
