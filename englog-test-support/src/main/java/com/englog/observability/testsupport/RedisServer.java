@@ -1,13 +1,9 @@
 package com.englog.observability.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,15 +17,12 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends ScratchServer {
 
-  private final ManagedProcess process;
-  private final int port;
   private final String password;
 
-  private RedisServer(ManagedProcess process, int port, String password) {
-    this.process = process;
-    this.port = port;
+  private RedisServer(ManagedProcess process, Path directory, int port, String password) {
+    super(process, directory, port);
     this.password = password;
   }
 
@@ -42,36 +35,9 @@ public final class RedisServer implements AutoCloseable {
     return new Builder();
   }
 
-  public int port() {
-    return port;
-  }
-
   /** The {@code requirepass} password, or null. */
   public String password() {
     return password;
-  }
-
-  /** SIGSTOP: the server stops answering, open connections hang. */
-  public void freeze() {
-    process.freeze();
-  }
-
-  /** SIGCONT. */
-  public void thaw() {
-    process.thaw();
-  }
-
-  public boolean isRunning() {
-    return process.isAlive();
-  }
-
-  public String logTail() {
-    return process.logTail();
-  }
-
-  @Override
-  public void close() {
-    process.close();
   }
 
   /** Configures and starts a {@link RedisServer}. */
@@ -96,22 +62,9 @@ public final class RedisServer implements AutoCloseable {
       if (password != null) {
         command.addAll(List.of("--requirepass", password));
       }
-      try {
-        Path log = dir.resolve("redis.log");
-        Files.createFile(log);
-        ManagedProcess process = ManagedProcess.start("redis-server", command, dir, Map.of(), log);
-        try {
-          process.awaitCondition("Redis is ready to accept connections", Duration.ofSeconds(30),
-              () -> process.logTail().contains("Ready to accept connections"));
-          process.awaitPort(port, Duration.ofSeconds(30));
-        } catch (AssertionError e) {
-          process.close();
-          throw e;
-        }
-        return new RedisServer(process, port, password);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      ManagedProcess process = launch("redis-server", command, dir, "redis.log",
+          "Ready to accept connections", port, Duration.ofSeconds(30));
+      return new RedisServer(process, dir, port, password);
     }
   }
 }
