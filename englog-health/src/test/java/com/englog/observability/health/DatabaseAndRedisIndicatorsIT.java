@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.RedisServer;
+import com.englog.observability.testsupport.ScratchServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -24,6 +25,19 @@ class DatabaseAndRedisIndicatorsIT {
     }
   }
 
+  /** What the indicator says while the server runs, then once it is stopped. */
+  private record RunningThenStopped(ComponentHealth running, ComponentHealth stopped) {}
+
+  private static RunningThenStopped checkRunningThenStopped(ScratchServer server, HealthIndicator indicator) {
+    ComponentHealth running;
+    try {
+      running = check(indicator);
+    } finally {
+      server.close();
+    }
+    return new RunningThenStopped(running, check(indicator));
+  }
+
   private static PGSimpleDataSource dataSource(PostgresServer pg, String password) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(pg.jdbcUrl());
@@ -37,14 +51,9 @@ class DatabaseAndRedisIndicatorsIT {
   @Test
   void postgresIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
     PostgresServer pg = PostgresServer.start();
-    JdbcHealthIndicator indicator = JdbcHealthIndicator.of(dataSource(pg, null));
-    ComponentHealth up;
-    try {
-      up = check(indicator);
-    } finally {
-      pg.close();
-    }
-    ComponentHealth down = check(indicator);
+    RunningThenStopped result = checkRunningThenStopped(pg, JdbcHealthIndicator.of(dataSource(pg, null)));
+    ComponentHealth up = result.running();
+    ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
     assertThat((String) up.details().get("database")).startsWith("PostgreSQL 15");
@@ -118,14 +127,9 @@ class DatabaseAndRedisIndicatorsIT {
   @Test
   void redisIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
     RedisServer redis = RedisServer.start();
-    RedisHealthIndicator indicator = RedisHealthIndicator.of("127.0.0.1", redis.port());
-    ComponentHealth up;
-    try {
-      up = check(indicator);
-    } finally {
-      redis.close();
-    }
-    ComponentHealth down = check(indicator);
+    RunningThenStopped result = checkRunningThenStopped(redis, RedisHealthIndicator.of("127.0.0.1", redis.port()));
+    ComponentHealth up = result.running();
+    ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
     assertThat(up.details()).containsEntry("address", "127.0.0.1:" + redis.port());
