@@ -201,11 +201,11 @@ public final class HealthCheckCli {
     // The webhook URL is a secret: messages name its host only.
     String host = uri.getHost() == null ? "?" : uri.getHost();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(),
-          HttpResponse.BodyHandlers.ofString());
+          HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 != 2) {
         err.println("englog-healthcheck: Slack webhook at " + host + " answered HTTP " + response.statusCode());
         return false;
