@@ -41,8 +41,7 @@ public final class HealthHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
   /** The Kubernetes probe paths below the base path, and their groups. */
-  private static final Map<String, String> PROBE_PATHS = Map.of("live", HealthRegistry.LIVENESS,
-      "ready", HealthRegistry.READINESS, "started", HealthRegistry.STARTUP);
+  private static final Map<String, String> PROBE_PATHS = probePaths();
   private static final byte[][] STATUS_BODIES = new byte[Status.values().length][];
   private static final byte[] NOT_FOUND = "{\"error\":\"no such health group\"}".getBytes(
       java.nio.charset.StandardCharsets.UTF_8);
@@ -90,6 +89,14 @@ public final class HealthHandler {
         anonymous[live][st.ordinal()][1] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], true);
       }
     }
+  }
+
+  private static Map<String, String> probePaths() {
+    Map<String, String> paths = new LinkedHashMap<>();
+    paths.put("live", HealthRegistry.LIVENESS);
+    paths.put("ready", HealthRegistry.READINESS);
+    paths.put("started", HealthRegistry.STARTUP);
+    return java.util.Collections.unmodifiableMap(paths);
   }
 
   public static Builder builder(HealthRegistry registry) {

@@ -149,17 +149,20 @@ class HealthHttpHandlerTest {
 
   @Test
   void aComponentOrGroupNamedLikeAProbePathIsRefused() {
-    registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-        .add("ready", context -> Health.healthy())
-        .add("db", context -> Health.healthy(), o -> o.groups("live"))
-        .build();
-
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(registry).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("\"ready\"", "/health/ready is the readiness probe");
+    try (HealthRegistry component = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+            .add("ready", context -> Health.healthy()).build();
+        HealthRegistry group = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+            .add("db", context -> Health.healthy(), o -> o.groups("live")).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(component).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a component or group called \"ready\" cannot be served: /health/ready is the readiness probe");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(group).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a component or group called \"live\" cannot be served: /health/live is the liveness probe");
+    }
   }
 
-    @Test
+  @Test
   void onlyGetAndHeadAreAllowed() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .add("db", context -> Health.healthy()).build(), HealthAccess.never());
