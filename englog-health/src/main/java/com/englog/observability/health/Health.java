@@ -111,8 +111,8 @@ public final class Health {
     }
 
     /**
-     * Adds a detail. Numbers and booleans are kept as they are, anything else as its (cut) string
-     * form; a null value is written as the string {@code "null"}. Details beyond {@value
+     * Adds a detail. Numbers and booleans are kept as they are (a mutable or custom number as its
+     * value now), anything else as its (cut) string form; a null value is written as the string {@code "null"}. Details beyond {@value
      * #MAX_DETAILS} are ignored.
      */
     public Builder detail(String key, Object value) {
@@ -121,11 +121,27 @@ public final class Health {
         details = new LinkedHashMap<>();
       }
       if (details.size() < MAX_DETAILS || details.containsKey(key)) {
-        Object kept = value instanceof Number || value instanceof Boolean
-            ? value : Reasons.cut(String.valueOf(value));
+        Object kept = value instanceof Number ? number((Number) value)
+            : value instanceof Boolean ? value : Reasons.cut(String.valueOf(value));
         details.put(Reasons.cut(key), kept);
       }
       return this;
+    }
+
+    /**
+     * The JDK's immutable numbers as they are; any other {@link Number} (an {@code AtomicLong}, a
+     * custom type whose {@code toString} may be anything) as its value now, a long or a double, so
+     * the result cannot change later or break the JSON it is written into.
+     */
+    private static Number number(Number n) {
+      if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
+          || n instanceof Double || n instanceof Float || n instanceof java.math.BigInteger
+          || n instanceof java.math.BigDecimal) {
+        return n;
+      }
+      double d = n.doubleValue();
+      long l = n.longValue();
+      return d == l ? (Number) l : (Number) d;
     }
 
     public Health build() {

@@ -40,6 +40,8 @@ public final class HealthHandler {
   public static final String DEFAULT_BASE_PATH = "/health";
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
+  /** The Kubernetes probe paths below the base path, and their groups. */
+  private static final Map<String, String> PROBE_PATHS = probePaths();
   private static final byte[][] STATUS_BODIES = new byte[Status.values().length][];
   private static final byte[] NOT_FOUND = "{\"error\":\"no such health group\"}".getBytes(
       java.nio.charset.StandardCharsets.UTF_8);
@@ -67,9 +69,13 @@ public final class HealthHandler {
     Map<String, String> names = new LinkedHashMap<>();
     registry.components().forEach(c -> names.put(c, c));
     registry.groups().forEach(g -> names.put(g, g));
-    names.put("live", HealthRegistry.LIVENESS);
-    names.put("ready", HealthRegistry.READINESS);
-    names.put("started", HealthRegistry.STARTUP);
+    for (Map.Entry<String, String> probe : PROBE_PATHS.entrySet()) {
+      if (names.containsKey(probe.getKey())) {
+        throw new IllegalArgumentException("a component or group called \"" + probe.getKey() + "\" cannot "
+            + "be served: " + basePath + "/" + probe.getKey() + " is the " + probe.getValue() + " probe");
+      }
+      names.put(probe.getKey(), probe.getValue());
+    }
     groupByPath.put(basePath.isEmpty() ? "/" : basePath, HealthRegistry.ALL);
     groupByPath.put(basePath + "/", HealthRegistry.ALL);
     names.forEach((name, group) -> {
@@ -83,6 +89,14 @@ public final class HealthHandler {
         anonymous[live][st.ordinal()][1] = new HealthResponse(code, STATUS_BODIES[st.ordinal()], true);
       }
     }
+  }
+
+  private static Map<String, String> probePaths() {
+    Map<String, String> paths = new LinkedHashMap<>();
+    paths.put("live", HealthRegistry.LIVENESS);
+    paths.put("ready", HealthRegistry.READINESS);
+    paths.put("started", HealthRegistry.STARTUP);
+    return java.util.Collections.unmodifiableMap(paths);
   }
 
   public static Builder builder(HealthRegistry registry) {
@@ -167,6 +181,10 @@ public final class HealthHandler {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if a component or group is called {@code live}, {@code ready}
+     *     or {@code started}: those paths are the probes'
+     */
     public HealthHandler build() {
       return new HealthHandler(this);
     }

@@ -171,7 +171,8 @@ public final class HealthRegistry implements AutoCloseable {
     /**
      * Adds a component; {@code options} adjusts its {@link ComponentOptions}.
      *
-     * @param name 1 to 64 of {@code A-Z a-z 0-9 _ . -}, starting with a letter or digit; not "all"
+     * @param name 1 to 64 of {@code A-Z a-z 0-9 _ . -}, starting with a letter or digit; not "all" and
+     *     not the name of a group ({@link #build()} fails otherwise)
      */
     public Builder add(String name, HealthIndicator indicator, Consumer<ComponentOptions> options) {
       ComponentOptions.validName("name", name);
@@ -256,6 +257,12 @@ public final class HealthRegistry implements AutoCloseable {
         }
         critical.put(name, c.critical);
       });
+      for (String name : registrations.keySet()) {
+        if (groups.containsKey(name)) {
+          throw new IllegalArgumentException("component " + name + " has the name of a group; check(\""
+              + name + "\") and /health/" + name + " would reach the group, never the component alone");
+        }
+      }
       Set<String> metricGroups = new LinkedHashSet<>(groups.keySet());
       HealthEngine engine = new HealthEngine(specs, groups, metricGroups, clock, executor,
           new HealthMetrics(meterRegistry), List.copyOf(listeners));

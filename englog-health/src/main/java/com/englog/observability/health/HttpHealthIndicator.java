@@ -229,7 +229,11 @@ public final class HttpHealthIndicator implements HealthIndicator {
       return header("Authorization", "Bearer ", token);
     }
 
-    /** Send header {@code name} with the secret as its value (e.g. {@code x-api-key}). */
+    /**
+     * Send header {@code name} with the secret as its value (e.g. {@code x-api-key}).
+     *
+     * @throws IllegalArgumentException for a name the JDK HTTP client does not send (e.g. {@code Host})
+     */
     public Builder header(String name, Secret value) {
       return header(name, "", value);
     }
@@ -237,6 +241,14 @@ public final class HttpHealthIndicator implements HealthIndicator {
     private Builder header(String name, String prefix, Secret value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
+      try {
+        // The JDK client refuses some names (Host, Connection, …) and malformed ones; say so now, not
+        // as a DOWN on every check.
+        HttpRequest.newBuilder().header(name, "x");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("header name \"" + name + "\" cannot be sent by the JDK HTTP "
+            + "client: " + e.getMessage(), e);
+      }
       headerNames.add(name);
       headerPrefixes.add(prefix);
       headerValues.add(value);

@@ -11,6 +11,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A Redis server, checked with {@code PING} over a plain socket (RESP), so no Redis client library is
@@ -24,8 +27,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Each check opens a new connection with connect and read timeouts set to the time left before
- * the deadline, and the runtime closes the socket if the deadline passes anyway. TLS is not
- * supported (use a lambda indicator over your client for TLS endpoints).
+ * the deadline, and the runtime closes the socket if the deadline passes anyway. With {@link
+ * Builder#tls()} the check speaks TLS and verifies that the server's certificate is valid for the
+ * host name or address given.
  */
 public final class RedisHealthIndicator implements HealthIndicator {
 
@@ -37,12 +41,14 @@ public final class RedisHealthIndicator implements HealthIndicator {
   private final int port;
   private final String username;
   private final Secret password;
+  private final SSLSocketFactory tls;
 
   private RedisHealthIndicator(Builder b) {
     this.host = b.host;
     this.port = b.port;
     this.username = b.username;
     this.password = b.password;
+    this.tls = b.tls;
   }
 
   /** A server without authentication. */
@@ -58,33 +64,71 @@ public final class RedisHealthIndicator implements HealthIndicator {
   public Health check(HealthCheckContext context) throws IOException {
     long start = System.nanoTime();
     try (Socket socket = new Socket()) {
+      // Closing the plain socket also unblocks a TLS handshake or read layered on it.
       context.onAbort(socket::close);
       socket.connect(new InetSocketAddress(host, port), timeoutMillis(context));
       socket.setSoTimeout(timeoutMillis(context));
       socket.setTcpNoDelay(true);
-      OutputStream out = socket.getOutputStream();
-      InputStream in = socket.getInputStream();
-      if (password != null) {
-        Optional<String> secret = password.value();
-        if (secret.isEmpty()) {
-          return Health.down("Redis password unavailable from " + password).build();
-        }
-        out.write(username == null ? command("AUTH", secret.get()) : command("AUTH", username, secret.get()));
-        out.flush();
-        String reply = readLine(in, context);
-        if (!reply.startsWith("+")) {
-          return Health.down("Redis refused AUTH: " + errorText(reply)).build();
-        }
+      try (Socket connection = tls == null ? socket : handshake(socket, context)) {
+        return ping(connection, context, start);
       }
-      out.write(PING);
+    }
+  }
+
+  /** TLS over the connected socket, verifying the server's certificate and that it is for {@code host}. */
+  private Socket handshake(Socket socket, HealthCheckContext context) throws IOException {
+    SSLSocket ssl = (SSLSocket) tls.createSocket(socket, host, port, true);
+    SSLParameters parameters = ssl.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    ssl.setSSLParameters(parameters);
+    ssl.setSoTimeout(timeoutMillis(context));
+    try {
+      ssl.startHandshake();
+    } catch (SocketTimeoutException e) {
+      throw new SocketTimeoutException("no TLS handshake with Redis within " + context.deadline().toMillis() + " ms");
+    }
+    return ssl;
+  }
+
+  private Health ping(Socket connection, HealthCheckContext context, long start) throws IOException {
+    OutputStream out = connection.getOutputStream();
+    InputStream in = connection.getInputStream();
+    if (password != null) {
+      Optional<String> secret = password.value();
+      if (secret.isEmpty()) {
+        return Health.down("Redis password unavailable from " + password).build();
+      }
+      out.write(username == null ? command("AUTH", secret.get()) : command("AUTH", username, secret.get()));
       out.flush();
-      String reply = readLine(in, context);
-      long latencyMs = (System.nanoTime() - start) / 1_000_000;
-      if ("+PONG".equals(reply)) {
-        return Health.up().detail("address", host + ":" + port).detail("latencyMs", latencyMs).build();
+      String reply = firstReply(in, context);
+      if (!reply.startsWith("+")) {
+        return Health.down("Redis refused AUTH: " + errorText(reply)).build();
       }
-      return Health.down("Redis replied to PING: " + errorText(reply))
-          .detail("address", host + ":" + port).build();
+    }
+    out.write(PING);
+    out.flush();
+    String reply = password == null ? firstReply(in, context) : readLine(in, context);
+    long latencyMs = (System.nanoTime() - start) / 1_000_000;
+    if ("+PONG".equals(reply)) {
+      Health.Builder up = Health.up().detail("address", host + ":" + port).detail("latencyMs", latencyMs);
+      return (tls == null ? up : up.detail("tls", true)).build();
+    }
+    return Health.down("Redis replied to PING: " + errorText(reply))
+        .detail("address", host + ":" + port).build();
+  }
+
+  /** The first reply line; a plain connection dropped without one is most likely a TLS-only port. */
+  private String firstReply(InputStream in, HealthCheckContext context) throws IOException {
+    try {
+      return readLine(in, context);
+    } catch (SocketTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      if (tls != null) {
+        throw e;
+      }
+      throw new IOException(Reasons.describe(e) + "; if the server only speaks TLS, build the indicator "
+          + "with tls()", e);
     }
   }
 
@@ -131,7 +175,7 @@ public final class RedisHealthIndicator implements HealthIndicator {
 
   @Override
   public String toString() {
-    return "RedisHealthIndicator{" + host + ":" + port + "}";
+    return "RedisHealthIndicator{" + (tls == null ? "" : "tls ") + host + ":" + port + "}";
   }
 
   /** Builds a {@link RedisHealthIndicator}. */
@@ -140,6 +184,7 @@ public final class RedisHealthIndicator implements HealthIndicator {
     private final int port;
     private String username;
     private Secret password;
+    private SSLSocketFactory tls;
 
     private Builder(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
@@ -159,6 +204,24 @@ public final class RedisHealthIndicator implements HealthIndicator {
     public Builder user(String username, Secret password) {
       this.username = Objects.requireNonNull(username, "username");
       return password(password);
+    }
+
+    /**
+     * Speak TLS (Redis's {@code tls-port}, managed Redis services), trusting the JVM's default trust
+     * store; the server's certificate must be valid for {@code host}.
+     */
+    public Builder tls() {
+      return tls((SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * Speak TLS with this socket factory, e.g. {@code sslContext.getSocketFactory()} of a context with
+     * your own trust store or a client certificate; the server's certificate must be valid for {@code
+     * host}.
+     */
+    public Builder tls(SSLSocketFactory factory) {
+      this.tls = Objects.requireNonNull(factory, "factory");
+      return this;
     }
 
     public RedisHealthIndicator build() {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.RedisServer;
+import com.englog.observability.testsupport.ScratchServer;
+import com.englog.observability.testsupport.SelfSignedCertificate;
+import com.englog.observability.testsupport.TestEnvironment;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -24,6 +27,19 @@ class DatabaseAndRedisIndicatorsIT {
     }
   }
 
+  /** What the indicator says while the server runs, then once it is stopped. */
+  private record RunningThenStopped(ComponentHealth running, ComponentHealth stopped) {}
+
+  private static RunningThenStopped checkRunningThenStopped(ScratchServer server, HealthIndicator indicator) {
+    ComponentHealth running;
+    try {
+      running = check(indicator);
+    } finally {
+      server.close();
+    }
+    return new RunningThenStopped(running, check(indicator));
+  }
+
   private static PGSimpleDataSource dataSource(PostgresServer pg, String password) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(pg.jdbcUrl());
@@ -37,14 +53,9 @@ class DatabaseAndRedisIndicatorsIT {
   @Test
   void postgresIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
     PostgresServer pg = PostgresServer.start();
-    JdbcHealthIndicator indicator = JdbcHealthIndicator.of(dataSource(pg, null));
-    ComponentHealth up;
-    try {
-      up = check(indicator);
-    } finally {
-      pg.close();
-    }
-    ComponentHealth down = check(indicator);
+    RunningThenStopped result = checkRunningThenStopped(pg, JdbcHealthIndicator.of(dataSource(pg, null)));
+    ComponentHealth up = result.running();
+    ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
     assertThat((String) up.details().get("database")).startsWith("PostgreSQL 15");
@@ -118,14 +129,9 @@ class DatabaseAndRedisIndicatorsIT {
   @Test
   void redisIsUpWhileRunningAndDownWithTheReasonWhenStopped() {
     RedisServer redis = RedisServer.start();
-    RedisHealthIndicator indicator = RedisHealthIndicator.of("127.0.0.1", redis.port());
-    ComponentHealth up;
-    try {
-      up = check(indicator);
-    } finally {
-      redis.close();
-    }
-    ComponentHealth down = check(indicator);
+    RunningThenStopped result = checkRunningThenStopped(redis, RedisHealthIndicator.of("127.0.0.1", redis.port()));
+    ComponentHealth up = result.running();
+    ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
     assertThat(up.details()).containsEntry("address", "127.0.0.1:" + redis.port());
@@ -147,6 +153,32 @@ class DatabaseAndRedisIndicatorsIT {
       assertThat(wrong.status()).isEqualTo(Status.DOWN);
       assertThat(wrong.reason()).startsWith("Redis refused AUTH: WRONGPASS").doesNotContain("not-it");
       assertThat(right.status()).isEqualTo(Status.UP);
+    }
+  }
+
+  @Test
+  void redisOverTlsChecksTheCertificateAndTheNameAndAuthenticatesInsideTls() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create(TestEnvironment.scratchDirectory("redis-tls"), "127.0.0.1");
+    try (RedisServer redis = RedisServer.builder().tls(cert).password("tls-pass").start()) {
+      javax.net.ssl.SSLSocketFactory trusting = cert.trustingContext().getSocketFactory();
+      ComponentHealth trusted = check(RedisHealthIndicator.builder("127.0.0.1", redis.port())
+          .tls(trusting).password(Secret.of("tls-pass")).build());
+      ComponentHealth untrusted = check(RedisHealthIndicator.builder("127.0.0.1", redis.port())
+          .tls().password(Secret.of("tls-pass")).build());
+      ComponentHealth wrongName = check(RedisHealthIndicator.builder("localhost", redis.port())
+          .tls(trusting).password(Secret.of("tls-pass")).build());
+      ComponentHealth plain = check(RedisHealthIndicator.builder("127.0.0.1", redis.port())
+          .password(Secret.of("tls-pass")).build());
+
+      assertThat(trusted.status()).as(trusted.toString()).isEqualTo(Status.UP);
+      assertThat(trusted.details()).containsEntry("tls", true);
+      assertThat(untrusted.status()).isEqualTo(Status.DOWN);
+      assertThat(untrusted.reason()).contains("SSLHandshakeException", "certification path");
+      assertThat(wrongName.status()).isEqualTo(Status.DOWN);
+      assertThat(wrongName.reason()).contains("SSLHandshakeException", "localhost");
+      assertThat(plain.status()).isEqualTo(Status.DOWN);
+      assertThat(plain.reason()).contains("if the server only speaks TLS, build the indicator with tls()");
+      assertThat(trusted.toString() + untrusted + wrongName + plain).doesNotContain("tls-pass");
     }
   }
 }

@@ -37,8 +37,13 @@ final class HealthEndpoint implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) {
+    return get(path, Duration.ofSeconds(30));
+  }
+
+  /** GET {@code path}; an answer slower than {@code timeout} throws (an {@link UncheckedIOException}). */
+  HttpResponse<String> get(String path, Duration timeout) {
     try {
-      return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+      return client.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -148,6 +148,21 @@ class HealthHttpHandlerTest {
   }
 
   @Test
+  void aComponentOrGroupNamedLikeAProbePathIsRefused() {
+    try (HealthRegistry component = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+            .add("ready", context -> Health.healthy()).build();
+        HealthRegistry group = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+            .add("db", context -> Health.healthy(), o -> o.groups("live")).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(component).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a component or group called \"ready\" cannot be served: /health/ready is the readiness probe");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(group).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a component or group called \"live\" cannot be served: /health/live is the liveness probe");
+    }
+  }
+
+  @Test
   void onlyGetAndHeadAreAllowed() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .add("db", context -> Health.healthy()).build(), HealthAccess.never());
@@ -202,6 +217,58 @@ class HealthHttpHandlerTest {
         .handle(HealthRequest.of("GET", "/health", h -> null)).bodyAsString();
 
     assertThat(body).contains("\"reason\":\"quote \\\" backslash \\\\ tab   nul   </script> \ufffd\"");
+  }
+
+  /** A number type a library might hand over whose {@code toString} is not a JSON number. */
+  static final class HostileNumber extends Number {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int intValue() {
+      return 7;
+    }
+
+    @Override
+    public long longValue() {
+      return 7;
+    }
+
+    @Override
+    public float floatValue() {
+      return 7.5f;
+    }
+
+    @Override
+    public double doubleValue() {
+      return 7.5;
+    }
+
+    @Override
+    public String toString() {
+      return "1,\"injected\":true";
+    }
+  }
+
+  @Test
+  void detailsOfAnyNumberTypeStayValidJsonAndKeepTheirValueAtCheckTime() throws Exception {
+    java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong(41);
+    registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("queue", context -> Health.up().detail("custom", new HostileNumber())
+            .detail("pending", counter).detail("big", new java.math.BigDecimal("1E+3")).build())
+        .build();
+    HealthHandler handler = HealthHandler.builder(registry).access(HealthAccess.always()).build();
+    registry.check();
+    counter.incrementAndGet();
+
+    com.fasterxml.jackson.databind.JsonNode details = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(handler.handle(HealthRequest.of("GET", "/health", h -> null)).bodyAsString())
+        .path("components").path("queue").path("details");
+
+    assertThat(details.has("injected")).isFalse();
+    assertThat(details.path("custom").isNumber()).isTrue();
+    assertThat(details.path("custom").asDouble()).isEqualTo(7.5);
+    assertThat(details.path("pending").asLong()).as("the value when the check ran").isEqualTo(41);
+    assertThat(details.path("big").asDouble()).isEqualTo(1000.0);
   }
 
   private static String golden(String name) throws IOException {

@@ -87,10 +87,19 @@ class HealthMetricsCatalogTest {
           .contains("englog_health_group_status{group=\"readiness\",status=\"DEGRADED\"} 1")
           .contains("englog_health_group_status{group=\"storage\",status=\"UP\"} 1")
           .contains("englog_health_group_status{group=\"liveness\",status=\"UP\"} 1")
+          .contains("englog_health_group_status{group=\"all\",status=\"DEGRADED\"} 1")
+          .contains("englog_health_group_status{group=\"all\",status=\"UP\"} 0")
           .contains("englog_health_check_timeouts_total{component=\"ai\"} 1")
           .contains("englog_health_check_timeouts_total{component=\"db\"} 0")
           .contains("englog_health_recovery_attempts_total{action=\"reconnect\",component=\"ai\",outcome=\"success\"} 1")
-          .contains("englog_health_check_duration_seconds_count{component=\"db\"} 1");
+          .contains("englog_health_check_duration_seconds_count{component=\"db\"} 1")
+          // The hung check is observed once, at its deadline, while it still hangs.
+          .contains("englog_health_check_duration_seconds_count{component=\"ai\"} 1")
+          .contains("englog_health_check_duration_seconds_bucket{component=\"ai\",le=\"0.025\"} 0")
+          .contains("englog_health_check_duration_seconds_bucket{component=\"ai\",le=\"0.05\"} 1");
+      // When it returns at last, its late result is dropped and not observed a second time.
+      HealthRegistryTest.awaitCondition(() -> registry.check("ai").components().get(0).status() == Status.UP);
+      assertThat(prometheus.scrape()).contains("englog_health_check_duration_seconds_count{component=\"ai\"} 2");
     }
     assertThat(prometheus.scrape()).as("meters are removed on close").doesNotContain("englog_health");
   }

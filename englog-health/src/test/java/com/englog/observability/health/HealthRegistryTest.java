@@ -266,6 +266,17 @@ class HealthRegistryTest {
   }
 
   @Test
+  void componentsCannotShadowOrBeShadowedByGroups() {
+    assertThatThrownBy(() -> HealthRegistry.builder().add("readiness", c -> Health.healthy()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("component readiness has the name of a group");
+    assertThatThrownBy(() -> HealthRegistry.builder()
+        .add("db", c -> Health.healthy(), o -> o.groups("storage"))
+        .add("storage", c -> Health.healthy())
+        .build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("component storage has the name of a group");
+  }
+
+  @Test
   void hostileReasonsAndDetailsAreBounded() {
     String huge = "x".repeat(10_000) + "\u0000\n";
     registry = builder()

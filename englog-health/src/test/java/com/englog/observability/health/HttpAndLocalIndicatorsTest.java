@@ -76,6 +76,16 @@ class HttpAndLocalIndicatorsTest {
   }
 
   @Test
+  void headersTheHttpClientCannotSendAreRejectedWhenBuilding() {
+    HttpHealthIndicator.Builder builder = HttpHealthIndicator.builder(URI.create("http://127.0.0.1:1/health"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.header("Host", Secret.of("x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header name \"Host\"");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.header("bad name", Secret.of("x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header name \"bad name\"");
+  }
+
+  @Test
   void missingSecretIsDownWithoutCallingTheDependency(@TempDir Path dir) {
     try (HttpRecorder ai = HttpRecorder.start()) {
       ComponentHealth down = check(HttpHealthIndicator.builder(ai.uri("/health"))

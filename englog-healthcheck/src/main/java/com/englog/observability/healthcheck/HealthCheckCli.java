@@ -137,11 +137,11 @@ public final class HealthCheckCli {
 
   private int run(Config config, String sla, boolean json, boolean notify) throws ConfigException {
     PrometheusClient prometheus = null;
-    if (config.prometheus != null) {
-      Secret token = config.prometheus.bearerTokenFile != null
-          ? Secret.fromFile(Path.of(config.prometheus.bearerTokenFile))
-          : config.prometheus.bearerTokenEnv != null ? Secret.fromEnv(config.prometheus.bearerTokenEnv, env) : null;
-      prometheus = new PrometheusClient(config.prometheus.url, token, http);
+    if (config.prometheus() != null) {
+      Secret token = config.prometheus().bearerTokenFile() != null
+          ? Secret.fromFile(Path.of(config.prometheus().bearerTokenFile()))
+          : config.prometheus().bearerTokenEnv() != null ? Secret.fromEnv(config.prometheus().bearerTokenEnv(), env) : null;
+      prometheus = new PrometheusClient(config.prometheus().url(), token, http);
     }
     Instant at = clock.instant();
     List<CheckOutcome> outcomes;
@@ -152,7 +152,7 @@ public final class HealthCheckCli {
       }
       title = "SLA report (" + sla + ")";
       try {
-        outcomes = SlaReport.run(prometheus, sla, config.dependencyObjective, config.prometheus.timeout);
+        outcomes = SlaReport.run(prometheus, sla, config.dependencyObjective(), config.prometheus().timeout());
       } catch (IOException e) {
         err.println("englog-healthcheck: cannot read the SLO series from Prometheus: " + e.getMessage());
         return ExitCode.UNHEALTHY;
@@ -161,20 +161,20 @@ public final class HealthCheckCli {
         return ExitCode.UNHEALTHY;
       }
     } else {
-      if (config.endpoints.isEmpty() && config.checks.isEmpty()) {
-        throw new ConfigException("the configuration has no endpoints and no checks for profile " + config.profile);
+      if (config.endpoints().isEmpty() && config.checks().isEmpty()) {
+        throw new ConfigException("the configuration has no endpoints and no checks for profile " + config.profile());
       }
       title = "health check";
       outcomes = Checks.run(config, prometheus, http);
     }
-    out.print(json ? Reports.json(sla == null ? "check" : "sla", config.profile, at, outcomes) + "\n"
-        : Reports.text(title, config.profile, at, outcomes));
+    out.print(json ? Reports.json(sla == null ? "check" : "sla", config.profile(), at, outcomes) + "\n"
+        : Reports.text(title, config.profile(), at, outcomes));
     out.flush();
     boolean healthy = Reports.healthy(outcomes);
     boolean delivered = true;
-    if (notify && config.slack != null && (!config.slack.onlyOnFailure || !healthy)) {
+    if (notify && config.slack() != null && (!config.slack().onlyOnFailure() || !healthy)) {
       delivered = postToSlack(config, Reports.slack(sla == null ? "Health check" : "SLA report " + sla,
-          config.profile, outcomes));
+          config.profile(), outcomes));
     }
     if (!healthy) {
       return ExitCode.UNHEALTHY;
@@ -183,9 +183,9 @@ public final class HealthCheckCli {
   }
 
   private boolean postToSlack(Config config, String payload) {
-    Secret secret = config.slack.webhookUrlFile != null
-        ? Secret.fromFile(Path.of(config.slack.webhookUrlFile))
-        : Secret.fromEnv(config.slack.webhookUrlEnv, env);
+    Secret secret = config.slack().webhookUrlFile() != null
+        ? Secret.fromFile(Path.of(config.slack().webhookUrlFile()))
+        : Secret.fromEnv(config.slack().webhookUrlEnv(), env);
     Optional<String> url = secret.value();
     if (url.isEmpty()) {
       err.println("englog-healthcheck: Slack summary not sent: no webhook URL in " + secret);
@@ -201,11 +201,11 @@ public final class HealthCheckCli {
     // The webhook URL is a secret: messages name its host only.
     String host = uri.getHost() == null ? "?" : uri.getHost();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(),
-          HttpResponse.BodyHandlers.ofString());
+          HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 != 2) {
         err.println("englog-healthcheck: Slack webhook at " + host + " answered HTTP " + response.statusCode());
         return false;

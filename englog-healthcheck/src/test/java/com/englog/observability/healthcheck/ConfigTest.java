@@ -32,18 +32,18 @@ class ConfigTest {
     Config production = Config.load(example(), "production");
     Config staging = Config.load(example(), null);
 
-    assertThat(production.profile).isEqualTo("production");
-    assertThat(production.endpoints).extracting(e -> e.url).contains(URI.create("https://api.englog.com/health/db"));
-    assertThat(production.prometheus.bearerTokenFile).isEqualTo("/run/secrets/prometheus-token");
-    assertThat(staging.profile).isEqualTo("staging");
-    assertThat(staging.endpoints.get(0).url).isEqualTo(URI.create("https://api-staging.englog.com/health"));
-    assertThat(staging.endpoints.get(0).timeout).isEqualTo(Duration.ofSeconds(5));
-    assertThat(staging.checks).extracting(c -> c.name)
+    assertThat(production.profile()).isEqualTo("production");
+    assertThat(production.endpoints()).extracting(e -> e.url()).contains(URI.create("https://api.englog.com/health/db"));
+    assertThat(production.prometheus().bearerTokenFile()).isEqualTo("/run/secrets/prometheus-token");
+    assertThat(staging.profile()).isEqualTo("staging");
+    assertThat(staging.endpoints().get(0).url()).isEqualTo(URI.create("https://api-staging.englog.com/health"));
+    assertThat(staging.endpoints().get(0).timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(staging.checks()).extracting(c -> c.name())
         .containsExactly("API p95 latency", "Error rate", "CPU usage", "Memory usage", "Active users (1h)");
-    assertThat(staging.checks.get(4).query).isEqualTo("max(englog_users_active{job=\"englog-api\",time_window=\"1h\"})");
-    assertThat(staging.checks.get(4).passOnNoData).isFalse();
-    assertThat(staging.checks.get(0).passOnNoData).isTrue();
-    assertThat(staging.slack.webhookUrlEnv).isEqualTo("ENGLOG_SLACK_WEBHOOK_URL");
+    assertThat(staging.checks().get(4).query()).isEqualTo("max(englog_users_active{job=\"englog-api\",time_window=\"1h\"})");
+    assertThat(staging.checks().get(4).passOnNoData()).isFalse();
+    assertThat(staging.checks().get(0).passOnNoData()).isTrue();
+    assertThat(staging.slack().webhookUrlEnv()).isEqualTo("ENGLOG_SLACK_WEBHOOK_URL");
   }
 
   @Test
@@ -74,10 +74,33 @@ class ConfigTest {
   }
 
   @Test
+  void profileSectionsOverrideKeyByKeyAndProfileListsAreAppended() throws Exception {
+    Config c = Config.load(write("prometheus: {url: 'http://p:9090', timeout: 3s}\n"
+        + "slack: {webhookUrlEnv: SLACK, notify: failure}\n"
+        + "endpoints:\n  - {name: shared, url: 'http://a/'}\n"
+        + "profiles:\n  prod:\n    prometheus: {bearerTokenEnv: PROM_TOKEN}\n    slack: {notify: always}\n"
+        + "    sla: {dependencyObjective: 0.999}\n"
+        + "    endpoints:\n      - {name: prod only, url: 'http://b/', timeout: 250ms, critical: false}\n"), "prod");
+
+    assertThat(c.prometheus()).isEqualTo(new Config.Prometheus(URI.create("http://p:9090"), Duration.ofSeconds(3),
+        null, "PROM_TOKEN"));
+    assertThat(c.slack()).isEqualTo(new Config.Slack(null, "SLACK", false));
+    assertThat(c.dependencyObjective()).isEqualTo(0.999);
+    assertThat(c.endpoints()).containsExactly(
+        new Config.Endpoint("shared", URI.create("http://a/"), 200, Config.DEFAULT_TIMEOUT, true),
+        new Config.Endpoint("prod only", URI.create("http://b/"), 200, Duration.ofMillis(250), false));
+    assertThatThrownBy(() -> Config.load(write("profiles:\n  prod:\n    prometheus: {url: 'http://p/', tiemout: 3s}\n"),
+        null)).hasMessage("unknown key \"tiemout\" in prometheus; known keys: [bearerTokenEnv, bearerTokenFile, "
+            + "timeout, url]");
+    assertThatThrownBy(() -> Config.load(write("slack: {webhookUrlEnv: X, notify: sometimes}\n"), null))
+        .hasMessage("slack.notify must be always or failure, was \"sometimes\"");
+  }
+
+  @Test
   void seedOperatorsLtAndGtAreAccepted() throws Exception {
     Config c = Config.load(write("prometheus: {url: 'http://p:9090'}\nchecks:\n"
         + "  - {name: a, query: up, operator: lt, threshold: 1}\n  - {name: b, query: up, operator: gt, threshold: 1}\n"),
         null);
-    assertThat(c.checks).extracting(m -> m.operator).containsExactly("<", ">");
+    assertThat(c.checks()).extracting(m -> m.operator()).containsExactly("<", ">");
   }
 }

@@ -2,24 +2,38 @@ package com.englog.observability.healthcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.health.Health;
+import com.englog.observability.health.HealthRegistry;
 import com.englog.observability.testsupport.HttpRecorder;
 import com.englog.observability.testsupport.PrometheusServer;
 import com.englog.observability.testsupport.RecordedRequest;
+import com.englog.observability.testsupport.TestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -28,7 +42,7 @@ import org.yaml.snakeyaml.Yaml;
  * The CLI against a real Prometheus scraping a test service whose counters move like a live API's:
  * the shipped example configuration (docs/healthcheck.md) passes while the service is healthy and
  * fails once errors, latency and activity cross their thresholds; the Slack summary arrives at a
- * local receiver; the SLA mode reads the SLO recording-rule series.
+ * local receiver; the SLA mode reads the series of the SLO recording rules monitoring-assets ships.
  */
 class HealthCheckCliIT {
 
@@ -73,16 +87,7 @@ class HealthCheckCliIT {
           .append("# TYPE jvm_memory_max_bytes gauge\n")
           .append("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Eden Space\"} -1\n")
           .append("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Old Gen\"} 1000000000\n")
-          .append("# TYPE englog_users_active gauge\nenglog_users_active{time_window=\"1h\"} ").append(healthy ? 42 : 0).append('\n')
-          .append("# TYPE test_slo_objective gauge\n")
-          .append("test_slo_objective{slo=\"api-availability\"} 0.999\n")
-          .append("test_slo_objective{slo=\"ai-latency\"} 0.99\n")
-          .append("# TYPE test_slo_error_ratio gauge\n")
-          .append("test_slo_error_ratio{slo=\"api-availability\"} 0.0004\n")
-          .append("test_slo_error_ratio{slo=\"ai-latency\"} 0.05\n")
-          .append("# TYPE test_dependency_availability gauge\n")
-          .append("test_dependency_availability{component=\"db\"} 0.9999\n")
-          .append("test_dependency_availability{component=\"redis\"} 0.95\n");
+          .append("# TYPE englog_users_active gauge\nenglog_users_active{time_window=\"1h\"} ").append(healthy ? 42 : 0).append('\n');
       server.respondWith(200, "text/plain; version=0.0.4", s.toString().getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -166,44 +171,148 @@ class HealthCheckCliIT {
     }
   }
 
+  /**
+   * A service whose every scrape adds the same traffic, so each window's ratios are exact: API requests
+   * with 1 server error in 2000 (0.05 %, within api-availability's 99.9 %), all within the latency
+   * objective; AI tasks failing 5 in 100 (ai-availability's 99 % missed), all within 60 s; and two
+   * dependencies published by a real englog-health registry, db UP and redis DOWN.
+   */
+  static final class SloService implements AutoCloseable {
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HealthRegistry health = HealthRegistry.builder().meterRegistry(meters)
+        .add("db", c -> Health.healthy())
+        .add("redis", c -> Health.down("Connection refused").build(), o -> o.nonCritical())
+        .build();
+    private final HttpServer server;
+    private long scrapes;
+
+    SloService() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/metrics", exchange -> {
+        byte[] body = exposition().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      });
+      server.start();
+      health.check();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private synchronized String exposition() {
+      scrapes++;
+      long requests = 2000 * scrapes;
+      long serverErrors = scrapes;
+      long tasks = 100 * scrapes;
+      long taskErrors = 5 * scrapes;
+      String api = "method=\"GET\",endpoint=\"/api/v1/journals\"";
+      String ai = "task_type=\"summarize\",provider=\"openai\"";
+      StringBuilder s = new StringBuilder()
+          .append("# TYPE englog_http_requests_total counter\n")
+          .append("englog_http_requests_total{").append(api).append(",status_code=\"200\"} ")
+          .append(requests - serverErrors).append('\n')
+          .append("englog_http_requests_total{").append(api).append(",status_code=\"503\"} ")
+          .append(serverErrors).append('\n')
+          .append("# TYPE englog_http_request_duration_seconds histogram\n");
+      for (String le : List.of("0.1", "0.5", "1.0", "+Inf")) {
+        s.append("englog_http_request_duration_seconds_bucket{").append(api).append(",le=\"").append(le)
+            .append("\"} ").append(le.equals("0.1") ? requests / 2 : requests).append('\n');
+      }
+      s.append("englog_http_request_duration_seconds_count{").append(api).append("} ").append(requests).append('\n')
+          .append("englog_http_request_duration_seconds_sum{").append(api).append("} ").append(requests * 0.1)
+          .append('\n')
+          .append("# TYPE englog_ai_processing_duration_seconds histogram\n");
+      for (String le : List.of("1.0", "5.0", "10.0", "30.0", "60.0", "120.0", "300.0", "+Inf")) {
+        s.append("englog_ai_processing_duration_seconds_bucket{").append(ai).append(",le=\"").append(le)
+            .append("\"} ").append(le.equals("1.0") ? 0 : tasks).append('\n');
+      }
+      s.append("englog_ai_processing_duration_seconds_count{").append(ai).append("} ").append(tasks).append('\n')
+          .append("englog_ai_processing_duration_seconds_sum{").append(ai).append("} ").append(tasks * 3)
+          .append('\n')
+          .append("# TYPE englog_ai_processing_errors_total counter\n")
+          .append("englog_ai_processing_errors_total{").append(ai).append(",error_type=\"timeout\"} ")
+          .append(taskErrors).append('\n');
+      return s.append(meters.scrape()).toString();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      health.close();
+    }
+  }
+
+  /**
+   * The rule files monitoring-assets ships, read from the source tree (so renaming a series on either
+   * side fails this test), copied without their 1-minute group intervals so a 1-second evaluation
+   * interval applies to every group; nothing else is changed.
+   */
+  private List<Path> shippedRuleFiles() throws IOException {
+    Path shipped = TestEnvironment.repositoryRoot().resolve("monitoring-assets/src/main/assets/prometheus/rules");
+    assertThat(shipped.resolve("englog-slo.yml")).as("the shipped SLO rules").isRegularFile();
+    List<Path> copies = new ArrayList<>();
+    try (Stream<Path> files = Files.list(shipped)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".yml")).sorted().collect(Collectors.toList())) {
+        Path copy = dir.resolve(f.getFileName());
+        Files.writeString(copy, Files.readString(f).replaceAll("(?m)^    interval: 1m\n", ""));
+        copies.add(copy);
+      }
+    }
+    return copies;
+  }
+
   @Test
-  void queryWithoutDataFailsUnlessAllowedAndSlaReportReadsTheSloSeries() throws Exception {
-    FakeApi api = new FakeApi();
-    api.tick();
-    Path rules = Path.of(getClass().getResource("/test-slo-rules.yml").toURI());
-    try (PrometheusServer prometheus = PrometheusServer.builder()
-        .scrape("englog-api", "127.0.0.1:" + api.server.port(), "/metrics").ruleFile(rules).start()) {
-      prometheus.awaitTargetsUp(Duration.ofSeconds(60));
-      prometheus.awaitQuery("englog:dependency_availability:ratio_avg7d", r -> r.size() == 2, Duration.ofSeconds(60));
-      prometheus.awaitQuery("englog:slo_error_budget_remaining:ratio", r -> r.size() == 2, Duration.ofSeconds(60));
-      Path config = dir.resolve("hc.yml");
-      Files.writeString(config, "prometheus: {url: '" + prometheus.baseUri() + "'}\nchecks:\n"
-          + "  - {name: Missing strict, query: 'englog_no_such_metric', operator: '<', threshold: 1}\n"
-          + "  - {name: Missing allowed, query: 'englog_no_such_metric', operator: '<', threshold: 1, onNoData: pass}\n"
-          + "  - {name: Bad query, query: 'sum(', operator: '<', threshold: 1}\n");
+  void slaReportReadsTheShippedSloRulesAndQueriesWithoutDataFailUnlessAllowed() throws Exception {
+    try (SloService service = new SloService()) {
+      PrometheusServer.Builder builder = PrometheusServer.builder().scrape("englog-api", service.hostPort(), "/metrics");
+      shippedRuleFiles().forEach(builder::ruleFile);
+      try (PrometheusServer prometheus = builder.start()) {
+        prometheus.awaitTargetsUp(Duration.ofSeconds(60));
+        prometheus.awaitQuery("englog:slo_sli_error:ratio_rate7d", r -> r.size() == 4, Duration.ofSeconds(90));
+        prometheus.awaitQuery("englog:slo_error_budget_remaining:ratio", r -> r.size() == 4, Duration.ofSeconds(90));
+        prometheus.awaitQuery("englog:dependency_availability:ratio_avg7d", r -> r.size() == 2, Duration.ofSeconds(90));
+        Path config = dir.resolve("hc.yml");
+        Files.writeString(config, "prometheus: {url: '" + prometheus.baseUri() + "'}\nchecks:\n"
+            + "  - {name: Missing strict, query: 'englog_no_such_metric', operator: '<', threshold: 1}\n"
+            + "  - {name: Missing allowed, query: 'englog_no_such_metric', operator: '<', threshold: 1, onNoData: pass}\n"
+            + "  - {name: Bad query, query: 'sum(', operator: '<', threshold: 1}\n");
 
-      assertThat(cli(Map.of(), "--config", config.toString())).isEqualTo(ExitCode.UNHEALTHY);
-      String report = out.toString(StandardCharsets.UTF_8);
-      assertThat(report).contains("FAIL  Missing strict", "no data: the query returned no series")
-          .contains("PASS  Missing allowed").contains("FAIL  Bad query", "bad_data");
+        assertThat(cli(Map.of(), "--config", config.toString())).isEqualTo(ExitCode.UNHEALTHY);
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(report).contains("FAIL  Missing strict", "no data: the query returned no series")
+            .contains("PASS  Missing allowed").contains("FAIL  Bad query", "bad_data");
 
-      assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "7d", "--json")).isEqualTo(ExitCode.UNHEALTHY);
-      JsonNode sla = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-      JsonNode availability = find(sla, "api-availability");
-      assertThat(availability.path("result").asText()).isEqualTo("PASS");
-      assertThat(availability.path("attainment").asDouble()).isCloseTo(0.9996, org.assertj.core.data.Offset.offset(1e-9));
-      assertThat(availability.path("objective").asDouble()).isEqualTo(0.999);
-      assertThat(availability.path("errorBudgetRemaining").asDouble()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-6));
-      JsonNode latency = find(sla, "ai-latency");
-      assertThat(latency.path("result").asText()).isEqualTo("FAIL");
-      assertThat(latency.path("message").asText()).startsWith("95.000% < objective 99.000% over 7d");
-      assertThat(find(sla, "db").path("result").asText()).isEqualTo("PASS");
-      assertThat(find(sla, "redis").path("result").asText()).isEqualTo("FAIL");
+        assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "7d", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+        JsonNode sla = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode availability = find(sla, "api-availability");
+        assertThat(availability.path("result").asText()).as(availability.toString()).isEqualTo("PASS");
+        assertThat(availability.path("objective").asDouble()).isEqualTo(0.999);
+        assertThat(availability.path("attainment").asDouble()).isCloseTo(0.9995, Offset.offset(1e-9));
+        assertThat(availability.path("errorBudgetRemaining").asDouble()).isCloseTo(0.5, Offset.offset(1e-6));
+        JsonNode apiLatency = find(sla, "api-latency");
+        assertThat(apiLatency.path("result").asText()).as(apiLatency.toString()).isEqualTo("PASS");
+        assertThat(apiLatency.path("attainment").asDouble()).isEqualTo(1.0);
+        JsonNode aiAvailability = find(sla, "ai-availability");
+        assertThat(aiAvailability.path("result").asText()).isEqualTo("FAIL");
+        assertThat(aiAvailability.path("message").asText()).startsWith("95.000% < objective 99.000% over 7d");
+        assertThat(aiAvailability.path("errorBudgetRemaining").asDouble()).isCloseTo(-4.0, Offset.offset(1e-6));
+        assertThat(find(sla, "ai-latency").path("result").asText()).isEqualTo("PASS");
+        JsonNode db = find(sla, "db");
+        assertThat(db.path("result").asText()).isEqualTo("PASS");
+        assertThat(db.path("availability").asDouble()).isEqualTo(1.0);
+        JsonNode redis = find(sla, "redis");
+        assertThat(redis.path("result").asText()).isEqualTo("FAIL");
+        assertThat(redis.path("availability").asDouble()).isEqualTo(0.0);
 
-      assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "30d")).isEqualTo(ExitCode.UNHEALTHY);
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("no data for the 30d window");
-    } finally {
-      api.server.close();
+        assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "1h")).isEqualTo(ExitCode.UNHEALTHY);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("PASS  api-availability  99.950% >= objective 99.900% over 1h",
+            "FAIL  redis").contains("UNHEALTHY: 2 of 6 checks failed");
+      }
     }
   }
 

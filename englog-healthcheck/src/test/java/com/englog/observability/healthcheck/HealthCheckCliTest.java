@@ -86,4 +86,19 @@ class HealthCheckCliTest {
       assertThat(stderr()).contains("answered HTTP 500").doesNotContain("SECRET-PART");
     }
   }
+
+  @Test
+  void slaReportAgainstSomethingThatIsNotPrometheusExitsWith1AndSaysWhy() throws Exception {
+    try (HttpRecorder notPrometheus = HttpRecorder.start()) {
+      notPrometheus.respondWith(200, "application/json",
+          "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":\"x\"}]}}"
+              .getBytes(StandardCharsets.UTF_8));
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "prometheus: {url: '" + notPrometheus.uri("/") + "'}\n");
+
+      assertThat(run(Map.of(), "--config", config.toString(), "--sla", "7d")).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(stderr()).contains("cannot read the SLO series from Prometheus",
+          "with JSON that is not a query result");
+    }
+  }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -32,6 +33,8 @@ public final class ManagedProcess implements AutoCloseable {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Stopped by a signal or by a tracer; zombies and the dead answer nothing either. */
+  private static final Set<String> STOPPED_STATES = Set.of("T", "t", "Z", "X");
 
   private final String name;
   private final Process process;
@@ -142,23 +145,70 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   /**
-   * SIGSTOP to the process and every descendant: connections stay open, nothing answers.
+   * SIGSTOP to the process and every descendant: connections stay open, nothing answers. Returns only
+   * when every process of the tree is verifiably stopped (state {@code T} in {@code /proc}).
    *
    * <p>A server may fork a child (a PostgreSQL backend for a pool's new connection) between listing
-   * the descendants and stopping them; such a child would keep answering. So the tree is stopped in
-   * rounds until a round finds no process that is not stopped yet: once a parent is stopped it cannot
-   * fork, so the second round normally finds nothing new.
+   * the descendants and stopping them; such a child would keep answering. So the tree is listed again
+   * after each round of signals until a round finds no process that is not stopped yet: once a parent
+   * is stopped it cannot fork. A signal takes effect asynchronously, so the states are then polled.
+   *
+   * @throws AssertionError if a process of the tree is still not stopped after 10 s
    */
   public void freeze() {
-    Set<Long> stopped = new HashSet<>();
-    for (int round = 0; round < 10; round++) {
-      List<Long> fresh = processTree().stream().filter(pid -> !stopped.contains(pid))
-          .collect(Collectors.toList());
-      if (fresh.isEmpty()) {
-        return;
+    Set<Long> signalled = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<Long> tree = processTree();
+      List<Long> fresh = tree.stream().filter(pid -> !signalled.contains(pid)).collect(Collectors.toList());
+      Map<Long, String> running = new TreeMap<>();
+      if (!fresh.isEmpty()) {
+        signal("STOP", fresh);
+        signalled.addAll(fresh);
+        fresh.forEach(pid -> running.put(pid, "signalled"));
+      } else {
+        for (long pid : tree) {
+          String state = state(pid);
+          if (state != null && !STOPPED_STATES.contains(state)) {
+            running.put(pid, state);
+          }
+        }
+        if (running.isEmpty()) {
+          return;
+        }
       }
-      signal("STOP", fresh);
-      stopped.addAll(fresh);
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " did not freeze: processes not stopped 10 s after SIGSTOP "
+            + "(pid=state): " + running);
+      }
+      sleep(10);
+    }
+  }
+
+  /**
+   * The scheduler state of every process of the tree, from {@code /proc/PID/stat} ({@code T} is
+   * stopped, {@code S} sleeping, {@code R} running); empty where {@code /proc} is not available.
+   */
+  public Map<Long, String> processStates() {
+    Map<Long, String> states = new TreeMap<>();
+    for (long pid : processTree()) {
+      String state = state(pid);
+      if (state != null) {
+        states.put(pid, state);
+      }
+    }
+    return states;
+  }
+
+  /** The state letter of {@code pid}, or null if the process is gone or /proc cannot tell. */
+  private static String state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      // "pid (comm) S ...": comm may contain spaces and parentheses, so look after the last ')'.
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() ? null : stat.substring(close + 2, close + 3);
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -181,8 +231,17 @@ public final class ManagedProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
     pids.forEach(pid -> command.add(Long.toString(pid)));
     ToolRun run = ToolRun.run(command, null, Duration.ofSeconds(10));
-    if (run.exitCode() != 0 && process.isAlive()) {
-      throw new AssertionError("cannot send SIG" + signal + " to " + name + ": " + run.describe());
+    if (run.exitCode() == 0 || !process.isAlive()) {
+      return;
+    }
+    // kill fails for the whole list if one process exited meanwhile (a backend closing): only a
+    // process that is still there and could not be signalled is an error.
+    for (long pid : pids) {
+      ToolRun one = ToolRun.run(List.of("kill", "-" + signal, Long.toString(pid)), null, Duration.ofSeconds(10));
+      if (one.exitCode() != 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        throw new AssertionError("cannot send SIG" + signal + " to " + name + " (pid " + pid + "): "
+            + one.describe());
+      }
     }
   }
 

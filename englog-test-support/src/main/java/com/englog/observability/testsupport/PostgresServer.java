@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,19 +29,14 @@ import java.util.Objects;
  * runuser -u postgres --}. The server listens on 127.0.0.1 only; its Unix socket lives in the scratch
  * directory. Authentication is {@code trust} unless a password is set.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer extends ScratchServer {
 
   private static final ExternalTool RUNUSER = ExternalTool.of("runuser", "util-linux");
 
-  private final ManagedProcess process;
-  private final Path directory;
-  private final int port;
   private final String password;
 
   private PostgresServer(ManagedProcess process, Path directory, int port, String password) {
-    this.process = process;
-    this.directory = directory;
-    this.port = port;
+    super(process, directory, port);
     this.password = password;
   }
 
@@ -57,11 +51,7 @@ public final class PostgresServer implements AutoCloseable {
 
   /** {@code jdbc:postgresql://127.0.0.1:port/postgres}. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-  }
-
-  public int port() {
-    return port;
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
   }
 
   /** The superuser, {@code postgres}. */
@@ -74,35 +64,14 @@ public final class PostgresServer implements AutoCloseable {
     return password;
   }
 
-  public Path directory() {
-    return directory;
-  }
-
-  /** SIGSTOP to the postmaster and every backend: open connections hang, new ones are never answered. */
-  public void freeze() {
-    process.freeze();
-  }
-
-  /** SIGCONT to every process of the server. */
-  public void thaw() {
-    process.thaw();
-  }
-
-  public boolean isRunning() {
-    return process.isAlive();
-  }
-
-  public String logTail() {
-    return process.logTail();
-  }
-
   /** Stops the server (fast shutdown: clients are disconnected), then cleans up its processes. */
   @Override
   public void close() {
+    ManagedProcess process = process();
     if (process.isAlive()) {
       try {
         process.thaw();
-        Path pidFile = directory.resolve("data").resolve("postmaster.pid");
+        Path pidFile = directory().resolve("data").resolve("postmaster.pid");
         if (Files.exists(pidFile)) {
           String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip();
           ToolRun.run(List.of("kill", "-INT", pid), null, Duration.ofSeconds(10));
@@ -117,7 +86,7 @@ public final class PostgresServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    process.close();
+    super.close();
   }
 
   /** Configures and starts a {@link PostgresServer}. */
@@ -168,19 +137,9 @@ public final class PostgresServer implements AutoCloseable {
             "-c", "unix_socket_directories=" + socketDir,
             "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
             "-c", "shared_buffers=16MB", "-c", "max_connections=40"));
-        Path log = dir.resolve("postgres.log");
-        Files.createFile(log);
-        ManagedProcess process = ManagedProcess.start("postgres", command, dir, Map.of(), log);
-        PostgresServer server = new PostgresServer(process, dir, port, password);
-        try {
-          process.awaitCondition("PostgreSQL is ready to accept connections", Duration.ofSeconds(60),
-              () -> process.logTail().contains("database system is ready to accept connections"));
-          process.awaitPort(port, Duration.ofSeconds(30));
-        } catch (AssertionError e) {
-          server.close();
-          throw e;
-        }
-        return server;
+        ManagedProcess process = launch("postgres", command, dir, "postgres.log",
+            "database system is ready to accept connections", port, Duration.ofSeconds(60));
+        return new PostgresServer(process, dir, port, password);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,13 +1,9 @@
 package com.englog.observability.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,16 +17,15 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends ScratchServer {
 
-  private final ManagedProcess process;
-  private final int port;
   private final String password;
+  private final boolean tls;
 
-  private RedisServer(ManagedProcess process, int port, String password) {
-    this.process = process;
-    this.port = port;
+  private RedisServer(ManagedProcess process, Path directory, int port, String password, boolean tls) {
+    super(process, directory, port);
     this.password = password;
+    this.tls = tls;
   }
 
   /** Starts a server without authentication. */
@@ -42,41 +37,20 @@ public final class RedisServer implements AutoCloseable {
     return new Builder();
   }
 
-  public int port() {
-    return port;
-  }
-
   /** The {@code requirepass} password, or null. */
   public String password() {
     return password;
   }
 
-  /** SIGSTOP: the server stops answering, open connections hang. */
-  public void freeze() {
-    process.freeze();
-  }
-
-  /** SIGCONT. */
-  public void thaw() {
-    process.thaw();
-  }
-
-  public boolean isRunning() {
-    return process.isAlive();
-  }
-
-  public String logTail() {
-    return process.logTail();
-  }
-
-  @Override
-  public void close() {
-    process.close();
+  /** Whether the port speaks TLS only ({@link Builder#tls(SelfSignedCertificate)}). */
+  public boolean tls() {
+    return tls;
   }
 
   /** Configures and starts a {@link RedisServer}. */
   public static final class Builder {
     private String password;
+    private SelfSignedCertificate certificate;
 
     private Builder() {}
 
@@ -86,32 +60,36 @@ public final class RedisServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serve TLS only (Redis's {@code tls-port}; the plain port is off) with this certificate; clients
+     * are not asked for certificates.
+     */
+    public Builder tls(SelfSignedCertificate certificate) {
+      this.certificate = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
     public RedisServer start() {
       Path binary = ExternalTool.REDIS_SERVER.require();
       Path dir = TestEnvironment.scratchDirectory("redis");
       int port = FreePort.next();
-      List<String> command = new ArrayList<>(List.of(binary.toString(),
-          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-          "--daemonize", "no", "--dir", dir.toString(), "--loglevel", "notice"));
+      List<String> command = new ArrayList<>(List.of(binary.toString(), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--loglevel", "notice"));
+      if (certificate == null) {
+        command.addAll(List.of("--port", Integer.toString(port)));
+      } else {
+        command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+            "--tls-cert-file", certificate.certificatePem().toString(),
+            "--tls-key-file", certificate.privateKeyPem().toString(),
+            "--tls-ca-cert-file", certificate.certificatePem().toString(),
+            "--tls-auth-clients", "no"));
+      }
       if (password != null) {
         command.addAll(List.of("--requirepass", password));
       }
-      try {
-        Path log = dir.resolve("redis.log");
-        Files.createFile(log);
-        ManagedProcess process = ManagedProcess.start("redis-server", command, dir, Map.of(), log);
-        try {
-          process.awaitCondition("Redis is ready to accept connections", Duration.ofSeconds(30),
-              () -> process.logTail().contains("Ready to accept connections"));
-          process.awaitPort(port, Duration.ofSeconds(30));
-        } catch (AssertionError e) {
-          process.close();
-          throw e;
-        }
-        return new RedisServer(process, port, password);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      ManagedProcess process = launch("redis-server", command, dir, "redis.log",
+          "Ready to accept connections", port, Duration.ofSeconds(30));
+      return new RedisServer(process, dir, port, password, certificate != null);
     }
   }
 }

@@ -21,6 +21,22 @@ public final class TestEnvironment {
   }
 
   /**
+   * The repository root: the nearest ancestor of the working directory (a module folder, as surefire
+   * and failsafe run) with an {@code englog-bom} folder. Tests that check one module against files
+   * another module ships (rule files, docs) read them from there, so a rename on either side fails
+   * the build.
+   */
+  public static Path repositoryRoot() {
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("englog-bom"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("repository root (a folder with englog-bom/) not found above " + start);
+  }
+
+  /**
    * A fresh directory under the module's {@code target/} for a server's data and logs, so a failed run
    * leaves its logs where a developer (and CI's artifact upload) looks.
    */

@@ -66,8 +66,8 @@ public final class ComponentRuntime {
   /** Returned by {@link #start()} when the open circuit breaker skipped the check. */
   private final Run skippedByBreaker = new Run(0);
   private volatile Result last;
-  private volatile Result breakerView;
-  private volatile Result breakerViewOf;
+  /** The last result as shown while the breaker is open, with the result it was made from. */
+  private volatile BreakerView breakerView;
   private int consecutiveFailures;
 
   ComponentRuntime(Spec spec, HealthEngine engine, HealthMetrics metrics) {
@@ -217,13 +217,13 @@ public final class ComponentRuntime {
   }
 
   private void complete(Run run, Health health, long durationNanos) {
-    meters.duration(durationNanos);
     Result result = new Result(health.status(), health.reason(), health.details(), durationNanos,
         engine.tick(), engine.clock().instant(), false);
     if (run.settled.compareAndSet(false, true)) {
       if (run.watchdog != null) {
         run.watchdog.cancel(false);
       }
+      meters.duration(durationNanos);
       recordBreaker(health.status() == Status.DOWN, durationNanos);
       publish(result);
       // Free the slot before waking the waiters, so their next call can start a new check.
@@ -249,6 +249,9 @@ public final class ComponentRuntime {
     Result result = new Result(Status.DOWN, "timed out after " + Reasons.duration(spec.deadline()),
         java.util.Collections.unmodifiableMap(details), deadlineNanos, engine.tick(),
         engine.clock().instant(), true);
+    // One observation per check, as the report shows it: a hung check counts at its deadline now,
+    // not when (if ever) it returns, so the histogram sees a frozen dependency while it is frozen.
+    meters.duration(deadlineNanos);
     meters.timeout();
     recordBreaker(true, deadlineNanos);
     publish(result);
@@ -293,21 +296,22 @@ public final class ComponentRuntime {
   }
 
   private Result breakerView(Result r) {
-    if (breakerViewOf == r) {
-      Result view = breakerView;
-      if (view != null) {
-        return view;
-      }
+    // One volatile pair: two fields written one after the other could pair one result's view with
+    // another result under concurrent callers, and serve that stale view from then on.
+    BreakerView cached = breakerView;
+    if (cached != null && cached.of == r) {
+      return cached.view;
     }
     Map<String, Object> details = new LinkedHashMap<>(r.details);
     details.put("circuitBreaker", breaker == null ? "CLOSED" : breaker.getState().name());
     String reason = Reasons.cut("circuit breaker open after repeated failures; last check: "
         + (r.reason.isEmpty() ? r.status.name() : r.reason));
     Result view = r.withReasonAndDetails(reason, java.util.Collections.unmodifiableMap(details));
-    breakerView = view;
-    breakerViewOf = r;
+    breakerView = new BreakerView(r, view);
     return view;
   }
+
+  private record BreakerView(Result of, Result view) {}
 
   private Result unknown(String reason) {
     return new Result(Status.UNKNOWN, reason, Map.of(), 0, engine.tick(), null, false);

@@ -58,7 +58,7 @@ public final class HealthEngine implements AutoCloseable {
    * @param clock null for the system clock with monotonic ages; a given clock drives ages too
    * @param checkExecutor null for the engine's own bounded pool
    * @param groupMembers group name to member names, in order (liveness, readiness, startup first)
-   * @param metricGroups the groups that get status gauges
+   * @param metricGroups the groups that get status gauges (the group of every component always does)
    */
   public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
       Set<String> metricGroups, Clock clock, Executor checkExecutor, HealthMetrics metrics,
@@ -101,6 +101,9 @@ public final class HealthEngine implements AutoCloseable {
       components.put(s.name(), new ComponentRuntime(s, this, metrics));
     }
     this.all = new Group("all", new ArrayList<>(components.values()));
+    // The overall status, as /health answers it: one series for dashboards ("is the service up?") that
+    // PromQL cannot rebuild from the component series, since criticality caps what a member counts.
+    metrics.group(all.name(), all::cachedStatus);
     components.forEach((name, c) -> componentGroups.put(name, new Group(name, List.of(c))));
     groupMembers.forEach((name, members) -> {
       List<ComponentRuntime> list = new ArrayList<>();

@@ -26,7 +26,7 @@ public final class HealthMetrics {
 
   static final String STATUS_HELP = "Health of a component: 1 for its current status, 0 for the others.";
   static final String GROUP_STATUS_HELP =
-      "Health of a group (liveness, readiness, startup, custom): 1 for its current status, 0 for the others.";
+      "Health of a group (all, liveness, readiness, startup, custom): 1 for its current status, 0 for the others.";
   static final String DURATION_HELP = "Duration of health checks in seconds, by component.";
   static final String TIMEOUTS_HELP = "Health checks that overran their deadline, by component.";
   static final String RECOVERY_HELP = "Recovery actions attempted, by component, action and outcome.";

@@ -27,18 +27,18 @@ public final class Checks {
     HealthRegistry.Builder builder = HealthRegistry.builder().backgroundRefresh(Duration.ZERO);
     Map<String, Object> byId = new LinkedHashMap<>();
     int i = 0;
-    for (Config.Endpoint e : config.endpoints) {
+    for (Config.Endpoint e : config.endpoints()) {
       String id = "endpoint-" + i++;
       byId.put(id, e);
-      builder.add(id, HttpHealthIndicator.builder(e.url).expectedStatus(e.expectedStatus).httpClient(http).build(),
-          o -> o.deadline(e.timeout).critical(e.critical).noCache().withoutCircuitBreaker());
+      builder.add(id, HttpHealthIndicator.builder(e.url()).expectedStatus(e.expectedStatus()).httpClient(http).build(),
+          o -> o.deadline(e.timeout()).critical(e.critical()).noCache().withoutCircuitBreaker());
     }
     i = 0;
-    for (Config.MetricCheck c : config.checks) {
+    for (Config.MetricCheck c : config.checks()) {
       String id = "metric-" + i++;
       byId.put(id, c);
       builder.add(id, metric(c, prometheus),
-          o -> o.deadline(c.timeout).critical(c.critical).noCache().withoutCircuitBreaker());
+          o -> o.deadline(c.timeout()).critical(c.critical()).noCache().withoutCircuitBreaker());
     }
     List<CheckOutcome> outcomes = new ArrayList<>();
     if (byId.isEmpty()) {
@@ -56,20 +56,20 @@ public final class Checks {
         if (spec instanceof Config.Endpoint) {
           Config.Endpoint e = (Config.Endpoint) spec;
           Object status = c.details().get("statusCode");
-          data.put("url", c.details().getOrDefault("url", e.url.getHost()));
+          data.put("url", c.details().getOrDefault("url", e.url().getHost()));
           if (status != null) {
             data.put("statusCode", status);
           }
           String message = ok ? status + " in " + c.details().get("latencyMs") + " ms" : c.reason();
-          outcomes.add(new CheckOutcome("endpoint", e.name, result, message, data));
+          outcomes.add(new CheckOutcome("endpoint", e.name(), result, message, data));
         } else {
           Config.MetricCheck m = (Config.MetricCheck) spec;
-          data.put("query", m.query);
-          data.put("operator", m.operator);
-          data.put("threshold", m.threshold);
+          data.put("query", m.query());
+          data.put("operator", m.operator());
+          data.put("threshold", m.threshold());
           Object value = c.details().get("value");
           data.put("value", value instanceof Number ? value : null);
-          outcomes.add(new CheckOutcome("metric", m.name, result, c.reason(), data));
+          outcomes.add(new CheckOutcome("metric", m.name(), result, c.reason(), data));
         }
       }
     }
@@ -79,25 +79,25 @@ public final class Checks {
   static HealthIndicator metric(Config.MetricCheck check, PrometheusClient prometheus) {
     return context -> {
       List<PrometheusClient.Sample> samples = new ArrayList<>();
-      for (PrometheusClient.Sample s : prometheus.query(check.query, positive(context.remaining()))) {
+      for (PrometheusClient.Sample s : prometheus.query(check.query(), positive(context.remaining()))) {
         if (!Double.isNaN(s.value)) {
           samples.add(s);
         }
       }
-      String unit = check.unit.isEmpty() ? "" : " " + check.unit;
-      String limit = check.operator + " " + Numbers.format(check.threshold) + unit;
+      String unit = check.unit().isEmpty() ? "" : " " + check.unit();
+      String limit = check.operator() + " " + Numbers.format(check.threshold()) + unit;
       if (samples.isEmpty()) {
         String why = "no data: the query returned no series (or only NaN)";
-        return check.passOnNoData
+        return check.passOnNoData()
             ? Health.up().reason(why + "; allowed by onNoData: pass").build()
             : Health.down(why).build();
       }
       PrometheusClient.Sample worst = null;
       int failing = 0;
       for (PrometheusClient.Sample s : samples) {
-        if (!holds(s.value, check.operator, check.threshold)) {
+        if (!holds(s.value, check.operator(), check.threshold())) {
           failing++;
-          if (worst == null || distance(s.value, check.threshold) > distance(worst.value, check.threshold)) {
+          if (worst == null || distance(s.value, check.threshold()) > distance(worst.value, check.threshold())) {
             worst = s;
           }
         }

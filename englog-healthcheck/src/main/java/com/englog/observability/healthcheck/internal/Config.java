@@ -24,101 +24,37 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Not public API. The health-check configuration: a YAML file with shared endpoints and checks and
  * per-environment profiles (variables, Prometheus, Slack), resolved for one profile.
  */
-public final class Config {
+public record Config(String profile, Prometheus prometheus, List<Endpoint> endpoints, List<MetricCheck> checks,
+    Slack slack, double dependencyObjective) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+  public static final double DEFAULT_DEPENDENCY_OBJECTIVE = 0.99;
   public static final Set<String> OPERATORS = Set.of("<", "<=", ">", ">=", "==", "!=");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
   private static final Set<String> TOP_KEYS = Set.of("defaultProfile", "profiles", "prometheus", "endpoints",
       "checks", "slack", "sla");
   private static final Set<String> PROFILE_KEYS = Set.of("variables", "prometheus", "endpoints", "checks",
       "slack", "sla");
 
-  public final String profile;
-  public final Prometheus prometheus;
-  public final List<Endpoint> endpoints;
-  public final List<MetricCheck> checks;
-  public final Slack slack;
-  public final double dependencyObjective;
-
-  private Config(String profile, Prometheus prometheus, List<Endpoint> endpoints, List<MetricCheck> checks,
-      Slack slack, double dependencyObjective) {
-    this.profile = profile;
-    this.prometheus = prometheus;
-    this.endpoints = List.copyOf(endpoints);
-    this.checks = List.copyOf(checks);
-    this.slack = slack;
-    this.dependencyObjective = dependencyObjective;
+  public Config {
+    endpoints = List.copyOf(endpoints);
+    checks = List.copyOf(checks);
   }
 
   /** Prometheus's base URL, query timeout, and where its bearer token comes from (optional). */
-  public static final class Prometheus {
-    public final URI url;
-    public final Duration timeout;
-    public final String bearerTokenFile;
-    public final String bearerTokenEnv;
-
-    Prometheus(URI url, Duration timeout, String bearerTokenFile, String bearerTokenEnv) {
-      this.url = url;
-      this.timeout = timeout;
-      this.bearerTokenFile = bearerTokenFile;
-      this.bearerTokenEnv = bearerTokenEnv;
-    }
-  }
+  public record Prometheus(URI url, Duration timeout, String bearerTokenFile, String bearerTokenEnv) {}
 
   /** One endpoint probe. */
-  public static final class Endpoint {
-    public final String name;
-    public final URI url;
-    public final int expectedStatus;
-    public final Duration timeout;
-    public final boolean critical;
-
-    Endpoint(String name, URI url, int expectedStatus, Duration timeout, boolean critical) {
-      this.name = name;
-      this.url = url;
-      this.expectedStatus = expectedStatus;
-      this.timeout = timeout;
-      this.critical = critical;
-    }
-  }
+  public record Endpoint(String name, URI url, int expectedStatus, Duration timeout, boolean critical) {}
 
   /** One PromQL check. */
-  public static final class MetricCheck {
-    public final String name;
-    public final String query;
-    public final String operator;
-    public final double threshold;
-    public final String unit;
-    public final boolean passOnNoData;
-    public final Duration timeout;
-    public final boolean critical;
-
-    MetricCheck(String name, String query, String operator, double threshold, String unit,
-        boolean passOnNoData, Duration timeout, boolean critical) {
-      this.name = name;
-      this.query = query;
-      this.operator = operator;
-      this.threshold = threshold;
-      this.unit = unit;
-      this.passOnNoData = passOnNoData;
-      this.timeout = timeout;
-      this.critical = critical;
-    }
-  }
+  public record MetricCheck(String name, String query, String operator, double threshold, String unit,
+      boolean passOnNoData, Duration timeout, boolean critical) {}
 
   /** Where the Slack webhook URL comes from, and when to post. */
-  public static final class Slack {
-    public final String webhookUrlFile;
-    public final String webhookUrlEnv;
-    public final boolean onlyOnFailure;
-
-    Slack(String webhookUrlFile, String webhookUrlEnv, boolean onlyOnFailure) {
-      this.webhookUrlFile = webhookUrlFile;
-      this.webhookUrlEnv = webhookUrlEnv;
-      this.onlyOnFailure = onlyOnFailure;
-    }
-  }
+  public record Slack(String webhookUrlFile, String webhookUrlEnv, boolean onlyOnFailure) {}
 
   /** Reads {@code file} and resolves {@code profile} (null: the default profile). */
   public static Config load(Path file, String profile) throws ConfigException {
@@ -135,8 +71,7 @@ public final class Config {
 
   static Config resolve(Map<String, Object> root, String requestedProfile) throws ConfigException {
     unknownKeys(root, TOP_KEYS, "the top level");
-    Map<String, Object> profiles = root.containsKey("profiles") ? map(root.get("profiles"), "profiles")
-        : Map.of();
+    Map<String, Object> profiles = map(root.get("profiles"), "profiles");
     String profile = requestedProfile;
     if (profile == null) {
       profile = root.containsKey("defaultProfile") ? text(root.get("defaultProfile"), "defaultProfile")
@@ -155,30 +90,18 @@ public final class Config {
     }
     String where = profile == null ? "" : "profiles." + profile + ".";
     Map<String, String> variables = new LinkedHashMap<>();
-    if (p.containsKey("variables")) {
-      map(p.get("variables"), where + "variables").forEach((k, v) -> variables.put(k, String.valueOf(v)));
-    }
+    map(p.get("variables"), where + "variables").forEach((k, v) -> variables.put(k, String.valueOf(v)));
 
-    Map<String, Object> prom = new LinkedHashMap<>();
-    if (root.containsKey("prometheus")) {
-      prom.putAll(map(root.get("prometheus"), "prometheus"));
-    }
-    if (p.containsKey("prometheus")) {
-      prom.putAll(map(p.get("prometheus"), where + "prometheus"));
-    }
-    Prometheus prometheus = null;
-    if (!prom.isEmpty()) {
-      unknownKeys(prom, Set.of("url", "timeout", "bearerTokenFile", "bearerTokenEnv"), "prometheus");
-      prometheus = new Prometheus(
-          uri(substitute(text(prom.get("url"), "prometheus.url"), variables, "prometheus.url"), "prometheus.url"),
-          prom.containsKey("timeout") ? duration(prom.get("timeout"), "prometheus.timeout") : Duration.ofSeconds(10),
-          optionalText(prom.get("bearerTokenFile"), "prometheus.bearerTokenFile"),
-          optionalText(prom.get("bearerTokenEnv"), "prometheus.bearerTokenEnv"));
-    }
+    Map<String, Object> prom = section(root, p, "prometheus", where,
+        Set.of("url", "timeout", "bearerTokenFile", "bearerTokenEnv"));
+    Prometheus prometheus = prom.isEmpty() ? null : new Prometheus(
+        uri(substitute(text(prom.get("url"), "prometheus.url"), variables, "prometheus.url"), "prometheus.url"),
+        durationOr(prom, "timeout", "prometheus", DEFAULT_QUERY_TIMEOUT),
+        optionalText(prom.get("bearerTokenFile"), "prometheus.bearerTokenFile"),
+        optionalText(prom.get("bearerTokenEnv"), "prometheus.bearerTokenEnv"));
 
     List<Endpoint> endpoints = new ArrayList<>();
-    List<Object> endpointList = new ArrayList<>(list(root.get("endpoints"), "endpoints"));
-    endpointList.addAll(list(p.get("endpoints"), where + "endpoints"));
+    List<Object> endpointList = concatenated(root, p, "endpoints", where);
     for (int i = 0; i < endpointList.size(); i++) {
       String at = "endpoints[" + i + "]";
       Map<String, Object> e = map(endpointList.get(i), at);
@@ -189,13 +112,11 @@ public final class Config {
       }
       endpoints.add(new Endpoint(text(e.get("name"), at + ".name"),
           uri(substitute(text(e.get("url"), at + ".url"), variables, at + ".url"), at + ".url"), status,
-          e.containsKey("timeout") ? duration(e.get("timeout"), at + ".timeout") : DEFAULT_TIMEOUT,
-          bool(e.getOrDefault("critical", true), at + ".critical")));
+          durationOr(e, "timeout", at, DEFAULT_TIMEOUT), bool(e.getOrDefault("critical", true), at + ".critical")));
     }
 
     List<MetricCheck> checks = new ArrayList<>();
-    List<Object> checkList = new ArrayList<>(list(root.get("checks"), "checks"));
-    checkList.addAll(list(p.get("checks"), where + "checks"));
+    List<Object> checkList = concatenated(root, p, "checks", where);
     for (int i = 0; i < checkList.size(); i++) {
       String at = "checks[" + i + "]";
       Map<String, Object> c = map(checkList.get(i), at);
@@ -206,56 +127,36 @@ public final class Config {
         throw new ConfigException(at + ".operator must be one of <, <=, >, >=, ==, != (or lt, gt), was \""
             + op + "\"");
       }
-      String onNoData = c.containsKey("onNoData") ? text(c.get("onNoData"), at + ".onNoData") : "fail";
-      if (!onNoData.equals("fail") && !onNoData.equals("pass")) {
-        throw new ConfigException(at + ".onNoData must be fail or pass, was \"" + onNoData + "\"");
-      }
+      String onNoData = oneOf(c.getOrDefault("onNoData", "fail"), at + ".onNoData", "fail", "pass");
       checks.add(new MetricCheck(text(c.get("name"), at + ".name"),
           substitute(text(c.get("query"), at + ".query"), variables, at + ".query"), op,
           number(c.get("threshold"), at + ".threshold"),
           c.containsKey("unit") ? text(c.get("unit"), at + ".unit") : "",
-          onNoData.equals("pass"),
-          c.containsKey("timeout") ? duration(c.get("timeout"), at + ".timeout") : Duration.ofSeconds(10),
+          onNoData.equals("pass"), durationOr(c, "timeout", at, DEFAULT_QUERY_TIMEOUT),
           bool(c.getOrDefault("critical", true), at + ".critical")));
     }
     if (!checks.isEmpty() && prometheus == null) {
       throw new ConfigException("checks need prometheus.url");
     }
 
-    Map<String, Object> slackMap = new LinkedHashMap<>();
-    if (root.containsKey("slack")) {
-      slackMap.putAll(map(root.get("slack"), "slack"));
-    }
-    if (p.containsKey("slack")) {
-      slackMap.putAll(map(p.get("slack"), where + "slack"));
-    }
+    Map<String, Object> slackMap = section(root, p, "slack", where,
+        Set.of("webhookUrlFile", "webhookUrlEnv", "notify", "webhookUrl"));
     Slack slack = null;
     if (!slackMap.isEmpty()) {
-      unknownKeys(slackMap, Set.of("webhookUrlFile", "webhookUrlEnv", "notify", "webhookUrl"), "slack");
       if (slackMap.containsKey("webhookUrl")) {
         throw new ConfigException("slack.webhookUrl is not allowed: the webhook URL is a secret; use "
             + "slack.webhookUrlFile or slack.webhookUrlEnv");
       }
-      String notify = slackMap.containsKey("notify") ? text(slackMap.get("notify"), "slack.notify") : "always";
-      if (!notify.equals("always") && !notify.equals("failure")) {
-        throw new ConfigException("slack.notify must be always or failure, was \"" + notify + "\"");
-      }
+      String notify = oneOf(slackMap.getOrDefault("notify", "always"), "slack.notify", "always", "failure");
       slack = new Slack(optionalText(slackMap.get("webhookUrlFile"), "slack.webhookUrlFile"),
           optionalText(slackMap.get("webhookUrlEnv"), "slack.webhookUrlEnv"), notify.equals("failure"));
-      if (slack.webhookUrlFile == null && slack.webhookUrlEnv == null) {
+      if (slack.webhookUrlFile() == null && slack.webhookUrlEnv() == null) {
         throw new ConfigException("slack needs webhookUrlFile or webhookUrlEnv");
       }
     }
 
-    double dependencyObjective = 0.99;
-    Map<String, Object> sla = new LinkedHashMap<>();
-    if (root.containsKey("sla")) {
-      sla.putAll(map(root.get("sla"), "sla"));
-    }
-    if (p.containsKey("sla")) {
-      sla.putAll(map(p.get("sla"), where + "sla"));
-    }
-    unknownKeys(sla, Set.of("dependencyObjective"), "sla");
+    Map<String, Object> sla = section(root, p, "sla", where, Set.of("dependencyObjective"));
+    double dependencyObjective = DEFAULT_DEPENDENCY_OBJECTIVE;
     if (sla.containsKey("dependencyObjective")) {
       dependencyObjective = number(sla.get("dependencyObjective"), "sla.dependencyObjective");
       if (!(dependencyObjective > 0 && dependencyObjective <= 1)) {
@@ -264,6 +165,23 @@ public final class Config {
     }
     return new Config(profile == null ? "default" : profile, prometheus, endpoints, checks, slack,
         dependencyObjective);
+  }
+
+  /** A section of the top level, overridden key by key by the profile's section of that name. */
+  private static Map<String, Object> section(Map<String, Object> root, Map<String, Object> profile, String key,
+      String where, Set<String> knownKeys) throws ConfigException {
+    Map<String, Object> merged = new LinkedHashMap<>(map(root.get(key), key));
+    merged.putAll(map(profile.get(key), where + key));
+    unknownKeys(merged, knownKeys, key);
+    return merged;
+  }
+
+  /** A list of the top level followed by the profile's list of that name. */
+  private static List<Object> concatenated(Map<String, Object> root, Map<String, Object> profile, String key,
+      String where) throws ConfigException {
+    List<Object> all = new ArrayList<>(list(root.get(key), key));
+    all.addAll(list(profile.get(key), where + key));
+    return all;
   }
 
   // ---- typed access with messages that name the field ----------------------------------------
@@ -350,10 +268,23 @@ public final class Config {
     }
   }
 
+  private static String oneOf(Object o, String at, String... allowed) throws ConfigException {
+    String s = text(o, at);
+    if (!List.of(allowed).contains(s)) {
+      throw new ConfigException(at + " must be " + String.join(" or ", allowed) + ", was \"" + s + "\"");
+    }
+    return s;
+  }
+
+  private static Duration durationOr(Map<String, Object> m, String key, String at, Duration otherwise)
+      throws ConfigException {
+    return m.containsKey(key) ? duration(m.get(key), at + "." + key) : otherwise;
+  }
+
   /** "500ms", "5s", "2m", "1h". */
   public static Duration duration(Object o, String at) throws ConfigException {
     String s = o == null ? "" : o.toString().strip().toLowerCase(Locale.ROOT);
-    Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(s);
+    Matcher m = DURATION.matcher(s);
     if (!m.matches()) {
       throw new ConfigException(at + " must be a duration like 500ms, 5s, 2m or 1h, was \"" + o + "\"");
     }

@@ -1,12 +1,15 @@
 package com.englog.observability.healthcheck.internal;
 
 import com.englog.observability.health.Secret;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Not public API. Instant queries against Prometheus's HTTP API. */
 public final class PrometheusClient {
@@ -24,12 +33,18 @@ public final class PrometheusClient {
   private final URI base;
   private final Secret token;
   private final HttpClient http;
+  private final int maxBody;
 
   public PrometheusClient(URI base, Secret token, HttpClient http) {
+    this(base, token, http, MAX_BODY);
+  }
+
+  PrometheusClient(URI base, Secret token, HttpClient http, int maxBody) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.token = token;
     this.http = http;
+    this.maxBody = maxBody;
   }
 
   /** One series (or the scalar) of an instant query's result. */
@@ -55,11 +70,13 @@ public final class PrometheusClient {
   }
 
   /**
-   * Runs {@code promql} at the current time.
+   * Runs {@code promql} at the current time. The whole exchange, body included, is bounded by {@code
+   * timeout}, and the answer by {@value #MAX_BODY} bytes, so a Prometheus (or proxy) that stalls or
+   * streams without end cannot hang or exhaust the CLI.
    *
-   * @throws IOException with Prometheus's own error message when the query fails
+   * @throws IOException with Prometheus's own error message when the query fails, or saying what was
+   *     wrong with the answer
    */
-  @SuppressWarnings("unchecked")
   public List<Sample> query(String promql, Duration timeout) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/v1/query?query="
             + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
@@ -72,40 +89,106 @@ public final class PrometheusClient {
       }
       request.header("Authorization", "Bearer " + value.get());
     }
-    HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (response.body().length > MAX_BODY) {
-      throw new IOException("Prometheus answer larger than " + MAX_BODY + " bytes");
-    }
-    Object parsed;
+    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request.build(), info -> limited(maxBody));
+    HttpResponse<byte[]> response;
     try {
-      parsed = MiniJson.parse(new String(response.body(), StandardCharsets.UTF_8));
+      response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new HttpTimeoutException("no complete answer from Prometheus within " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw new IOException("query to Prometheus failed: " + cause, cause);
+    }
+    try {
+      return samples(response.statusCode(), MiniJson.parse(new String(response.body(), StandardCharsets.UTF_8)));
     } catch (IllegalArgumentException e) {
       throw new IOException("Prometheus answered HTTP " + response.statusCode() + " with a body that is not JSON");
     }
-    if (!(parsed instanceof Map)) {
-      throw new IOException("Prometheus answered HTTP " + response.statusCode() + " with unexpected JSON");
-    }
-    Map<String, Object> body = (Map<String, Object>) parsed;
-    if (!"success".equals(body.get("status"))) {
-      throw new IOException("Prometheus query failed (HTTP " + response.statusCode() + "): "
-          + body.get("errorType") + ": " + body.get("error"));
-    }
-    Map<String, Object> data = (Map<String, Object>) body.get("data");
-    String type = String.valueOf(data.get("resultType"));
-    List<Sample> samples = new ArrayList<>();
-    if ("scalar".equals(type)) {
-      samples.add(new Sample(Map.of(), value((List<Object>) data.get("result"))));
-    } else if ("vector".equals(type)) {
-      for (Object o : (List<Object>) data.get("result")) {
-        Map<String, Object> series = (Map<String, Object>) o;
-        Map<String, String> labels = new TreeMap<>();
-        ((Map<String, Object>) series.get("metric")).forEach((k, v) -> labels.put(k, String.valueOf(v)));
-        samples.add(new Sample(labels, value((List<Object>) series.get("value"))));
+  }
+
+  /** The samples of a parsed answer; a shape other than the HTTP API's is an IOException, not a crash. */
+  @SuppressWarnings("unchecked")
+  private static List<Sample> samples(int statusCode, Object parsed) throws IOException {
+    try {
+      Map<String, Object> body = (Map<String, Object>) parsed;
+      if (!"success".equals(body.get("status"))) {
+        throw new IOException("Prometheus query failed (HTTP " + statusCode + "): "
+            + body.get("errorType") + ": " + body.get("error"));
       }
-    } else {
-      throw new IOException("query returned a " + type + "; a health check needs an instant vector or scalar");
+      Map<String, Object> data = (Map<String, Object>) body.get("data");
+      String type = String.valueOf(data.get("resultType"));
+      List<Sample> samples = new ArrayList<>();
+      if ("scalar".equals(type)) {
+        samples.add(new Sample(Map.of(), value((List<Object>) data.get("result"))));
+      } else if ("vector".equals(type)) {
+        for (Object o : (List<Object>) data.get("result")) {
+          Map<String, Object> series = (Map<String, Object>) o;
+          Map<String, String> labels = new TreeMap<>();
+          ((Map<String, Object>) series.get("metric")).forEach((k, v) -> labels.put(k, String.valueOf(v)));
+          samples.add(new Sample(labels, value((List<Object>) series.get("value"))));
+        }
+      } else {
+        throw new IOException("query returned a " + type + "; a health check needs an instant vector or scalar");
+      }
+      return samples;
+    } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | NumberFormatException e) {
+      throw new IOException("Prometheus answered HTTP " + statusCode + " with JSON that is not a query result ("
+          + e.getClass().getSimpleName() + ")");
     }
-    return samples;
+  }
+
+  /** Collects a body of at most {@code max} bytes; a larger one fails the exchange and is not read. */
+  private static HttpResponse.BodySubscriber<byte[]> limited(int max) {
+    return new HttpResponse.BodySubscriber<>() {
+      private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+      private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+      private Flow.Subscription subscription;
+
+      @Override
+      public CompletionStage<byte[]> getBody() {
+        return result;
+      }
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> items) {
+        for (ByteBuffer b : items) {
+          if (result.isDone()) {
+            return;
+          }
+          if (out.size() + (long) b.remaining() > max) {
+            subscription.cancel();
+            result.completeExceptionally(new IOException("Prometheus answer larger than " + max + " bytes"));
+            return;
+          }
+          byte[] chunk = new byte[b.remaining()];
+          b.get(chunk);
+          out.write(chunk, 0, chunk.length);
+        }
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        result.completeExceptionally(error);
+      }
+
+      @Override
+      public void onComplete() {
+        result.complete(out.toByteArray());
+      }
+    };
   }
 
   private static double value(List<Object> pair) {

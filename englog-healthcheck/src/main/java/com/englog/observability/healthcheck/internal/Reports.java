@@ -38,7 +38,7 @@ public final class Reports {
         sb.append('\n').append(TITLES.getOrDefault(kind, kind)).append('\n');
       }
       sb.append("  ").append(String.format("%-4s", o.result.name())).append("  ")
-          .append(pad(o.name, width)).append("  ").append(oneLine(o.message)).append('\n');
+          .append(pad(oneLine(o.name), width)).append("  ").append(oneLine(o.message)).append('\n');
     }
     sb.append('\n').append(summary(outcomes)).append('\n');
     return sb.toString();
@@ -69,7 +69,7 @@ public final class Reports {
       }
       String icon = o.result == CheckOutcome.Result.PASS ? ":white_check_mark:"
           : o.result == CheckOutcome.Result.WARN ? ":warning:" : ":x:";
-      details.append(icon).append(' ').append(escape(o.name)).append(": ").append(escape(oneLine(o.message)))
+      details.append(icon).append(' ').append(escape(oneLine(o.name))).append(": ").append(escape(oneLine(o.message)))
           .append('\n');
     }
     Map<String, Object> env = field("Environment", profile, true);
@@ -110,8 +110,24 @@ public final class Reports {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
-  private static String oneLine(String s) {
-    return s.replace('\n', ' ').replace('\r', ' ');
+  /**
+   * One line of plain text: messages and names carry text from Prometheus (errors, label values) and
+   * the network, so control characters (newlines, terminal escape sequences) become spaces.
+   */
+  static String oneLine(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (out == null) {
+          out = new StringBuilder(s.length()).append(s, 0, i);
+        }
+        out.append(' ');
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   private static String pad(String s, int width) {
