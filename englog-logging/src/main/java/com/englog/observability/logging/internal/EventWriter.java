@@ -490,11 +490,16 @@ public final class EventWriter {
       }
       moreMarker(k, len - n);
       k.endArray();
+    } else if (v instanceof Map || v instanceof Collection || v.getClass().isArray()) {
+      // Past the depth limit; toString() of a cyclic structure would not end either.
+      k.string(DEPTH_LIMIT);
     } else {
       String text = v.toString();
       redacted(st, text == null ? "null" : text, settings.maxFieldLength);
     }
   }
+
+  static final String DEPTH_LIMIT = "[depth limit]";
 
   private void moreMarker(LineSink k, int more) {
     if (more > 0) {
