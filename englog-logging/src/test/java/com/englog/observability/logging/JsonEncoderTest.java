@@ -166,6 +166,17 @@ class JsonEncoderTest {
   }
 
   @Test
+  void namesThatDifferOnlyInLoneSurrogatesDoNotCollideOnTheWire() {
+    Map<String, String> mdc = new LinkedHashMap<>();
+    mdc.put("\uD800", "a");
+    mdc.put("\uDC00", "b");
+    JsonNode line = Lines.parse(started().encode(Events.event("x").mdc(mdc).kv("\uD801", "c").build()));
+    assertThat(line.get("\uFFFD").asText()).isEqualTo("a");
+    assertThat(line.get("mdc.\uFFFD").asText()).isEqualTo("b");
+    assertThat(line.get("kv.\uFFFD").asText()).isEqualTo("c");
+  }
+
+  @Test
   void collisionRenamingIsDeterministic() {
     Map<String, String> mdc = new HashMap<>();
     for (int i = 0; i < 40; i++) {
@@ -364,6 +375,14 @@ class JsonEncoderTest {
 
     JsonNode defaults = Lines.parse(started().encode(Events.event(message).build()));
     assertThat(defaults.get("message").asText()).hasSize(32_768 + "...[truncated]".length());
+  }
+
+  @Test
+  void truncationAppliesToTheRedactedTextSoNoSecretSlipsIntoView() {
+    String key = "-----BEGIN PRIVATE KEY-----\n" + "A".repeat(5_000) + "\n-----END PRIVATE KEY-----";
+    JsonNode line = Lines.parse(started(e -> e.setMaxMessageLength(40))
+        .encode(Events.event(key + " password=hunter2 " + "x".repeat(100)).build()));
+    assertThat(line.get("message").asText()).isEqualTo("[REDACTED] password=[REDACTED] xxxxxxxxx...[truncated]");
   }
 
   @Test

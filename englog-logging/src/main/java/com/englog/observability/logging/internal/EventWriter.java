@@ -303,7 +303,9 @@ public final class EventWriter {
       return;
     }
     Spans sp = st.spans;
-    int found = redactor.enabled() ? redactor.scan(v, max + 1, sp) : 0;
+    // Spans whose replacement would start past the cut are not needed (nor counted); the one character
+    // past the cut that is built below only decides "truncated or not" and is never written.
+    int found = redactor.enabled() ? redactor.scan(v, max, sp) : 0;
     if (found == 0) {
       limited(k, v, max);
       return;
@@ -340,15 +342,38 @@ public final class EventWriter {
     }
   }
 
-  /** MDC keys and key-value names: bounded length, never null. */
+  /**
+   * MDC keys and key-value names in the form they take on the wire: bounded length, never null, lone
+   * surrogates already replaced by U+FFFD. Uniqueness is decided on this form, so two names that differ
+   * only in a lone surrogate cannot become one duplicate name in the JSON.
+   */
   String safeKey(String key) {
     if (key == null) {
       return "null";
     }
-    if (key.length() <= EncoderSettings.MAX_KEY_LENGTH) {
-      return key;
+    if (key.length() > EncoderSettings.MAX_KEY_LENGTH) {
+      key = key.substring(0, cut(key, EncoderSettings.MAX_KEY_LENGTH)) + settings.truncationMarker;
     }
-    return key.substring(0, cut(key, EncoderSettings.MAX_KEY_LENGTH)) + settings.truncationMarker;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+        return withoutLoneSurrogates(key);
+      }
+    }
+    return key;
+  }
+
+  private static String withoutLoneSurrogates(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else {
+        sb.append(Character.isSurrogate(c) ? '\ufffd' : c);
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether an MDC entry is written at all (the reserved key, include/exclude lists, duplicates). */

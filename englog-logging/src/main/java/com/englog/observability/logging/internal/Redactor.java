@@ -55,6 +55,8 @@ public final class Redactor {
 
   private static final int FIELD_CACHE_LIMIT = 4096;
   private static final int MAX_KEY_CHARS = 64;
+  /** Longest e-mail local part (RFC 5321): how far before its trigger a span can start. */
+  private static final int LOOKBACK = 64;
 
   // Character classes of ASCII characters.
   private static final short ALPHA = 1;
@@ -361,27 +363,43 @@ public final class Redactor {
   // ---------------------------------------------------------------- free text
 
   /**
-   * Finds what to redact in {@code s}. Only matches that start before {@code startLimit} are reported
-   * (text after the truncation point is never written), but a match may extend past it.
+   * Finds what to redact in {@code s}, as far as it will be written: only replacements that start
+   * before output position {@code outputLimit} (positions in the redacted text, where each span is
+   * replaced by {@link #replacement()}) are reported, so a long text is scanned only as far as its
+   * truncated form reaches, and a secret pushed into view by an earlier, shorter replacement is still
+   * found. A match may extend past the limit.
    *
    * @return the number of spans in {@code out}
    */
-  public int scan(String s, int startLimit, Spans out) {
+  public int scan(String s, int outputLimit, Spans out) {
     out.clear();
     if (!enabled || s == null) {
       return 0;
     }
     int n = s.length();
-    int lim = Math.min(n, startLimit);
-    char[] chars = out.copy(s, lim);
+    int repl = replacement.length();
     byte[] t = table;
+    char[] chars = out.chars();
+    int copied = 0;
+    long delta = 0; // output position of source index i is i + delta
     int i = 0;
-    while (i < lim) {
+    while (i < n) {
+      // Triggers a little past the limit still count: an e-mail's span starts up to LOOKBACK characters
+      // before its '@', so its local part can be in view while the '@' is not.
+      int lim = (int) Math.min(n, Math.max(0, outputLimit - delta + LOOKBACK));
+      if (i >= lim) {
+        break;
+      }
+      if (lim > copied) {
+        chars = out.copy(s, copied, lim);
+        copied = lim;
+      }
       i = skip(t, chars, i, lim);
       if (i >= lim) {
         break;
       }
       char c = chars[i];
+      int before = out.size();
       int next = -1;
       switch (c) {
         case '@':
@@ -415,11 +433,20 @@ public final class Redactor {
           }
           break;
       }
+      for (int k = before; k < out.size(); k++) {
+        if (out.start(k) + delta >= outputLimit) {
+          out.truncate(k); // its replacement would not be written
+          next = n;
+          break;
+        }
+        delta += repl - (out.end(k) - out.start(k));
+      }
       i = next > i ? next : i + 1;
     }
     out.trim();
     if (patterns.length > 0) {
-      applyPatterns(s, lim, out);
+      // Conservative for custom patterns: a match counts if it could be in view at all.
+      applyPatterns(s, (int) Math.min(n, Math.max(outputLimit, outputLimit - Math.min(0, delta))), out);
     }
     return out.size();
   }
@@ -815,7 +842,7 @@ public final class Redactor {
 
   /** local@domain.tld, the local part scanned backwards from the '@'. */
   private static int email(String s, int at, int n, Spans out) {
-    int floor = Math.max(out.lastEnd(), at - 64);
+    int floor = Math.max(out.lastEnd(), at - LOOKBACK);
     int j = at;
     while (j > floor && is(s.charAt(j - 1), (short) (ALPHA | DIGIT | EMAIL_EXTRA))) {
       j--;

@@ -16,13 +16,25 @@ public final class Spans {
 
   private char[] chars = new char[256];
 
-  /** A scratch copy of s[0, n): scanning an array is cheaper than calling charAt per character. */
-  char[] copy(String s, int n) {
-    if (chars.length < n) {
-      chars = new char[Math.max(n, chars.length * 2)];
-    }
-    s.getChars(0, n, chars, 0);
+  /** The scratch array; valid where {@link #copy} filled it. */
+  char[] chars() {
     return chars;
+  }
+
+  /**
+   * Copies s[from, to) into the scratch array at the same indexes (growing it, keeping [0, from)):
+   * scanning an array is cheaper than calling charAt per character.
+   */
+  char[] copy(String s, int from, int to) {
+    if (chars.length < to) {
+      chars = Arrays.copyOf(chars, Math.max(to, chars.length * 2));
+    }
+    s.getChars(from, to, chars, from);
+    return chars;
+  }
+
+  void truncate(int newSize) {
+    size = Math.min(size, newSize);
   }
 
   /** Drops a scratch array grown by a huge value. */

@@ -181,11 +181,29 @@ class RedactorTest {
   }
 
   @Test
-  void matchesStartingPastTheLimitAreNotReported() {
+  void replacementsStartingPastTheOutputLimitAreNotReported() {
     Spans spans = new Spans();
     String s = "0123456789 password=secret";
-    assertThat(DEFAULT.scan(s, 5, spans)).isZero();
-    assertThat(DEFAULT.scan(s, s.length(), spans)).isEqualTo(1);
+    assertThat(DEFAULT.scan(s, 20, spans)).isZero(); // the replacement would start at 20
+    assertThat(DEFAULT.scan(s, 21, spans)).isEqualTo(1);
+  }
+
+  @Test
+  void anEmailWhoseLocalPartIsInViewIsFoundEvenIfItsAtSignIsNot() {
+    String s = "0123456789 firstname.lastname@example.com";
+    Spans spans = new Spans();
+    assertThat(DEFAULT.scan(s, 15, spans)).isEqualTo(1);
+    assertThat(s.substring(spans.start(0), spans.end(0))).isEqualTo("firstname.lastname@example.com");
+  }
+
+  @Test
+  void aSecretPulledIntoViewByAShorterReplacementIsStillFound() {
+    // The key block shrinks to "[REDACTED]", which pulls the password far below the limit in the output.
+    String key = "-----BEGIN PRIVATE KEY-----\n" + "A".repeat(500) + "\n-----END PRIVATE KEY-----";
+    String s = key + " password=hunter2";
+    Spans spans = new Spans();
+    assertThat(DEFAULT.scan(s, 40, spans)).isEqualTo(2);
+    assertThat(s.substring(spans.start(1), spans.end(1))).isEqualTo("hunter2");
   }
 
   @Test
