@@ -428,14 +428,20 @@ public final class EncoderSettings {
     String[] parsedNames(List<String> problems) {
       String[] out = STANDARD_FIELDS.toArray(new String[0]);
       renames.forEach((standard, custom) -> out[STANDARD_FIELDS.indexOf(standard)] = custom.isEmpty() ? null : custom);
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < out.length; i++) {
-        if (out[i] != null && !seen.add(out[i])) {
-          problems.add("fieldName: '" + out[i] + "' is used for two standard fields; keeping the default name '"
-              + STANDARD_FIELDS.get(i) + "' for the second");
-          out[i] = STANDARD_FIELDS.get(i);
-          if (!seen.add(out[i])) {
-            out[i] = null;
+      // Two standard fields under one name: the renamed one goes back to its default name (which may
+      // in turn collide with another renamed field, hence the loop; it ends: defaults are distinct).
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (int i = 0; i < out.length && !changed; i++) {
+          for (int j = 0; j < out.length && !changed; j++) {
+            if (i != j && out[i] != null && out[i].equals(out[j])) {
+              int renamed = out[i].equals(STANDARD_FIELDS.get(i)) ? j : i;
+              problems.add("fieldName: '" + out[renamed] + "' is used for two standard fields; '"
+                  + STANDARD_FIELDS.get(renamed) + "' keeps its default name");
+              out[renamed] = STANDARD_FIELDS.get(renamed);
+              changed = true;
+            }
           }
         }
       }
