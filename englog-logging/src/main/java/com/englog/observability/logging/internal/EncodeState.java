@@ -16,6 +16,7 @@ final class EncodeState {
   final NameScope[] scopes = new NameScope[EncoderSettings.MAX_VALUE_DEPTH + 3];
   final MdcWriter mdcWriter;
   final FieldDecisions fields = new FieldDecisions();
+  final StackHash stackHash = new StackHash();
   int throwableBudget;
   /** The last trace MDC value found well-formed (the same instance recurs within a span). */
   String lastValidTrace;

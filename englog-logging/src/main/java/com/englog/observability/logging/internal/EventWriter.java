@@ -594,7 +594,7 @@ public final class EventWriter {
     if (top && s.stackHash) {
       k.name(err[E_STACK_HASH]);
       k.beginString();
-      k.partHex(StackHash.of(tp));
+      k.partHex(st.stackHash.hash(tp));
       k.endString();
     }
     if (tp.isCyclic()) {

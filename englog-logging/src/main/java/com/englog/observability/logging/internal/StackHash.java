@@ -11,20 +11,35 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
  * {@code sun.reflect}, {@code java.lang.invoke}, dynamic proxies), the generated part of a class name
  * after {@code $$} or {@code /} (lambdas, CGLIB, hidden classes), and digits right after a {@code $}
  * (anonymous classes, synthetic accessors, lambda bodies).
+ *
+ * <p>The per-name work (normalizing, hashing, the plumbing test) is memoized in a small per-state cache:
+ * frame names are a few hundred interned strings that recur with every exception.
  */
 public final class StackHash {
 
   private static final long OFFSET = 0xcbf29ce484222325L;
   private static final long PRIME = 0x100000001b3L;
   private static final int MAX_CHAIN = 64;
+  private static final long PLUMBING = 1L << 32;
 
-  private StackHash() {}
+  private static final int SETS = 1024;
+  private final String[] keys = new String[SETS * 2];
+  private final long[] values = new long[SETS * 2];
+  private final byte[] victim = new byte[SETS];
 
+  /** Not thread-safe: one per encoding state. */
+  public StackHash() {}
+
+  /** Hash of the chain starting at {@code top}, without a cache. */
   public static long of(IThrowableProxy top) {
+    return new StackHash().hash(top);
+  }
+
+  public long hash(IThrowableProxy top) {
     long h = OFFSET;
     int chain = 0;
     for (IThrowableProxy t = top; t != null && chain < MAX_CHAIN; t = t.getCause(), chain++) {
-      h = mixName(h, t.getClassName());
+      h = mixInt(h, (int) name(t.getClassName(), false));
       h = mix(h, '\n');
       if (t.isCyclic()) {
         break;
@@ -36,37 +51,52 @@ public final class StackHash {
       int own = steps.length - Math.max(0, Math.min(t.getCommonFrames(), steps.length));
       for (int i = 0; i < own; i++) {
         StackTraceElement e = steps[i] == null ? null : steps[i].getStackTraceElement();
-        if (e == null || isPlumbing(e.getClassName())) {
+        if (e == null) {
           continue;
         }
-        h = mixName(h, e.getClassName());
+        long cls = name(e.getClassName(), true);
+        if ((cls & PLUMBING) != 0) {
+          continue;
+        }
+        h = mixInt(h, (int) cls);
         h = mix(h, '.');
-        h = mixName(h, e.getMethodName());
+        h = mixInt(h, (int) name(e.getMethodName(), false));
         h = mix(h, ';');
       }
     }
     return h;
   }
 
+  /** Normalized Java-style string hash in the low 32 bits, PLUMBING flag for class names. */
+  private long name(String s, boolean isClass) {
+    if (s == null) {
+      return '?';
+    }
+    int jh = s.hashCode();
+    int set = (jh ^ (jh >>> 16)) & (SETS - 1);
+    int i = set << 1;
+    String k = keys[i];
+    if (k == s || (k != null && k.equals(s))) {
+      victim[set] = 1;
+      return values[i];
+    }
+    k = keys[i + 1];
+    if (k == s || (k != null && k.equals(s))) {
+      victim[set] = 0;
+      return values[i + 1];
+    }
+    long v = (normalizedHash(s) & 0xffffffffL) | (isClass && isPlumbing(s) ? PLUMBING : 0);
+    int w = i + victim[set];
+    keys[w] = s;
+    values[w] = v;
+    victim[set] ^= 1;
+    return v;
+  }
+
   static boolean isPlumbing(String className) {
-    if (className.isEmpty()) {
-      return false;
-    }
-    switch (className.charAt(0)) {
-      case 'j':
-        return className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.")
-            || className.startsWith("jdk.proxy");
-      case 's':
-        return className.startsWith("sun.reflect.");
-      case 'c':
-        if (className.startsWith("com.sun.proxy.")) {
-          return true;
-        }
-        break;
-      default:
-        break;
-    }
-    return className.indexOf('$') >= 0 && className.contains("$Proxy");
+    return className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.")
+        || className.startsWith("jdk.proxy") || className.startsWith("sun.reflect.")
+        || className.startsWith("com.sun.proxy.") || className.contains("$Proxy");
   }
 
   private static long mix(long h, char c) {
@@ -80,18 +110,8 @@ public final class StackHash {
     return (h ^ (v >>> 24)) * PRIME;
   }
 
-  /**
-   * Mixes the Java string hash of the normalized name. Names that need no normalization (no '$', no
-   * '/') use {@code String.hashCode()}, which the JVM caches in the (shared) class and method name
-   * strings, so hashing a frame usually costs two cached lookups, not a pass over its characters.
-   */
-  private static long mixName(long h, String name) {
-    if (name == null) {
-      return mix(h, '?');
-    }
-    if (name.indexOf('$') < 0 && name.indexOf('/') < 0) {
-      return mixInt(h, name.hashCode());
-    }
+  /** {@code String.hashCode()} of the name with its generated parts removed. */
+  static int normalizedHash(String name) {
     int sh = 0;
     boolean afterDollar = false;
     for (int i = 0; i < name.length(); i++) {
@@ -105,6 +125,6 @@ public final class StackHash {
       afterDollar = c == '$';
       sh = 31 * sh + c;
     }
-    return mixInt(h, sh);
+    return sh;
   }
 }
