@@ -15,14 +15,12 @@ final class EncodeState {
   final int[] counts = new int[Redactor.KINDS];
   final NameScope[] scopes = new NameScope[EncoderSettings.MAX_VALUE_DEPTH + 3];
   final MdcWriter mdcWriter;
-  final FieldDecisions fields = new FieldDecisions();
-  final StackHash stackHash = new StackHash();
   int throwableBudget;
   /** The last trace MDC value found well-formed (the same instance recurs within a span). */
   String lastValidTrace;
 
   EncodeState(EncoderSettings settings, EventWriter writer) {
-    this.sink = settings.newSink(out);
+    this.sink = settings.newSink(out, writer.names);
     for (int i = 0; i < scopes.length; i++) {
       scopes[i] = new NameScope();
     }

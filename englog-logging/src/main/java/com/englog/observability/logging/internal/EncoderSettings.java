@@ -181,15 +181,15 @@ public final class EncoderSettings {
     return environment;
   }
 
-  /** A new sink of this format writing into {@code out}. */
-  LineSink newSink(Utf8Output out) {
+  /** A new sink of this format writing into {@code out}, sharing {@code names} (encoded-name cache). */
+  LineSink newSink(Utf8Output out, StringBytesCache names) {
     switch (format) {
       case TEXT:
         return new TextSink(out);
       case PRETTY:
-        return new JsonSink(out, true);
+        return new JsonSink(out, true, names);
       default:
-        return new JsonSink(out, false);
+        return new JsonSink(out, false, names);
     }
   }
 

@@ -33,6 +33,10 @@ public final class EventWriter {
   private final StatePool pool;
   private final LongAdder failures = new LongAdder();
 
+  /** Shared caches: encoded names, stack-hash name hashes, field-name decisions. */
+  final StringBytesCache names = new StringBytesCache();
+  private final StackHash stackHash = new StackHash();
+  private final FieldDecisions fieldDecisions;
   private final FieldName[] std;
   private final byte[][] levels; // TRACE..ERROR, pre-encoded
   private final byte[] service;
@@ -47,7 +51,8 @@ public final class EventWriter {
     this.redactor = settings.redactor;
     this.tally = tally;
     this.replacement = redactor.replacement();
-    LineSink proto = settings.newSink(new Utf8Output(64));
+    this.fieldDecisions = new FieldDecisions(redactor);
+    LineSink proto = settings.newSink(new Utf8Output(64), new StringBytesCache());
     std = new FieldName[settings.names.length];
     for (int i = 0; i < std.length; i++) {
       String n = settings.names[i];
@@ -395,7 +400,7 @@ public final class EventWriter {
     String safe = safeKey(key);
     LineSink k = st.sink;
     k.name(scope.unique(safe, "mdc"));
-    if (st.fields.redacts(redactor, safe)) {
+    if (fieldDecisions.redacts(safe)) {
       k.string(replacement);
       st.counts[Redactor.FIELD]++;
     } else {
@@ -435,7 +440,7 @@ public final class EventWriter {
       }
       String key = safeKey(p.key);
       k.name(scope.unique(key, "kv"));
-      if (st.fields.redacts(redactor, key)) {
+      if (fieldDecisions.redacts(key)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {
@@ -551,7 +556,7 @@ public final class EventWriter {
       Object rawKey = en.getKey();
       String key = safeKey(rawKey == null ? null : String.valueOf(rawKey));
       k.name(scope.unique(key, "key"));
-      if (st.fields.redacts(redactor, key)) {
+      if (fieldDecisions.redacts(key)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {
@@ -594,7 +599,7 @@ public final class EventWriter {
     if (top && s.stackHash) {
       k.name(err[E_STACK_HASH]);
       k.beginString();
-      k.partHex(st.stackHash.hash(tp));
+      k.partHex(stackHash.hash(tp));
       k.endString();
     }
     if (tp.isCyclic()) {

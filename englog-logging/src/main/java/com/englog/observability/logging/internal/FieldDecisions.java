@@ -1,35 +1,43 @@
 package com.englog.observability.logging.internal;
 
 /**
- * Per-state memo of {@link Redactor#redactsField}: field names repeat (MDC keys, key-value names are
- * constants), so the decision is a cached lookup instead of a shared map probe. Direct-mapped, bounded.
+ * Memo of {@link Redactor#redactsField} shared by the threads of one encoder: field names repeat (MDC
+ * keys, key-value names are constants), so the decision is one array probe. Direct-mapped, bounded,
+ * lock-free with immutable entries (a racy read is at worst a miss).
  */
 final class FieldDecisions {
 
-  private static final int SIZE = 256;
-  private static final int MASK = SIZE - 1;
+  private static final int SIZE = 1024;
 
-  private final String[] keys = new String[SIZE];
-  private final boolean[] values = new boolean[SIZE];
-  private Redactor owner;
+  private static final class Entry {
+    final String key;
+    final boolean redacts;
 
-  boolean redacts(Redactor redactor, String key) {
+    Entry(String key, boolean redacts) {
+      this.key = key;
+      this.redacts = redacts;
+    }
+  }
+
+  private final Redactor redactor;
+  private final Entry[] entries = new Entry[SIZE];
+
+  FieldDecisions(Redactor redactor) {
+    this.redactor = redactor;
+  }
+
+  boolean redacts(String key) {
     if (!redactor.enabled()) {
       return false;
     }
-    if (owner != redactor) {
-      java.util.Arrays.fill(keys, null);
-      owner = redactor;
-    }
     int h = key.hashCode();
-    int i = (h ^ (h >>> 16)) & MASK;
-    String k = keys[i];
-    if (k == key || (k != null && k.equals(key))) {
-      return values[i];
+    int i = (h ^ (h >>> 16)) & (SIZE - 1);
+    Entry e = entries[i];
+    if (e != null && (e.key == key || e.key.equals(key))) {
+      return e.redacts;
     }
     boolean v = redactor.redactsField(key);
-    keys[i] = key;
-    values[i] = v;
+    entries[i] = new Entry(key, v);
     return v;
   }
 }

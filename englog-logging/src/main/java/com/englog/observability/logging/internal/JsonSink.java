@@ -9,9 +9,10 @@ public final class JsonSink extends LineSink {
   private final boolean[] first = new boolean[MAX_DEPTH + 2];
   private int depth;
 
-  public JsonSink(Utf8Output out, boolean pretty) {
+  JsonSink(Utf8Output out, boolean pretty, StringBytesCache cache) {
     super(out);
     this.pretty = pretty;
+    this.cache = cache;
   }
 
   @Override
@@ -166,7 +167,8 @@ public final class JsonSink extends LineSink {
   private static final byte[] NATIVE = "(Native Method)\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] UNKNOWN = "(Unknown Source)\"".getBytes(StandardCharsets.US_ASCII);
 
-  private final StringBytesCache cache = new StringBytesCache();
+  /** Shared by all states of one encoder. */
+  private final StringBytesCache cache;
 
   /** The hot part of writing an exception: names come from the cache, no intermediate strings. */
   @Override

@@ -12,7 +12,7 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
  * after {@code $$} or {@code /} (lambdas, CGLIB, hidden classes), and digits right after a {@code $}
  * (anonymous classes, synthetic accessors, lambda bodies).
  *
- * <p>The per-name work (normalizing, hashing, the plumbing test) is memoized in a small per-state cache:
+ * <p>The per-name work (normalizing, hashing, the plumbing test) is memoized in a small shared cache:
  * frame names are a few hundred interned strings that recur with every exception.
  */
 public final class StackHash {
@@ -22,12 +22,23 @@ public final class StackHash {
   private static final int MAX_CHAIN = 64;
   private static final long PLUMBING = 1L << 32;
 
-  private static final int SETS = 1024;
-  private final String[] keys = new String[SETS * 2];
-  private final long[] values = new long[SETS * 2];
+  private static final int SETS = 2048;
+
+  private static final class Entry {
+    final String key;
+    final long value;
+
+    Entry(String key, long value) {
+      this.key = key;
+      this.value = value;
+    }
+  }
+
+  // Shared by all threads of an encoder; immutable entries, racy publication is safe (see StringBytesCache).
+  private final Entry[] entries = new Entry[SETS * 2];
   private final byte[] victim = new byte[SETS];
 
-  /** Not thread-safe: one per encoding state. */
+  /** Thread-safe; share one per encoder. */
   public StackHash() {}
 
   /** Hash of the chain starting at {@code top}, without a cache. */
@@ -75,21 +86,18 @@ public final class StackHash {
     int jh = s.hashCode();
     int set = (jh ^ (jh >>> 16)) & (SETS - 1);
     int i = set << 1;
-    String k = keys[i];
-    if (k == s || (k != null && k.equals(s))) {
-      victim[set] = 1;
-      return values[i];
+    Entry e = entries[i];
+    if (e != null && (e.key == s || e.key.equals(s))) {
+      return e.value;
     }
-    k = keys[i + 1];
-    if (k == s || (k != null && k.equals(s))) {
-      victim[set] = 0;
-      return values[i + 1];
+    e = entries[i + 1];
+    if (e != null && (e.key == s || e.key.equals(s))) {
+      return e.value;
     }
     long v = (normalizedHash(s) & 0xffffffffL) | (isClass && isPlumbing(s) ? PLUMBING : 0);
-    int w = i + victim[set];
-    keys[w] = s;
-    values[w] = v;
-    victim[set] ^= 1;
+    int way = victim[set];
+    entries[i + way] = new Entry(s, v);
+    victim[set] = (byte) (way ^ 1);
     return v;
   }
 
