@@ -264,7 +264,22 @@ public final class Utf8Output {
     pos = p;
   }
 
+  /** Two-digit tables: int division by 100 is a multiply, and half as many as by 10. */
+  private static final byte[] TENS = new byte[100];
+  private static final byte[] ONES = new byte[100];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      TENS[i] = (byte) ('0' + i / 10);
+      ONES[i] = (byte) ('0' + i % 10);
+    }
+  }
+
   public void writeLong(long v) {
+    if (v >= 0 && v <= Integer.MAX_VALUE) {
+      writeNonNegativeInt((int) v);
+      return;
+    }
     if (v == Long.MIN_VALUE) {
       writeAscii("-9223372036854775808");
       return;
@@ -274,7 +289,10 @@ public final class Utf8Output {
       buf[pos++] = '-';
       v = -v;
     }
-    int digits = digits(v);
+    int digits = 1;
+    for (long t = v; t >= 10; t /= 10) {
+      digits++;
+    }
     int end = pos + digits;
     int p = end;
     do {
@@ -284,13 +302,26 @@ public final class Utf8Output {
     pos = end;
   }
 
-  private static int digits(long v) {
-    int d = 1;
-    while (v >= 10) {
-      v /= 10;
-      d++;
+  private void writeNonNegativeInt(int v) {
+    ensure(10);
+    int len = v < 10 ? 1 : v < 100 ? 2 : v < 1_000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5
+        : v < 1_000_000 ? 6 : v < 10_000_000 ? 7 : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+    byte[] b = buf;
+    int p = pos + len;
+    while (v >= 100) {
+      int q = v / 100;
+      int r = v - q * 100;
+      v = q;
+      b[--p] = ONES[r];
+      b[--p] = TENS[r];
     }
-    return d;
+    if (v >= 10) {
+      b[--p] = ONES[v];
+      b[--p] = TENS[v];
+    } else {
+      b[--p] = (byte) ('0' + v);
+    }
+    pos += len;
   }
 
   /** Writes {@code v} as exactly {@code width} decimal digits, zero-padded. */
