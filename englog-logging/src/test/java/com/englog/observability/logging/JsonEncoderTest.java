@@ -344,11 +344,11 @@ class JsonEncoderTest {
       }
     };
     JsonEncoder encoder = started();
-    byte[] bytes = encoder.encode(Events.event("msg {}").args(throwing)
+    byte[] bytes = encoder.encode(Events.event("msg {} {}").args(throwing, recursive)
         .kv("throwing", throwing).kv("cyclic", a).kv("recursive", recursive).kv("failingMap", failingMap)
         .kv("after", "still here").build());
     JsonNode line = Lines.parse(bytes);
-    assertThat(line.get("message").asText()).isEqualTo("msg [FAILED toString()]");
+    assertThat(line.get("message").asText()).isEqualTo("msg [FAILED toString()] [FAILED toString()]");
     assertThat(line.get("throwing").asText()).startsWith("[unrenderable ").contains("IllegalStateException");
     assertThat(line.get("recursive").asText()).startsWith("[unrenderable ").contains("StackOverflowError");
     assertThat(line.get("failingMap").asText()).contains("ConcurrentModificationException");

@@ -615,12 +615,7 @@ public final class EventWriter {
     int shown = Math.min(own, s.maxStackFrames);
     if (shown > 0) {
       k.name(err[E_FRAMES]);
-      k.beginArray();
-      for (int i = 0; i < shown; i++) {
-        k.element();
-        frame(k, steps[i]);
-      }
-      k.endArray();
+      frames(k, steps, shown);
     }
     if (shown < own) {
       k.name(err[E_FRAMES_OMITTED]);
@@ -669,7 +664,17 @@ public final class EventWriter {
     k.endObject();
   }
 
-  private void frame(LineSink k, StackTraceElementProxy step) {
+  /** The hot loop of an exception, in a method of its own so that it compiles on its own. */
+  private static void frames(LineSink k, StackTraceElementProxy[] steps, int shown) {
+    k.beginArray();
+    for (int i = 0; i < shown; i++) {
+      k.element();
+      frame(k, steps[i]);
+    }
+    k.endArray();
+  }
+
+  private static void frame(LineSink k, StackTraceElementProxy step) {
     StackTraceElement e = step == null ? null : step.getStackTraceElement();
     if (e == null) {
       k.nullValue();
