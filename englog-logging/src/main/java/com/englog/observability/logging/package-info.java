@@ -1,4 +1,20 @@
 /**
  * Trace-correlated JSON logging for logback, structured log helpers and redaction.
+ *
+ * <ul>
+ *   <li>{@link com.englog.observability.logging.JsonEncoder}: the logback encoder
+ *       ({@code <encoder class="com.englog.observability.logging.JsonEncoder"/>}); one JSON object per
+ *       line with the logging thread's trace ids, redacted.
+ *   <li>{@link com.englog.observability.logging.StructuredLogger}: the EngLog service events over SLF4J
+ *       with typed fields named as in {@link com.englog.observability.logging.LogFields}.
+ *   <li>{@link com.englog.observability.logging.RedactionCounts},
+ *       {@link com.englog.observability.logging.RedactionKind},
+ *       {@link com.englog.observability.logging.RedactionListener}: what was redacted, for the security
+ *       metric.
+ * </ul>
+ *
+ * <p>The jar also ships logback configurations under {@code englog/}: {@code logback-production.xml},
+ * {@code logback-production-file.xml}, {@code logback-development.xml} and the includable
+ * {@code logback-appenders.xml} and {@code logback-file-appender.xml}.
  */
 package com.englog.observability.logging;

@@ -1,0 +1,148 @@
+package com.englog.observability.logging;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * The EngLog service events as one log line each, over SLF4J 2 key-value pairs: typed fields (numbers
+ * stay numbers), no string concatenation, the field names of {@link LogFields}. Each call logs on the
+ * calling thread, so {@link JsonEncoder} attaches that thread's trace and span ids.
+ *
+ * <pre>{@code
+ * private static final StructuredLogger LOG = StructuredLogger.getLogger(JournalController.class);
+ * LOG.logRequest("POST", "/api/v1/journals/{id}", 201, elapsed, correlationId, userId);
+ * }</pre>
+ *
+ * Thread-safe. Nothing here throws because of its arguments: a null is written as null (or left out
+ * where noted), and the encoder bounds every value.
+ */
+public final class StructuredLogger {
+
+  /** Metadata entries of a business event written per line; the rest are counted in {@code metadata_omitted}. */
+  public static final int MAX_METADATA_ENTRIES = 64;
+
+  private final Logger logger;
+
+  private StructuredLogger(Logger logger) {
+    this.logger = logger;
+  }
+
+  public static StructuredLogger of(Logger logger) {
+    return new StructuredLogger(Objects.requireNonNull(logger, "logger"));
+  }
+
+  public static StructuredLogger getLogger(Class<?> type) {
+    return of(LoggerFactory.getLogger(Objects.requireNonNull(type, "type")));
+  }
+
+  public static StructuredLogger getLogger(String name) {
+    return of(LoggerFactory.getLogger(Objects.requireNonNull(name, "name")));
+  }
+
+  /** The SLF4J logger this writes to. */
+  public Logger logger() {
+    return logger;
+  }
+
+  /**
+   * One HTTP request: message {@code http_request}, INFO, or WARN for a 5xx status.
+   *
+   * @param route         the route template ({@code /api/v1/journals/{id}}), never the raw path, which
+   *                      carries ids and personal data
+   * @param duration      written as {@code duration_ms}, a number with microsecond precision; left out if null
+   * @param userId        left out when null (anonymous requests)
+   */
+  public void logRequest(String method, String route, int status, Duration duration, String correlationId,
+      String userId) {
+    boolean serverError = status >= 500;
+    if (serverError ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
+      return;
+    }
+    LoggingEventBuilder b = (serverError ? logger.atWarn() : logger.atInfo())
+        .setMessage(LogFields.HTTP_REQUEST)
+        .addKeyValue(LogFields.METHOD, method)
+        .addKeyValue(LogFields.ROUTE, route)
+        .addKeyValue(LogFields.STATUS, status);
+    if (duration != null) {
+      b.addKeyValue(LogFields.DURATION_MS, millis(duration));
+    }
+    b.addKeyValue(LogFields.CORRELATION_ID, correlationId);
+    if (userId != null) {
+      b.addKeyValue(LogFields.USER_ID, userId);
+    }
+    b.log();
+  }
+
+  /**
+   * One AI task: {@code ai_processing_success} at INFO, or {@code ai_processing_error} at ERROR with
+   * {@code error} attached as the line's structured (redacted) exception.
+   */
+  public void logAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+    boolean failed = error != null;
+    if (failed ? !logger.isErrorEnabled() : !logger.isInfoEnabled()) {
+      return;
+    }
+    LoggingEventBuilder b = (failed ? logger.atError() : logger.atInfo())
+        .setMessage(failed ? LogFields.AI_PROCESSING_ERROR : LogFields.AI_PROCESSING_SUCCESS)
+        .addKeyValue(LogFields.TASK_TYPE, taskType)
+        .addKeyValue(LogFields.PROVIDER, provider);
+    if (duration != null) {
+      b.addKeyValue(LogFields.DURATION_MS, millis(duration));
+    }
+    if (failed) {
+      b.setCause(error);
+    }
+    b.log();
+  }
+
+  /**
+   * A business event: message {@code business_event}, INFO, fields {@code event}, {@code user_id} (left
+   * out when null) and each metadata entry with its own name and type (maps and lists nest). A metadata
+   * name equal to another field's is written as {@code kv.<name>}; fields named like secrets are redacted.
+   */
+  public void logBusinessEvent(String event, String userId, Map<String, ?> metadata) {
+    if (!logger.isInfoEnabled()) {
+      return;
+    }
+    LoggingEventBuilder b = logger.atInfo()
+        .setMessage(LogFields.BUSINESS_EVENT)
+        .addKeyValue(LogFields.EVENT, event);
+    if (userId != null) {
+      b.addKeyValue(LogFields.USER_ID, userId);
+    }
+    if (metadata != null && !metadata.isEmpty()) {
+      int written = 0;
+      int size = metadata.size();
+      try {
+        for (Map.Entry<String, ?> e : metadata.entrySet()) {
+          if (written == MAX_METADATA_ENTRIES) {
+            break;
+          }
+          b.addKeyValue(String.valueOf(e.getKey()), e.getValue());
+          written++;
+        }
+      } catch (RuntimeException e) {
+        // A map that fails to iterate (concurrently modified, hostile): log what was collected.
+      }
+      if (written < size) {
+        b.addKeyValue(LogFields.METADATA_OMITTED, size - written);
+      }
+    }
+    b.log();
+  }
+
+  /** Milliseconds rounded to the microsecond, as a number. */
+  static double millis(Duration d) {
+    long micros;
+    try {
+      micros = Math.round(d.toNanos() / 1_000.0);
+    } catch (ArithmeticException overflow) {
+      micros = d.isNegative() ? Long.MIN_VALUE / 1_000 : Long.MAX_VALUE / 1_000;
+    }
+    return micros / 1_000.0;
+  }
+}

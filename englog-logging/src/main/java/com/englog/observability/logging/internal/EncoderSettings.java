@@ -1,0 +1,540 @@
+package com.englog.observability.logging.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Immutable configuration of the encoder, built once from the logback.xml properties when the encoder
+ * starts. Invalid values are reported as problems (the encoder turns them into logback error statuses)
+ * and replaced by the default, so a typo never leaves a service without logs.
+ */
+public final class EncoderSettings {
+
+  public enum Format { COMPACT, PRETTY, TEXT }
+
+  public static final int DEFAULT_MAX_MESSAGE_LENGTH = 32_768;
+  public static final int DEFAULT_MAX_FIELD_LENGTH = 8_192;
+  public static final int DEFAULT_MAX_STACK_FRAMES = 64;
+  public static final int DEFAULT_MAX_THROWABLES = 16;
+  public static final String DEFAULT_TRUNCATION_MARKER = "...[truncated]";
+  /** Longer MDC / key-value names are cut to this many characters plus the truncation marker. */
+  public static final int MAX_KEY_LENGTH = 256;
+  /** Maps, collections and arrays in key-value values: nesting and entries written per level. */
+  public static final int MAX_VALUE_DEPTH = 4;
+  public static final int MAX_VALUE_ENTRIES = 64;
+
+  /** Standard top-level fields in output order, by their default names. */
+  public static final List<String> STANDARD_FIELDS = List.of(
+      "timestamp", "level", "logger", "thread", "message", "trace_id", "span_id", "trace_flags",
+      "service", "environment", "markers", "error");
+
+  static final int F_TIMESTAMP = 0;
+  static final int F_LEVEL = 1;
+  static final int F_LOGGER = 2;
+  static final int F_THREAD = 3;
+  static final int F_MESSAGE = 4;
+  static final int F_TRACE_ID = 5;
+  static final int F_SPAN_ID = 6;
+  static final int F_TRACE_FLAGS = 7;
+  static final int F_SERVICE = 8;
+  static final int F_ENVIRONMENT = 9;
+  static final int F_MARKERS = 10;
+  static final int F_ERROR = 11;
+
+  /** Field names inside the {@code error} object. */
+  public static final List<String> ERROR_FIELDS = List.of(
+      "type", "message", "stack_hash", "frames", "frames_omitted", "frames_common", "circular", "cause",
+      "cause_omitted", "suppressed", "suppressed_omitted");
+
+  final Format format;
+  /** Name per standard field, null when the field is disabled. */
+  final String[] names;
+  final String serviceName;
+  final String environment;
+  final Map<String, String> staticFields;
+  final boolean includeMdc;
+  final Set<String> mdcIncludes;
+  final Set<String> mdcExcludes;
+  final boolean hasMdcIncludes;
+  final boolean hasMdcExcludes;
+  final String mdcObjectName;
+  final boolean includeKeyValues;
+  final String keyValuesObjectName;
+  final boolean includeMarkers;
+  final int timestampDigits;
+  final int maxMessageLength;
+  final int maxFieldLength;
+  final String truncationMarker;
+  final int maxStackFrames;
+  final int maxThrowables;
+  final boolean stackHash;
+  final byte[] lineSeparator;
+  final Redactor redactor;
+  /** Top-level names an MDC or key-value name must not take. */
+  final Set<String> reservedTopNames;
+  final List<String> problems;
+
+  private EncoderSettings(Builder b, List<String> problems) {
+    this.problems = Collections.unmodifiableList(problems);
+    this.format = b.parsedFormat(problems);
+    this.names = b.parsedNames(problems);
+    this.serviceName = blankToNull(b.lookup(b.serviceName, "otel.service.name", "OTEL_SERVICE_NAME"));
+    this.environment = blankToNull(b.lookup(b.environment, "englog.environment", "ENGLOG_ENVIRONMENT"));
+    this.includeMdc = b.includeMdc;
+    this.mdcIncludes = Set.copyOf(b.mdcIncludes);
+    this.mdcExcludes = Set.copyOf(b.mdcExcludes);
+    this.hasMdcIncludes = !mdcIncludes.isEmpty();
+    this.hasMdcExcludes = !mdcExcludes.isEmpty();
+    this.mdcObjectName = blankToNull(b.mdcObjectName);
+    this.includeKeyValues = b.includeKeyValues;
+    this.keyValuesObjectName = blankToNull(b.keyValuesObjectName);
+    this.includeMarkers = b.includeMarkers;
+    this.timestampDigits = b.parsedPrecision(problems);
+    this.maxMessageLength = checkRange(problems, "maxMessageLength", b.maxMessageLength, 16,
+        64 * 1024 * 1024, DEFAULT_MAX_MESSAGE_LENGTH);
+    this.maxFieldLength = checkRange(problems, "maxFieldLength", b.maxFieldLength, 16, 64 * 1024 * 1024,
+        DEFAULT_MAX_FIELD_LENGTH);
+    this.truncationMarker = b.truncationMarker == null ? DEFAULT_TRUNCATION_MARKER : b.truncationMarker;
+    this.maxStackFrames = checkRange(problems, "maxStackFrames", b.maxStackFrames, 0, 10_000,
+        DEFAULT_MAX_STACK_FRAMES);
+    this.maxThrowables = checkRange(problems, "maxThrowables", b.maxThrowables, 1, 64, DEFAULT_MAX_THROWABLES);
+    this.stackHash = b.stackHash;
+    this.lineSeparator = b.parsedLineSeparator(problems);
+    this.redactor = b.buildRedactor(problems);
+
+    Set<String> reserved = new HashSet<>();
+    for (String n : names) {
+      if (n != null) {
+        reserved.add(n);
+      }
+    }
+    Map<String, String> statics = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : b.staticFields.entrySet()) {
+      String key = e.getKey();
+      String unique = key;
+      if (reserved.contains(unique)) {
+        unique = "static." + key;
+        problems.add("staticField '" + key + "' collides with a standard field; written as '" + unique + "'");
+        int i = 2;
+        while (reserved.contains(unique)) {
+          unique = "static." + key + "_" + i++;
+        }
+      }
+      reserved.add(unique);
+      statics.put(unique, e.getValue());
+    }
+    this.staticFields = Collections.unmodifiableMap(statics);
+    if (mdcObjectName != null) {
+      reserved.add(mdcObjectName);
+    }
+    if (keyValuesObjectName != null) {
+      reserved.add(keyValuesObjectName);
+    }
+    this.reservedTopNames = Set.copyOf(reserved);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static int checkRange(List<String> problems, String field, Integer value, int min, int max,
+      int fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value < min || value > max) {
+      problems.add(field + " must be in [" + min + ", " + max + "], got " + value + "; using " + fallback);
+      return fallback;
+    }
+    return value;
+  }
+
+  public Format format() {
+    return format;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public List<String> problems() {
+    return problems;
+  }
+
+  public String serviceName() {
+    return serviceName;
+  }
+
+  public String environment() {
+    return environment;
+  }
+
+  /** A new sink of this format writing into {@code out}, sharing {@code names} (encoded-name cache). */
+  LineSink newSink(Utf8Output out, StringBytesCache names) {
+    switch (format) {
+      case TEXT:
+        return new TextSink(out);
+      case PRETTY:
+        return new JsonSink(out, true, names);
+      default:
+        return new JsonSink(out, false, names);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects raw configuration values; {@link #build()} validates them. */
+  public static final class Builder {
+    private String format;
+    private final Map<String, String> renames = new LinkedHashMap<>();
+    private final List<String> rawProblems = new ArrayList<>();
+    private String serviceName;
+    private String environment;
+    private final Map<String, String> staticFields = new LinkedHashMap<>();
+    private boolean includeMdc = true;
+    private final Set<String> mdcIncludes = new LinkedHashSet<>();
+    private final Set<String> mdcExcludes = new LinkedHashSet<>();
+    private String mdcObjectName;
+    private boolean includeKeyValues = true;
+    private String keyValuesObjectName;
+    private boolean includeMarkers = true;
+    private String timestampPrecision;
+    private Integer maxMessageLength;
+    private Integer maxFieldLength;
+    private String truncationMarker;
+    private Integer maxStackFrames;
+    private Integer maxThrowables;
+    private boolean stackHash = true;
+    private String lineSeparator;
+    private boolean redaction = true;
+    private String redactionMode;
+    private final List<String> denyFields = new ArrayList<>();
+    private final List<String> allowFields = new ArrayList<>();
+    private final List<String> enableDetectors = new ArrayList<>();
+    private final List<String> disableDetectors = new ArrayList<>();
+    private final List<String> piiPatterns = new ArrayList<>();
+    private final List<String> credentialPatterns = new ArrayList<>();
+    private String replacement;
+    private UnaryOperator<String> systemProperties = System::getProperty;
+    private UnaryOperator<String> environmentVariables = System::getenv;
+
+    String lookup(String configured, String property, String variable) {
+      String v = systemProperties.apply(property);
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+      v = environmentVariables.apply(variable);
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+      return configured;
+    }
+
+    public Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+      this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
+      this.environmentVariables = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    public Builder format(String format) {
+      this.format = format;
+      return this;
+    }
+
+    /** {@code standard=custom}; an empty custom name disables the field. */
+    public Builder fieldName(String spec) {
+      int eq = spec == null ? -1 : spec.indexOf('=');
+      if (eq <= 0) {
+        rawProblems.add("fieldName must look like 'standard=custom' with standard one of " + STANDARD_FIELDS
+            + ", got '" + spec + "'");
+        return this;
+      }
+      String standard = spec.substring(0, eq).trim();
+      if (!STANDARD_FIELDS.contains(standard)) {
+        rawProblems.add("fieldName: '" + standard + "' is not a standard field; one of " + STANDARD_FIELDS);
+        return this;
+      }
+      renames.put(standard, spec.substring(eq + 1).trim());
+      return this;
+    }
+
+    public Builder serviceName(String v) {
+      this.serviceName = v;
+      return this;
+    }
+
+    public Builder environment(String v) {
+      this.environment = v;
+      return this;
+    }
+
+    /** {@code name=value}. */
+    public Builder staticField(String spec) {
+      int eq = spec == null ? -1 : spec.indexOf('=');
+      if (eq <= 0) {
+        rawProblems.add("staticField must look like 'name=value', got '" + spec + "'");
+        return this;
+      }
+      staticFields.put(spec.substring(0, eq).trim(), spec.substring(eq + 1));
+      return this;
+    }
+
+    public Builder includeMdc(boolean v) {
+      this.includeMdc = v;
+      return this;
+    }
+
+    public Builder includeMdcKey(String key) {
+      mdcIncludes.add(Objects.requireNonNull(key, "key").trim());
+      return this;
+    }
+
+    public Builder excludeMdcKey(String key) {
+      mdcExcludes.add(Objects.requireNonNull(key, "key").trim());
+      return this;
+    }
+
+    public Builder mdcFieldName(String v) {
+      this.mdcObjectName = v;
+      return this;
+    }
+
+    public Builder includeKeyValues(boolean v) {
+      this.includeKeyValues = v;
+      return this;
+    }
+
+    public Builder keyValuesFieldName(String v) {
+      this.keyValuesObjectName = v;
+      return this;
+    }
+
+    public Builder includeMarkers(boolean v) {
+      this.includeMarkers = v;
+      return this;
+    }
+
+    public Builder timestampPrecision(String v) {
+      this.timestampPrecision = v;
+      return this;
+    }
+
+    public Builder maxMessageLength(int v) {
+      this.maxMessageLength = v;
+      return this;
+    }
+
+    public Builder maxFieldLength(int v) {
+      this.maxFieldLength = v;
+      return this;
+    }
+
+    public Builder truncationMarker(String v) {
+      this.truncationMarker = v;
+      return this;
+    }
+
+    public Builder maxStackFrames(int v) {
+      this.maxStackFrames = v;
+      return this;
+    }
+
+    public Builder maxThrowables(int v) {
+      this.maxThrowables = v;
+      return this;
+    }
+
+    public Builder stackHash(boolean v) {
+      this.stackHash = v;
+      return this;
+    }
+
+    public Builder lineSeparator(String v) {
+      this.lineSeparator = v;
+      return this;
+    }
+
+    public Builder redaction(boolean v) {
+      this.redaction = v;
+      return this;
+    }
+
+    public Builder redactionMode(String v) {
+      this.redactionMode = v;
+      return this;
+    }
+
+    public Builder denyField(String v) {
+      denyFields.add(v);
+      return this;
+    }
+
+    public Builder allowField(String v) {
+      allowFields.add(v);
+      return this;
+    }
+
+    public Builder enableDetector(String v) {
+      enableDetectors.add(v);
+      return this;
+    }
+
+    public Builder disableDetector(String v) {
+      disableDetectors.add(v);
+      return this;
+    }
+
+    public Builder piiPattern(String regex) {
+      piiPatterns.add(regex);
+      return this;
+    }
+
+    public Builder credentialPattern(String regex) {
+      credentialPatterns.add(regex);
+      return this;
+    }
+
+    public Builder redactionReplacement(String v) {
+      this.replacement = v;
+      return this;
+    }
+
+    Format parsedFormat(List<String> problems) {
+      if (format == null || format.isBlank()) {
+        return Format.COMPACT;
+      }
+      try {
+        return Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("format must be one of compact, pretty, text; got '" + format + "'; using compact");
+        return Format.COMPACT;
+      }
+    }
+
+    String[] parsedNames(List<String> problems) {
+      String[] out = STANDARD_FIELDS.toArray(new String[0]);
+      renames.forEach((standard, custom) -> out[STANDARD_FIELDS.indexOf(standard)] = custom.isEmpty() ? null : custom);
+      // Two standard fields under one name: the renamed one goes back to its default name (which may
+      // in turn collide with another renamed field, hence the loop; it ends: defaults are distinct).
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (int i = 0; i < out.length && !changed; i++) {
+          for (int j = 0; j < out.length && !changed; j++) {
+            if (i != j && out[i] != null && out[i].equals(out[j])) {
+              int renamed = out[i].equals(STANDARD_FIELDS.get(i)) ? j : i;
+              problems.add("fieldName: '" + out[renamed] + "' is used for two standard fields; '"
+                  + STANDARD_FIELDS.get(renamed) + "' keeps its default name");
+              out[renamed] = STANDARD_FIELDS.get(renamed);
+              changed = true;
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    int parsedPrecision(List<String> problems) {
+      if (timestampPrecision == null || timestampPrecision.isBlank()) {
+        return 3;
+      }
+      switch (timestampPrecision.trim().toLowerCase(Locale.ROOT)) {
+        case "millis":
+        case "milliseconds":
+          return 3;
+        case "micros":
+        case "microseconds":
+          return 6;
+        case "nanos":
+        case "nanoseconds":
+          return 9;
+        default:
+          problems.add("timestampPrecision must be millis, micros or nanos; got '" + timestampPrecision
+              + "'; using millis");
+          return 3;
+      }
+    }
+
+    byte[] parsedLineSeparator(List<String> problems) {
+      String sep = lineSeparator;
+      if (sep == null || sep.isEmpty() || sep.equalsIgnoreCase("LF") || sep.equals("\\n") || sep.equals("\n")) {
+        return new byte[] {'\n'};
+      }
+      if (sep.equalsIgnoreCase("CRLF") || sep.equals("\\r\\n") || sep.equals("\r\n")) {
+        return new byte[] {'\r', '\n'};
+      }
+      if (sep.equalsIgnoreCase("SYSTEM")) {
+        return System.lineSeparator().getBytes(StandardCharsets.UTF_8);
+      }
+      problems.add("lineSeparator must be LF, CRLF or SYSTEM; got '" + sep + "'; using LF");
+      return new byte[] {'\n'};
+    }
+
+    Redactor buildRedactor(List<String> problems) {
+      if (!redaction) {
+        return Redactor.disabled();
+      }
+      Redactor.Builder r = Redactor.builder();
+      if (redactionMode != null && !redactionMode.isBlank()) {
+        String mode = redactionMode.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (mode.equals("allow-list") || mode.equals("allowlist")) {
+          r.allowListMode(true);
+        } else if (!mode.equals("deny-list") && !mode.equals("denylist")) {
+          problems.add("redactionMode must be DENY_LIST or ALLOW_LIST; got '" + redactionMode + "'; using DENY_LIST");
+        }
+      }
+      denyFields.forEach(f -> r.denyField(f.trim()));
+      allowFields.forEach(f -> r.allowField(f.trim()));
+      for (String d : enableDetectors) {
+        try {
+          r.enableDetector(d);
+        } catch (IllegalArgumentException e) {
+          problems.add("enableDetector: " + e.getMessage());
+        }
+      }
+      for (String d : disableDetectors) {
+        try {
+          r.disableDetector(d);
+        } catch (IllegalArgumentException e) {
+          problems.add("disableDetector: " + e.getMessage());
+        }
+      }
+      addPatterns(r, piiPatterns, Redactor.PII, "piiPattern", problems);
+      addPatterns(r, credentialPatterns, Redactor.CREDENTIAL, "credentialPattern", problems);
+      if (replacement != null) {
+        r.replacement(replacement);
+      }
+      return r.build();
+    }
+
+    private static void addPatterns(Redactor.Builder r, List<String> regexes, int kind, String option,
+        List<String> problems) {
+      for (String regex : regexes) {
+        try {
+          r.pattern(Pattern.compile(regex), kind);
+        } catch (PatternSyntaxException e) {
+          problems.add(option + " is not a valid regular expression ('" + regex + "'): "
+              + e.getDescription() + "; ignored");
+        }
+      }
+    }
+
+    public EncoderSettings build() {
+      return new EncoderSettings(this, new ArrayList<>(rawProblems));
+    }
+  }
+}

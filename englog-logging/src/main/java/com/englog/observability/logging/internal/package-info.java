@@ -1,0 +1,2 @@
+/** Not public API. */
+package com.englog.observability.logging.internal;

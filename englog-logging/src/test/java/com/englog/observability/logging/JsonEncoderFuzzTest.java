@@ -1,0 +1,320 @@
+package com.englog.observability.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Property test over 1,000,000 generated events: whatever the input (quotes, backslashes, control
+ * characters, CR/LF, NUL, lone surrogates, megabyte messages, hostile MDC and key-value names, values
+ * whose toString() throws), every line is one strictly valid JSON object with unique names, and the
+ * message comes back exactly, truncated by the documented rule. Expected texts are computed here from
+ * the generated input, independently of the encoder. Seed: {@code -Denglog.fuzz.seed=...}.
+ */
+class JsonEncoderFuzzTest {
+
+  private static final long SEED = Long.getLong("englog.fuzz.seed", 20261128L);
+  private static final String MARKER = "...[truncated]";
+  private static final String REDACTED = "[REDACTED]";
+  private static final char[] SPECIAL = {
+      '"', '\\', '\n', '\r', '\t', '\0', '\u001b', '\u007f', '\u2028', '\u2029', '\ufeff', '\uffff', '/', '<',
+      '>', '&', '\'', '{', '}', '[', ']', ',', '\u0085', '\u00a0'};
+
+  private final LoggerContext context = new LoggerContext();
+  private final Logger logger = context.getLogger("com.englog.Fuzz");
+
+  /** Characters the redaction detectors could react to; kept out of constrained filler. */
+  private static boolean triggers(char c) {
+    return c == '@' || c == ':' || c == '=' || c == '-';
+  }
+
+  /**
+   * Random text. {@code constrained}: no detector can fire on it (no trigger characters, runs of ASCII
+   * word characters of at most 6), so that only planted secrets are redacted.
+   */
+  static String text(SplittableRandom rng, int length, boolean constrained) {
+    StringBuilder sb = new StringBuilder(length + 2);
+    int run = 0;
+    while (sb.length() < length) {
+      int pick = rng.nextInt(100);
+      char c;
+      if (pick < 50) {
+        c = (char) (0x20 + rng.nextInt(0x5f));
+      } else if (pick < 58) {
+        c = (char) rng.nextInt(0x20);
+      } else if (pick < 68) {
+        c = SPECIAL[rng.nextInt(SPECIAL.length)];
+      } else if (pick < 76) {
+        c = (char) (0xa0 + rng.nextInt(0x60));
+      } else if (pick < 86) {
+        int v = 0x100 + rng.nextInt(0xfffe - 0x100 - 0x800);
+        c = (char) (v >= 0xd800 ? v + 0x800 : v);
+      } else if (pick < 94) {
+        int cp = 0x10000 + rng.nextInt(0x10ffff - 0x10000);
+        sb.append(Character.highSurrogate(cp)).append(Character.lowSurrogate(cp));
+        run = 0;
+        continue;
+      } else if (pick < 97) {
+        c = (char) (0xd800 + rng.nextInt(0x400)); // lone high (unless a low follows by chance)
+      } else {
+        c = (char) (0xdc00 + rng.nextInt(0x400)); // lone low
+      }
+      if (constrained) {
+        if (triggers(c)) {
+          c = ' ';
+        }
+        boolean word = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        run = word ? run + 1 : 0;
+        if (run > 6) {
+          c = ' ';
+          run = 0;
+        }
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  static String alnum(SplittableRandom rng, int length) {
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(chars.charAt(rng.nextInt(chars.length())));
+    }
+    return sb.toString();
+  }
+
+  /** A secret as planted in text, and the text the encoder must write instead; kind 0 credential, 1 PII. */
+  static String[] secret(SplittableRandom rng) {
+    switch (rng.nextInt(7)) {
+      case 0: {
+        String v = alnum(rng, 1 + rng.nextInt(20));
+        return new String[] {" password=" + v + " ", " password=" + REDACTED + " ", "0"};
+      }
+      case 1: {
+        String v = alnum(rng, 16 + rng.nextInt(30));
+        return new String[] {" Bearer " + v + " ", " Bearer " + REDACTED + " ", "0"};
+      }
+      case 2: {
+        String v = alnum(rng, 1 + rng.nextInt(10)).toLowerCase() + "@example.com";
+        return new String[] {" " + v + " ", " " + REDACTED + " ", "1"};
+      }
+      case 3:
+        return new String[] {" ghp_" + alnum(rng, 36) + " ", " " + REDACTED + " ", "0"};
+      case 4: {
+        String pw = alnum(rng, 4 + rng.nextInt(12));
+        return new String[] {" https://app:" + pw + "@db.internal/x ", " https://app:" + REDACTED + "@db.internal/x ", "0"};
+      }
+      case 5:
+        return new String[] {" AKIA" + alnum(rng, 16).toUpperCase() + " ", " " + REDACTED + " ", "0"};
+      default:
+        return new String[] {" eyJ" + alnum(rng, 20) + ".eyJ" + alnum(rng, 20) + "." + alnum(rng, 10) + " ",
+            " " + REDACTED + " ", "0"};
+    }
+  }
+
+  /** The documented rule: cut at max (never inside a surrogate pair), add the marker. */
+  static String truncated(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int cut = max;
+    if (Character.isHighSurrogate(s.charAt(cut - 1)) && Character.isLowSurrogate(s.charAt(cut))) {
+      cut--;
+    }
+    return s.substring(0, cut) + MARKER;
+  }
+
+  /** What a JSON reader gets back: lone surrogates become U+FFFD, pairs stay. */
+  static String wire(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        sb.append('\ufffd');
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Mostly short, like real messages; some past the truncation limits; a few long. */
+  static int length(SplittableRandom rng) {
+    int p = rng.nextInt(10_000);
+    if (p < 9_500) {
+      return rng.nextInt(120);
+    }
+    if (p < 9_990) {
+      return 120 + rng.nextInt(3_000);
+    }
+    return 3_000 + rng.nextInt(30_000);
+  }
+
+  private LoggingEvent event(SplittableRandom rng, String message, Map<String, String> mdc, List<KeyValuePair> kvs) {
+    Level level = new Level[] {Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR}[rng.nextInt(5)];
+    LoggingEvent e = new LoggingEvent("fqcn", logger, level, message, null, null);
+    if (rng.nextInt(4) == 0) {
+      // A hostile logger name without registering a logger per event in the context.
+      e.setLoggerName(text(rng, rng.nextInt(30), false));
+    }
+    e.setThreadName(rng.nextInt(4) == 0 ? text(rng, rng.nextInt(40), false) : "main");
+    e.setTimeStamp(rng.nextLong(0, 4_102_444_800_000L));
+    e.setMDCPropertyMap(mdc);
+    if (!kvs.isEmpty()) {
+      e.setKeyValuePairs(kvs);
+    }
+    return e;
+  }
+
+  /** Where two texts first differ, with escaped context, readable in a test report. */
+  static String difference(String expected, String actual) {
+    int i = 0;
+    while (i < expected.length() && i < actual.length() && expected.charAt(i) == actual.charAt(i)) {
+      i++;
+    }
+    int from = Math.max(0, i - 60);
+    return "message did not round-trip; first difference at " + i + " (lengths " + expected.length() + ", "
+        + actual.length() + ")\nexpected: " + visible(expected.substring(from, Math.min(expected.length(), i + 60)))
+        + "\nactual:   " + visible(actual.substring(from, Math.min(actual.length(), i + 60)));
+  }
+
+  static String visible(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c >= 0x20 && c < 0x7f) {
+        sb.append(c);
+      } else {
+        sb.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static final Object THROWING = new Object() {
+    @Override
+    public String toString() {
+      throw new IllegalStateException("no");
+    }
+  };
+
+  @Test
+  void aMillionHostileEventsAllParseStrictlyAndRoundTripTheirMessage() {
+    SplittableRandom rng = new SplittableRandom(SEED);
+    JsonEncoder raw = new JsonEncoder();
+    raw.setContext(context);
+    raw.setRedaction(false);
+    raw.setMaxMessageLength(1000);
+    raw.setMaxFieldLength(300);
+    raw.start();
+
+    int rawEvents = 400_000;
+    for (int i = 0; i < rawEvents; i++) {
+      String message = rng.nextInt(500) == 0 ? null : text(rng, length(rng), false);
+      if (i % 100_000 == 7) {
+        message = text(rng, 1_048_576, false); // a megabyte now and then
+      }
+      Map<String, String> mdc = new HashMap<>();
+      for (int m = rng.nextInt(4); m > 0; m--) {
+        mdc.put(rng.nextInt(3) == 0 ? "level" : text(rng, rng.nextInt(12), false), text(rng, rng.nextInt(60), false));
+      }
+      List<KeyValuePair> kvs = new ArrayList<>();
+      for (int k = rng.nextInt(3); k > 0; k--) {
+        Object value = rng.nextInt(10) == 0 ? THROWING : rng.nextBoolean() ? rng.nextLong() : text(rng, 20, false);
+        kvs.add(new KeyValuePair(rng.nextInt(3) == 0 ? "message" : text(rng, rng.nextInt(10), false), value));
+      }
+      byte[] line = raw.encode(event(rng, message, mdc, kvs));
+      JsonNode node = Lines.parse(line);
+      if (message == null) {
+        assertThat(node.get("message").isNull()).isTrue();
+      } else {
+        String expected = wire(truncated(message, 1000));
+        if (!expected.equals(node.get("message").asText())) {
+          throw new AssertionError("event " + i + " (seed " + SEED + "): " + difference(expected, node.get("message").asText()));
+        }
+      }
+    }
+
+    JsonEncoder redacting = new JsonEncoder();
+    redacting.setContext(context);
+    redacting.setMaxMessageLength(2000);
+    redacting.setMaxFieldLength(500);
+    redacting.start();
+    RedactionCounts counts = redacting.getRedactionCounts();
+    long credentialsBefore = counts.count(RedactionKind.CREDENTIAL);
+    long piiBefore = counts.count(RedactionKind.PII);
+    long fieldsBefore = counts.count(RedactionKind.FIELD);
+    long plantedCredentials = 0;
+    long plantedPii = 0;
+    long deniedFields = 0;
+
+    int redactedEvents = 600_000;
+    for (int i = 0; i < redactedEvents; i++) {
+      StringBuilder message = new StringBuilder();
+      StringBuilder expected = new StringBuilder();
+      int target = i % 100_000 == 11 ? 1_048_576 : length(rng);
+      while (message.length() < target) {
+        String filler = text(rng, rng.nextInt(40), true);
+        message.append(filler);
+        expected.append(filler);
+        if (rng.nextInt(3) == 0) {
+          String[] s = secret(rng);
+          // A redaction counts when its replacement starts within the written (truncated) part.
+          boolean written = expected.length() + s[1].indexOf(REDACTED) < 2000;
+          message.append(s[0]);
+          expected.append(s[1]);
+          if (written) {
+            if (s[2].equals("0")) {
+              plantedCredentials++;
+            } else {
+              plantedPii++;
+            }
+          }
+        }
+      }
+      Map<String, String> mdc = new HashMap<>();
+      String[] inMdc = secret(rng);
+      mdc.put("note", inMdc[0]);
+      mdc.put("password", alnum(rng, 8));
+      deniedFields++;
+      if (inMdc[2].equals("0")) {
+        plantedCredentials++;
+      } else {
+        plantedPii++;
+      }
+      List<KeyValuePair> kvs = new ArrayList<>();
+      kvs.add(new KeyValuePair("api_key", alnum(rng, 12)));
+      deniedFields++;
+
+      String text = message.toString();
+      JsonNode node = Lines.parse(redacting.encode(event(rng, text, mdc, kvs)));
+      String want = wire(truncated(expected.toString(), 2000));
+      if (!want.equals(node.get("message").asText())) {
+        throw new AssertionError("redacted event " + i + " (seed " + SEED + "): "
+            + difference(want, node.get("message").asText()) + "\ninput around there: "
+            + visible(text.substring(0, Math.min(text.length(), 2200))));
+      }
+      assertThat(node.get("note").asText()).isEqualTo(inMdc[1]);
+      assertThat(node.get("password").asText()).isEqualTo(REDACTED);
+      assertThat(node.get("api_key").asText()).isEqualTo(REDACTED);
+    }
+    assertThat(counts.count(RedactionKind.CREDENTIAL) - credentialsBefore).isEqualTo(plantedCredentials);
+    assertThat(counts.count(RedactionKind.PII) - piiBefore).isEqualTo(plantedPii);
+    assertThat(counts.count(RedactionKind.FIELD) - fieldsBefore).isEqualTo(deniedFields);
+    assertThat(raw.getEncodingFailures() + redacting.getEncodingFailures()).isZero();
+    assertThat(rawEvents + redactedEvents).isGreaterThanOrEqualTo(1_000_000);
+  }
+}

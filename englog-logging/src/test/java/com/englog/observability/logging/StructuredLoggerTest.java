@@ -1,0 +1,195 @@
+package com.englog.observability.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@SuppressWarnings("try") // scopes are closed by try-with-resources on purpose
+class StructuredLoggerTest {
+
+  private LoggerContext context;
+  private SdkTracerProvider tracing;
+  private StructuredLogger log;
+
+  @BeforeEach
+  void setUp() {
+    context = Logback.configure(Logback.withEncoder("<serviceName>englog-api</serviceName>"));
+    Logback.assertNoErrors(context);
+    tracing = Tracers.provider(new Tracers.Recording());
+    log = StructuredLogger.of(context.getLogger("com.englog.api.Requests"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    context.stop();
+    tracing.close();
+  }
+
+  private List<JsonNode> lines() {
+    return Logback.capture(context, "CAPTURE").lines();
+  }
+
+  private static List<String> names(JsonNode line) {
+    List<String> names = new ArrayList<>();
+    line.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void requestLineHasTypedFieldsAndTheCallersTraceIds() {
+    Span span = tracing.get("test").spanBuilder("POST /api/v1/journals/{id}").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      log.logRequest("POST", "/api/v1/journals/{id}", 201, Duration.ofNanos(12_345_678), "corr-1", "user-42");
+    } finally {
+      span.end();
+    }
+    JsonNode line = lines().get(0);
+    assertThat(line.get("message").asText()).isEqualTo("http_request");
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+    assertThat(line.get("method").asText()).isEqualTo("POST");
+    assertThat(line.get("route").asText()).isEqualTo("/api/v1/journals/{id}");
+    assertThat(line.get("status").isIntegralNumber()).isTrue();
+    assertThat(line.get("status").asInt()).isEqualTo(201);
+    assertThat(line.get("duration_ms").isNumber()).isTrue();
+    assertThat(line.get("duration_ms").asDouble()).isEqualTo(12.346);
+    assertThat(line.get("correlation_id").asText()).isEqualTo("corr-1");
+    assertThat(line.get("user_id").asText()).isEqualTo("user-42");
+    assertThat(line.get("trace_id").asText()).isEqualTo(span.getSpanContext().getTraceId());
+    assertThat(line.get("span_id").asText()).isEqualTo(span.getSpanContext().getSpanId());
+    assertThat(line.get("service").asText()).isEqualTo("englog-api");
+    assertThat(names(line)).containsSubsequence("timestamp", "level", "logger", "thread", "message", "trace_id",
+        "span_id", "trace_flags", "service", "method", "route", "status", "duration_ms", "correlation_id", "user_id");
+  }
+
+  @Test
+  void anonymousRequestsHaveNoUserAndServerErrorsAreWarnings() {
+    log.logRequest("GET", "/health", 503, Duration.ofMillis(3), "corr-2", null);
+    log.logRequest(null, null, 200, null, null, null);
+    JsonNode failed = lines().get(0);
+    assertThat(failed.get("level").asText()).isEqualTo("WARN");
+    assertThat(failed.has("user_id")).isFalse();
+    assertThat(failed.has("trace_id")).isFalse();
+    JsonNode nulls = lines().get(1);
+    assertThat(nulls.get("method").isNull()).isTrue();
+    assertThat(nulls.get("route").isNull()).isTrue();
+    assertThat(nulls.has("duration_ms")).isFalse();
+    assertThat(nulls.get("correlation_id").isNull()).isTrue();
+  }
+
+  @Test
+  void aiProcessingSuccessAndFailure() {
+    log.logAiProcessing("summarize", "openai", Duration.ofSeconds(2), null);
+    log.logAiProcessing("summarize", "openai", Duration.ofMillis(1500),
+        new IllegalStateException("401 from provider, key sk-proj-0123456789abcdefghijKLMN rejected"));
+    JsonNode ok = lines().get(0);
+    assertThat(ok.get("message").asText()).isEqualTo("ai_processing_success");
+    assertThat(ok.get("level").asText()).isEqualTo("INFO");
+    assertThat(ok.get("task_type").asText()).isEqualTo("summarize");
+    assertThat(ok.get("provider").asText()).isEqualTo("openai");
+    assertThat(ok.get("duration_ms").asDouble()).isEqualTo(2000.0);
+    assertThat(ok.has("error")).isFalse();
+    JsonNode failed = lines().get(1);
+    assertThat(failed.get("message").asText()).isEqualTo("ai_processing_error");
+    assertThat(failed.get("level").asText()).isEqualTo("ERROR");
+    assertThat(failed.get("error").get("type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(failed.get("error").get("message").asText()).isEqualTo("401 from provider, key [REDACTED] rejected");
+    assertThat(failed.get("error").get("frames").size()).isPositive();
+  }
+
+  @Test
+  void businessEventKeepsMetadataTypesAndResolvesCollisions() {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("entry_type", "gratitude");
+    metadata.put("words", 120);
+    metadata.put("password", "not-logged");
+    metadata.put("event", "shadowed");
+    metadata.put("tags", List.of("a", "b"));
+    log.logBusinessEvent("journal_created", "user-7", metadata);
+    JsonNode line = lines().get(0);
+    assertThat(line.get("message").asText()).isEqualTo("business_event");
+    assertThat(line.get("event").asText()).isEqualTo("journal_created");
+    assertThat(line.get("user_id").asText()).isEqualTo("user-7");
+    assertThat(line.get("entry_type").asText()).isEqualTo("gratitude");
+    assertThat(line.get("words").asInt()).isEqualTo(120);
+    assertThat(line.get("password").asText()).isEqualTo("[REDACTED]");
+    assertThat(line.get("kv.event").asText()).isEqualTo("shadowed");
+    assertThat(line.get("tags").toString()).isEqualTo("[\"a\",\"b\"]");
+  }
+
+  @Test
+  void metadataIsBoundedAndAFailingMapDoesNotBreakTheCall() {
+    Map<String, Object> many = new LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      many.put("m" + i, i);
+    }
+    log.logBusinessEvent("bulk", null, many);
+    Map<String, Object> failing = new HashMap<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Set<Map.Entry<String, Object>> entrySet() {
+        throw new java.util.ConcurrentModificationException();
+      }
+
+      @Override
+      public int size() {
+        return 3;
+      }
+
+      @Override
+      public boolean isEmpty() {
+        return false;
+      }
+    };
+    log.logBusinessEvent("failing", "u", failing);
+    JsonNode bulk = lines().get(0);
+    assertThat(bulk.has("m63")).isTrue();
+    assertThat(bulk.has("m64")).isFalse();
+    assertThat(bulk.get("metadata_omitted").asInt()).isEqualTo(36);
+    assertThat(bulk.has("user_id")).isFalse();
+    JsonNode failed = lines().get(1);
+    assertThat(failed.get("event").asText()).isEqualTo("failing");
+    assertThat(failed.get("metadata_omitted").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void nothingIsWrittenBelowTheLoggersLevel() {
+    context.getLogger("com.englog.api.Requests").setLevel(ch.qos.logback.classic.Level.ERROR);
+    log.logRequest("GET", "/x", 200, Duration.ZERO, "c", null);
+    log.logRequest("GET", "/x", 500, Duration.ZERO, "c", null);
+    log.logBusinessEvent("e", null, Map.of());
+    log.logAiProcessing("t", "p", Duration.ZERO, null);
+    assertThat(lines()).isEmpty();
+    log.logAiProcessing("t", "p", Duration.ZERO, new RuntimeException("x"));
+    assertThat(lines()).hasSize(1);
+  }
+
+  @Test
+  void fieldNamesAreTheDocumentedOnes() {
+    assertThat(List.of(LogFields.METHOD, LogFields.ROUTE, LogFields.STATUS, LogFields.DURATION_MS,
+        LogFields.CORRELATION_ID, LogFields.USER_ID, LogFields.TASK_TYPE, LogFields.PROVIDER, LogFields.EVENT,
+        LogFields.TRACE_ID, LogFields.SPAN_ID))
+        .containsExactly("method", "route", "status", "duration_ms", "correlation_id", "user_id", "task_type",
+            "provider", "event", "trace_id", "span_id");
+  }
+
+  @Test
+  void hugeDurationsDoNotOverflow() {
+    log.logRequest("GET", "/slow", 200, Duration.ofSeconds(Long.MAX_VALUE), "c", null);
+    assertThat(lines().get(0).get("duration_ms").asDouble()).isPositive();
+  }
+}
