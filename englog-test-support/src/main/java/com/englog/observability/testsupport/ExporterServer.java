@@ -35,11 +35,6 @@ public final class ExporterServer extends LoopbackServer {
     return new Builder(Objects.requireNonNull(binary, "binary"));
   }
 
-  /** The text of {@code GET /metrics}. */
-  public String scrape() {
-    return getText("/metrics");
-  }
-
   /** The text of {@code GET pathAndQuery} (e.g. blackbox_exporter's {@code /probe?target=…}); fails unless 200. */
   public String fetch(String pathAndQuery) {
     return getText(pathAndQuery);

@@ -90,6 +90,11 @@ abstract class LoopbackServer implements AutoCloseable {
     return process.logTail();
   }
 
+  /** The text of {@code GET /metrics}: what Prometheus scrapes from this server. */
+  public String scrape() {
+    return getText("/metrics");
+  }
+
   /** Stops the server (SIGTERM, then SIGKILL). */
   @Override
   public void close() {

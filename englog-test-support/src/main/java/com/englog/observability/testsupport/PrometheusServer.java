@@ -92,11 +92,6 @@ public final class PrometheusServer extends LoopbackServer {
     return body;
   }
 
-  /** The text of {@code GET /metrics}: Prometheus's own metrics. */
-  public String scrapeOwnMetrics() {
-    return getText("/metrics");
-  }
-
   /** Builds the configuration and starts the server. */
   public static final class Builder {
     private Duration scrapeInterval = Duration.ofSeconds(1);

@@ -35,7 +35,7 @@ class DashboardTest {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?");
   private static final Pattern RANGE_FUNCTION =
       Pattern.compile("\\b(rate|irate|increase)\\(([^\\[]*)\\[([^\\]]+)\\]");
-  private static final Pattern LABEL_VALUES =
+  static final Pattern LABEL_VALUES =
       Pattern.compile("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?, *([a-zA-Z_][a-zA-Z0-9_]*)\\)");
 
   private final Map<Path, JsonNode> dashboards = load();
@@ -232,8 +232,12 @@ class DashboardTest {
     assertThat(Assets.map(provider.get("options"))).containsEntry("path", "/var/lib/grafana/dashboards");
   }
 
-  /** "file panel ref" → expression, for every target, variable-free annotation query included. */
   private Map<String, String> queries() {
+    return queries(dashboards);
+  }
+
+  /** "file panel ref" → expression, for every target, variable-free annotation query included. */
+  static Map<String, String> queries(Map<Path, JsonNode> dashboards) {
     Map<String, String> out = new LinkedHashMap<>();
     dashboards.forEach((file, d) -> {
       for (JsonNode panel : panels(d)) {
@@ -299,7 +303,8 @@ class DashboardTest {
     return out;
   }
 
-  private static Map<Path, JsonNode> load() {
+  /** Every shipped dashboard, parsed. */
+  static Map<Path, JsonNode> load() {
     Map<Path, JsonNode> out = new LinkedHashMap<>();
     for (Path f : Assets.dashboards()) {
       try {
