@@ -23,9 +23,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks PromQL queries against the metric catalogs: every metric and label exists, functions get the
- * metric type they need, quantiles aggregate buckets by {@code le}, quantile thresholds and {@code le}
- * selectors are bucket bounds written as the exposition writes them, and vector matching uses labels
- * both sides have. It infers the label set of every sub-expression the way Prometheus computes it.
+ * metric type they need, quantiles aggregate buckets by {@code le}, quantile thresholds lie inside the
+ * bucket range, {@code le} selectors are bucket bounds written as the exposition writes them, and
+ * vector matching uses labels both sides have. It infers the label set of every sub-expression the way
+ * Prometheus computes it.
  */
 final class QueryChecker {
 
@@ -498,7 +499,12 @@ final class QueryChecker {
     return out;
   }
 
-  /** {@code histogram_quantile(…) > x}: x must be a bucket bound, or the comparison interpolates. */
+  /**
+   * {@code histogram_quantile(…) > x}: x must lie inside the bucket range. histogram_quantile
+   * interpolates linearly inside a bucket (a threshold between two bounds is a fair estimate), but never
+   * returns more than the highest finite bound, so a threshold at or above it can never be exceeded,
+   * and below the lowest bound it only interpolates from zero.
+   */
   private void checkQuantileThreshold(Binary b) {
     if (!b.isComparison()) {
       return;
@@ -520,12 +526,15 @@ final class QueryChecker {
       return;
     }
     MetricCatalog.Metric h = histogramOf(quantile.args.get(1));
-    if (h == null) {
+    if (h == null || h.buckets.isEmpty()) {
       return;
     }
-    if (!h.buckets.contains(threshold.value)) {
+    double lowest = h.buckets.get(0);
+    double highest = h.buckets.get(h.buckets.size() - 1);
+    if (threshold.value < lowest || threshold.value >= highest) {
       problems.add("quantile threshold " + threshold.value + " of " + h.name
-          + " is not a bucket bound " + h.buckets + ": the estimate around it is an interpolation");
+          + " is outside the bucket range [" + lowest + ", " + highest + "): histogram_quantile never"
+          + " estimates above the highest finite bound and only guesses below the lowest");
     }
   }
 
