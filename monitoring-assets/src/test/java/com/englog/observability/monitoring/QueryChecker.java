@@ -201,11 +201,11 @@ final class QueryChecker {
       return Labels.UNKNOWN;
     }
     for (Matcher m : s.matchers) {
-      if (m.label.equals("__name__")) {
+      if (m.label().equals("__name__")) {
         continue;
       }
-      if (!available.contains(m.label)) {
-        problems.add("label " + m.label + " does not exist on " + s.name + " (it has "
+      if (!available.contains(m.label())) {
+        problems.add("label " + m.label() + " does not exist on " + s.name + " (it has "
             + new TreeSet<>(available) + ")");
         continue;
       }
@@ -217,34 +217,34 @@ final class QueryChecker {
   }
 
   private void checkValue(Selector s, MetricCatalog.Series series, Matcher m) {
-    if (m.label.equals("le") && series.kind.equals("bucket")) {
+    if (m.label().equals("le") && series.kind.equals("bucket")) {
       Set<String> exposed = new LinkedHashSet<>();
       for (double b : series.metric.buckets) {
         exposed.add(MetricCatalog.exposedLe(b));
       }
       exposed.add("+Inf");
-      if (m.op.equals("=") && !exposed.contains(m.value)) {
-        problems.add(s.name + ": le=\"" + m.value + "\" is not a bucket bound as the exposition writes"
+      if (m.op().equals("=") && !exposed.contains(m.value())) {
+        problems.add(s.name + ": le=\"" + m.value() + "\" is not a bucket bound as the exposition writes"
             + " it (one of " + exposed + ")");
       }
       return;
     }
-    List<String> values = series.values(m.label);
-    if (values == null || m.op.startsWith("!")) {
+    List<String> values = series.values(m.label());
+    if (values == null || m.op().startsWith("!")) {
       return;
     }
-    if (m.op.equals("=")) {
-      if (!values.contains(m.value)) {
-        problems.add(s.name + ": " + m.label + "=\"" + m.value + "\" is not one of " + values);
+    if (m.op().equals("=")) {
+      if (!values.contains(m.value())) {
+        problems.add(s.name + ": " + m.label() + "=\"" + m.value() + "\" is not one of " + values);
       }
     } else {
       try {
-        Pattern p = Pattern.compile(m.value);
+        Pattern p = Pattern.compile(m.value());
         if (values.stream().noneMatch(v -> p.matcher(v).matches())) {
-          problems.add(s.name + ": " + m.label + "=~\"" + m.value + "\" matches none of " + values);
+          problems.add(s.name + ": " + m.label() + "=~\"" + m.value() + "\" matches none of " + values);
         }
       } catch (PatternSyntaxException e) {
-        problems.add(s.name + ": " + m.label + "=~\"" + m.value + "\" is not a valid regex");
+        problems.add(s.name + ": " + m.label() + "=~\"" + m.value() + "\" is not a valid regex");
       }
     }
   }
@@ -272,8 +272,8 @@ final class QueryChecker {
       Set<String> names = new LinkedHashSet<>();
       if (arg instanceof Selector) {
         for (Matcher m : ((Selector) arg).matchers) {
-          if (m.op.equals("=") && !m.label.equals("__name__")) {
-            names.add(m.label);
+          if (m.op().equals("=") && !m.label().equals("__name__")) {
+            names.add(m.label());
           }
         }
       }
@@ -490,8 +490,8 @@ final class QueryChecker {
     for (Node d : PromQl.walk(n)) {
       if (d instanceof Selector) {
         for (Matcher m : ((Selector) d).matchers) {
-          if ((m.op.equals("=") || m.op.equals("=~")) && !m.label.equals("__name__")) {
-            out.put(m.label, m.op + m.value);
+          if ((m.op().equals("=") || m.op().equals("=~")) && !m.label().equals("__name__")) {
+            out.put(m.label(), m.op() + m.value());
           }
         }
       }
