@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.Yaml;
  * Alertmanager started with the shipped web config (the hashes replaced, as the deploy docs say):
  * anonymous calls are refused; Prometheus, with the shipped {@code alerting} section and its password
  * file, delivers alerts; and the on-call engineer's {@code amtool}, set up with exactly the two files
- * docs/operations.md shows, runs a runbook's silence command as written.
+ * docs/operations.md shows, runs a runbook's silence command and the deploy drill as written.
  */
 class AlertmanagerAccessIT {
 
@@ -35,6 +35,8 @@ class AlertmanagerAccessIT {
   private static final String HASH = "$2b$10$9uwK3U084p28.lId6ri.8.B3zuK7jVpysyMgP8gp6efAt/fOSPnhC";
   private static final Pattern YAML_BLOCK = Pattern.compile("(?s)```yaml\\n(# [^\\n]+)\\n(.*?)```");
   private static final Pattern SH_BLOCK = Pattern.compile("(?s)```sh\\n(amtool silence add.*?)```");
+  private static final Pattern DRILL_BLOCK =
+      Pattern.compile("(?s)```sh\\n(\\s*amtool alert add alertname=DeployDrill.*?)\\n\\s*```");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
@@ -89,6 +91,16 @@ class AlertmanagerAccessIT {
       ToolRun query = amtool(home, "silence", "query", "-o", "json");
       assertThat(query.exitCode()).as(query.describe()).isZero();
       assertThat(query.stdout()).contains("\"value\":\"DatabaseDown\"").contains("\"createdBy\":\"oncall\"");
+
+      // The deploy drill of docs/monitoring-assets.md ("Prove the alert path"), as printed.
+      String deployDocs = Assets.read(Assets.MODULE.resolve("../docs/monitoring-assets.md").normalize());
+      Matcher drill = DRILL_BLOCK.matcher(deployDocs);
+      assertThat(drill.find()).as("monitoring-assets.md shows the drill").isTrue();
+      ToolRun sent = ToolRun.run(List.of("env", "HOME=" + home, "USER=oncall",
+          "PATH=" + ExternalTool.AMTOOL.require().getParent() + ":/usr/bin:/bin", "bash", "-e", "-c",
+          drill.group(1)), null, WAIT);
+      assertThat(sent.exitCode()).as(sent.describe()).isZero();
+      am.awaitAlerts(alerts -> alerts.toString().contains("\"alertname\":\"DeployDrill\""), WAIT);
     }
   }
 
