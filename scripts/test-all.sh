@@ -17,6 +17,10 @@ TOOLS=(
   "/usr/lib/postgresql/15/bin/postgres:postgresql"
   "redis-server:redis-server"
   "wrk:wrk"
+  "prometheus-node-exporter:prometheus-node-exporter"
+  "prometheus-blackbox-exporter:prometheus-blackbox-exporter"
+  "prometheus-postgres-exporter:prometheus-postgres-exporter"
+  "prometheus-redis-exporter:prometheus-redis-exporter"
 )
 
 missing_packages=()

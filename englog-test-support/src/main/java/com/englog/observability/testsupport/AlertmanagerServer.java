@@ -1,13 +1,6 @@
 package com.englog.observability.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,38 +25,14 @@ import java.util.function.Predicate;
  * <p>The configuration is used where it lies (not copied), so relative template paths resolve next to
  * it, exactly as in production.
  */
-public final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer extends LoopbackServer {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  private final ManagedProcess process;
-  private final int port;
-  private final Path directory;
-
-  private AlertmanagerServer(ManagedProcess process, int port, Path directory) {
-    this.process = process;
-    this.port = port;
-    this.directory = directory;
+  private AlertmanagerServer(ManagedProcess process, int port, Path directory, String authorization) {
+    super("alertmanager", process, port, directory, authorization);
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code http://127.0.0.1:port}. */
-  public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port);
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The scratch directory holding data and log. */
-  public Path directory() {
-    return directory;
   }
 
   /** {@code GET /api/v2/alerts} (active, silenced and inhibited alerts), as JSON. */
@@ -73,90 +42,45 @@ public final class AlertmanagerServer implements AutoCloseable {
 
   /** Polls {@link #alerts()} until {@code condition} holds. */
   public JsonNode awaitAlerts(Predicate<JsonNode> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = alerts();
-      if (condition.test(last)) {
-        return last;
-      }
-      sleep(100);
-    }
-    throw new AssertionError("alerts did not meet the condition within " + timeout + ": " + last
-        + "\nlog:\n" + logTail());
+    return poll(this::alerts, condition, timeout, Duration.ofMillis(100),
+        last -> "alerts did not meet the condition within " + timeout + ": " + last + "\nlog:\n"
+            + logTail());
   }
 
   /** {@code POST /api/v2/alerts} with a JSON array of alerts (labels, annotations, startsAt, endsAt). */
   public void postAlerts(List<Map<String, Object>> alerts) {
-    try {
-      String body = JSON.writeValueAsString(alerts);
-      HttpResponse<String> response = HTTP.send(
-          HttpRequest.newBuilder(baseUri().resolve("/api/v2/alerts"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new AssertionError("Alertmanager answered " + response.statusCode() + ": "
-            + response.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    postJson("/api/v2/alerts", alerts);
   }
 
-  /** GET a path of the HTTP API and parse the JSON answer. */
+  /** GET a path of the HTTP API and parse the JSON answer; fails unless the answer is 200. */
   public JsonNode get(String pathAndQuery) {
-    try {
-      HttpResponse<String> response = HTTP.send(
-          HttpRequest.newBuilder(baseUri().resolve(pathAndQuery)).timeout(Duration.ofSeconds(10))
-              .GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new AssertionError("Alertmanager answered " + response.statusCode() + " to "
-            + pathAndQuery + ": " + response.body());
-      }
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException("GET " + pathAndQuery + " failed; log:\n" + logTail(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  /** The last lines of Alertmanager's log, for assertion messages. */
-  public String logTail() {
-    return process.logTail();
-  }
-
-  @Override
-  public void close() {
-    process.close();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return getJsonOk(pathAndQuery);
   }
 
   /** Builds the command line and starts the server. */
   public static final class Builder {
     private Path config;
     private final List<String> extraFlags = new ArrayList<>();
+    private Path webConfig;
+    private String user;
+    private String password;
 
     private Builder() {}
 
     /** The configuration file to run (templates resolve relative to it). */
     public Builder config(Path configFile) {
       this.config = Objects.requireNonNull(configFile, "configFile");
+      return this;
+    }
+
+    /**
+     * Runs with {@code --web.config.file=webConfigFile} (basic auth, as the shipped web config does);
+     * the server's own calls ({@link #alerts()}, readiness, …) then authenticate as {@code user}.
+     */
+    public Builder webConfig(Path webConfigFile, String user, String password) {
+      this.webConfig = Objects.requireNonNull(webConfigFile, "webConfigFile");
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
@@ -181,17 +105,14 @@ public final class AlertmanagerServer implements AutoCloseable {
           "--web.listen-address=127.0.0.1:" + port,
           // No gossip: a single instance must not open a cluster port or wait for peers.
           "--cluster.listen-address="));
-      command.addAll(extraFlags);
-      ManagedProcess process = ManagedProcess.start(
-          "alertmanager", command, dir, Map.of(), dir.resolve("alertmanager.log"));
-      AlertmanagerServer server = new AlertmanagerServer(process, port, dir);
-      try {
-        process.awaitHttpOk(server.baseUri().resolve("/-/ready"), Duration.ofSeconds(60));
-      } catch (AssertionError e) {
-        process.close();
-        throw e;
+      if (webConfig != null) {
+        command.add("--web.config.file=" + webConfig.toAbsolutePath());
       }
-      return server;
+      command.addAll(extraFlags);
+      String authorization = basicAuth(user, password);
+      return new AlertmanagerServer(
+          startReady("alertmanager", command, dir, Map.of(), port, "/-/ready", authorization),
+          port, dir, authorization);
     }
   }
 }

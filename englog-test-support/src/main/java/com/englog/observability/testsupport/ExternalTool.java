@@ -29,6 +29,14 @@ public final class ExternalTool {
   public static final ExternalTool REDIS_SERVER = new ExternalTool("redis-server", "redis-server");
   public static final ExternalTool REDIS_CLI = new ExternalTool("redis-cli", "redis-server");
   public static final ExternalTool WRK = new ExternalTool("wrk", "wrk");
+  public static final ExternalTool NODE_EXPORTER =
+      new ExternalTool("prometheus-node-exporter", "prometheus-node-exporter");
+  public static final ExternalTool BLACKBOX_EXPORTER =
+      new ExternalTool("prometheus-blackbox-exporter", "prometheus-blackbox-exporter");
+  public static final ExternalTool POSTGRES_EXPORTER =
+      new ExternalTool("prometheus-postgres-exporter", "prometheus-postgres-exporter");
+  public static final ExternalTool REDIS_EXPORTER =
+      new ExternalTool("prometheus-redis-exporter", "prometheus-redis-exporter");
 
   /** The directories searched before {@code PATH}: Debian puts PostgreSQL's server binaries here. */
   private static final List<Path> EXTRA_DIRS =

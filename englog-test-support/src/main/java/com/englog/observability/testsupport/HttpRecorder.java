@@ -11,13 +11,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +37,7 @@ public final class HttpRecorder implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final Arrivals<RecordedRequest> requests = new Arrivals<>("requests");
   private volatile int status = 200;
   private volatile byte[] responseBody = new byte[0];
   private volatile String contentType = "text/plain; charset=utf-8";
@@ -81,9 +78,6 @@ public final class HttpRecorder implements AutoCloseable {
         new RecordedRequest(
             exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
             exchange.getRequestHeaders(), body));
-    synchronized (this) {
-      notifyAll();
-    }
     try {
       hangLatch.await();
       Duration d = delay;
@@ -145,7 +139,7 @@ public final class HttpRecorder implements AutoCloseable {
 
   /** Everything received so far, in arrival order. */
   public List<RecordedRequest> requests() {
-    return new ArrayList<>(requests);
+    return requests.snapshot();
   }
 
   /** Waits until at least {@code count} requests arrived; fails after {@code timeout}. */
@@ -154,31 +148,9 @@ public final class HttpRecorder implements AutoCloseable {
   }
 
   /** Waits until at least {@code count} requests matching {@code filter} arrived. */
-  public synchronized List<RecordedRequest> awaitRequests(
+  public List<RecordedRequest> awaitRequests(
       int count, Predicate<RecordedRequest> filter, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<RecordedRequest> matching = new ArrayList<>();
-      for (RecordedRequest r : requests) {
-        if (filter.test(r)) {
-          matching.add(r);
-        }
-      }
-      if (matching.size() >= count) {
-        return matching;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError("expected " + count + " matching requests within " + timeout
-            + ", got " + matching.size() + "; all requests: " + requests);
-      }
-      try {
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
+    return requests.await(count, filter, timeout);
   }
 
   @Override

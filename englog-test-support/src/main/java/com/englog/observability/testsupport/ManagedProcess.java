@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  */
 public final class ManagedProcess implements AutoCloseable {
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** The one HTTP client of test support: readiness probes here, API calls of {@link LoopbackServer}. */
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   /** Stopped by a signal or by a tracer; zombies and the dead answer nothing either. */
   private static final Set<String> STOPPED_STATES = Set.of("T", "t", "Z", "X");
 
@@ -71,16 +71,24 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** Waits until {@code uri} answers 200, or fails with the process log. */
   public ManagedProcess awaitHttpOk(URI uri, Duration timeout) {
+    return awaitHttpOk(uri, null, timeout);
+  }
+
+  /**
+   * Waits until {@code uri} answers 200 to a request with this {@code Authorization} header (none when
+   * null), or fails with the process log.
+   */
+  public ManagedProcess awaitHttpOk(URI uri, String authorization, Duration timeout) {
     return awaitCondition(
         "GET " + uri + " answers 200",
         timeout,
         () -> {
+          HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET();
+          if (authorization != null) {
+            request.header("Authorization", authorization);
+          }
           try {
-            HttpResponse<Void> response =
-                HTTP.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
           } catch (IOException e) {
             return false;
           } catch (InterruptedException e) {

@@ -1,14 +1,9 @@
 package com.englog.observability.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,38 +31,14 @@ import java.util.function.Predicate;
  * configuration with {@link Builder#configYaml(String)}. Data and logs live under {@code
  * target/servers/prometheus-*}.
  */
-public final class PrometheusServer implements AutoCloseable {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  private final ManagedProcess process;
-  private final int port;
-  private final Path directory;
+public final class PrometheusServer extends LoopbackServer {
 
   private PrometheusServer(ManagedProcess process, int port, Path directory) {
-    this.process = process;
-    this.port = port;
-    this.directory = directory;
+    super("prometheus", process, port, directory, null);
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code http://127.0.0.1:port}. */
-  public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port);
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The directory holding the configuration, data and log. */
-  public Path directory() {
-    return directory;
   }
 
   /** An instant query; returns {@code data.result} (an array for vectors). */
@@ -78,17 +49,9 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Polls {@link #query(String)} until {@code condition} holds on its result. */
   public JsonNode awaitQuery(String promql, Predicate<JsonNode> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = query(promql);
-      if (condition.test(last)) {
-        return last;
-      }
-      sleep(200);
-    }
-    throw new AssertionError("query " + promql + " did not meet the condition within " + timeout
-        + "; last result: " + last);
+    return poll(() -> query(promql), condition, timeout, Duration.ofMillis(200),
+        last -> "query " + promql + " did not meet the condition within " + timeout
+            + "; last result: " + last);
   }
 
   /** {@code data.activeTargets} of {@code /api/v1/targets}. */
@@ -108,61 +71,25 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Waits until every configured target has been scraped successfully. */
   public void awaitTargetsUp(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = targets();
-      boolean allUp = last.size() > 0;
-      for (JsonNode t : last) {
-        allUp &= "up".equals(t.path("health").asText());
-      }
-      if (allUp) {
-        return;
-      }
-      sleep(200);
+    poll(this::targets, PrometheusServer::allUp, timeout, Duration.ofMillis(200),
+        last -> "targets not all up within " + timeout + ": " + last);
+  }
+
+  private static boolean allUp(JsonNode targets) {
+    boolean allUp = targets.size() > 0;
+    for (JsonNode t : targets) {
+      allUp &= "up".equals(t.path("health").asText());
     }
-    throw new AssertionError("targets not all up within " + timeout + ": " + last);
+    return allUp;
   }
 
   /** GET a path of the HTTP API and parse the JSON answer; fails unless {@code status} is success. */
   public JsonNode get(String pathAndQuery) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(baseUri().resolve(pathAndQuery))
-                  .timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = JSON.readTree(response.body());
-      if (!"success".equals(body.path("status").asText())) {
-        throw new AssertionError("Prometheus answered " + response.statusCode() + " to "
-            + pathAndQuery + ": " + response.body());
-      }
-      return body;
-    } catch (IOException e) {
-      throw new UncheckedIOException("GET " + pathAndQuery + " failed; log:\n" + process.logTail(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+    JsonNode body = getJson(pathAndQuery);
+    if (!"success".equals(body.path("status").asText())) {
+      throw new AssertionError("Prometheus did not succeed with " + pathAndQuery + ": " + body);
     }
-  }
-
-  /** The last lines of Prometheus's log, for assertion messages. */
-  public String logTail() {
-    return process.logTail();
-  }
-
-  @Override
-  public void close() {
-    process.close();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return body;
   }
 
   /** Builds the configuration and starts the server. */
@@ -237,16 +164,8 @@ public final class PrometheusServer implements AutoCloseable {
             "--web.listen-address=127.0.0.1:" + port,
             "--web.enable-lifecycle"));
         command.addAll(extraFlags);
-        ManagedProcess process =
-            ManagedProcess.start("prometheus", command, dir, Map.of(), dir.resolve("prometheus.log"));
-        PrometheusServer server = new PrometheusServer(process, port, dir);
-        try {
-          process.awaitHttpOk(server.baseUri().resolve("/-/ready"), Duration.ofSeconds(60));
-        } catch (AssertionError e) {
-          process.close();
-          throw e;
-        }
-        return server;
+        return new PrometheusServer(
+            startReady("prometheus", command, dir, Map.of(), port, "/-/ready", null), port, dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +37,7 @@ public final class SmtpRecorder implements AutoCloseable {
 
   private final ServerSocket server;
   private final ExecutorService executor;
-  private final List<RecordedMail> mails = new CopyOnWriteArrayList<>();
+  private final Arrivals<RecordedMail> mails = new Arrivals<>("mails");
 
   private SmtpRecorder(ServerSocket server, ExecutorService executor) {
     this.server = server;
@@ -74,7 +72,7 @@ public final class SmtpRecorder implements AutoCloseable {
 
   /** Every message received so far, in arrival order. */
   public List<RecordedMail> mails() {
-    return new ArrayList<>(mails);
+    return mails.snapshot();
   }
 
   /** Waits until at least {@code count} messages arrived; fails after {@code timeout}. */
@@ -83,31 +81,8 @@ public final class SmtpRecorder implements AutoCloseable {
   }
 
   /** Waits until at least {@code count} messages matching {@code filter} arrived. */
-  public synchronized List<RecordedMail> awaitMails(
-      int count, Predicate<RecordedMail> filter, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<RecordedMail> matching = new ArrayList<>();
-      for (RecordedMail m : mails) {
-        if (filter.test(m)) {
-          matching.add(m);
-        }
-      }
-      if (matching.size() >= count) {
-        return matching;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError("expected " + count + " matching mails within " + timeout + ", got "
-            + matching.size() + "; all mails: " + mails);
-      }
-      try {
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
+  public List<RecordedMail> awaitMails(int count, Predicate<RecordedMail> filter, Duration timeout) {
+    return mails.await(count, filter, timeout);
   }
 
   private void acceptLoop() {
@@ -178,9 +153,6 @@ public final class SmtpRecorder implements AutoCloseable {
             data.append(d.startsWith("..") ? d.substring(1) : d).append("\r\n");
           }
           mails.add(new RecordedMail(helo, user, password, from, recipients, data.toString()));
-          synchronized (this) {
-            notifyAll();
-          }
           reply(out, "250 2.0.0 OK: queued");
         } else if (upper.equals("RSET")) {
           from = null;

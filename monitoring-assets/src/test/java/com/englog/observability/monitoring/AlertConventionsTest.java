@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,25 @@ class AlertConventionsTest {
       }
     }
     assertThat(problems).isEmpty();
+  }
+
+  /**
+   * The seed's alert names and severities are the operators' contract: each is shipped under its name,
+   * with the seed's severity as one of its tiers (EngLogAPIDown adds a warning tier for one instance).
+   */
+  @Test
+  void everySeedAlertIsShippedUnderItsNameWithItsSeverity() {
+    Map<String, String> seed = Map.ofEntries(Map.entry("EngLogAPIDown", "critical"),
+        Map.entry("EngLogWorkerDown", "warning"), Map.entry("HighResponseTime", "warning"),
+        Map.entry("HighErrorRate", "critical"), Map.entry("AIProcessingFailures", "warning"),
+        Map.entry("SlowAIProcessing", "warning"), Map.entry("HighMemoryUsage", "warning"),
+        Map.entry("HighCPUUsage", "warning"), Map.entry("DatabaseDown", "critical"),
+        Map.entry("SlowDatabaseQueries", "warning"), Map.entry("LowUserActivity", "info"),
+        Map.entry("NoJournalsCreated", "warning"));
+    Map<String, Set<String>> shipped = new HashMap<>();
+    RuleFiles.alerts().forEach(r -> shipped.computeIfAbsent(r.alert, a -> new TreeSet<>())
+        .add(r.labels.get("severity")));
+    seed.forEach((name, severity) -> assertThat(shipped.get(name)).as(name).isNotNull().contains(severity));
   }
 
   @Test

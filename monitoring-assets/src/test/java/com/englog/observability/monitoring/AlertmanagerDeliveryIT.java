@@ -78,6 +78,10 @@ class AlertmanagerDeliveryIT {
             Map.of("job", "postgres", "instance", "postgres-exporter:9187")));
         alerts.add(alert("DatabasePoolExhausted", "warning", "test-b",
             Map.of("job", "englog-api", "instance", "api:8080", "database", "main")));
+        // Cluster c: one API instance of several down (the warning tier) hides no other warning.
+        alerts.add(alert("EngLogAPIDown", "warning", "test-c",
+            Map.of("job", "englog-api", "instance", "api-2:8080")));
+        alerts.add(alert("HighResponseTime", "warning", "test-c", Map.of("job", "englog-api")));
         am.postAlerts(alerts);
 
         // Inhibited and silenced alerts, as the API reports them.
@@ -92,7 +96,7 @@ class AlertmanagerDeliveryIT {
             .isEqualTo("suppressed");
 
         // Slack: one message per group, in the policy's channels.
-        List<RecordedRequest> slack = http.awaitRequests(8, r -> r.path().equals(SLACK), WAIT);
+        List<RecordedRequest> slack = http.awaitRequests(10, r -> r.path().equals(SLACK), WAIT);
         Map<String, Set<String>> channels = new TreeMap<>();
         for (RecordedRequest r : slack) {
           JsonNode body = JSON.readTree(r.bodyAsString());
@@ -107,7 +111,9 @@ class AlertmanagerDeliveryIT {
                 "[FIRING:1] DatabaseDown (critical) - database"),
             "#alerts", Set.of(
                 "[FIRING:1] SlowDatabaseQueries (warning) - database",
-                "[FIRING:1] HostDiskSpaceLow (warning) - host"),
+                "[FIRING:1] HostDiskSpaceLow (warning) - host",
+                "[FIRING:1] EngLogAPIDown (warning) - api",
+                "[FIRING:1] HighResponseTime (warning) - api"),
             "#product", Set.of(
                 "[FIRING:1] LowUserActivity (info) - business",
                 "[FIRING:1] BusinessCriticalDrill (critical) - business")));
@@ -136,7 +142,7 @@ class AlertmanagerDeliveryIT {
             .isEqualTo(annotation("HighErrorRate", "runbook_url"));
 
         // E-mail: warnings, to devops, authenticated with the password from its file.
-        List<RecordedMail> mails = smtp.awaitMails(2, WAIT);
+        List<RecordedMail> mails = smtp.awaitMails(4, WAIT);
         assertThat(mails).allSatisfy(m -> {
           assertThat(m.recipients()).containsExactly("devops@englog.com");
           assertThat(m.from()).isEqualTo("alerts@englog.com");
@@ -145,7 +151,9 @@ class AlertmanagerDeliveryIT {
         });
         assertThat(mails).extracting(m -> m.header("Subject")).containsExactlyInAnyOrder(
             "[EngLog FIRING] SlowDatabaseQueries (database): 1 firing",
-            "[EngLog FIRING] HostDiskSpaceLow (host): 1 firing");
+            "[EngLog FIRING] HostDiskSpaceLow (host): 1 firing",
+            "[EngLog FIRING] EngLogAPIDown (api): 1 firing",
+            "[EngLog FIRING] HighResponseTime (api): 1 firing");
         RecordedMail slowQueries = mails.stream()
             .filter(m -> m.header("Subject").contains("SlowDatabaseQueries")).findFirst().orElseThrow();
         assertThat(slowQueries.decodedBody()).contains("Alert: Slow database queries.")
@@ -159,9 +167,9 @@ class AlertmanagerDeliveryIT {
 
         // Nothing else arrives: inhibited and silenced alerts stay quiet.
         Thread.sleep(3000);
-        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(8);
+        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(10);
         assertThat(http.requests().stream().filter(r -> r.path().equals(PAGERDUTY))).hasSize(5);
-        assertThat(smtp.mails()).hasSize(2);
+        assertThat(smtp.mails()).hasSize(4);
 
         // Resolution: the resolved alert is reported in Slack and resolves the PagerDuty incident.
         Map<String, Object> resolved = alert("HighErrorRate", "critical", "test-a", Map.of("job", "englog-api"));

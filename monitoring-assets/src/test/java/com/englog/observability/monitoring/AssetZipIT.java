@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -60,6 +63,58 @@ class AssetZipIT {
 
   @Test
   void theUnpackedCopyPassesPromtoolAndAmtool(@TempDir Path dir) throws IOException {
+    unpack(dir);
+    ToolRun config = Promtool.run(null, "check", "config", "--syntax-only",
+        dir.resolve("prometheus/prometheus.yml").toString());
+    assertThat(config.exitCode()).as(config.describe()).isZero();
+    ToolRun ruleCheck = checkRules(dir.resolve("prometheus/rules"));
+    assertThat(ruleCheck.exitCode()).as(ruleCheck.describe()).isZero();
+    ToolRun am = Amtool.checkConfig(dir.resolve("alertmanager/alertmanager.yml"));
+    assertThat(am.exitCode()).as(am.describe()).isZero();
+    assertThat(am.stdout()).contains("1 templates");
+  }
+
+  /** The link rewrite of docs/monitoring-assets.md, run as printed on an unpacked copy. */
+  @Test
+  void theDocumentedLinkRewriteMovesEveryLinkAndKeepsTheRulesValid(@TempDir Path dir) throws IOException {
+    Path monitoring = Files.createDirectories(dir.resolve("monitoring"));
+    unpack(monitoring);
+    String docs = Assets.read(Assets.MODULE.resolve("../docs/monitoring-assets.md").normalize());
+    String section = docs.substring(docs.indexOf("### Rewriting the link bases"));
+    Matcher block = Pattern.compile("(?s)```sh\n(sed -i.*?)```").matcher(section);
+    assertThat(block.find()).as("the docs show the rewrite command").isTrue();
+    ToolRun rewrite = ToolRun.run(List.of("bash", "-e", "-c", block.group(1)), null,
+        Duration.ofSeconds(60), dir);
+    assertThat(rewrite.exitCode()).as(rewrite.describe()).isZero();
+
+    List<Path> rewritten = new ArrayList<>();
+    rewritten.addAll(Assets.list(monitoring.resolve("prometheus/rules"), ".yml"));
+    rewritten.addAll(Assets.list(monitoring.resolve("runbooks"), ".md"));
+    for (Path f : rewritten) {
+      assertThat(Assets.read(f)).as(f.getFileName().toString())
+          .doesNotContain(RunbookTest.BASE).doesNotContain("https://grafana.englog.com/");
+    }
+    List<RuleFiles.Rule> alerts = RuleFiles.load(Assets.list(monitoring.resolve("prometheus/rules"), ".yml"))
+        .stream().filter(RuleFiles.Rule::isAlert).collect(Collectors.toList());
+    assertThat(alerts).hasSameSizeAs(RuleFiles.alerts()).allSatisfy(r -> {
+      assertThat(r.annotations.get("runbook_url")).startsWith("https://wiki.example.com/englog/runbooks/"
+          + r.alert + ".md#");
+      assertThat(r.annotations.get("dashboard_url")).startsWith("https://grafana.example.com/d/englog-");
+    });
+    ToolRun ruleCheck = checkRules(monitoring.resolve("prometheus/rules"));
+    assertThat(ruleCheck.exitCode()).as(ruleCheck.describe()).isZero();
+  }
+
+  private static ToolRun checkRules(Path rulesDir) throws IOException {
+    List<String> rules = new ArrayList<>(List.of("check", "rules"));
+    try (Stream<Path> files = Files.list(rulesDir)) {
+      files.sorted().forEach(f -> rules.add(f.toString()));
+    }
+    return Promtool.run(null, rules.toArray(new String[0]));
+  }
+
+  /** Unpacks the built zip into {@code dir}, as maven-dependency-plugin's unpack would. */
+  private static void unpack(Path dir) throws IOException {
     try (ZipFile zip = new ZipFile(zipFile().toFile())) {
       for (ZipEntry e : Collections.list(zip.entries())) {
         Path target = dir.resolve(e.getName()).normalize();
@@ -74,18 +129,6 @@ class AssetZipIT {
         }
       }
     }
-    ToolRun config = Promtool.run(null, "check", "config", "--syntax-only",
-        dir.resolve("prometheus/prometheus.yml").toString());
-    assertThat(config.exitCode()).as(config.describe()).isZero();
-    List<String> rules = new ArrayList<>(List.of("check", "rules"));
-    try (Stream<Path> files = Files.list(dir.resolve("prometheus/rules"))) {
-      files.sorted().forEach(f -> rules.add(f.toString()));
-    }
-    ToolRun ruleCheck = Promtool.run(null, rules.toArray(new String[0]));
-    assertThat(ruleCheck.exitCode()).as(ruleCheck.describe()).isZero();
-    ToolRun am = Amtool.checkConfig(dir.resolve("alertmanager/alertmanager.yml"));
-    assertThat(am.exitCode()).as(am.describe()).isZero();
-    assertThat(am.stdout()).contains("1 templates");
   }
 
   private static Set<String> entries() throws IOException {

@@ -35,7 +35,7 @@ class DashboardTest {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?");
   private static final Pattern RANGE_FUNCTION =
       Pattern.compile("\\b(rate|irate|increase)\\(([^\\[]*)\\[([^\\]]+)\\]");
-  private static final Pattern LABEL_VALUES =
+  static final Pattern LABEL_VALUES =
       Pattern.compile("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?, *([a-zA-Z_][a-zA-Z0-9_]*)\\)");
 
   private final Map<Path, JsonNode> dashboards = load();
@@ -210,6 +210,47 @@ class DashboardTest {
     }
   }
 
+  /**
+   * A panel that shows what an alert measures turns red where the alert fires, so the on-call engineer
+   * who follows the alert's dashboard link sees the same line (dashboard uid, panel title, alert).
+   */
+  @Test
+  void panelsTurnRedAtTheThresholdOfTheirAlert() {
+    List<List<String>> pairs = List.of(
+        List.of("englog-overview", "Response time P95", "HighResponseTime"),
+        List.of("englog-overview", "Error rate", "HighErrorRate"),
+        List.of("englog-ai", "Failure ratio", "AIProcessingFailures"),
+        List.of("englog-ai", "Processing time P50 / P95", "SlowAIProcessing"),
+        List.of("englog-infrastructure", "GC pause time", "JvmGcTimeHigh"));
+    for (List<String> pair : pairs) {
+      JsonNode dashboard = dashboards.get(Assets.DASHBOARDS.resolve(pair.get(0) + ".json"));
+      JsonNode panel = panels(dashboard).stream()
+          .filter(p -> p.path("title").asText().equals(pair.get(1))).findFirst()
+          .orElseThrow(() -> new AssertionError(pair + ": no such panel"));
+      double red = Double.NEGATIVE_INFINITY;
+      for (JsonNode step : panel.path("fieldConfig").path("defaults").path("thresholds").path("steps")) {
+        if (step.path("color").asText().equals("red")) {
+          red = step.path("value").asDouble();
+        }
+      }
+      RuleFiles.Rule alert = RuleFiles.alerts().stream().filter(r -> r.alert.equals(pair.get(2)))
+          .findFirst().orElseThrow();
+      assertThat(red).as("%s: red step of the panel against %s", pair, alert.expr)
+          .isEqualTo(threshold(alert.expr));
+    }
+  }
+
+  /** The number the first comparison of {@code expr} compares with. */
+  private static double threshold(String expr) {
+    for (PromQl.Node n : PromQl.walk(PromQl.parse(expr))) {
+      if (n instanceof PromQl.Binary && ((PromQl.Binary) n).isComparison()
+          && PromQl.unwrap(((PromQl.Binary) n).rhs) instanceof PromQl.NumberLiteral) {
+        return ((PromQl.NumberLiteral) PromQl.unwrap(((PromQl.Binary) n).rhs)).value;
+      }
+    }
+    throw new AssertionError("no threshold in " + expr);
+  }
+
   @Test
   void provisioningNamesTheUidsTheDashboardsUseAndLinksExemplarsToJaeger() {
     Map<String, Object> ds = Assets.yamlMap(Assets.ROOT.resolve("grafana/provisioning/datasources/englog.yml"));
@@ -232,8 +273,12 @@ class DashboardTest {
     assertThat(Assets.map(provider.get("options"))).containsEntry("path", "/var/lib/grafana/dashboards");
   }
 
-  /** "file panel ref" → expression, for every target, variable-free annotation query included. */
   private Map<String, String> queries() {
+    return queries(dashboards);
+  }
+
+  /** "file panel ref" → expression, for every target, variable-free annotation query included. */
+  static Map<String, String> queries(Map<Path, JsonNode> dashboards) {
     Map<String, String> out = new LinkedHashMap<>();
     dashboards.forEach((file, d) -> {
       for (JsonNode panel : panels(d)) {
@@ -299,7 +344,8 @@ class DashboardTest {
     return out;
   }
 
-  private static Map<Path, JsonNode> load() {
+  /** Every shipped dashboard, parsed. */
+  static Map<Path, JsonNode> load() {
     Map<Path, JsonNode> out = new LinkedHashMap<>();
     for (Path f : Assets.dashboards()) {
       try {

@@ -35,17 +35,7 @@ final class PromQl {
   }
 
   /** {@code label op "value"}. */
-  static final class Matcher {
-    final String label;
-    final String op;
-    final String value;
-
-    Matcher(String label, String op, String value) {
-      this.label = label;
-      this.op = op;
-      this.value = value;
-    }
-
+  record Matcher(String label, String op, String value) {
     @Override
     public String toString() {
       return label + op + '"' + value + '"';
@@ -216,17 +206,7 @@ final class PromQl {
   enum Kind { IDENT, NUMBER, DURATION, STRING, OP, LPAREN, RPAREN, LBRACE, RBRACE, LBRACKET,
     RBRACKET, COMMA, COLON, AT, EOF }
 
-  static final class Token {
-    final Kind kind;
-    final String text;
-    final int pos;
-
-    Token(Kind kind, String text, int pos) {
-      this.kind = kind;
-      this.text = text;
-      this.pos = pos;
-    }
-
+  record Token(Kind kind, String text, int pos) {
     @Override
     public String toString() {
       return kind + "'" + text + "'@" + pos;
@@ -411,12 +391,12 @@ final class PromQl {
 
     private boolean atKeyword(String word) {
       Token t = peek();
-      return t.kind == Kind.IDENT && t.text.equalsIgnoreCase(word);
+      return t.kind() == Kind.IDENT && t.text().equalsIgnoreCase(word);
     }
 
     Token expect(Kind kind, String what) {
       Token t = next();
-      if (t.kind != kind) {
+      if (t.kind() != kind) {
         throw error("expected " + what + " but found " + t);
       }
       return t;
@@ -427,18 +407,18 @@ final class PromQl {
     }
 
     private static int precedence(Token t) {
-      if (t.kind == Kind.IDENT) {
-        switch (t.text.toLowerCase(Locale.ROOT)) {
+      if (t.kind() == Kind.IDENT) {
+        switch (t.text().toLowerCase(Locale.ROOT)) {
           case "or": return 1;
           case "and": case "unless": return 2;
           case "atan2": return 5;
           default: return -1;
         }
       }
-      if (t.kind != Kind.OP) {
+      if (t.kind() != Kind.OP) {
         return -1;
       }
-      switch (t.text) {
+      switch (t.text()) {
         case "==": case "!=": case "<": case "<=": case ">": case ">=": return 3;
         case "+": case "-": return 4;
         case "*": case "/": case "%": return 5;
@@ -456,7 +436,7 @@ final class PromQl {
           return lhs;
         }
         next();
-        String opText = op.kind == Kind.IDENT ? op.text.toLowerCase(Locale.ROOT) : op.text;
+        String opText = op.kind() == Kind.IDENT ? op.text().toLowerCase(Locale.ROOT) : op.text();
         boolean returnBool = false;
         if (atKeyword("bool")) {
           if (!COMPARISONS.contains(opText)) {
@@ -468,14 +448,14 @@ final class PromQl {
         String matching = null;
         List<String> matchingLabels = List.of();
         if (atKeyword("on") || atKeyword("ignoring")) {
-          matching = next().text.toLowerCase(Locale.ROOT);
+          matching = next().text().toLowerCase(Locale.ROOT);
           matchingLabels = labelList();
         }
         String group = null;
         List<String> include = List.of();
         if (atKeyword("group_left") || atKeyword("group_right")) {
-          group = next().text.toLowerCase(Locale.ROOT);
-          if (peek().kind == Kind.LPAREN) {
+          group = next().text().toLowerCase(Locale.ROOT);
+          if (peek().kind() == Kind.LPAREN) {
             include = labelList();
           }
         }
@@ -487,21 +467,21 @@ final class PromQl {
 
     private Node unary() {
       Token t = peek();
-      if (t.kind == Kind.OP && (t.text.equals("-") || t.text.equals("+"))) {
+      if (t.kind() == Kind.OP && (t.text().equals("-") || t.text().equals("+"))) {
         next();
-        return new Unary(t.text, expression(6));
+        return new Unary(t.text(), expression(6));
       }
       return postfix(primary());
     }
 
     private Node postfix(Node n) {
       while (true) {
-        if (peek().kind == Kind.LBRACKET) {
+        if (peek().kind() == Kind.LBRACKET) {
           next();
-          String range = expect(Kind.DURATION, "a range duration").text;
-          if (peek().kind == Kind.COLON) {
+          String range = expect(Kind.DURATION, "a range duration").text();
+          if (peek().kind() == Kind.COLON) {
             next();
-            String step = peek().kind == Kind.DURATION ? next().text : null;
+            String step = peek().kind() == Kind.DURATION ? next().text() : null;
             expect(Kind.RBRACKET, "]");
             n = new Subquery(n, range, step);
           } else {
@@ -514,18 +494,18 @@ final class PromQl {
         } else if (atKeyword("offset")) {
           next();
           boolean negative = false;
-          if (peek().kind == Kind.OP && peek().text.equals("-")) {
+          if (peek().kind() == Kind.OP && peek().text().equals("-")) {
             next();
             negative = true;
           }
-          String d = expect(Kind.DURATION, "an offset duration").text;
+          String d = expect(Kind.DURATION, "an offset duration").text();
           if (n instanceof Selector) {
             ((Selector) n).offset = (negative ? "-" : "") + d;
           }
-        } else if (peek().kind == Kind.AT) {
+        } else if (peek().kind() == Kind.AT) {
           next();
           Token t = next();
-          if (t.kind == Kind.IDENT) {
+          if (t.kind() == Kind.IDENT) {
             expect(Kind.LPAREN, "(");
             expect(Kind.RPAREN, ")");
           }
@@ -537,13 +517,13 @@ final class PromQl {
 
     private Node primary() {
       Token t = next();
-      switch (t.kind) {
+      switch (t.kind()) {
         case NUMBER:
-          return new NumberLiteral(parseNumber(t.text));
+          return new NumberLiteral(parseNumber(t.text()));
         case DURATION:
-          throw error("unexpected duration " + t.text);
+          throw error("unexpected duration " + t.text());
         case STRING:
-          return new StringLiteral(t.text);
+          return new StringLiteral(t.text());
         case LPAREN: {
           Node inner = expression(0);
           expect(Kind.RPAREN, ")");
@@ -553,28 +533,28 @@ final class PromQl {
           p--;
           return new Selector(null, matchers());
         case IDENT: {
-          String word = t.text;
+          String word = t.text();
           String lower = word.toLowerCase(Locale.ROOT);
-          if ((lower.equals("inf") || lower.equals("nan")) && peek().kind != Kind.LBRACE
-              && peek().kind != Kind.LPAREN) {
+          if ((lower.equals("inf") || lower.equals("nan")) && peek().kind() != Kind.LBRACE
+              && peek().kind() != Kind.LPAREN) {
             return new NumberLiteral(lower.equals("inf") ? Double.POSITIVE_INFINITY : Double.NaN);
           }
           if (AGGREGATIONS.contains(lower)
-              && (peek().kind == Kind.LPAREN || atKeyword("by") || atKeyword("without"))) {
+              && (peek().kind() == Kind.LPAREN || atKeyword("by") || atKeyword("without"))) {
             return aggregation(lower);
           }
-          if (peek().kind == Kind.LPAREN) {
+          if (peek().kind() == Kind.LPAREN) {
             next();
             List<Node> args = new ArrayList<>();
-            if (peek().kind != Kind.RPAREN) {
+            if (peek().kind() != Kind.RPAREN) {
               do {
                 args.add(expression(0));
-              } while (peek().kind == Kind.COMMA && next() != null);
+              } while (peek().kind() == Kind.COMMA && next() != null);
             }
             expect(Kind.RPAREN, ")");
             return new Call(word, args);
           }
-          List<Matcher> ms = peek().kind == Kind.LBRACE ? matchers() : new ArrayList<>();
+          List<Matcher> ms = peek().kind() == Kind.LBRACE ? matchers() : new ArrayList<>();
           return new Selector(word, ms);
         }
         default:
@@ -587,7 +567,7 @@ final class PromQl {
       boolean without = false;
       boolean grouped = false;
       if (atKeyword("by") || atKeyword("without")) {
-        without = next().text.equalsIgnoreCase("without");
+        without = next().text().equalsIgnoreCase("without");
         grouping = labelList();
         grouped = true;
       }
@@ -595,14 +575,14 @@ final class PromQl {
       Node first = expression(0);
       Node param = null;
       Node expr = first;
-      if (peek().kind == Kind.COMMA) {
+      if (peek().kind() == Kind.COMMA) {
         next();
         param = first;
         expr = expression(0);
       }
       expect(Kind.RPAREN, ")");
       if (!grouped && (atKeyword("by") || atKeyword("without"))) {
-        without = next().text.equalsIgnoreCase("without");
+        without = next().text().equalsIgnoreCase("without");
         grouping = labelList();
         grouped = true;
       }
@@ -612,9 +592,9 @@ final class PromQl {
     private List<String> labelList() {
       expect(Kind.LPAREN, "(");
       List<String> labels = new ArrayList<>();
-      while (peek().kind != Kind.RPAREN) {
-        labels.add(expect(Kind.IDENT, "a label name").text);
-        if (peek().kind == Kind.COMMA) {
+      while (peek().kind() != Kind.RPAREN) {
+        labels.add(expect(Kind.IDENT, "a label name").text());
+        if (peek().kind() == Kind.COMMA) {
           next();
         }
       }
@@ -625,17 +605,17 @@ final class PromQl {
     private List<Matcher> matchers() {
       expect(Kind.LBRACE, "{");
       List<Matcher> ms = new ArrayList<>();
-      while (peek().kind != Kind.RBRACE) {
-        String label = expect(Kind.IDENT, "a label name").text;
+      while (peek().kind() != Kind.RBRACE) {
+        String label = expect(Kind.IDENT, "a label name").text();
         Token op = next();
-        if (op.kind != Kind.OP || !List.of("=", "!=", "=~", "!~").contains(op.text)) {
+        if (op.kind() != Kind.OP || !List.of("=", "!=", "=~", "!~").contains(op.text())) {
           throw error("expected a matcher operator after " + label + " but found " + op);
         }
-        String value = expect(Kind.STRING, "a quoted label value").text;
-        ms.add(new Matcher(label, op.text, value));
-        if (peek().kind == Kind.COMMA) {
+        String value = expect(Kind.STRING, "a quoted label value").text();
+        ms.add(new Matcher(label, op.text(), value));
+        if (peek().kind() == Kind.COMMA) {
           next();
-        } else if (peek().kind != Kind.RBRACE) {
+        } else if (peek().kind() != Kind.RBRACE) {
           throw error("expected , or } after matcher " + label);
         }
       }

@@ -23,9 +23,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks PromQL queries against the metric catalogs: every metric and label exists, functions get the
- * metric type they need, quantiles aggregate buckets by {@code le}, quantile thresholds and {@code le}
- * selectors are bucket bounds written as the exposition writes them, and vector matching uses labels
- * both sides have. It infers the label set of every sub-expression the way Prometheus computes it.
+ * metric type they need, quantiles aggregate buckets by {@code le}, quantile thresholds lie inside the
+ * bucket range, {@code le} selectors are bucket bounds written as the exposition writes them, and
+ * vector matching uses labels both sides have. It infers the label set of every sub-expression the way
+ * Prometheus computes it.
  */
 final class QueryChecker {
 
@@ -200,11 +201,11 @@ final class QueryChecker {
       return Labels.UNKNOWN;
     }
     for (Matcher m : s.matchers) {
-      if (m.label.equals("__name__")) {
+      if (m.label().equals("__name__")) {
         continue;
       }
-      if (!available.contains(m.label)) {
-        problems.add("label " + m.label + " does not exist on " + s.name + " (it has "
+      if (!available.contains(m.label())) {
+        problems.add("label " + m.label() + " does not exist on " + s.name + " (it has "
             + new TreeSet<>(available) + ")");
         continue;
       }
@@ -216,34 +217,34 @@ final class QueryChecker {
   }
 
   private void checkValue(Selector s, MetricCatalog.Series series, Matcher m) {
-    if (m.label.equals("le") && series.kind.equals("bucket")) {
+    if (m.label().equals("le") && series.kind.equals("bucket")) {
       Set<String> exposed = new LinkedHashSet<>();
       for (double b : series.metric.buckets) {
         exposed.add(MetricCatalog.exposedLe(b));
       }
       exposed.add("+Inf");
-      if (m.op.equals("=") && !exposed.contains(m.value)) {
-        problems.add(s.name + ": le=\"" + m.value + "\" is not a bucket bound as the exposition writes"
+      if (m.op().equals("=") && !exposed.contains(m.value())) {
+        problems.add(s.name + ": le=\"" + m.value() + "\" is not a bucket bound as the exposition writes"
             + " it (one of " + exposed + ")");
       }
       return;
     }
-    List<String> values = series.values(m.label);
-    if (values == null || m.op.startsWith("!")) {
+    List<String> values = series.values(m.label());
+    if (values == null || m.op().startsWith("!")) {
       return;
     }
-    if (m.op.equals("=")) {
-      if (!values.contains(m.value)) {
-        problems.add(s.name + ": " + m.label + "=\"" + m.value + "\" is not one of " + values);
+    if (m.op().equals("=")) {
+      if (!values.contains(m.value())) {
+        problems.add(s.name + ": " + m.label() + "=\"" + m.value() + "\" is not one of " + values);
       }
     } else {
       try {
-        Pattern p = Pattern.compile(m.value);
+        Pattern p = Pattern.compile(m.value());
         if (values.stream().noneMatch(v -> p.matcher(v).matches())) {
-          problems.add(s.name + ": " + m.label + "=~\"" + m.value + "\" matches none of " + values);
+          problems.add(s.name + ": " + m.label() + "=~\"" + m.value() + "\" matches none of " + values);
         }
       } catch (PatternSyntaxException e) {
-        problems.add(s.name + ": " + m.label + "=~\"" + m.value + "\" is not a valid regex");
+        problems.add(s.name + ": " + m.label() + "=~\"" + m.value() + "\" is not a valid regex");
       }
     }
   }
@@ -271,8 +272,8 @@ final class QueryChecker {
       Set<String> names = new LinkedHashSet<>();
       if (arg instanceof Selector) {
         for (Matcher m : ((Selector) arg).matchers) {
-          if (m.op.equals("=") && !m.label.equals("__name__")) {
-            names.add(m.label);
+          if (m.op().equals("=") && !m.label().equals("__name__")) {
+            names.add(m.label());
           }
         }
       }
@@ -489,8 +490,8 @@ final class QueryChecker {
     for (Node d : PromQl.walk(n)) {
       if (d instanceof Selector) {
         for (Matcher m : ((Selector) d).matchers) {
-          if ((m.op.equals("=") || m.op.equals("=~")) && !m.label.equals("__name__")) {
-            out.put(m.label, m.op + m.value);
+          if ((m.op().equals("=") || m.op().equals("=~")) && !m.label().equals("__name__")) {
+            out.put(m.label(), m.op() + m.value());
           }
         }
       }
@@ -498,7 +499,12 @@ final class QueryChecker {
     return out;
   }
 
-  /** {@code histogram_quantile(…) > x}: x must be a bucket bound, or the comparison interpolates. */
+  /**
+   * {@code histogram_quantile(…) > x}: x must lie inside the bucket range. histogram_quantile
+   * interpolates linearly inside a bucket (a threshold between two bounds is a fair estimate), but never
+   * returns more than the highest finite bound, so a threshold at or above it can never be exceeded,
+   * and below the lowest bound it only interpolates from zero.
+   */
   private void checkQuantileThreshold(Binary b) {
     if (!b.isComparison()) {
       return;
@@ -520,12 +526,15 @@ final class QueryChecker {
       return;
     }
     MetricCatalog.Metric h = histogramOf(quantile.args.get(1));
-    if (h == null) {
+    if (h == null || h.buckets.isEmpty()) {
       return;
     }
-    if (!h.buckets.contains(threshold.value)) {
+    double lowest = h.buckets.get(0);
+    double highest = h.buckets.get(h.buckets.size() - 1);
+    if (threshold.value < lowest || threshold.value >= highest) {
       problems.add("quantile threshold " + threshold.value + " of " + h.name
-          + " is not a bucket bound " + h.buckets + ": the estimate around it is an interpolation");
+          + " is outside the bucket range [" + lowest + ", " + highest + "): histogram_quantile never"
+          + " estimates above the highest finite bound and only guesses below the lowest");
     }
   }
 

@@ -2,12 +2,18 @@ package com.englog.observability.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +76,66 @@ class RunbookTest {
     assertThat(pages).isEqualTo(alerts);
     String index = Assets.read(Assets.RUNBOOKS.resolve("README.md"));
     assertThat(alerts).allSatisfy(a -> assertThat(index).contains("[" + a + "](" + a + ".md)"));
+  }
+
+  /**
+   * The first line of a page and its row in the index say what the rules say (severity tiers, service,
+   * how long it waits, the dashboard), so a changed rule cannot leave its runbook telling the on-call
+   * engineer something else.
+   */
+  @Test
+  void everyPageHeaderAndIndexRowSayWhatTheRulesSay() throws IOException {
+    Map<String, List<RuleFiles.Rule>> byAlert = new LinkedHashMap<>();
+    RuleFiles.alerts().forEach(r -> byAlert.computeIfAbsent(r.alert, a -> new ArrayList<>()).add(r));
+    Map<String, String> titles = new TreeMap<>();
+    for (Path d : Assets.dashboards()) {
+      JsonNode json = new ObjectMapper().readTree(d.toFile());
+      titles.put(json.path("uid").asText(), json.path("title").asText());
+    }
+    String index = Assets.read(Assets.RUNBOOKS.resolve("README.md"));
+    List<String> wrong = new ArrayList<>();
+    byAlert.forEach((alert, rules) -> {
+      List<String> severities = new ArrayList<>();
+      Map<String, Set<String>> waits = new LinkedHashMap<>();
+      for (String severity : List.of("critical", "warning", "info", "none")) {
+        for (RuleFiles.Rule r : rules) {
+          if (severity.equals(r.labels.get("severity"))) {
+            if (!severities.contains(severity)) {
+              severities.add(severity);
+            }
+            waits.computeIfAbsent(severity, k -> new TreeSet<>()).add(String.valueOf(r.forDuration));
+          }
+        }
+      }
+      Set<String> services = new TreeSet<>();
+      rules.forEach(r -> services.add(r.labels.get("service")));
+      String fires;
+      if (alert.equals("Watchdog")) {
+        fires = "Fires: always, by design.";
+      } else if (waits.size() == 1) {
+        fires = "Fires after: " + String.join("/", waits.values().iterator().next()) + ".";
+      } else {
+        List<String> parts = new ArrayList<>();
+        waits.forEach((severity, w) -> parts.add(String.join("/", w) + " (" + severity + ")"));
+        fires = "Fires after: " + String.join(", ", parts) + ".";
+      }
+      String url = rules.get(0).annotations.get("dashboard_url");
+      String uid = url.substring(url.lastIndexOf('/') + 1);
+      String header = "Severity: " + String.join(", ", severities) + ". Service: "
+          + String.join(", ", services) + ". " + fires + " Dashboard: [" + titles.get(uid) + "](" + url
+          + ") (uid `" + uid + "`).";
+      String page = Assets.read(Assets.RUNBOOKS.resolve(alert + ".md"));
+      String firstLine = page.split("\n")[2];
+      if (!firstLine.equals(header)) {
+        wrong.add(alert + ".md says\n  " + firstLine + "\nthe rules say\n  " + header);
+      }
+      String row = "| [" + alert + "](" + alert + ".md) | " + String.join(", ", severities) + " | "
+          + String.join(", ", services) + " | " + rules.get(0).annotations.get("summary") + " |";
+      if (!index.contains(row + "\n")) {
+        wrong.add("README.md has no row " + row);
+      }
+    });
+    assertThat(wrong).isEmpty();
   }
 
   @Test

@@ -1,0 +1,258 @@
+package com.englog.observability.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.englog.observability.monitoring.PromQl.Node;
+import com.englog.observability.monitoring.PromQl.Selector;
+import com.englog.observability.testsupport.AlertmanagerServer;
+import com.englog.observability.testsupport.ExporterServer;
+import com.englog.observability.testsupport.ExternalTool;
+import com.englog.observability.testsupport.PostgresServer;
+import com.englog.observability.testsupport.PrometheusServer;
+import com.englog.observability.testsupport.RedisServer;
+import com.englog.observability.testsupport.TestEnvironment;
+import com.englog.observability.testsupport.ToolRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exporter metric lists the rules are checked against ({@code src/test/resources/exporters/}) are
+ * hand-written; here the real exporters from Debian (node, blackbox, postgres, redis) and Prometheus and
+ * Alertmanager themselves run on loopback, and every metric a shipped rule or dashboard uses from them
+ * must really be exposed, with the declared type, exactly the declared labels, and label values inside a
+ * declared closed set. cAdvisor (not packaged for Debian 12) and nginx-prometheus-exporter (needs a
+ * running nginx) keep their hand-written lists.
+ */
+class ExporterMetricsIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Test
+  void nodeExporterExposesWhatTheRulesUse() {
+    try (ExporterServer node = ExporterServer.builder(ExternalTool.NODE_EXPORTER).start()) {
+      assertMatchesDeclaredList("node.json", node.scrape());
+    }
+  }
+
+  @Test
+  void redisExporterExposesWhatTheRulesUse() {
+    try (RedisServer redis = RedisServer.start();
+         ExporterServer exporter = ExporterServer.builder(ExternalTool.REDIS_EXPORTER)
+             .flag("--redis.addr=redis://127.0.0.1:" + redis.port()).start()) {
+      String text = exporter.scrape();
+      assertThat(text).as("the exporter reached Redis").contains("\nredis_up 1\n");
+      assertMatchesDeclaredList("redis.json", text);
+    }
+  }
+
+  @Test
+  void postgresExporterExposesWhatTheRulesUse() {
+    try (PostgresServer postgres = PostgresServer.start();
+         ExporterServer exporter = ExporterServer.builder(ExternalTool.POSTGRES_EXPORTER)
+             .environment("DATA_SOURCE_NAME", "postgresql://" + postgres.user() + "@127.0.0.1:"
+                 + postgres.port() + "/postgres?sslmode=disable")
+             .start()) {
+      String text = exporter.scrape();
+      assertThat(text).as("the exporter reached PostgreSQL").contains("\npg_up 1\n");
+      assertMatchesDeclaredList("postgres.json", text);
+    }
+  }
+
+  @Test
+  void blackboxExporterProbingATlsEndpointExposesWhatTheRulesUse() throws Exception {
+    Path dir = TestEnvironment.scratchDirectory("blackbox-config");
+    Path keystore = dir.resolve("endpoint.p12");
+    keytool("-genkeypair", "-alias", "endpoint", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-validity", "30", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
+    Path ca = dir.resolve("endpoint.pem");
+    ToolRun export = keytool("-exportcert", "-rfc", "-alias", "endpoint", "-keystore", keystore.toString(),
+        "-storepass", "changeit");
+    Files.writeString(ca, export.stdout());
+    // The shipped modules, with the test endpoint's certificate trusted by http_2xx.
+    String config = Assets.read(Assets.ROOT.resolve("blackbox/blackbox.yml")).replace(
+        "      fail_if_not_ssl: false\n",
+        "      fail_if_not_ssl: false\n      tls_config:\n        ca_file: " + ca + "\n");
+    assertThat(config).contains("ca_file");
+    Path configFile = Files.writeString(dir.resolve("blackbox.yml"), config);
+    HttpsServer endpoint = tlsEndpoint(keystore);
+    try (ExporterServer blackbox = ExporterServer.builder(ExternalTool.BLACKBOX_EXPORTER)
+        .flag("--config.file=" + configFile).start()) {
+      String target = "https://127.0.0.1:" + endpoint.getAddress().getPort() + "/health";
+      String text = blackbox.fetch("/probe?module=http_2xx&target="
+          + URLEncoder.encode(target, StandardCharsets.UTF_8));
+      assertThat(text).as("the probe succeeded").contains("\nprobe_success 1\n");
+      assertMatchesDeclaredList("blackbox.json", text);
+    } finally {
+      endpoint.stop(0);
+    }
+  }
+
+  @Test
+  void prometheusExposesWhatTheRulesUseAboutItself() throws IOException {
+    Path dir = TestEnvironment.scratchDirectory("prometheus-self");
+    Path rules = Files.writeString(dir.resolve("rules.yml"), "groups:\n  - name: demo\n    rules:\n"
+        + "      - record: demo:vector:one\n        expr: vector(1)\n");
+    // An Alertmanager nobody answers at: the notifier's per-Alertmanager series exist all the same.
+    String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        + "rule_files: [\"" + rules + "\"]\n"
+        + "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:9\"]\n"
+        + "scrape_configs: []\n";
+    try (PrometheusServer prometheus = PrometheusServer.builder().configYaml(config).start()) {
+      prometheus.awaitQuery("demo:vector:one", r -> r.size() == 1, WAIT);
+      assertMatchesDeclaredList("prometheus.json", prometheus.scrape());
+    }
+  }
+
+  @Test
+  void alertmanagerExposesWhatTheRulesUseAboutItself() throws IOException {
+    Path dir = TestEnvironment.scratchDirectory("alertmanager-self");
+    Path config = Files.writeString(dir.resolve("alertmanager.yml"),
+        "route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n");
+    try (AlertmanagerServer am = AlertmanagerServer.builder().config(config).start()) {
+      assertMatchesDeclaredList("alertmanager.json", am.scrape());
+    }
+  }
+
+  /**
+   * Every metric of {@code list} that a shipped rule or dashboard uses is in {@code exposition} with
+   * the declared type and exactly the declared labels; values of a closed label are declared ones.
+   */
+  private static void assertMatchesDeclaredList(String list, String exposition) {
+    JsonNode declared = exporterList(list);
+    Set<String> used = usedMetricNames();
+    Exposition exposed = Exposition.parse(exposition);
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (JsonNode metric : declared.path("metrics")) {
+      String name = metric.path("name").asText();
+      if (!used.contains(name)) {
+        continue;
+      }
+      checked++;
+      Exposition.Samples samples = exposed.samples(name);
+      if (samples == null) {
+        problems.add(name + " is not exposed");
+        continue;
+      }
+      String type = metric.path("type").asText();
+      if (!samples.type.equals(type)) {
+        problems.add(name + " is a " + samples.type + ", declared " + type);
+      }
+      Map<String, Set<String>> closed = new TreeMap<>();
+      Set<String> labels = new TreeSet<>();
+      for (JsonNode l : metric.path("labels")) {
+        labels.add(l.path("name").asText());
+        if (l.has("values")) {
+          Set<String> values = new TreeSet<>();
+          l.path("values").forEach(v -> values.add(v.asText()));
+          closed.put(l.path("name").asText(), values);
+        }
+      }
+      for (Map<String, String> sample : samples.labelSets) {
+        if (!sample.keySet().equals(labels)) {
+          problems.add(name + " has labels " + sample.keySet() + ", declared " + labels);
+          break;
+        }
+        closed.forEach((label, values) -> {
+          if (!values.contains(sample.get(label))) {
+            problems.add(name + ": " + label + "=\"" + sample.get(label) + "\" is not one of the declared "
+                + values);
+          }
+        });
+      }
+    }
+    assertThat(checked).as("metrics of %s the assets use", list).isPositive();
+    assertThat(problems).as("%s against the real exporter", list).isEmpty();
+  }
+
+  /** Series names of every selector in the shipped rules and dashboards (variables included). */
+  static Set<String> usedMetricNames() {
+    List<String> queries = new ArrayList<>();
+    RuleFiles.shipped().forEach(r -> queries.add(r.expr));
+    Map<Path, JsonNode> dashboards = DashboardTest.load();
+    DashboardTest.queries(dashboards).values().forEach(q -> queries.add(DashboardTest.substitute(q)));
+    Set<String> names = new TreeSet<>();
+    for (String q : queries) {
+      for (Node n : PromQl.walk(PromQl.parse(q))) {
+        if (n instanceof Selector && ((Selector) n).name != null) {
+          names.add(((Selector) n).name);
+        }
+      }
+    }
+    for (JsonNode d : dashboards.values()) {
+      for (JsonNode v : d.path("templating").path("list")) {
+        Matcher m = DashboardTest.LABEL_VALUES.matcher(v.path("query").path("query").asText());
+        if (m.matches()) {
+          names.add(m.group(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  private static JsonNode exporterList(String file) {
+    try (InputStream in = ExporterMetricsIT.class.getClassLoader()
+        .getResourceAsStream(MetricCatalog.EXPORTER_DIR + file)) {
+      assertThat(in).as(file).isNotNull();
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ToolRun keytool(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    ToolRun run = ToolRun.run(command, null, Duration.ofSeconds(60));
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    return run;
+  }
+
+  /** An HTTPS endpoint on loopback answering 200, with the certificate from {@code keystore}. */
+  private static HttpsServer tlsEndpoint(Path keystore) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    server.createContext("/", exchange -> {
+      byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+}
