@@ -41,6 +41,8 @@ public final class SdkSettings {
   static final String LEGACY_DEPLOYMENT_ENVIRONMENT = "deployment.environment";
 
   private static final Set<String> PRODUCTION_NAMES = Set.of("production", "prod");
+  /** The OTLP compressions the exporters support. */
+  public static final Set<String> COMPRESSIONS = Set.of("gzip", "none");
 
   final Resource resource;
   final String serviceName;
@@ -134,7 +136,7 @@ public final class SdkSettings {
         config.first("otel.exporter.otlp.traces.compression", "otel.exporter.otlp.compression");
     String c = compression != null ? compression.value().toLowerCase(Locale.ROOT)
         : code.otlpCompression != null ? code.otlpCompression : "none";
-    if (!c.equals("gzip") && !c.equals("none")) {
+    if (!COMPRESSIONS.contains(c)) {
       if (compression != null) {
         throw ConfigSource.invalid(compression, "gzip or none");
       }
