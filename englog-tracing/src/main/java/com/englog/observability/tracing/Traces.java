@@ -2,7 +2,6 @@ package com.englog.observability.tracing;
 
 import com.englog.observability.tracing.internal.AgentDetector;
 import com.englog.observability.tracing.internal.ConfigSource;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -63,9 +62,7 @@ public final class Traces {
         f = fallback;
         if (f == null) {
           ConfigSource system = new ConfigSource(System::getProperty, System::getenv);
-          f = AgentDetector.BOOTSTRAP.agentActive(system)
-              ? Tracing.builder().openTelemetry(GlobalOpenTelemetry.get()).build()
-              : Tracing.noop();
+          f = AgentDetector.BOOTSTRAP.agentActive(system) ? Tracing.agent() : Tracing.noop();
           fallback = f;
         }
       }
