@@ -631,9 +631,11 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Ended spans dropped before export: the bounded queue was full (the exporter is down or slow)
-   * or the instance was closed. Publish it as a metric and alert when it grows. Zero when the
-   * agent or an external SDK exports (they count their own).
+   * Ended spans dropped before export: the bounded queue was full (the exporter is down or slow),
+   * or the span was still running when the instance was closed. Publish it as a metric and alert
+   * when it grows. Zero when the agent or an external SDK exports (they count their own). Read from
+   * the SDK's batch processor; should an SDK stop reporting to it, a WARNING is logged once and
+   * {@link #toString()} says so.
    */
   public long droppedSpans() {
     return pipeline.stats().droppedSpans();
@@ -687,8 +689,11 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Flushes the queue and shuts the SDK down, waiting at most the shutdown timeout; spans ended later
-   * are dropped and counted. Does nothing to an agent's or external SDK. Idempotent.
+   * Flushes the queue and shuts the SDK down, waiting at most the shutdown timeout (also when the
+   * collector hangs: the export still in flight then ends on its own, within the exporter timeouts,
+   * on the processor's daemon thread). Spans running at close and ended later are dropped and
+   * counted; helpers called afterwards run their work without recording spans. Does nothing to an
+   * agent's or external SDK. Idempotent.
    */
   @Override
   public void close() {
@@ -710,6 +715,8 @@ public final class Tracing implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Tracing{" + mode + ", " + pipeline.description() + "}";
+    String uncounted = pipeline.stats().uncounted();
+    return "Tracing{" + mode + ", " + pipeline.description()
+        + (uncounted == null ? "" : ", dropped/queued spans uncounted: " + uncounted) + "}";
   }
 }
