@@ -463,19 +463,23 @@ public final class Tracing implements AutoCloseable {
         .setAttribute(MESSAGING_OPERATION_TYPE, operation);
   }
 
-  // call and run differ only in how the work is invoked; everything around it lives in finish().
+  // call and run differ only in how the work is invoked; everything around it lives in finish(),
+  // which runs while the span is still current: a metric the listener records gets an exemplar
+  // pointing at this span, not at its parent.
   @SuppressWarnings("try") // the scope is closed, never read
   private <T, E extends Throwable> T call(Span span, Context context, SpanWork<T, E> work, int kind, String a,
       String b) throws E {
     long start = startNanos(kind);
     Throwable failure = null;
     try (Scope ignored = scope(span, context)) {
-      return work.run();
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      finish(span, kind, a, b, start, failure);
+      try {
+        return work.run();
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
+      } finally {
+        finish(span, kind, a, b, start, failure);
+      }
     }
   }
 
@@ -485,12 +489,14 @@ public final class Tracing implements AutoCloseable {
     long start = startNanos(kind);
     Throwable failure = null;
     try (Scope ignored = scope(span, context)) {
-      work.run();
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      finish(span, kind, a, b, start, failure);
+      try {
+        work.run();
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
+      } finally {
+        finish(span, kind, a, b, start, failure);
+      }
     }
   }
 
@@ -502,7 +508,7 @@ public final class Tracing implements AutoCloseable {
     return timed(kind) ? System.nanoTime() : 0L;
   }
 
-  /** Ends the span (marking a failure first) and tells the listener; runs after the scope closed. */
+  /** Ends the span (marking a failure first) and tells the listener, the span still current. */
   private void finish(Span span, int kind, String a, String b, long start, Throwable failure) {
     if (span != null) {
       if (failure != null) {

@@ -230,6 +230,34 @@ class TracingHelpersTest {
   }
 
   @Test
+  void theListenerRunsWithTheHelpersSpanStillCurrentSoExemplarsPointAtIt() {
+    List<String> current = new ArrayList<>();
+    TracingListener listener = new TracingListener() {
+      @Override
+      public void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+        current.add(Span.current().getSpanContext().getSpanId());
+      }
+
+      @Override
+      public void onDbQuery(String operation, String table, Duration duration, Throwable error) {
+        current.add(Span.current().getSpanContext().getSpanId());
+      }
+    };
+    try (InMemoryTracing withListener = new InMemoryTracing(b -> b.listener(listener))) {
+      withListener.tracing.inSpan("request", SpanKind.SERVER, null, () -> {
+        withListener.tracing.traceAiProcessing("summarize", "openai", () -> 1);
+        assertThatThrownBy(() -> withListener.tracing.traceDbQuery("select", "journals", () -> {
+          throw new SQLException("down");
+        })).isInstanceOf(SQLException.class);
+      });
+
+      assertThat(current).containsExactly(withListener.span("summarize openai").getSpanId(),
+          withListener.span("select journals").getSpanId());
+      assertThat(Span.current().getSpanContext().isValid()).as("and nothing stays current").isFalse();
+    }
+  }
+
+  @Test
   void aThrowingListenerIsCountedAndNeverBreaksTheCall() {
     TracingListener broken = new TracingListener() {
       @Override
