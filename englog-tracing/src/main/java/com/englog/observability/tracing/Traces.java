@@ -123,6 +123,18 @@ public final class Traces {
     return get().traceJob(jobType, carrier, work);
   }
 
+  /** {@link Tracing#traceEnqueue(String, Map, VoidSpanWork)} on the default instance. */
+  public static <E extends Throwable> void traceEnqueue(String jobType, Map<String, String> carrier,
+      VoidSpanWork<E> work) throws E {
+    get().traceEnqueue(jobType, carrier, work);
+  }
+
+  /** {@link Tracing#traceJob(String, Map, VoidSpanWork)} on the default instance. */
+  public static <E extends Throwable> void traceJob(String jobType, Map<String, String> carrier,
+      VoidSpanWork<E> work) throws E {
+    get().traceJob(jobType, carrier, work);
+  }
+
   /** {@link Tracing#inject(Map)} on the default instance. */
   public static void inject(Map<String, String> carrier) {
     get().inject(carrier);
