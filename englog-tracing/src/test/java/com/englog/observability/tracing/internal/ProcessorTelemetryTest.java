@@ -2,14 +2,11 @@ package com.englog.observability.tracing.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InternalTelemetryVersion;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -43,23 +40,6 @@ class ProcessorTelemetryTest {
     public void close() {}
   };
 
-  private static final SpanExporter ACCEPTING = new SpanExporter() {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  };
-
   ProcessorTelemetryTest() {
     JUL.addHandler(handler);
     JUL.setUseParentHandlers(false); // the expected WARNING is asserted, not printed
@@ -76,7 +56,7 @@ class ProcessorTelemetryTest {
     ExportStats stats = new ExportStats();
     ProcessorTelemetry telemetry = new ProcessorTelemetry(stats);
     SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(ACCEPTING, stats, telemetry))
+        .addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(InMemorySpanExporter.create(), stats, telemetry))
             .setMeterProvider(telemetry).setInternalTelemetryVersion(version).build())
         .build();
     try {
