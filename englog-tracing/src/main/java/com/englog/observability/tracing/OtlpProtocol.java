@@ -1,6 +1,6 @@
 package com.englog.observability.tracing;
 
-import java.util.Locale;
+import com.englog.observability.tracing.internal.ConfigNames;
 
 /** The OTLP transport, named as {@code OTEL_EXPORTER_OTLP_PROTOCOL} names it. */
 public enum OtlpProtocol {
@@ -35,11 +35,9 @@ public enum OtlpProtocol {
    * @throws IllegalArgumentException for anything but {@code http/protobuf} or {@code grpc}
    */
   public static OtlpProtocol fromConfigName(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    for (OtlpProtocol p : values()) {
-      if (p.configName.equals(n)) {
-        return p;
-      }
+    OtlpProtocol p = ConfigNames.find(values(), OtlpProtocol::configName, name);
+    if (p != null) {
+      return p;
     }
     throw new IllegalArgumentException("unsupported OTLP protocol '" + name
         + "'; supported: http/protobuf, grpc (http/json is not supported)");

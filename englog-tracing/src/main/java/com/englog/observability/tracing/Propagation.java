@@ -1,6 +1,6 @@
 package com.englog.observability.tracing;
 
-import java.util.Locale;
+import com.englog.observability.tracing.internal.ConfigNames;
 
 /**
  * Wire formats for trace context between services, named as {@code OTEL_PROPAGATORS} names them.
@@ -37,11 +37,9 @@ public enum Propagation {
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
   public static Propagation fromConfigName(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    for (Propagation p : values()) {
-      if (p.configName.equals(n)) {
-        return p;
-      }
+    Propagation p = ConfigNames.find(values(), Propagation::configName, name);
+    if (p != null) {
+      return p;
     }
     throw new IllegalArgumentException("unknown propagator '" + name
         + "'; known: tracecontext, baggage, b3, b3multi, jaeger, none");

@@ -2,7 +2,6 @@ package com.englog.observability.tracing;
 
 import com.englog.observability.tracing.internal.AgentDetector;
 import com.englog.observability.tracing.internal.ConfigSource;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -63,9 +62,7 @@ public final class Traces {
         f = fallback;
         if (f == null) {
           ConfigSource system = new ConfigSource(System::getProperty, System::getenv);
-          f = AgentDetector.BOOTSTRAP.agentActive(system)
-              ? Tracing.builder().openTelemetry(GlobalOpenTelemetry.get()).build()
-              : Tracing.noop();
+          f = AgentDetector.BOOTSTRAP.agentActive(system) ? Tracing.agent() : Tracing.noop();
           fallback = f;
         }
       }
@@ -124,6 +121,18 @@ public final class Traces {
   public static <T, E extends Throwable> T traceJob(String jobType, Map<String, String> carrier,
       SpanWork<T, E> work) throws E {
     return get().traceJob(jobType, carrier, work);
+  }
+
+  /** {@link Tracing#traceEnqueue(String, Map, VoidSpanWork)} on the default instance. */
+  public static <E extends Throwable> void traceEnqueue(String jobType, Map<String, String> carrier,
+      VoidSpanWork<E> work) throws E {
+    get().traceEnqueue(jobType, carrier, work);
+  }
+
+  /** {@link Tracing#traceJob(String, Map, VoidSpanWork)} on the default instance. */
+  public static <E extends Throwable> void traceJob(String jobType, Map<String, String> carrier,
+      VoidSpanWork<E> work) throws E {
+    get().traceJob(jobType, carrier, work);
   }
 
   /** {@link Tracing#inject(Map)} on the default instance. */

@@ -9,12 +9,14 @@ import com.englog.observability.tracing.internal.SafePropagator;
 import com.englog.observability.tracing.internal.SdkFactory;
 import com.englog.observability.tracing.internal.SdkSettings;
 import com.englog.observability.tracing.internal.SpanNames;
+import com.englog.observability.tracing.internal.SqlStates;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -81,14 +84,28 @@ public final class Tracing implements AutoCloseable {
   private static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey(SpanAttributes.DB_NAMESPACE);
   private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey(SpanAttributes.SERVER_ADDRESS);
   private static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey(SpanAttributes.SERVER_PORT);
+  private static final AttributeKey<String> DB_QUERY_SUMMARY = AttributeKey.stringKey(SpanAttributes.DB_QUERY_SUMMARY);
+  private static final AttributeKey<String> DB_STATUS_CODE =
+      AttributeKey.stringKey(SpanAttributes.DB_RESPONSE_STATUS_CODE);
+  private static final AttributeKey<String> AI_OPERATION = AttributeKey.stringKey(SpanAttributes.GEN_AI_OPERATION_NAME);
   private static final AttributeKey<String> AI_PROVIDER = AttributeKey.stringKey(SpanAttributes.GEN_AI_PROVIDER_NAME);
   private static final AttributeKey<String> AI_TASK = AttributeKey.stringKey(SpanAttributes.ENGLOG_AI_TASK_TYPE);
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey(SpanAttributes.ERROR_TYPE);
   private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey(SpanAttributes.MESSAGING_SYSTEM);
   private static final AttributeKey<String> MESSAGING_DESTINATION =
       AttributeKey.stringKey(SpanAttributes.MESSAGING_DESTINATION_NAME);
-  private static final AttributeKey<String> MESSAGING_OPERATION =
+  private static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
       AttributeKey.stringKey(SpanAttributes.MESSAGING_OPERATION_TYPE);
+  private static final AttributeKey<String> MESSAGING_OPERATION_NAME =
+      AttributeKey.stringKey(SpanAttributes.MESSAGING_OPERATION_NAME);
+
+  /** GenAI's well-known {@code gen_ai.operation.name} values: a task type spelled like one is used as is. */
+  private static final Set<String> GEN_AI_OPERATIONS = Set.of("chat", "generate_content", "text_completion",
+      "embeddings", "retrieval", "execute_tool", "create_agent", "invoke_agent");
+  /** The span status description carries the exception message, cut to this length (the event has all of it). */
+  private static final int MAX_STATUS_DESCRIPTION = 256;
+  private static final String SEND = "send";
+  private static final String PROCESS = "process";
 
   private static final int KIND_OTHER = 0;
   private static final int KIND_DB = 1;
@@ -104,11 +121,15 @@ public final class Tracing implements AutoCloseable {
   private final String databaseServerAddress;
   private final Long databaseServerPort;
   private final String databaseNamespace;
+  /** The span name's target when a query names no table: namespace, else {@code address:port}, else null. */
+  private final String databaseTarget;
+  private final String aiOperationName;
   private final String messagingSystem;
   private final TracingListener listener;
   private final boolean notifyListener;
   private final SpanNames names = new SpanNames();
   private final LongAdder listenerFailures = new LongAdder();
+  private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
   private final Duration shutdownTimeout;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -128,6 +149,9 @@ public final class Tracing implements AutoCloseable {
     this.databaseServerAddress = b.databaseServerAddress;
     this.databaseServerPort = b.databaseServerPort > 0 ? Long.valueOf(b.databaseServerPort) : null;
     this.databaseNamespace = b.databaseNamespace;
+    this.databaseTarget = b.databaseNamespace != null ? b.databaseNamespace
+        : b.databaseServerAddress != null ? b.databaseServerAddress + ":" + b.databaseServerPort : null;
+    this.aiOperationName = b.aiOperationName;
     this.messagingSystem = b.messagingSystem;
     this.listener = b.listener;
     this.notifyListener = b.listener != TracingListener.NONE;
@@ -168,7 +192,7 @@ public final class Tracing implements AutoCloseable {
     if (b.agentDetector.agentActive(config)) {
       LOG.log(Level.INFO, "OpenTelemetry Java agent detected: EngLog tracing reuses its SDK; exporter,"
           + " sampler and resource settings come from the agent's OTEL_* configuration");
-      return new Tracing(Mode.AGENT, external(GlobalOpenTelemetry.get(), "OpenTelemetry Java agent"), b, false);
+      return new Tracing(Mode.AGENT, agentPipeline(), b, false);
     }
     SdkSettings settings = SdkSettings.resolve(b.code.copy(), config, b.environment);
     if (Boolean.TRUE.equals(config.bool("otel.sdk.disabled"))) {
@@ -193,6 +217,15 @@ public final class Tracing implements AutoCloseable {
     return tracing;
   }
 
+  /** The helpers over the attached agent's SDK, for the {@link Traces} facade's default. */
+  static Tracing agent() {
+    return new Tracing(Mode.AGENT, agentPipeline(), new TracingBuilder(), false);
+  }
+
+  private static Pipeline agentPipeline() {
+    return external(GlobalOpenTelemetry.get(), "OpenTelemetry Java agent");
+  }
+
   private static Pipeline external(OpenTelemetry openTelemetry, String description) {
     SafePropagator propagator = new SafePropagator(openTelemetry.getPropagators().getTextMapPropagator());
     return new Pipeline(openTelemetry, null, propagator, new ExportStats(), description);
@@ -201,10 +234,12 @@ public final class Tracing implements AutoCloseable {
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Runs {@code work} in a {@code CLIENT} span named {@code "<operation> <table>"} with
-   * {@code db.system.name}, {@code db.operation.name}, {@code db.collection.name} (and {@code
-   * server.address}, {@code server.port}, {@code db.namespace} when set on the instance), and tells
-   * the {@link TracingListener}.
+   * Runs {@code work} in a {@code CLIENT} span named {@code "<operation> <table>"} (also its {@code
+   * db.query.summary}) with {@code db.system.name}, {@code db.operation.name}, {@code
+   * db.collection.name} (and {@code server.address}, {@code server.port}, {@code db.namespace} when
+   * set on the instance), and tells the {@link TracingListener}. Without a table the name's target is
+   * the namespace, else {@code address:port}, as the database conventions say. A failure whose cause
+   * chain holds a {@code SQLException} with a SQLSTATE also sets {@code db.response.status_code}.
    *
    * @param operation e.g. {@code insert}, {@code select} (low cardinality: a constant, not SQL)
    * @param table e.g. {@code journals}
@@ -223,9 +258,12 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in a {@code CLIENT} span named {@code "<taskType> <provider>"} with
+   * Runs {@code work} in a {@code CLIENT} span named {@code "<taskType> <provider>"} with {@code
+   * gen_ai.operation.name} (the task type when it is one of GenAI's operation names such as {@code
+   * embeddings}, else the instance's {@link TracingBuilder#aiOperationName}, default {@code chat}),
    * {@code gen_ai.provider.name} and {@code englog.ai.task_type}, and tells the {@link
-   * TracingListener} (which can record {@code Metrics.recordAiProcessing} from the same call).
+   * TracingListener} (which can record {@code EnglogMetrics.recordAiProcessing} from the same call).
+   * The work can add {@code gen_ai.request.model} and token counts to {@code Span.current()}.
    *
    * @param taskType e.g. {@code summarize}
    * @param provider e.g. {@code openai}
@@ -268,7 +306,8 @@ public final class Tracing implements AutoCloseable {
   /**
    * Producer side of a job hand-off: runs {@code work} (which puts the job on the queue) in a {@code
    * PRODUCER} span {@code "send <jobType>"}, after writing the trace context into {@code carrier}
-   * (a mutable map that travels in the job's payload).
+   * (a mutable map that travels in the job's payload). That span's context is the job's creation
+   * context in the messaging conventions' terms.
    *
    * <pre>{@code
    * Map<String, String> headers = new HashMap<>();
@@ -278,24 +317,23 @@ public final class Tracing implements AutoCloseable {
   public <T, E extends Throwable> T traceEnqueue(String jobType, Map<String, String> carrier, SpanWork<T, E> work)
       throws E {
     Objects.requireNonNull(work, "work");
-    Span span = messagingSpan("send", jobType, SpanKind.PRODUCER, null);
-    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
-    return call(span, null, work, KIND_OTHER, null, null);
+    return call(sendSpan(jobType, carrier), null, work, KIND_OTHER, null, null);
   }
 
   /** {@link #traceEnqueue(String, Map, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceEnqueue(String jobType, Map<String, String> carrier, VoidSpanWork<E> work)
       throws E {
     Objects.requireNonNull(work, "work");
-    Span span = messagingSpan("send", jobType, SpanKind.PRODUCER, null);
-    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
-    run(span, null, work, KIND_OTHER, null, null);
+    run(sendSpan(jobType, carrier), null, work, KIND_OTHER, null, null);
   }
 
   /**
    * Worker side of a job hand-off: runs {@code work} in a {@code CONSUMER} span {@code "process
    * <jobType>"} whose parent is the trace context in {@code carrier} (the map {@link #traceEnqueue}
-   * filled), so API → queue → worker is one trace. A missing or malformed context starts a new trace.
+   * filled), so API → queue → worker is one trace; the span also links to that context and, when the
+   * job runs inside a span of the worker's own, to that span. A missing or malformed context makes
+   * the span a child of whatever is current (a new trace when nothing is). Baggage in the carrier is
+   * current while the work runs.
    *
    * <pre>{@code
    * Job job = Job.fromJson(redis.brpop("jobs"));
@@ -305,31 +343,28 @@ public final class Tracing implements AutoCloseable {
   public <T, E extends Throwable> T traceJob(String jobType, Map<String, String> carrier, SpanWork<T, E> work)
       throws E {
     Objects.requireNonNull(work, "work");
-    Context parent = extract(carrier);
-    return call(messagingSpan("process", jobType, SpanKind.CONSUMER, parent), parent, work, KIND_OTHER, null, null);
+    Context parent = jobContext(carrier);
+    return call(processSpan(jobType, parent), parent, work, KIND_OTHER, null, null);
   }
 
   /** {@link #traceJob(String, Map, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceJob(String jobType, Map<String, String> carrier, VoidSpanWork<E> work)
       throws E {
     Objects.requireNonNull(work, "work");
-    Context parent = extract(carrier);
-    run(messagingSpan("process", jobType, SpanKind.CONSUMER, parent), parent, work, KIND_OTHER, null, null);
+    Context parent = jobContext(carrier);
+    run(processSpan(jobType, parent), parent, work, KIND_OTHER, null, null);
   }
 
   private Span dbSpan(String operation, String table) {
     if (!recording) {
       return null;
     }
+    String target = table != null ? table : databaseTarget;
     String name;
-    if (operation != null && table != null) {
-      name = names.name(operation, table);
-    } else if (operation != null) {
-      name = operation;
-    } else if (table != null) {
-      name = table;
+    if (operation != null) {
+      name = target != null ? names.name(operation, target) : operation;
     } else {
-      name = databaseSystem;
+      name = target != null ? target : databaseSystem;
     }
     SpanBuilder builder = tracer.spanBuilder(name)
         .setSpanKind(SpanKind.CLIENT)
@@ -339,6 +374,9 @@ public final class Tracing implements AutoCloseable {
     }
     if (table != null) {
       builder.setAttribute(DB_COLLECTION, table);
+      if (operation != null) {
+        builder.setAttribute(DB_QUERY_SUMMARY, name);
+      }
     }
     if (databaseNamespace != null) {
       builder.setAttribute(DB_NAMESPACE, databaseNamespace);
@@ -360,7 +398,10 @@ public final class Tracing implements AutoCloseable {
     } else {
       name = taskType != null ? taskType : provider != null ? provider : "ai";
     }
-    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT);
+    SpanBuilder builder = tracer.spanBuilder(name)
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute(AI_OPERATION,
+            taskType != null && GEN_AI_OPERATIONS.contains(taskType) ? taskType : aiOperationName);
     if (provider != null) {
       builder.setAttribute(AI_PROVIDER, provider);
     }
@@ -382,42 +423,62 @@ public final class Tracing implements AutoCloseable {
     return builder.startSpan();
   }
 
-  private Span messagingSpan(String operation, String jobType, SpanKind kind, Context parent) {
+  /** The PRODUCER span (null when not recording), its context already written into {@code carrier}. */
+  private Span sendSpan(String jobType, Map<String, String> carrier) {
+    Span span = recording ? messagingSpan(SEND, jobType, SpanKind.PRODUCER).startSpan() : null;
+    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
+    return span;
+  }
+
+  /** What is current, with the carrier's trace context and baggage (when valid) on top. */
+  private Context jobContext(Map<String, String> carrier) {
+    return propagator.extract(Context.current(), carrier, Carriers.MAP_GETTER);
+  }
+
+  private Span processSpan(String jobType, Context parent) {
     if (!recording) {
       return null;
     }
-    String destination = jobType == null ? "job" : jobType;
-    SpanBuilder builder = tracer.spanBuilder(names.name(operation, destination))
-        .setSpanKind(kind)
-        .setAttribute(MESSAGING_SYSTEM, messagingSystem)
-        .setAttribute(MESSAGING_DESTINATION, destination)
-        .setAttribute(MESSAGING_OPERATION, operation);
-    if (parent != null) {
-      builder.setParent(parent);
+    SpanBuilder builder = messagingSpan(PROCESS, jobType, SpanKind.CONSUMER).setParent(parent);
+    SpanContext creation = Span.fromContext(parent).getSpanContext();
+    SpanContext ambient = Span.current().getSpanContext();
+    // Identity: jobContext returns what is current, unchanged, unless the carrier named a context.
+    if (creation != ambient && creation.isValid()) {
+      builder.addLink(creation);
+      if (ambient.isValid()) {
+        // The job runs inside a span of the worker's own: keep that correlation as a link.
+        builder.addLink(ambient);
+      }
     }
     return builder.startSpan();
   }
 
+  private SpanBuilder messagingSpan(String operation, String jobType, SpanKind kind) {
+    String destination = jobType == null ? "job" : jobType;
+    return tracer.spanBuilder(names.name(operation, destination))
+        .setSpanKind(kind)
+        .setAttribute(MESSAGING_SYSTEM, messagingSystem)
+        .setAttribute(MESSAGING_DESTINATION, destination)
+        .setAttribute(MESSAGING_OPERATION_NAME, operation)
+        .setAttribute(MESSAGING_OPERATION_TYPE, operation);
+  }
+
+  // call and run differ only in how the work is invoked; everything around it lives in finish(),
+  // which runs while the span is still current: a metric the listener records gets an exemplar
+  // pointing at this span, not at its parent.
   @SuppressWarnings("try") // the scope is closed, never read
   private <T, E extends Throwable> T call(Span span, Context context, SpanWork<T, E> work, int kind, String a,
       String b) throws E {
-    boolean timed = notifyListener && kind != KIND_OTHER;
-    long start = timed ? System.nanoTime() : 0L;
+    long start = startNanos(kind);
     Throwable failure = null;
     try (Scope ignored = scope(span, context)) {
-      return work.run();
-    } catch (Throwable t) {
-      failure = t;
-      if (span != null) {
-        recordFailure(span, t);
-      }
-      throw t;
-    } finally {
-      if (span != null) {
-        span.end();
-      }
-      if (timed) {
-        tell(kind, a, b, start, failure);
+      try {
+        return work.run();
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
+      } finally {
+        finish(span, kind, a, b, start, failure);
       }
     }
   }
@@ -425,24 +486,38 @@ public final class Tracing implements AutoCloseable {
   @SuppressWarnings("try")
   private <E extends Throwable> void run(Span span, Context context, VoidSpanWork<E> work, int kind, String a,
       String b) throws E {
-    boolean timed = notifyListener && kind != KIND_OTHER;
-    long start = timed ? System.nanoTime() : 0L;
+    long start = startNanos(kind);
     Throwable failure = null;
     try (Scope ignored = scope(span, context)) {
-      work.run();
-    } catch (Throwable t) {
-      failure = t;
-      if (span != null) {
-        recordFailure(span, t);
+      try {
+        work.run();
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
+      } finally {
+        finish(span, kind, a, b, start, failure);
       }
-      throw t;
-    } finally {
-      if (span != null) {
-        span.end();
+    }
+  }
+
+  private boolean timed(int kind) {
+    return notifyListener && kind != KIND_OTHER;
+  }
+
+  private long startNanos(int kind) {
+    return timed(kind) ? System.nanoTime() : 0L;
+  }
+
+  /** Ends the span (marking a failure first) and tells the listener, the span still current. */
+  private void finish(Span span, int kind, String a, String b, long start, Throwable failure) {
+    if (span != null) {
+      if (failure != null) {
+        recordFailure(span, kind, failure);
       }
-      if (timed) {
-        tell(kind, a, b, start, failure);
-      }
+      span.end();
+    }
+    if (timed(kind)) {
+      tell(kind, a, b, start, failure);
     }
   }
 
@@ -454,13 +529,25 @@ public final class Tracing implements AutoCloseable {
     return context == null ? span.makeCurrent() : context.with(span).makeCurrent();
   }
 
-  private static void recordFailure(Span span, Throwable t) {
+  private static void recordFailure(Span span, int kind, Throwable t) {
     if (!span.isRecording()) {
       return;
     }
     try {
-      span.setStatus(StatusCode.ERROR);
+      String message = t.getMessage();
+      if (message == null) {
+        span.setStatus(StatusCode.ERROR);
+      } else {
+        span.setStatus(StatusCode.ERROR, message.length() <= MAX_STATUS_DESCRIPTION ? message
+            : message.substring(0, MAX_STATUS_DESCRIPTION) + "…");
+      }
       span.setAttribute(ERROR_TYPE, t.getClass().getName());
+      if (kind == KIND_DB) {
+        String sqlState = SqlStates.of(t);
+        if (sqlState != null) {
+          span.setAttribute(DB_STATUS_CODE, sqlState);
+        }
+      }
       span.recordException(t);
     } catch (RuntimeException e) {
       // The work's own exception is what the caller must see.
@@ -477,7 +564,7 @@ public final class Tracing implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       listenerFailures.increment();
-      if (listenerFailures.sum() == 1) {
+      if (listenerFailureLogged.compareAndSet(false, true)) {
         LOG.log(Level.WARNING, "TracingListener threw; it must not (counted in listenerFailures())", e);
       }
     }
@@ -550,9 +637,11 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Ended spans dropped before export: the bounded queue was full (the exporter is down or slow)
-   * or the instance was closed. Publish it as a metric and alert when it grows. Zero when the
-   * agent or an external SDK exports (they count their own).
+   * Ended spans dropped before export: the bounded queue was full (the exporter is down or slow),
+   * or the span was still running when the instance was closed. Publish it as a metric and alert
+   * when it grows. Zero when the agent or an external SDK exports (they count their own). Read from
+   * the SDK's batch processor; should an SDK stop reporting to it, a WARNING is logged once and
+   * {@link #toString()} says so.
    */
   public long droppedSpans() {
     return pipeline.stats().droppedSpans();
@@ -606,8 +695,11 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Flushes the queue and shuts the SDK down, waiting at most the shutdown timeout; spans ended later
-   * are dropped and counted. Does nothing to an agent's or external SDK. Idempotent.
+   * Flushes the queue and shuts the SDK down, waiting at most the shutdown timeout (also when the
+   * collector hangs: the export still in flight then ends on its own, within the exporter timeouts,
+   * on the processor's daemon thread). Spans running at close and ended later are dropped and
+   * counted; helpers called afterwards run their work without recording spans. Does nothing to an
+   * agent's or external SDK. Idempotent.
    */
   @Override
   public void close() {
@@ -629,6 +721,8 @@ public final class Tracing implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Tracing{" + mode + ", " + pipeline.description() + "}";
+    String uncounted = pipeline.stats().uncounted();
+    return "Tracing{" + mode + ", " + pipeline.description()
+        + (uncounted == null ? "" : ", dropped/queued spans uncounted: " + uncounted) + "}";
   }
 }

@@ -3,6 +3,7 @@ package com.englog.observability.tracing;
 import com.englog.observability.tracing.internal.AgentDetector;
 import com.englog.observability.tracing.internal.CodeConfig;
 import com.englog.observability.tracing.internal.ConfigSource;
+import com.englog.observability.tracing.internal.SdkSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -54,6 +55,8 @@ public final class TracingBuilder {
   public static final String DEFAULT_DATABASE_SYSTEM = "postgresql";
   /** EngLog's job queue. */
   public static final String DEFAULT_MESSAGING_SYSTEM = "redis";
+  /** {@code gen_ai.operation.name} of {@code traceAiProcessing} spans: EngLog's AI tasks are chat completions. */
+  public static final String DEFAULT_AI_OPERATION_NAME = "chat";
 
   final CodeConfig code = new CodeConfig();
   String databaseSystem = DEFAULT_DATABASE_SYSTEM;
@@ -61,6 +64,7 @@ public final class TracingBuilder {
   int databaseServerPort = -1;
   String databaseNamespace;
   String messagingSystem = DEFAULT_MESSAGING_SYSTEM;
+  String aiOperationName = DEFAULT_AI_OPERATION_NAME;
   Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   boolean registerShutdownHook = true;
   boolean registerGlobal;
@@ -129,6 +133,16 @@ public final class TracingBuilder {
   }
 
   /**
+   * {@code gen_ai.operation.name} on {@code traceAiProcessing} spans whose task type is not itself
+   * a GenAI operation name; default {@value #DEFAULT_AI_OPERATION_NAME}. Use the conventions' names:
+   * {@code generate_content} (Gemini), {@code text_completion}, {@code embeddings}, …
+   */
+  public TracingBuilder aiOperationName(String operationName) {
+    this.aiOperationName = nonBlank(operationName, "operationName");
+    return this;
+  }
+
+  /**
    * The OTLP base endpoint, e.g. {@code http://otel-collector:4318} ({@code /v1/traces} is appended
    * for HTTP); default {@code http://localhost:4318}. Overridden by {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * and {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}.
@@ -162,7 +176,7 @@ public final class TracingBuilder {
   /** {@code gzip} or {@code none} (default). */
   public TracingBuilder otlpCompression(String compression) {
     String c = nonBlank(compression, "compression");
-    if (!c.equals("gzip") && !c.equals("none")) {
+    if (!SdkSettings.COMPRESSIONS.contains(c)) {
       throw new IllegalArgumentException("compression must be gzip or none, was '" + c + "'");
     }
     code.otlpCompression = c;
@@ -214,19 +228,13 @@ public final class TracingBuilder {
    * Tracing#droppedSpans()}) instead of slowing the service. Default {@value #DEFAULT_MAX_QUEUE_SIZE}.
    */
   public TracingBuilder maxQueueSize(int maxQueueSize) {
-    if (maxQueueSize < 1) {
-      throw new IllegalArgumentException("maxQueueSize must be at least 1, was " + maxQueueSize);
-    }
-    code.maxQueueSize = maxQueueSize;
+    code.maxQueueSize = atLeastOne(maxQueueSize, "maxQueueSize");
     return this;
   }
 
   /** Spans per export request; at most the queue size. Default {@value #DEFAULT_MAX_EXPORT_BATCH_SIZE}. */
   public TracingBuilder maxExportBatchSize(int maxExportBatchSize) {
-    if (maxExportBatchSize < 1) {
-      throw new IllegalArgumentException("maxExportBatchSize must be at least 1, was " + maxExportBatchSize);
-    }
-    code.maxExportBatchSize = maxExportBatchSize;
+    code.maxExportBatchSize = atLeastOne(maxExportBatchSize, "maxExportBatchSize");
     return this;
   }
 
@@ -320,6 +328,13 @@ public final class TracingBuilder {
       throw new IllegalArgumentException(name + " must not be blank");
     }
     return value.trim();
+  }
+
+  private static int atLeastOne(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+    return value;
   }
 
   private static Duration positive(Duration d, String name) {

@@ -61,14 +61,14 @@ class AgentDetectionIT {
   @Test
   void theMarkerInTheBootstrapLoaderMeansTheAgentAndItsSdkIsReused() throws Exception {
     Path boot = markerOnBootClassPath();
-    assertThat(probe(List.of("-Xbootclasspath/a:" + boot))).contains("agentActive=true mode=AGENT");
+    assertThat(probe(List.of("-Xbootclasspath/a:" + boot))).contains("agentActive=true mode=AGENT facade=AGENT");
   }
 
   @Test
   void theMarkerOnTheApplicationClassPathIsNotTheAgent() throws Exception {
     Path classes = markerOnBootClassPath();
     // An application jar that happens to contain the class must not switch the SDK off.
-    assertThat(probe(List.of(), classes)).contains("agentActive=false mode=SDK");
+    assertThat(probe(List.of(), classes)).contains("agentActive=false mode=SDK facade=NOOP");
   }
 
   @Test

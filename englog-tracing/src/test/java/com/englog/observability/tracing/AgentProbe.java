@@ -18,7 +18,7 @@ final class AgentProbe {
     GlobalOpenTelemetry.set(agentSdk);
     try (Tracing tracing = Tracing.builder().registerShutdownHook(false)
         .systemProperties(System::getProperty).environment(Map.of("OTEL_TRACES_EXPORTER", "none")::get).build()) {
-      System.out.println("agentActive=" + active + " mode=" + tracing.mode());
+      System.out.println("agentActive=" + active + " mode=" + tracing.mode() + " facade=" + Traces.get().mode());
     }
   }
 }

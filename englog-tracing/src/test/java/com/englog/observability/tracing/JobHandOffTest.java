@@ -72,8 +72,38 @@ class JobHandOffTest {
       assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("redis");
       assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo("summarize");
       assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("process");
+      assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.name"))).isEqualTo("process");
+      assertThat(send.getAttributes().get(AttributeKey.stringKey("messaging.operation.name"))).isEqualTo("send");
+      assertThat(process.getLinks()).as("the process span links to the job's creation context")
+          .extracting(l -> l.getSpanContext().getSpanId()).containsExactly(send.getSpanId());
       assertThat(seen[0]).as("baggage travels with the job").isEqualTo("pro");
       assertThat(process.getResource().getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("englog-worker");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try")
+  void insideAWorkersOwnSpanAJobKeepsItsCreationParentAndLinksTheWorkersSpan() {
+    try (InMemoryTracing api = new InMemoryTracing(b -> b.serviceName("englog-api"));
+        InMemoryTracing worker = new InMemoryTracing(b -> b.serviceName("englog-worker"))) {
+      Map<String, String> headers = new HashMap<>();
+      api.tracing.traceEnqueue("summarize", headers, () -> {});
+
+      worker.tracing.inSpan("poll jobs", SpanKind.INTERNAL, null, () -> {
+        worker.tracing.traceJob("summarize", headers, () -> 1);
+        worker.tracing.traceJob("cleanup", Map.of(), () -> 1);
+      });
+
+      SpanData send = api.span("send summarize");
+      SpanData poll = worker.span("poll jobs");
+      SpanData withContext = worker.span("process summarize");
+      SpanData without = worker.span("process cleanup");
+      assertThat(withContext.getParentSpanId()).isEqualTo(send.getSpanId());
+      assertThat(withContext.getLinks()).extracting(l -> l.getSpanContext().getSpanId())
+          .containsExactly(send.getSpanId(), poll.getSpanId());
+      assertThat(without.getParentSpanId()).as("no context in the job: a child of the worker's span")
+          .isEqualTo(poll.getSpanId());
+      assertThat(without.getLinks()).isEmpty();
     }
   }
 

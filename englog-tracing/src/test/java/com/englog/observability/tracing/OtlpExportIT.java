@@ -59,6 +59,7 @@ class OtlpExportIT {
       assertThat(db.kind()).isEqualTo(SpanKind.SPAN_KIND_CLIENT);
       assertThat(db.attributes()).containsEntry("db.system.name", "postgresql")
           .containsEntry("db.operation.name", "insert").containsEntry("db.collection.name", "journals")
+          .containsEntry("db.query.summary", "insert journals")
           .containsEntry("server.address", "127.0.0.1").containsEntry("server.port", 5432L);
       assertThat(db.resourceAttributes())
           .containsEntry("service.name", "englog-api")
@@ -72,7 +73,9 @@ class OtlpExportIT {
 
       ReceivedSpan ai = spans.stream().filter(s -> s.name().equals("summarize openai")).findFirst().orElseThrow();
       assertThat(ai.statusCode()).isEqualTo(StatusCode.STATUS_CODE_ERROR);
-      assertThat(ai.attributes()).containsEntry("gen_ai.provider.name", "openai")
+      assertThat(ai.proto().getStatus().getMessage()).isEqualTo("provider timeout");
+      assertThat(ai.attributes()).containsEntry("gen_ai.operation.name", "chat")
+          .containsEntry("gen_ai.provider.name", "openai")
           .containsEntry("error.type", "java.io.IOException");
       assertThat(ai.eventAttributes("exception")).containsEntry("exception.message", "provider timeout");
 

@@ -35,8 +35,17 @@ class TracesTest {
 
       Traces.traceDbQuery("select", "journals", () -> 1);
       Traces.inSpan("render", null, null, () -> {});
+      java.util.Map<String, String> headers = new java.util.HashMap<>();
+      java.util.List<String> done = new java.util.ArrayList<>();
+      // Void work, as a worker's job usually is: every helper of the facade has the void form too.
+      Traces.traceEnqueue("summarize", headers, () -> done.add("queued"));
+      Traces.traceJob("summarize", headers, () -> {
+        done.add("processed");
+      });
 
-      assertThat(memory.spans()).extracting(s -> s.getName()).containsExactly("select journals", "render");
+      assertThat(done).containsExactly("queued", "processed");
+      assertThat(memory.spans()).extracting(s -> s.getName())
+          .containsExactly("select journals", "render", "send summarize", "process summarize");
       assertThatThrownBy(() -> Traces.setDefault(Tracing.noop()))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("already called");
       assertThat(Traces.get()).isSameAs(memory.tracing);

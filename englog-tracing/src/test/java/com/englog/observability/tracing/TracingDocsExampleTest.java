@@ -7,13 +7,16 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The examples of docs/tracing.md, compiled and run. Keep the two in step. */
+/**
+ * The examples of docs/tracing.md, compiled and run. Keep the two in step. The recipes that wire
+ * tracing to englog-metrics ("One call site", "Publishing the export counters") need both modules
+ * and run in architecture-tests' {@code LeafHooksTest}.
+ */
 class TracingDocsExampleTest {
 
   record Entry(String text) {}
@@ -38,19 +41,6 @@ class TracingDocsExampleTest {
     }
   }
 
-  /** Stands in for englog-metrics' facade, same signatures, so the recipe compiles here without it. */
-  static final class Metrics {
-    static final List<String> recorded = new ArrayList<>();
-
-    static void recordAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
-      recorded.add("ai " + taskType + " " + provider + " " + !duration.isNegative() + " " + error);
-    }
-
-    static void recordDatabaseQuery(String operation, String table, Duration duration) {
-      recorded.add("db " + operation + " " + table + " " + !duration.isNegative());
-    }
-  }
-
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final JournalRepository repository = new JournalRepository();
   private final AiClient ai = new AiClient();
@@ -58,7 +48,6 @@ class TracingDocsExampleTest {
   @AfterEach
   void reset() {
     Traces.resetForTest();
-    Metrics.recorded.clear();
   }
 
   private List<SpanData> spans(Tracing tracing) {
@@ -98,38 +87,5 @@ class TracingDocsExampleTest {
   @Test
   void quickStartLetsTheSqlExceptionThrough() {
     assertThatThrownBy(() -> handle(new Entry(""))).isInstanceOf(SQLException.class).hasMessage("empty entry");
-  }
-
-  @Test
-  void oneCallSiteForSpanAndMetric() {
-    // docs/tracing.md "One call site, span and metric"
-    Tracing tracing = Tracing.builder()
-        .serviceName("englog-worker")
-        .listener(new TracingListener() {
-          @Override
-          public void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
-            Metrics.recordAiProcessing(taskType, provider, duration, error);
-          }
-
-          @Override
-          public void onDbQuery(String operation, String table, Duration duration, Throwable error) {
-            Metrics.recordDatabaseQuery(operation, table, duration);
-          }
-        })
-        .configuration(Map.of(), Map.of()).spanExporter(exporter).registerShutdownHook(false) // test only
-        .build();
-    try (tracing) {
-      Summary summary = tracing.traceAiProcessing("summarize", "openai", () -> ai.summarize(new Journal(1, "x")));
-      assertThat(summary.text()).isEqualTo("short: x");
-      assertThatThrownBy(() -> tracing.traceAiProcessing("summarize", "anthropic", () -> {
-        throw new IllegalStateException("429");
-      })).hasMessage("429");
-
-      assertThat(Metrics.recorded).containsExactly(
-          "ai summarize openai true null",
-          "ai summarize anthropic true java.lang.IllegalStateException: 429");
-      assertThat(spans(tracing)).extracting(SpanData::getName)
-          .containsExactly("summarize openai", "summarize anthropic");
-    }
   }
 }

@@ -154,6 +154,18 @@ class TracingExecutorsTest {
   }
 
   @Test
+  void aNullStageActionIsRefusedWhereItIsAttachedAsCompletableFutureDoes() {
+    CompletableFuture<String> traced = TracingExecutors.wrap(new CompletableFuture<String>());
+
+    assertThatThrownBy(() -> traced.thenApply(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> traced.thenAcceptAsync(null, pool)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> traced.handle(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> traced.whenComplete(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> traced.thenRun(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> TracingExecutors.supplyAsync(null, pool)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void supplyAsyncAndRunAsyncCarryTheContextIntoTheTaskAndItsStages() throws Exception {
     String request = inRequest(() -> {
       TracingExecutors.supplyAsync(() -> child("supplied"), pool)

@@ -96,6 +96,26 @@ class TracingFaultsIT {
   }
 
   @Test
+  void closeReturnsWithinItsShutdownTimeoutWhileTheCollectorHangs() {
+    receiver = OtlpHttpReceiver.start().hang();
+    // Exports may wait ten minutes; only the one-second shutdown timeout may bound close().
+    tracing = Tracing.builder().serviceName("englog-api")
+        .maxQueueSize(QUEUE).maxExportBatchSize(16).scheduleDelay(Duration.ofMillis(20))
+        .otlpTimeout(Duration.ofMinutes(10)).exportTimeout(Duration.ofMinutes(10))
+        .shutdownTimeout(Duration.ofSeconds(1)).registerShutdownHook(false)
+        .configuration(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()))
+        .build();
+    flood(500);
+    Eventually.await(WAIT, () -> receiver.requestCount() >= 1, this::counters); // an export hangs now
+
+    // Generous against a loaded machine, far below the ten minutes an unbounded wait would take.
+    assertTimeoutPreemptively(Duration.ofSeconds(60), tracing::close, "close() waited for the hung collector");
+
+    assertThat(tracing.exportedSpans()).isZero();
+    assertThat(tracing.traceDbQuery("select", "journals", () -> "after close")).isEqualTo("after close");
+  }
+
+  @Test
   void aCollectorAnswering500CountsEveryFailedSpan() {
     receiver = OtlpHttpReceiver.start().respondWith(500);
     tracing = tracing(receiver.endpoint(), 256, 32);

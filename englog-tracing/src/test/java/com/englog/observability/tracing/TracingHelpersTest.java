@@ -45,6 +45,7 @@ class TracingHelpersTest {
     assertThat(attr(span, "db.system.name")).isEqualTo("postgresql");
     assertThat(attr(span, "db.operation.name")).isEqualTo("insert");
     assertThat(attr(span, "db.collection.name")).isEqualTo("journals");
+    assertThat(attr(span, "db.query.summary")).as("the grouping key, equal to the span name").isEqualTo("insert journals");
     assertThat(attr(span, "db.namespace")).isEqualTo("englog");
     assertThat(attr(span, "server.address")).isEqualTo("db.internal");
     assertThat(span.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(5432L);
@@ -81,10 +82,33 @@ class TracingHelpersTest {
 
     SpanData span = memory.span("insert journals");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getStatus().getDescription()).as("the exception message").isEqualTo("duplicate key");
     assertThat(attr(span, "error.type")).isEqualTo("java.sql.SQLException");
+    assertThat(attr(span, "db.response.status_code")).as("the SQLSTATE").isEqualTo("23505");
     EventData event = span.getEvents().get(0);
     assertThat(event.getName()).isEqualTo("exception");
     assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.message"))).isEqualTo("duplicate key");
+  }
+
+  @Test
+  void aWrappedSqlStateIsFoundAndALongMessageIsCutInTheStatusOnly() {
+    RuntimeException wrapped = new IllegalStateException("x".repeat(1000),
+        new RuntimeException("data access", new SQLException("connection lost", "08006")));
+
+    assertThatThrownBy(() -> tracing.traceDbQuery("select", "journals", () -> {
+      throw wrapped;
+    })).isSameAs(wrapped);
+    assertThatThrownBy(() -> tracing.traceDbQuery("select", "users", () -> {
+      throw new SQLException("no state");
+    })).isInstanceOf(SQLException.class);
+
+    SpanData span = memory.span("select journals");
+    assertThat(attr(span, "db.response.status_code")).isEqualTo("08006");
+    assertThat(attr(span, "error.type")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(span.getStatus().getDescription()).hasSize(257).startsWith("xxx").endsWith("x…");
+    assertThat(span.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("exception.message")))
+        .as("the event keeps the whole message").hasSize(1000);
+    assertThat(attr(memory.span("select users"), "db.response.status_code")).isNull();
   }
 
   @Test
@@ -128,8 +152,19 @@ class TracingHelpersTest {
 
     SpanData span = memory.span("summarize openai");
     assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(attr(span, "gen_ai.operation.name")).as("required by the GenAI conventions").isEqualTo("chat");
     assertThat(attr(span, "gen_ai.provider.name")).isEqualTo("openai");
     assertThat(attr(span, "englog.ai.task_type")).isEqualTo("summarize");
+  }
+
+  @Test
+  void theGenAiOperationIsTheTaskTypeWhenItIsOneAndOtherwiseTheInstancesDefault() {
+    tracing.traceAiProcessing("embeddings", "openai", () -> 1);
+    try (InMemoryTracing gemini = new InMemoryTracing(b -> b.aiOperationName("generate_content"))) {
+      gemini.tracing.traceAiProcessing("summarize", "gcp.gemini", () -> 1);
+      assertThat(attr(gemini.span("summarize gcp.gemini"), "gen_ai.operation.name")).isEqualTo("generate_content");
+    }
+    assertThat(attr(memory.span("embeddings openai"), "gen_ai.operation.name")).isEqualTo("embeddings");
   }
 
   @Test
@@ -149,9 +184,19 @@ class TracingHelpersTest {
     tracing.traceAiProcessing(null, "openai", () -> 1);
     tracing.inSpan(null, null, null, () -> 1);
 
+    // Without a table the target is the namespace (the database conventions' order), then address:port.
     assertThat(memory.spans()).extracting(SpanData::getName)
-        .containsExactly("vacuum", "postgresql", "openai", "span");
-    assertThat(attr(memory.span("vacuum"), "db.collection.name")).isNull();
+        .containsExactly("vacuum englog", "englog", "openai", "span");
+    assertThat(attr(memory.span("vacuum englog"), "db.collection.name")).isNull();
+    assertThat(attr(memory.span("vacuum englog"), "db.query.summary")).as("no table, no summary").isNull();
+    try (InMemoryTracing noNamespace = new InMemoryTracing(b -> b.databaseServer("db.internal", 5433));
+        InMemoryTracing bare = new InMemoryTracing()) {
+      noNamespace.tracing.traceDbQuery("vacuum", null, () -> 1);
+      bare.tracing.traceDbQuery("vacuum", null, () -> 1);
+      bare.tracing.traceDbQuery(null, null, () -> 1);
+      assertThat(noNamespace.spans()).extracting(SpanData::getName).containsExactly("vacuum db.internal:5433");
+      assertThat(bare.spans()).extracting(SpanData::getName).containsExactly("vacuum", "postgresql");
+    }
   }
 
   @Test
@@ -182,6 +227,34 @@ class TracingHelpersTest {
       withListener.tracing.inSpan("not told", null, null, () -> 1);
     }
     assertThat(heard).containsExactly("db select journals ok null", "ai summarize openai rate limited");
+  }
+
+  @Test
+  void theListenerRunsWithTheHelpersSpanStillCurrentSoExemplarsPointAtIt() {
+    List<String> current = new ArrayList<>();
+    TracingListener listener = new TracingListener() {
+      @Override
+      public void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+        current.add(Span.current().getSpanContext().getSpanId());
+      }
+
+      @Override
+      public void onDbQuery(String operation, String table, Duration duration, Throwable error) {
+        current.add(Span.current().getSpanContext().getSpanId());
+      }
+    };
+    try (InMemoryTracing withListener = new InMemoryTracing(b -> b.listener(listener))) {
+      withListener.tracing.inSpan("request", SpanKind.SERVER, null, () -> {
+        withListener.tracing.traceAiProcessing("summarize", "openai", () -> 1);
+        assertThatThrownBy(() -> withListener.tracing.traceDbQuery("select", "journals", () -> {
+          throw new SQLException("down");
+        })).isInstanceOf(SQLException.class);
+      });
+
+      assertThat(current).containsExactly(withListener.span("summarize openai").getSpanId(),
+          withListener.span("select journals").getSpanId());
+      assertThat(Span.current().getSpanContext().isValid()).as("and nothing stays current").isFalse();
+    }
   }
 
   @Test

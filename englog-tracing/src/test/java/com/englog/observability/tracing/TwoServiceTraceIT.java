@@ -146,7 +146,8 @@ class TwoServiceTraceIT {
     assertThat(apiServerSpan.attributes()).containsEntry("http.route", "/api/v1/journals/{id}");
     assertThat(dbSpan.attributes()).containsEntry("db.system.name", "postgresql")
         .containsEntry("db.collection.name", "journals");
-    assertThat(aiSpan.attributes()).containsEntry("gen_ai.provider.name", "openai")
+    assertThat(aiSpan.attributes()).containsEntry("gen_ai.operation.name", "chat")
+        .containsEntry("gen_ai.provider.name", "openai")
         .containsEntry("englog.ai.task_type", "summarize");
   }
 }

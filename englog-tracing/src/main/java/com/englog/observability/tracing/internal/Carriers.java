@@ -2,8 +2,11 @@ package com.englog.observability.tracing.internal;
 
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * Getters and setters for the carriers the helpers accept: a job payload's {@code Map<String,
@@ -14,11 +17,20 @@ import java.util.Map;
  * lines are joined with a comma as an HTTP intermediary would, so a duplicated {@code traceparent}
  * is invalid rather than a guess.
  *
+ * <p>The work a carrier can cause is bounded too, whatever its size: a header repeated on more than
+ * {@link #MAX_HEADER_LINES} lines counts as absent, and a propagator that lists keys (Jaeger looks
+ * for {@code uberctx-*}) sees at most the first {@link #MAX_KEYS} of them, so a job payload with a
+ * million entries costs what one with 256 does.
+ *
  * <p>Not public API.
  */
 public final class Carriers {
 
   public static final int MAX_VALUE_LENGTH = 8192;
+  /** More lines of one header than this is not something an HTTP client sends. */
+  public static final int MAX_HEADER_LINES = 32;
+  /** Keys listed to a propagator that scans them; trace headers are far fewer. */
+  public static final int MAX_KEYS = 256;
 
   private Carriers() {}
 
@@ -27,7 +39,7 @@ public final class Carriers {
     @SuppressWarnings("deprecation")
     @Override
     public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
+      return firstKeys(carrier);
     }
 
     @Override
@@ -54,7 +66,7 @@ public final class Carriers {
         @SuppressWarnings("deprecation")
         @Override
         public Iterable<String> keys(Map<String, ? extends List<String>> carrier) {
-          return carrier.keySet();
+          return firstKeys(carrier);
         }
 
         @Override
@@ -66,7 +78,7 @@ public final class Carriers {
           if (values == null && isMixedCaseB3(key)) {
             values = ignoringCase(carrier, key);
           }
-          if (values == null || values.isEmpty()) {
+          if (values == null || values.isEmpty() || values.size() > MAX_HEADER_LINES) {
             return null;
           }
           if (values.size() == 1) {
@@ -89,6 +101,31 @@ public final class Carriers {
           return joined.toString();
         }
       };
+
+  private static Iterable<String> firstKeys(Map<String, ?> carrier) {
+    Set<String> keys = carrier.keySet();
+    if (keys.size() <= MAX_KEYS) {
+      return keys;
+    }
+    return () -> new Iterator<>() {
+      private final Iterator<String> all = keys.iterator();
+      private int left = MAX_KEYS;
+
+      @Override
+      public boolean hasNext() {
+        return left > 0 && all.hasNext();
+      }
+
+      @Override
+      public String next() {
+        if (left <= 0) {
+          throw new NoSuchElementException();
+        }
+        left--;
+        return all.next();
+      }
+    };
+  }
 
   /**
    * The propagators' mixed-case header names and their lower-case forms, as HTTP/2 and lower-casing

@@ -15,14 +15,25 @@ public final class CountingSpanExporter implements SpanExporter {
 
   private final SpanExporter delegate;
   private final ExportStats stats;
+  private final ProcessorTelemetry telemetry;
+  /** Written and read only by the processor's single export thread. */
+  private int exports;
 
-  public CountingSpanExporter(SpanExporter delegate, ExportStats stats) {
+  /**
+   * @param telemetry checked once the processor has exported twice (by then it has built every
+   *     instrument it builds lazily, whatever order a later SDK builds them in); null for none
+   */
+  public CountingSpanExporter(SpanExporter delegate, ExportStats stats, ProcessorTelemetry telemetry) {
     this.delegate = delegate;
     this.stats = stats;
+    this.telemetry = telemetry;
   }
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
+    if (telemetry != null && exports < 2 && ++exports == 2) {
+      telemetry.verify();
+    }
     int count = spans.size();
     CompletableResultCode result;
     try {

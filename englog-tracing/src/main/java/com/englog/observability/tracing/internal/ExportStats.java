@@ -18,6 +18,7 @@ public final class ExportStats {
   final LongAdder droppedSpans = new LongAdder();
   private volatile LongSupplier queueSize = () -> 0L;
   private volatile int queueCapacity;
+  private volatile String uncounted;
 
   public long exportedSpans() {
     return exportedSpans.sum();
@@ -41,6 +42,15 @@ public final class ExportStats {
 
   public int queueCapacity() {
     return queueCapacity;
+  }
+
+  /** Why dropped/queued spans cannot be counted, or null when they are. */
+  public String uncounted() {
+    return uncounted;
+  }
+
+  void uncounted(String reason) {
+    this.uncounted = reason;
   }
 
   void queueSize(LongSupplier supplier) {

@@ -17,6 +17,7 @@ import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 import io.opentelemetry.context.Context;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +29,10 @@ import java.util.function.Consumer;
  * ask for goes to a no-op meter.
  *
  * <p>Using the SDK's batch processor (a lock-free bounded queue, tuned and battle-tested) beats
- * writing our own; {@code TracingFaultsIT} fails if a later SDK renames these instruments.
+ * writing our own, at the price of depending on the names of its instruments. If a later SDK renames
+ * or stops asking for them, the counts would silently stay 0; instead {@link #verify()} (called by
+ * the exporter once exports run) logs a WARNING and marks the stats uncounted, and {@code
+ * ExportAccountingTest} and {@code TracingFaultsIT} fail on such an SDK before it ships.
  *
  * <p>Not public API.
  */
@@ -38,11 +42,40 @@ public final class ProcessorTelemetry implements MeterProvider {
   static final String QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+  private static final System.Logger LOG = System.getLogger(ProcessorTelemetry.class.getName());
+
   private final ExportStats stats;
   private final Meter noopMeter = MeterProvider.noop().get("noop");
+  private volatile boolean processedWired;
+  private volatile boolean queueSizeWired;
+  private final AtomicBoolean verified = new AtomicBoolean();
 
   public ProcessorTelemetry(ExportStats stats) {
     this.stats = stats;
+  }
+
+  /**
+   * Checks, once, that the processor asked for both instruments; call it when the processor has
+   * certainly ended and exported spans (the SDK builds them lazily on first use). When one is
+   * missing, {@code droppedSpans()} / {@code queuedSpans()} cannot count: say so loudly.
+   */
+  public void verify() {
+    if (!verified.compareAndSet(false, true)) {
+      return;
+    }
+    StringBuilder missing = new StringBuilder();
+    if (!processedWired) {
+      missing.append(PROCESSED).append(" (droppedSpans)");
+    }
+    if (!queueSizeWired) {
+      missing.append(missing.length() == 0 ? "" : ", ").append(QUEUE_SIZE).append(" (queuedSpans)");
+    }
+    if (missing.length() > 0) {
+      stats.uncounted("the SDK's BatchSpanProcessor did not report " + missing);
+      LOG.log(System.Logger.Level.WARNING, "EngLog tracing cannot count dropped or queued spans with this "
+          + "OpenTelemetry SDK: its BatchSpanProcessor did not report " + missing + "; those getters stay 0."
+          + " Use the OpenTelemetry SDK version englog-tracing was built with, or report this.");
+    }
   }
 
   @Override
@@ -113,6 +146,7 @@ public final class ProcessorTelemetry implements MeterProvider {
 
     @Override
     public LongCounter build() {
+      processedWired = true;
       return new LongCounter() {
         @Override
         public void add(long value) {}
@@ -166,6 +200,7 @@ public final class ProcessorTelemetry implements MeterProvider {
 
     @Override
     public ObservableLongUpDownCounter buildWithCallback(Consumer<ObservableLongMeasurement> callback) {
+      queueSizeWired = true;
       stats.queueSize(() -> {
         long[] holder = new long[1];
         callback.accept(new ObservableLongMeasurement() {

@@ -41,12 +41,13 @@ public final class SdkFactory {
       SpanExporter exporter = settings.exporterKind() == SdkSettings.ExporterKind.CUSTOM
           ? settings.customExporter : otlpExporter(settings);
       stats.queueCapacity(settings.maxQueueSize());
-      tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(exporter, stats))
+      ProcessorTelemetry telemetry = new ProcessorTelemetry(stats);
+      tracerProvider.addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(exporter, stats, telemetry))
           .setMaxQueueSize(settings.maxQueueSize())
           .setMaxExportBatchSize(settings.maxExportBatchSize())
           .setScheduleDelay(settings.scheduleDelay())
           .setExporterTimeout(settings.exportTimeout())
-          .setMeterProvider(new ProcessorTelemetry(stats))
+          .setMeterProvider(telemetry)
           .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
           .build());
     } else {

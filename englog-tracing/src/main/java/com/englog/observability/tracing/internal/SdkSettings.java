@@ -41,6 +41,8 @@ public final class SdkSettings {
   static final String LEGACY_DEPLOYMENT_ENVIRONMENT = "deployment.environment";
 
   private static final Set<String> PRODUCTION_NAMES = Set.of("production", "prod");
+  /** The OTLP compressions the exporters support. */
+  public static final Set<String> COMPRESSIONS = Set.of("gzip", "none");
 
   final Resource resource;
   final String serviceName;
@@ -134,7 +136,7 @@ public final class SdkSettings {
         config.first("otel.exporter.otlp.traces.compression", "otel.exporter.otlp.compression");
     String c = compression != null ? compression.value().toLowerCase(Locale.ROOT)
         : code.otlpCompression != null ? code.otlpCompression : "none";
-    if (!c.equals("gzip") && !c.equals("none")) {
+    if (!COMPRESSIONS.contains(c)) {
       if (compression != null) {
         throw ConfigSource.invalid(compression, "gzip or none");
       }
@@ -240,17 +242,47 @@ public final class SdkSettings {
   }
 
   private static String validUrl(String url, String origin) {
+    URI uri;
     try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException(origin
-            + " must be an http:// or https:// URL with a host, e.g. http://otel-collector:4318, was '" + url + "'");
-      }
-      return url;
+      uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(origin + " is not a valid URL: '" + url + "'", e);
+      // Not chained: the cause's message repeats the whole value.
+      throw new IllegalArgumentException(origin + " is not a valid URL: '" + redacted(url) + "'");
     }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException(origin + " must be an http:// or https:// URL with a host,"
+          + " e.g. http://otel-collector:4318, was '" + redacted(url) + "'");
+    }
+    return url;
+  }
+
+  /**
+   * {@code url} fit for a log line or an error message: user info ({@code https://user:token@…}),
+   * query and fragment (where API keys ride) masked. Works on text that does not parse as a URI too.
+   */
+  static String redacted(String url) {
+    String rest = url;
+    String tail = "";
+    int query = indexOfAny(rest, '?', '#');
+    if (query >= 0) {
+      tail = rest.charAt(query) + "***";
+      rest = rest.substring(0, query);
+    }
+    int scheme = rest.indexOf("://");
+    int authority = scheme < 0 ? 0 : scheme + 3;
+    int path = rest.indexOf('/', authority);
+    int at = rest.lastIndexOf('@', path < 0 ? rest.length() - 1 : path - 1);
+    if (at >= authority) {
+      rest = rest.substring(0, authority) + "***" + rest.substring(at);
+    }
+    return rest + tail;
+  }
+
+  private static int indexOfAny(String s, char a, char b) {
+    int i = s.indexOf(a);
+    int j = s.indexOf(b);
+    return i < 0 ? j : j < 0 ? i : Math.min(i, j);
   }
 
   private static Sampler sampler(CodeConfig code, ConfigSource config, String environmentName) {
@@ -373,7 +405,7 @@ public final class SdkSettings {
     return spanLimits;
   }
 
-  /** For the startup log line: no header values (they carry credentials). */
+  /** For the startup log line: no header values, no credentials or query in the endpoint. */
   public String describe() {
     StringBuilder sb = new StringBuilder()
         .append("service=").append(serviceName)
@@ -381,7 +413,7 @@ public final class SdkSettings {
         .append(" exporter=");
     switch (exporterKind) {
       case OTLP:
-        sb.append("otlp ").append(protocol.configName()).append(' ').append(endpoint)
+        sb.append("otlp ").append(protocol.configName()).append(' ').append(redacted(endpoint))
             .append(headers.isEmpty() ? "" : " headers=" + headers.keySet())
             .append(" compression=").append(compression);
         break;

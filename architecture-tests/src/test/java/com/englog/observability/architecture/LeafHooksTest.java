@@ -1,0 +1,119 @@
+package com.englog.observability.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.tracing.Tracing;
+import com.englog.observability.tracing.TracingListener;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.prometheus.metrics.tracer.otel.OpenTelemetrySpanContext;
+import java.lang.ref.WeakReference;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hooks DESIGN.md puts between two leaves, wired exactly as {@code docs/tracing.md} shows ("One
+ * call site: span, metric, exemplar" and "Publishing the export counters"): the tracing listener
+ * feeds englog-metrics' AI and database recorders, the export counters become function counters on
+ * the metrics registry, and client_java's OpenTelemetry {@code SpanContext} turns the helper's span
+ * into the histogram's exemplar. Compiled against both modules' real APIs, so the page cannot drift
+ * from them. Keep the two in step.
+ */
+class LeafHooksTest {
+
+  private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0";
+
+  /** An AI client whose call fails with a checked exception, as an HTTP client's does. */
+  static String summarize(String entry) throws SocketTimeoutException {
+    if (entry.isEmpty()) {
+      throw new SocketTimeoutException("read timed out");
+    }
+    return "short: " + entry;
+  }
+
+  /** Runs full collections until a weakly held object is gone: function meters must survive that. */
+  private static void collectGarbage() {
+    WeakReference<Object> probe = new WeakReference<>(new Object());
+    for (int i = 0; i < 50 && probe.get() != null; i++) {
+      System.gc();
+    }
+  }
+
+  @Test
+  void oneCallSiteRecordsTheSpanTheMetricAndAnExemplarPointingAtTheSpan() throws Exception {
+    List<SpanContext> aiSpans = new ArrayList<>();
+
+    // docs/tracing.md, "One call site: span, metric, exemplar"
+    EnglogMetrics metrics = EnglogMetrics.builder()
+        .exemplars(new OpenTelemetrySpanContext())   // io.prometheus:prometheus-metrics-tracer-otel
+        .jvmMetrics(false)                            // test only
+        .build();
+    Tracing tracing = Tracing.builder()
+        .serviceName("englog-worker")
+        .listener(new TracingListener() {
+          @Override
+          public void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+            metrics.recordAiProcessing(taskType, provider, duration, error);
+            aiSpans.add(Span.current().getSpanContext()); // test only
+          }
+
+          @Override
+          public void onDbQuery(String operation, String table, Duration duration, Throwable error) {
+            metrics.recordDatabaseQuery(operation, table, duration);
+          }
+        })
+        .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")) // test only: no OTEL_* of this machine
+        .registerShutdownHook(false)                                       // test only
+        .build();
+
+    // docs/tracing.md, "Publishing the export counters"
+    FunctionCounter.builder("englog_tracing_spans_dropped", tracing, Tracing::droppedSpans)
+        .description("Spans dropped before export because the export queue was full.")
+        .register(metrics.registry());
+    FunctionCounter.builder("englog_tracing_spans_failed", tracing, Tracing::failedSpans)
+        .description("Spans in export requests that failed: collector down, timed out or answering an error.")
+        .register(metrics.registry());
+    FunctionCounter.builder("englog_tracing_contexts_rejected", tracing, Tracing::rejectedContexts)
+        .description("Incoming trace headers that were present but invalid; those requests started new traces.")
+        .register(metrics.registry());
+    Gauge.builder("englog_tracing_queue_spans", tracing, Tracing::queuedSpans)
+        .description("Spans waiting in the export queue.")
+        .register(metrics.registry());
+
+    try (metrics; tracing) {
+      String summary = tracing.traceAiProcessing("summarize", "openai", () -> summarize("today"));
+      assertThatThrownBy(() -> tracing.traceAiProcessing("summarize", "openai", () -> summarize("")))
+          .isInstanceOf(SocketTimeoutException.class);
+      tracing.traceDbQuery("select", "journals", () -> 1);
+      tracing.extract(Map.of("traceparent", "00-garbage"));
+      collectGarbage();
+
+      assertThat(summary).isEqualTo("short: today");
+      String body = metrics.scrapeHandler().handle(OPENMETRICS).bodyText();
+      assertThat(body)
+          .contains("englog_ai_processing_duration_seconds_count{provider=\"openai\",task_type=\"summarize\"} 2")
+          .contains("englog_ai_processing_errors_total{error_type=\"timeout\",provider=\"openai\",task_type=\"summarize\"} 1.0")
+          .contains("englog_database_query_duration_seconds_count{operation=\"select\",table=\"journals\"} 1")
+          .contains("englog_tracing_spans_dropped_total 0.0")
+          .contains("englog_tracing_spans_failed_total 0.0")
+          .contains("englog_tracing_contexts_rejected_total 1.0")
+          .contains("englog_tracing_queue_spans 0.0");
+
+      // The exemplar is the AI span itself (the listener runs while it is current), not its parent.
+      List<String> exemplars = body.lines()
+          .filter(l -> l.startsWith("englog_ai_processing_duration_seconds_bucket") && l.contains(" # {"))
+          .toList();
+      assertThat(aiSpans).hasSize(2).allSatisfy(span -> assertThat(span.isSampled()).isTrue());
+      assertThat(exemplars).isNotEmpty().allSatisfy(line -> assertThat(aiSpans).anySatisfy(span ->
+          assertThat(line).contains("span_id=\"" + span.getSpanId() + "\"", "trace_id=\"" + span.getTraceId() + "\"")));
+    }
+  }
+}

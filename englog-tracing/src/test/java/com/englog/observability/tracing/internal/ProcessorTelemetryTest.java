@@ -1,0 +1,103 @@
+package com.englog.observability.tracing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What happens when the mechanism behind {@code droppedSpans()} breaks. The SDK's older internal
+ * telemetry ({@code LEGACY}) names its instruments differently, which is exactly what a rename in a
+ * later SDK would look like to us: the failure must be loud, not a counter that silently stays 0.
+ */
+class ProcessorTelemetryTest {
+
+  private static final Logger JUL = Logger.getLogger(ProcessorTelemetry.class.getName());
+
+  private final List<LogRecord> logged = new ArrayList<>();
+  private final Handler handler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      synchronized (logged) {
+        logged.add(record);
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  ProcessorTelemetryTest() {
+    JUL.addHandler(handler);
+    JUL.setUseParentHandlers(false); // the expected WARNING is asserted, not printed
+  }
+
+  @AfterEach
+  void detach() {
+    JUL.removeHandler(handler);
+    JUL.setUseParentHandlers(true);
+  }
+
+  /** Ends spans through a real SDK pipeline wired as SdkFactory wires it, two exports' worth. */
+  private static ExportStats run(InternalTelemetryVersion version) {
+    ExportStats stats = new ExportStats();
+    ProcessorTelemetry telemetry = new ProcessorTelemetry(stats);
+    SdkTracerProvider provider = SdkTracerProvider.builder()
+        .addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(InMemorySpanExporter.create(), stats, telemetry))
+            .setMeterProvider(telemetry).setInternalTelemetryVersion(version).build())
+        .build();
+    try {
+      for (int export = 1; export <= 3; export++) {
+        provider.get("test").spanBuilder("span").startSpan().end();
+        provider.forceFlush().join(30, TimeUnit.SECONDS);
+        // The SDK's forceFlush may hand back the previous flush's result when called right after it
+        // completed; wait for this span's own export so that every span is one export.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (stats.exportedSpans() < export && System.nanoTime() < deadline) {
+          provider.forceFlush().join(1, TimeUnit.SECONDS);
+        }
+        assertThat(stats.exportedSpans()).as("export %d", export).isEqualTo(export);
+      }
+    } finally {
+      provider.shutdown().join(30, TimeUnit.SECONDS);
+    }
+    return stats;
+  }
+
+  private List<String> warnings() {
+    synchronized (logged) {
+      return logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+          .map(LogRecord::getMessage).toList();
+    }
+  }
+
+  @Test
+  void withTheInstrumentsThisSdkReportsNothingIsMissing() {
+    ExportStats stats = run(InternalTelemetryVersion.LATEST);
+
+    assertThat(stats.uncounted()).isNull();
+    assertThat(warnings()).isEmpty();
+  }
+
+  @Test
+  void aProcessorThatNoLongerReportsTheInstrumentsIsLoudAndMarksTheStats() {
+    ExportStats stats = run(InternalTelemetryVersion.LEGACY);
+
+    assertThat(stats.uncounted()).contains(ProcessorTelemetry.PROCESSED, ProcessorTelemetry.QUEUE_SIZE);
+    assertThat(warnings()).singleElement().asString()
+        .contains("cannot count dropped or queued spans", ProcessorTelemetry.PROCESSED, ProcessorTelemetry.QUEUE_SIZE);
+  }
+}
