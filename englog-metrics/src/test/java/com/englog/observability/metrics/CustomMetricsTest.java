@@ -119,6 +119,25 @@ class CustomMetricsTest {
   }
 
   @Test
+  void throwingFunctionSeriesReadAsNaNAndTheScrapeSurvives() {
+    m.counter("englog_flaky_events").help("Flaky.").registerFunction(() -> {
+      throw new IllegalStateException("source closed");
+    });
+    CustomGauge g = m.gauge("englog_flaky_depth").help("Flaky.").labelNames("queue").register();
+    g.bind(() -> {
+      throw new IllegalStateException("queue closed");
+    }, "email");
+    g.bind(() -> 2, "sms");
+    Exposition e = scrape();
+    assertThat(e.family("englog_flaky_events_total").value("englog_flaky_events_total", Map.of()))
+        .isNaN();
+    assertThat(e.family("englog_flaky_depth").value("englog_flaky_depth", Map.of("queue", "email")))
+        .isNaN();
+    assertThat(e.family("englog_flaky_depth").value("englog_flaky_depth", Map.of("queue", "sms")))
+        .isEqualTo(2);
+  }
+
+  @Test
   void labelledSeriesCanBeBoundAndIncrementingThemIsCountedAsDropped() {
     CustomCounter c = m.counter("englog_exporter_failures").help("Failures.").labelNames("exporter")
         .register();
