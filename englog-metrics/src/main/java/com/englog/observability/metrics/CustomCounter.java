@@ -94,8 +94,13 @@ public final class CustomCounter {
   public void bind(LongSupplier count, String... labelValues) {
     Objects.requireNonNull(count, "count");
     DoubleSupplier value = count::getAsLong;
-    series.bind(labelValues, tags -> FunctionCounter.builder(name, value, CustomSeries::read)
-        .description(help).tags(tags).register(owner.registry()));
+    // Micrometer's FunctionCounter holds its source only weakly (it has no strongReference option);
+    // the series keeps it, so a method reference passed here is not collected.
+    series.bind(labelValues, tags -> {
+      FunctionCounter.builder(name, value, CustomSeries::read).description(help).tags(tags)
+          .register(owner.registry());
+      return value;
+    });
   }
 
   /** The name as exposed, with {@code _total}. */

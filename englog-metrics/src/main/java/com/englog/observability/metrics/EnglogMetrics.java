@@ -140,6 +140,7 @@ public final class EnglogMetrics implements AutoCloseable {
 
   private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
   private final Set<String> customNames = ConcurrentHashMap.newKeySet();
+  private final Map<String, SeriesFamily<?>> customFamilies = new ConcurrentHashMap<>();
   private final Set<String> pools = ConcurrentHashMap.newKeySet();
   private final Map<String, List<LongSupplier>> redactions = new LinkedHashMap<>();
 
@@ -536,8 +537,12 @@ public final class EnglogMetrics implements AutoCloseable {
 
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
       SeriesFamily.Factory<M> factory) {
-    return new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength, factory,
-        listener(exposedName));
+    SeriesFamily<M> family = new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength,
+        factory, listener(exposedName));
+    // Kept here because callers may drop the CustomCounter/CustomGauge (registerFunction(...) is
+    // usually a statement), and the family holds the sources function-backed series read.
+    customFamilies.put(exposedName, family);
+    return family;
   }
 
   static Tags tags(List<LabelSpec> labels, List<String> values) {
