@@ -1,11 +1,9 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.metrics.internal.LabelSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,13 +31,15 @@ import java.util.function.LongSupplier;
 public final class CustomCounter {
 
   private final EnglogMetrics owner;
+  private final String name;
   private final String exposedName;
   private final CustomSeries series;
   private final String help;
 
-  private CustomCounter(EnglogMetrics owner, String exposedName, CustomSeries series, String help) {
+  private CustomCounter(EnglogMetrics owner, String name, CustomSeries series, String help) {
     this.owner = owner;
-    this.exposedName = exposedName;
+    this.name = name;
+    this.exposedName = name + "_total";
     this.series = series;
     this.help = help;
   }
@@ -93,16 +93,14 @@ public final class CustomCounter {
    */
   public void bind(LongSupplier count, String... labelValues) {
     Objects.requireNonNull(count, "count");
-    Objects.requireNonNull(labelValues, "labelValues");
-    series.family().register(Arrays.asList(labelValues), values ->
-        FunctionCounter.builder(EnglogMetrics.stripTotal(exposedName), count, c -> {
-          try {
-            return c.getAsLong();
-          } catch (RuntimeException e) {
-            return Double.NaN;
-          }
-        }).description(help).tags(EnglogMetrics.tags(series.family().labels(), values))
-            .register(owner.registry()));
+    DoubleSupplier value = count::getAsLong;
+    // Micrometer's FunctionCounter holds its source only weakly (it has no strongReference option);
+    // the series keeps it, so a method reference passed here is not collected.
+    series.bind(labelValues, tags -> {
+      FunctionCounter.builder(name, value, CustomSeries::read).description(help).tags(tags)
+          .register(owner.registry());
+      return value;
+    });
   }
 
   /** The name as exposed, with {@code _total}. */
@@ -164,26 +162,17 @@ public final class CustomCounter {
      */
     public CustomCounter registerFunction(LongSupplier count) {
       Objects.requireNonNull(count, "count");
-      if (!spec.labelNames.isEmpty()) {
-        throw new IllegalStateException(spec.name + " has labels " + spec.labelNames
-            + "; use register() and bind(count, labelValues...) per series");
-      }
+      spec.checkNoLabels("bind(count, labelValues...)");
       CustomCounter counter = create();
       counter.bind(count);
       return counter;
     }
 
     private CustomCounter create() {
-      spec.checkReady();
-      String exposed = spec.name + "_total";
-      owner.claimCustomName(exposed, spec.name);
-      String help = spec.help;
-      List<LabelSpec> labels = spec.labels();
-      CustomSeries series = new CustomSeries(owner.customFamily(exposed, labels,
-          owner.limitFor(exposed, spec.limit),
-          values -> Counter.builder(spec.name).description(help).tags(EnglogMetrics.tags(labels, values))
-              .register(owner.registry())));
-      return new CustomCounter(owner, exposed, series, help);
+      CustomSeries series = CustomSeries.register(owner, spec, spec.name + "_total",
+          d -> values -> Counter.builder(d.name).description(d.help).tags(d.tags(values))
+              .register(owner.registry()));
+      return new CustomCounter(owner, spec.name, series, spec.help);
     }
   }
 }

@@ -1,9 +1,6 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.metrics.internal.LabelSpec;
 import io.micrometer.core.instrument.Gauge;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
@@ -72,16 +69,9 @@ public final class CustomGauge {
    */
   public void bind(DoubleSupplier value, String... labelValues) {
     Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(labelValues, "labelValues");
-    series.family().register(Arrays.asList(labelValues), values -> {
-      Gauge.builder(name, value, v -> {
-        try {
-          return v.getAsDouble();
-        } catch (RuntimeException e) {
-          return Double.NaN;
-        }
-      }).description(help).tags(EnglogMetrics.tags(series.family().labels(), values))
-          .strongReference(true).register(owner.registry());
+    series.bind(labelValues, tags -> {
+      Gauge.builder(name, value, CustomSeries::read).description(help).tags(tags).strongReference(true)
+          .register(owner.registry());
       return value;
     });
   }
@@ -126,19 +116,13 @@ public final class CustomGauge {
      * @throws IllegalArgumentException if the name is taken
      */
     public CustomGauge register() {
-      spec.checkReady();
-      owner.claimCustomName(spec.name, spec.name);
-      String help = spec.help;
-      List<LabelSpec> labels = spec.labels();
-      CustomSeries series = new CustomSeries(owner.customFamily(spec.name, labels,
-          owner.limitFor(spec.name, spec.limit), values -> {
-            AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
-            Gauge.builder(spec.name, bits, b -> Double.longBitsToDouble(b.get())).description(help)
-                .tags(EnglogMetrics.tags(labels, values)).strongReference(true)
-                .register(owner.registry());
-            return bits;
-          }));
-      return new CustomGauge(owner, spec.name, help, series);
+      CustomSeries series = CustomSeries.register(owner, spec, spec.name, d -> values -> {
+        AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+        Gauge.builder(d.name, bits, b -> Double.longBitsToDouble(b.get())).description(d.help)
+            .tags(d.tags(values)).strongReference(true).register(owner.registry());
+        return bits;
+      });
+      return new CustomGauge(owner, spec.name, spec.help, series);
     }
 
     /**
@@ -148,10 +132,7 @@ public final class CustomGauge {
      */
     public CustomGauge registerFunction(DoubleSupplier value) {
       Objects.requireNonNull(value, "value");
-      if (!spec.labelNames.isEmpty()) {
-        throw new IllegalStateException(spec.name + " has labels " + spec.labelNames
-            + "; use register() and bind(value, labelValues...) per series");
-      }
+      spec.checkNoLabels("bind(value, labelValues...)");
       CustomGauge gauge = register();
       gauge.bind(value);
       return gauge;

@@ -3,25 +3,91 @@ package com.englog.observability.metrics;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesFamily;
+import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
-/** The guarded series of one custom metric; picks the allocation-free lookup for its label count. */
+/**
+ * The guarded series of one custom metric, and what the three custom builders share: registering
+ * (naming rules, name claim, cardinality guard), function-backed series, the allocation-free lookup
+ * for each label count.
+ */
 final class CustomSeries {
 
+  private final Definition definition;
   private final SeriesFamily<Object> family;
   private final int arity;
 
-  CustomSeries(SeriesFamily<Object> family) {
+  private CustomSeries(Definition definition, SeriesFamily<Object> family) {
+    this.definition = definition;
     this.family = family;
     this.arity = family.labelCount();
   }
 
+  /**
+   * Checks {@code spec}, claims {@code exposedName} and creates the guarded family whose series
+   * {@code factory} makes from the registered definition.
+   *
+   * @throws IllegalStateException if help is missing
+   * @throws IllegalArgumentException if the name is taken or declared values name no label
+   */
+  static CustomSeries register(EnglogMetrics owner, Spec spec, String exposedName,
+      Function<Definition, SeriesFamily.Factory<Object>> factory) {
+    spec.checkReady();
+    Definition d = new Definition(spec.name, spec.help, spec.labels());
+    owner.claimCustomName(exposedName, spec.name);
+    return new CustomSeries(d, owner.customFamily(exposedName, d.labels,
+        owner.limitFor(exposedName, spec.limit), factory.apply(d)));
+  }
+
   SeriesFamily<Object> family() {
     return family;
+  }
+
+  /**
+   * Creates the series of {@code labelValues} with {@code meter} (a function-backed meter, given the
+   * series' tags) instead of the family's own factory.
+   *
+   * @throws IllegalArgumentException if that series exists already or the limit is reached
+   */
+  void bind(String[] labelValues, Function<Tags, Object> meter) {
+    Objects.requireNonNull(labelValues, "labelValues");
+    family.register(Arrays.asList(labelValues), values -> meter.apply(definition.tags(values)));
+  }
+
+  /** Reads a supplier on the scrape thread; one that throws reads as NaN instead of failing the scrape. */
+  static double read(DoubleSupplier supplier) {
+    try {
+      return supplier.getAsDouble();
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * What a custom metric was registered with. Immutable, so a builder changed or reused after
+   * {@code register()} cannot change the series that metric creates later.
+   */
+  static final class Definition {
+    final String name;
+    final String help;
+    final List<LabelSpec> labels;
+
+    private Definition(String name, String help, List<LabelSpec> labels) {
+      this.name = name;
+      this.help = help;
+      this.labels = List.copyOf(labels);
+    }
+
+    Tags tags(List<String> values) {
+      return EnglogMetrics.tags(labels, values);
+    }
   }
 
   Object get() {
@@ -100,6 +166,18 @@ final class CustomSeries {
         specs.add(LabelSpec.open(n));
       }
       return specs;
+    }
+
+    /**
+     * Refuses a label-less function registration on a builder that named labels.
+     *
+     * @throws IllegalStateException if labels were named
+     */
+    void checkNoLabels(String perSeries) {
+      if (!labelNames.isEmpty()) {
+        throw new IllegalStateException(name + " has labels " + labelNames
+            + "; use register() and " + perSeries + " per series");
+      }
     }
 
     void checkReady() {

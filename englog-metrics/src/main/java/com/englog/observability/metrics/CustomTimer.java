@@ -1,6 +1,5 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.HistogramCell;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import java.time.Duration;
@@ -142,14 +141,11 @@ public final class CustomTimer {
      * @throws IllegalArgumentException if the name is taken or declared values exceed the limit
      */
     public CustomTimer register() {
-      spec.checkReady();
-      owner.claimCustomName(spec.name, spec.name);
-      String help = spec.help;
-      List<LabelSpec> labels = spec.labels();
-      SeriesFamily.Factory<HistogramCell> cells =
-          owner.histogramCells(spec.name, help, labels, buckets);
-      CustomSeries series = new CustomSeries(owner.customFamily(spec.name, labels,
-          owner.limitFor(spec.name, spec.limit), cells::create));
+      List<Double> bounds = buckets;
+      CustomSeries series = CustomSeries.register(owner, spec, spec.name, d -> {
+        SeriesFamily.Factory<HistogramCell> cells = owner.histogramCells(d.name, d.help, d.labels, bounds);
+        return cells::create;
+      });
       spec.preRegister(series.family());
       return new CustomTimer(owner, spec.name, series);
     }

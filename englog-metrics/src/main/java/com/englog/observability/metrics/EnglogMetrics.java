@@ -42,9 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
@@ -140,6 +140,7 @@ public final class EnglogMetrics implements AutoCloseable {
 
   private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
   private final Set<String> customNames = ConcurrentHashMap.newKeySet();
+  private final Map<String, SeriesFamily<?>> customFamilies = new ConcurrentHashMap<>();
   private final Set<String> pools = ConcurrentHashMap.newKeySet();
   private final Map<String, List<LongSupplier>> redactions = new LinkedHashMap<>();
 
@@ -284,13 +285,10 @@ public final class EnglogMetrics implements AutoCloseable {
    * {@link Builder#userIdLabel(boolean)}; by default it is ignored (unbounded cardinality).
    */
   public void recordJournalCreated(String userId, String entryType) {
-    try {
-      Counter c = userIdLabel ? journals.get(userId, entryType) : journals.get(entryType);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, e);
+    if (userIdLabel) {
+      increment(journals, userId, entryType);
+    } else {
+      increment(journals, entryType);
     }
   }
 
@@ -329,26 +327,12 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /** Counts a cache hit. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
   public void recordCacheHit(String cacheType, String keyPattern) {
-    try {
-      Counter c = cacheHits.get(cacheType, keyPattern);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.CACHE_HITS_TOTAL, e);
-    }
+    increment(cacheHits, cacheType, keyPattern);
   }
 
   /** Counts a cache miss. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
   public void recordCacheMiss(String cacheType, String keyPattern) {
-    try {
-      Counter c = cacheMisses.get(cacheType, keyPattern);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.CACHE_MISSES_TOTAL, e);
-    }
+    increment(cacheMisses, cacheType, keyPattern);
   }
 
   /**
@@ -368,62 +352,50 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /** Counts a started user session. */
   public void recordUserSession(String authMethod) {
-    try {
-      Counter c = sessions.get(authMethod);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.USERS_SESSIONS_TOTAL, e);
-    }
+    increment(sessions, authMethod);
   }
 
   /** Counts a failed authentication attempt; a null reason counts as {@code other}. */
   public void recordAuthenticationFailure(String authMethod, AuthFailureReason reason) {
-    try {
-      Counter c = authFailures.get(authMethod,
-          (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL, e);
-    }
+    increment(authFailures, authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
   }
 
   /** Counts an authenticated request that authorization denied, by route template. */
   public void recordAccessDenied(String route) {
-    try {
-      Counter c = accessDenied.get(route);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, e);
-    }
+    increment(accessDenied, route);
   }
 
   /** Counts a request rejected by rate limiting, by route template. */
   public void recordRateLimited(String route) {
-    try {
-      Counter c = rateLimited.get(route);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      dropped(MetricNames.SECURITY_RATE_LIMITED_TOTAL, e);
-    }
+    increment(rateLimited, route);
   }
 
   /** Counts an audit event ({@code action} such as {@code journal.delete}) and its outcome. */
   public void recordAuditEvent(String action, boolean success) {
+    increment(audit, action, success ? "success" : "failure");
+  }
+
+  /** Adds 1 to the series of {@code a}; a failure is counted as a dropped recording, never thrown. */
+  private void increment(SeriesFamily<Counter> family, String a) {
     try {
-      Counter c = audit.get(action, success ? "success" : "failure");
+      Counter c = family.get(a);
       if (c != null) {
         c.increment();
       }
     } catch (RuntimeException e) {
-      dropped(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, e);
+      dropped(family.metric(), e);
+    }
+  }
+
+  /** Adds 1 to the series of {@code a}, {@code b}; a failure is counted, never thrown. */
+  private void increment(SeriesFamily<Counter> family, String a, String b) {
+    try {
+      Counter c = family.get(a, b);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      dropped(family.metric(), e);
     }
   }
 
@@ -485,13 +457,9 @@ public final class EnglogMetrics implements AutoCloseable {
   }
 
   private void poolGauge(String name, String help, String db, IntSupplier supplier) {
-    Gauge.builder(name, supplier, (ToDoubleFunction<IntSupplier>) s -> {
-      try {
-        return s.getAsInt();
-      } catch (RuntimeException e) {
-        return Double.NaN;
-      }
-    }).description(help).tag("database", db).strongReference(true).register(registry);
+    DoubleSupplier value = supplier::getAsInt;
+    Gauge.builder(name, value, CustomSeries::read).description(help).tag("database", db)
+        .strongReference(true).register(registry);
   }
 
   // ---------------------------------------------------------------- custom metrics
@@ -569,8 +537,12 @@ public final class EnglogMetrics implements AutoCloseable {
 
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
       SeriesFamily.Factory<M> factory) {
-    return new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength, factory,
-        listener(exposedName));
+    SeriesFamily<M> family = new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength,
+        factory, listener(exposedName));
+    // Kept here because callers may drop the CustomCounter/CustomGauge (registerFunction(...) is
+    // usually a statement), and the family holds the sources function-backed series read.
+    customFamilies.put(exposedName, family);
+    return family;
   }
 
   static Tags tags(List<LabelSpec> labels, List<String> values) {

@@ -1,6 +1,7 @@
 package com.englog.observability.metrics;
 
 import com.englog.observability.metrics.internal.BearerToken;
+import com.englog.observability.metrics.internal.ExchangeDeadlines;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,6 +40,12 @@ import java.util.zip.GZIPOutputStream;
  * {@value #TOKEN_FILE_ENV}, which win over the builder. A request without the right
  * {@code Authorization: Bearer …} header gets 401. Only {@code GET} and {@code HEAD} on the exact path
  * are served; bodies are gzip-compressed when the client accepts it.
+ *
+ * <p>Slow or stalled clients cannot hold the server: requests run on a small pool of daemon threads
+ * ({@link Builder#threads}, or your {@link Builder#executor}), and a request that has not been read,
+ * handled and answered within {@link Builder#requestTimeout} has its connection closed and its thread
+ * freed. Connections that never send a byte hold no thread; the JDK server closes them after its idle
+ * interval (30 s).
  */
 public final class MetricsHttpServer implements AutoCloseable {
 
@@ -49,13 +57,24 @@ public final class MetricsHttpServer implements AutoCloseable {
   public static final String TOKEN_FILE_PROPERTY = "englog.metrics.bearer-token-file";
   /** Environment variable naming the bearer token file; wins over the builder. */
   public static final String TOKEN_FILE_ENV = "ENGLOG_METRICS_BEARER_TOKEN_FILE";
+  /**
+   * Default time a request may take from its first byte to the end of the response: Prometheus'
+   * default {@code scrape_timeout}, past which it has given up anyway.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Default number of request threads (scrapes are rare and short; more only serve slow clients). */
+  public static final int DEFAULT_THREADS = 2;
+  /** Connections that may wait for a request thread; past that, new ones are closed at once. */
+  static final int QUEUED_CONNECTIONS = 64;
 
   private final HttpServer server;
   private final String path;
+  private final ExchangeDeadlines deadlines;
 
-  private MetricsHttpServer(HttpServer server, String path) {
+  private MetricsHttpServer(HttpServer server, String path, ExchangeDeadlines deadlines) {
     this.server = server;
     this.path = path;
+    this.deadlines = deadlines;
   }
 
   /** A builder serving {@code handler}. */
@@ -78,10 +97,19 @@ public final class MetricsHttpServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + a.getPort() + path);
   }
 
-  /** Stops the server, letting requests in flight finish for up to a second. */
+  /** Requests whose connection was closed because they outlived the request timeout. */
+  public long timedOutRequests() {
+    return deadlines.timedOut();
+  }
+
+  /** Stops the server, letting requests in flight finish for up to a second, and its threads. */
   @Override
   public void close() {
-    server.stop(1);
+    try {
+      server.stop(1);
+    } finally {
+      deadlines.close();
+    }
   }
 
   /** Configures the endpoint; every setting but the authentication choice has a default. */
@@ -94,6 +122,8 @@ public final class MetricsHttpServer implements AutoCloseable {
     private String tokenEnv;
     private boolean anonymous;
     private Executor executor;
+    private int threads = DEFAULT_THREADS;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private UnaryOperator<String> systemProperties = System::getProperty;
     private UnaryOperator<String> environment = System::getenv;
 
@@ -152,9 +182,44 @@ public final class MetricsHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Executor for requests (default: the server's dispatcher thread). */
+    /**
+     * Runs requests on your executor instead of the server's own {@link #threads} pool. The request
+     * timeout still applies: a request that outlives it has its thread interrupted (which closes its
+     * connection). The executor stays yours: {@link MetricsHttpServer#close()} does not shut it down.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Request threads of the server's own pool (default {@value MetricsHttpServer#DEFAULT_THREADS});
+     * not used with {@link #executor}.
+     *
+     * @throws IllegalArgumentException unless between 1 and 64
+     */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("threads must be between 1 and 64, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Longest a request may take from its first byte to the end of the response (default 10 s);
+     * a slower client has its connection closed, so stalled or trickling clients cannot hold the
+     * request threads.
+     *
+     * @throws IllegalArgumentException unless between 100 ms and 10 minutes
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "requestTimeout");
+      if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("requestTimeout must be between 100 ms and 10 minutes, was "
+            + timeout);
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 
@@ -167,6 +232,8 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /**
      * The {@link HttpHandler}, to mount on an existing {@link HttpServer} at the path you choose.
+     * {@link #requestTimeout} and {@link #threads} do not apply there: that server's executor decides
+     * (with the JDK's default executor, one stalled client blocks the whole server).
      *
      * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
      * @throws IllegalArgumentException if the configured token cannot be read or is empty
@@ -183,17 +250,25 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public MetricsHttpServer start() {
       HttpHandler h = buildHandler();
+      HttpServer server;
       try {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext(path, h);
-        if (executor != null) {
-          server.setExecutor(executor);
-        }
-        server.start();
-        return new MetricsHttpServer(server, path);
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
       }
+      long timeout = requestTimeout.toNanos();
+      ExchangeDeadlines deadlines = executor != null ? ExchangeDeadlines.on(executor, timeout)
+          : ExchangeDeadlines.ownPool(threads, QUEUED_CONNECTIONS, timeout);
+      try {
+        server.createContext(path, h);
+        server.setExecutor(deadlines);
+        server.start();
+      } catch (RuntimeException e) {
+        deadlines.close();
+        server.stop(0);
+        throw e;
+      }
+      return new MetricsHttpServer(server, path, deadlines);
     }
 
     private BearerToken resolveToken() {

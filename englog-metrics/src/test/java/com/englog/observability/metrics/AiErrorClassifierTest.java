@@ -167,4 +167,27 @@ class AiErrorClassifierTest {
     return f.value("englog_ai_processing_errors_total",
         Map.of("task_type", "t", "provider", "p", "error_type", type));
   }
+
+  @Test
+  void classifyingAFailureStormStaysCheap() {
+    // A provider outage classifies thousands of errors a second. Looking accessors up again for each
+    // error threw and filled a NoSuchMethodException per name and class (kilobytes per call); they
+    // are resolved once per class. Measured as allocation, which load does not disturb.
+    java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    Throwable error = new CompletionException(new UncheckedIOException(
+        new IOException(new RestClientResponseException())));
+    for (int i = 0; i < 200; i++) {
+      assertThat(standard.classify(error)).isEqualTo(AiErrorType.PROVIDER_ERROR);
+    }
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    int calls = 2000;
+    for (int i = 0; i < calls; i++) {
+      standard.classify(error);
+    }
+    long perCall = (threads.getThreadAllocatedBytes(id) - before) / calls;
+    assertThat(perCall).as("bytes allocated per classification").isLessThan(1024);
+  }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * 8 threads × 1,000,000 recordings each, racing on the same series (including their creation): every
- * total is exact.
+ * 8 threads × 1,000,000 recordings each (and a session count beside every fourth), racing on the same
+ * series (including their creation): every total is exact.
  */
 class ConcurrentRecordingTest {
 
@@ -31,11 +31,14 @@ class ConcurrentRecordingTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         done.add(pool.submit(() -> {
+          // An equal copy per thread: found through the map, not by reference like the literal.
+          String oauth = new String("oauth");
           start.await();
           for (int i = 0; i < PER_THREAD; i++) {
             switch (i & 3) {
               case 0:
                 m.recordCacheHit("redis", "user:*");
+                m.recordUserSession((i & 4) == 0 ? "password" : oauth);
                 break;
               case 1:
                 m.recordCacheHit("redis", "journal:*");
@@ -81,6 +84,12 @@ class ConcurrentRecordingTest {
           "englog_http_request_duration_seconds_count",
           Map.of("method", "GET", "endpoint", "/api/v1/journals"))).isEqualTo(quarter);
       assertThat(e.family("englog_cache_hits_total").series()).isEqualTo(2);
+      Exposition.Family sessions = e.family("englog_users_sessions_total");
+      assertThat(sessions.value("englog_users_sessions_total", Map.of("auth_method", "password")))
+          .isEqualTo(quarter / 2);
+      assertThat(sessions.value("englog_users_sessions_total", Map.of("auth_method", "oauth")))
+          .isEqualTo(quarter / 2);
+      assertThat(sessions.series()).isEqualTo(2);
     }
   }
 }

@@ -119,6 +119,48 @@ class CustomMetricsTest {
   }
 
   @Test
+  void functionBackedSeriesSurviveGarbageCollection() {
+    // Micrometer's FunctionCounter holds its source weakly; the method references below are
+    // reachable from nothing else, as in m.counter(...).registerFunction(tracing::droppedSpans).
+    AtomicLong dropped = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    m.counter("englog_tracing_spans_dropped").help("Spans dropped.").registerFunction(dropped::get);
+    m.counter("englog_exporter_failures").help("Failures.").labelNames("exporter").register()
+        .bind(failures::get, "otlp");
+    m.gauge("englog_queue_depth").help("Depth.").registerFunction(() -> dropped.get() * 2.0);
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    dropped.set(17);
+    failures.set(4);
+    Exposition e = scrape();
+    assertThat(e.family("englog_tracing_spans_dropped_total").value(
+        "englog_tracing_spans_dropped_total", Map.of())).isEqualTo(17);
+    assertThat(e.family("englog_exporter_failures_total").value(
+        "englog_exporter_failures_total", Map.of("exporter", "otlp"))).isEqualTo(4);
+    assertThat(e.family("englog_queue_depth").value("englog_queue_depth", Map.of())).isEqualTo(34);
+  }
+
+  @Test
+  void throwingFunctionSeriesReadAsNaNAndTheScrapeSurvives() {
+    m.counter("englog_flaky_events").help("Flaky.").registerFunction(() -> {
+      throw new IllegalStateException("source closed");
+    });
+    CustomGauge g = m.gauge("englog_flaky_depth").help("Flaky.").labelNames("queue").register();
+    g.bind(() -> {
+      throw new IllegalStateException("queue closed");
+    }, "email");
+    g.bind(() -> 2, "sms");
+    Exposition e = scrape();
+    assertThat(e.family("englog_flaky_events_total").value("englog_flaky_events_total", Map.of()))
+        .isNaN();
+    assertThat(e.family("englog_flaky_depth").value("englog_flaky_depth", Map.of("queue", "email")))
+        .isNaN();
+    assertThat(e.family("englog_flaky_depth").value("englog_flaky_depth", Map.of("queue", "sms")))
+        .isEqualTo(2);
+  }
+
+  @Test
   void labelledSeriesCanBeBoundAndIncrementingThemIsCountedAsDropped() {
     CustomCounter c = m.counter("englog_exporter_failures").help("Failures.").labelNames("exporter")
         .register();

@@ -3,6 +3,9 @@ package com.englog.observability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.testsupport.FreePort;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +52,14 @@ class DocsExampleTest {
         .start();
     // END docs-example
     try {
-      String body = metrics.scrapeHandler().handle(null).bodyText();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpRequest.Builder scrape = HttpRequest.newBuilder(server.uri()).timeout(Duration.ofSeconds(30));
+      HttpResponse<String> anonymous = http.send(scrape.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> prometheus = http.send(
+          scrape.header("Authorization", "Bearer change-me").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(prometheus.statusCode()).isEqualTo(200);
+      String body = prometheus.body();
       assertThat(body)
           .contains("englog_business_journals_created_total{entry_type=\"text\"} 1.0")
           .contains("englog_business_journals_created_total{entry_type=\"voice\"} 0.0")

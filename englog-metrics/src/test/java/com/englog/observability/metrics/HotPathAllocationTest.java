@@ -63,6 +63,31 @@ class HotPathAllocationTest {
   }
 
   @Test
+  void equalCopiesAndMissingValuesAllocateNothingEither() {
+    // The series are created with literals; these callers pass equal strings that are other
+    // instances (as a framework that builds its strings would), and null or empty values.
+    Metrics.recordUserSession("password");
+    Metrics.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(1));
+    String copy = new String("password");
+    String method = new String("GET");
+    String route = new String("/api/v1/journals");
+    Duration d = Duration.ofMillis(1);
+    assertThat(allocated(() -> Metrics.recordUserSession(copy))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordHttpRequest(method, route, 200, d))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordUserSession(null))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordUserSession(""))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordCacheMiss("redis", null))).isLessThan(BOUND);
+  }
+
+  @Test
+  void closedSetsAllocateNothingForTheirValues() {
+    assertThat(allocated(() -> Metrics.recordAuthenticationFailure("password",
+        AuthFailureReason.EXPIRED_TOKEN))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordAuditEvent("journal.delete", false))).isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.updateActiveUsers(12, "24h"))).isLessThan(BOUND);
+  }
+
+  @Test
   void histogramsAllocateNothing() {
     Duration d = Duration.ofMillis(42);
     assertThat(allocated(() -> Metrics.recordHttpRequest("GET", "/api/v1/journals/{id}", 200, d)))

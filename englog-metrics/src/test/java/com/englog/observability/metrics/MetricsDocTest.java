@@ -3,24 +3,27 @@ package com.englog.observability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code docs/metrics.md} stays true: its metric reference is generated from the catalog, and its
  * example is the compiled {@link DocsExampleTest}. When either drifts the test fails and says how to
- * regenerate.
+ * regenerate. The hook wiring it shows is the compiled {@link HookWiringTest}.
  */
 class MetricsDocTest {
 
   static final Path DOC = Path.of("..", "docs", "metrics.md");
   static final Path EXAMPLE = Path.of("src", "test", "java", "com", "englog", "observability", "metrics",
       "DocsExampleTest.java");
+  static final Path HOOKS = EXAMPLE.resolveSibling("HookWiringTest.java");
   static final String BEGIN = "<!-- BEGIN GENERATED: metric reference (MetricsDocTest) -->";
   static final String END = "<!-- END GENERATED: metric reference -->";
   static final String REGENERATE = "./mvnw -pl englog-metrics -am test -Dtest=MetricsDocTest "
@@ -46,11 +49,33 @@ class MetricsDocTest {
 
   @Test
   void exampleIsTheCompiledOne() throws IOException {
+    assertShownVerbatim(EXAMPLE, "docs-example");
+  }
+
+  @Test
+  void hookWiringIsTheCompiledOne() throws IOException {
+    assertShownVerbatim(HOOKS, "docs-hooks");
+  }
+
+  @Test
+  void theExemplarDependencyHasTheVersionThisModuleBuildsWith() throws IOException {
+    Properties core = new Properties();
+    try (InputStream in = MetricsDocTest.class.getResourceAsStream(
+        "/META-INF/maven/io.prometheus/prometheus-metrics-core/pom.properties")) {
+      assertThat(in).as("prometheus-metrics-core's pom.properties on the class path").isNotNull();
+      core.load(in);
+    }
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-    String source = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
-    String snippet = between(source, "// BEGIN docs-example\n", "    // END docs-example");
+    assertThat(doc).contains("<artifactId>prometheus-metrics-tracer-otel</artifactId>\n    <version>"
+        + core.getProperty("version") + "</version>");
+  }
+
+  private static void assertShownVerbatim(Path test, String marker) throws IOException {
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    String source = Files.readString(test, StandardCharsets.UTF_8);
+    String snippet = between(source, "// BEGIN " + marker + "\n", "    // END " + marker);
     String dedented = snippet.replaceAll("(?m)^    ", "");
-    assertThat(doc).as("docs/metrics.md shows DocsExampleTest's example verbatim")
+    assertThat(doc).as("docs/metrics.md shows " + test.getFileName() + "'s " + marker + " verbatim")
         .contains("```java\n" + dedented + "```");
   }
 

@@ -7,6 +7,9 @@ import com.englog.observability.testsupport.PrometheusServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +201,115 @@ class MetricsHttpServerIT {
     HttpResponse<byte[]> text = get(server.uri());
     assertThat(text.headers().firstValue("Content-Type")).hasValue(ScrapeHandler.PROMETHEUS_TEXT);
     assertThat(text.headers().firstValue("Content-Encoding")).isEmpty();
+  }
+
+  /** Opens connections that send half a request and then nothing (a slowloris client). */
+  private static List<Socket> stalledClients(MetricsHttpServer server, int count) throws IOException {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Socket s = new Socket("127.0.0.1", server.port());
+      OutputStream out = s.getOutputStream();
+      out.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      sockets.add(s);
+    }
+    return sockets;
+  }
+
+  /** True when the server closed the connection (end of stream or reset) within a minute. */
+  private static boolean closedByServer(Socket s) throws IOException {
+    s.setSoTimeout(60_000);
+    try (InputStream in = s.getInputStream()) {
+      while (in.read() != -1) {
+        // a server that answers a half request would be a bug too; the loop then ends at close
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  @Test
+  void stalledClientsAreCutOffAndDoNotStarveScrapes() throws Exception {
+    server = builder().allowAnonymous().threads(2).requestTimeout(Duration.ofMillis(500)).start();
+    // More stalled clients than request threads: before the timeout existed, the first one alone
+    // blocked the server's only thread for ever.
+    List<Socket> stalled = stalledClients(server, 4);
+    try {
+      HttpResponse<byte[]> scrape = get(server.uri());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(text(scrape)).contains("englog_business_journals_created_total");
+      for (Socket s : stalled) {
+        assertThat(closedByServer(s)).as("stalled connection closed by the server").isTrue();
+      }
+      assertThat(server.timedOutRequests()).isGreaterThanOrEqualTo(stalled.size());
+      // The threads are free again and not left interrupted: scrapes keep working.
+      for (int i = 0; i < 5; i++) {
+        assertThat(get(server.uri()).statusCode()).isEqualTo(200);
+      }
+    } finally {
+      for (Socket s : stalled) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void theRequestTimeoutAlsoGuardsACallersExecutor() throws Exception {
+    ExecutorService own = Executors.newFixedThreadPool(1);
+    try {
+      server = builder().allowAnonymous().executor(own).requestTimeout(Duration.ofMillis(500)).start();
+      List<Socket> stalled = stalledClients(server, 2);
+      try {
+        assertThat(get(server.uri()).statusCode()).isEqualTo(200);
+        assertThat(closedByServer(stalled.get(0))).isTrue();
+      } finally {
+        for (Socket s : stalled) {
+          s.close();
+        }
+      }
+      server.close();
+      server = null;
+      assertThat(own.isShutdown()).as("the caller's executor stays the caller's").isFalse();
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  @Test
+  void closingStopsTheServersThreads() throws Exception {
+    server = builder().allowAnonymous().start();
+    assertThat(get(server.uri()).statusCode()).isEqualTo(200);
+    assertThat(threadsNamed("englog-metrics-http-")).isNotEmpty();
+    server.close();
+    server = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!threadsNamed("englog-metrics-http-").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(threadsNamed("englog-metrics-http-")).isEmpty();
+  }
+
+  private static List<String> threadsNamed(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(prefix) && t.isAlive()) {
+        names.add(t.getName());
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void requestSettingsAreValidated() {
+    assertThatThrownBy(() -> builder().threads(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("threads must be between 1 and 64");
+    assertThatThrownBy(() -> builder().requestTimeout(Duration.ofMillis(10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestTimeout must be between 100 ms and 10 minutes");
   }
 
   @Test

@@ -2,9 +2,11 @@ package com.englog.observability.metrics.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,13 +25,22 @@ public final class LabelSpec {
 
   private final String name;
   private final Set<String> closedValues;
+  /** Each closed value mapped to itself: canonical values are the set's own instances. */
+  private final Map<String, String> closedInstances;
   private final String fallback;
   private final boolean upperCase;
 
   private LabelSpec(String name, Set<String> closedValues, String fallback, boolean upperCase) {
     this.name = Objects.requireNonNull(name, "name");
     this.closedValues = closedValues;
-    this.fallback = fallback;
+    if (closedValues == null) {
+      this.closedInstances = null;
+    } else {
+      Map<String, String> instances = new HashMap<>();
+      closedValues.forEach(v -> instances.put(v, v));
+      this.closedInstances = instances;
+    }
+    this.fallback = fallback == null || closedInstances == null ? fallback : closedInstances.get(fallback);
     this.upperCase = upperCase;
   }
 
@@ -82,12 +93,14 @@ public final class LabelSpec {
     if (raw == null || raw.isEmpty()) {
       return missingValue();
     }
-    if (closedValues != null) {
-      if (closedValues.contains(raw)) {
-        return raw;
+    if (closedInstances != null) {
+      // The set's own instance, not the caller's equal copy: the series maps are then keyed by the
+      // constants callers usually pass, which SeriesFamily.Level finds by reference.
+      String own = closedInstances.get(raw);
+      if (own == null) {
+        own = closedInstances.get(upperCase ? raw.toUpperCase(Locale.ROOT) : raw.toLowerCase(Locale.ROOT));
       }
-      String cased = upperCase ? raw.toUpperCase(Locale.ROOT) : raw.toLowerCase(Locale.ROOT);
-      return closedValues.contains(cased) ? cased : fallback;
+      return own != null ? own : fallback;
     }
     return sanitize(raw, maxLength);
   }

@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * caller's own label strings (one level per label), so a lookup is one lock-free {@code get} per label
  * on a {@code String} whose hash code is cached: no key object, no varargs array, no tag list, no
  * sorting — unlike Micrometer's per-call {@code registry.counter(name, tags...)}, which builds an
- * {@code Id} and {@code Tags} on every call. Only canonical values are ever used as keys, so the maps
- * hold at most one entry per series and stay bounded by the series limit whatever callers send.
+ * {@code Id} and {@code Tags} on every call. Before hashing, each level compares the value with the
+ * first key it was given by reference (see {@link Level}): callers mostly pass literals and constants,
+ * so the commonest series of a level is usually found with no hashing at all. Only canonical values are
+ * ever used as keys, so the maps hold at most one entry per series and stay bounded by the series
+ * limit whatever callers send.
  *
  * <p>Everything else — a value never seen, a value that needs cleaning (null, wrong case, control
  * characters, too long), a value past the limit — takes the slow path: canonicalise, look up again,
@@ -48,6 +51,59 @@ public final class SeriesFamily<M> {
   }
 
   private static final String REJECT = "\u0000reject";
+  /** The key of the only series of a metric without labels. */
+  private static final String NO_LABELS = "";
+
+  /**
+   * One level of the tree: label value → next level, or → the series at the last label.
+   *
+   * <p>{@code first} holds the first entry ever added to this level, keyed by the very {@code String}
+   * instance the map holds. A caller passing that instance — a literal, a constant, a declared value,
+   * which is what callers mostly pass — is answered by one reference comparison, without reading the
+   * hash or probing the table; anyone else falls through to the map. The slot is written once, under
+   * the family lock, so the hot path never writes shared memory (a "last seen" slot would, and threads
+   * recording different values would fight over its cache line). The entry is immutable, so a racy
+   * read sees either null or a complete entry. A subclass rather than a wrapper, so a miss costs no
+   * extra indirection.
+   */
+  static final class Level extends ConcurrentHashMap<String, Object> {
+    private static final long serialVersionUID = 1L;
+
+    /** What null and empty input mean on this level (a sentinel no key equals when rejected). */
+    private final String missing;
+    private transient Hit first;
+
+    Level(String missing) {
+      this.missing = missing;
+    }
+
+    /** The child or series for {@code value} as given; null when there is none yet. */
+    Object find(String value) {
+      Hit e = first;
+      if (e != null && e.key == value) {
+        return e.value;
+      }
+      return get(value == null || value.isEmpty() ? missing : value);
+    }
+
+    /** Adds a child or series (family lock held). */
+    void add(String key, Object value) {
+      put(key, value);
+      if (first == null) {
+        first = new Hit(key, value);
+      }
+    }
+  }
+
+  private static final class Hit {
+    final String key;
+    final Object value;
+
+    Hit(String key, Object value) {
+      this.key = key;
+      this.value = value;
+    }
+  }
 
   private final String metric;
   private final LabelSpec[] labels;
@@ -58,7 +114,7 @@ public final class SeriesFamily<M> {
   private final Factory<M> factory;
   private final Listener listener;
   private final String[] missingKeys;
-  private final ConcurrentHashMap<String, Object> root = new ConcurrentHashMap<>();
+  private final Level root;
   private final List<Set<String>> known = new ArrayList<>();
   private final Object lock = new Object();
   private volatile int series;
@@ -81,6 +137,7 @@ public final class SeriesFamily<M> {
       }
       known.add(ConcurrentHashMap.newKeySet());
     }
+    this.root = new Level(this.labels.length == 0 ? NO_LABELS : missingKeys[0]);
     this.reserve = combos;
     if (limit <= reserve) {
       throw new IllegalArgumentException("cardinality limit of " + metric + " must be greater than "
@@ -108,37 +165,32 @@ public final class SeriesFamily<M> {
     return limit;
   }
 
-  private String key(int i, String value) {
-    return value == null || value.isEmpty() ? missingKeys[i] : value;
-  }
-
   @SuppressWarnings("unchecked")
   private static <M> M cast(Object o) {
     return (M) o;
   }
 
-  @SuppressWarnings("unchecked")
-  private static ConcurrentHashMap<String, Object> node(Object o) {
-    return (ConcurrentHashMap<String, Object>) o;
+  private static Level level(Object o) {
+    return (Level) o;
   }
 
   /** The series of a metric without labels. */
   public M get() {
-    Object m = root.get("");
+    Object m = root.find(NO_LABELS);
     return m != null ? cast(m) : resolve(new String[0]);
   }
 
   /** The series for one label value; null when the value was rejected. Never throws. */
   public M get(String a) {
-    Object m = root.get(key(0, a));
+    Object m = root.find(a);
     return m != null ? cast(m) : resolve(new String[] {a});
   }
 
   /** The series for two label values; null when a value was rejected. Never throws. */
   public M get(String a, String b) {
-    Object n = root.get(key(0, a));
+    Object n = root.find(a);
     if (n != null) {
-      Object m = node(n).get(key(1, b));
+      Object m = level(n).find(b);
       if (m != null) {
         return cast(m);
       }
@@ -148,11 +200,11 @@ public final class SeriesFamily<M> {
 
   /** The series for three label values; null when a value was rejected. Never throws. */
   public M get(String a, String b, String c) {
-    Object n = root.get(key(0, a));
+    Object n = root.find(a);
     if (n != null) {
-      n = node(n).get(key(1, b));
+      n = level(n).find(b);
       if (n != null) {
-        Object m = node(n).get(key(2, c));
+        Object m = level(n).find(c);
         if (m != null) {
           return cast(m);
         }
@@ -173,7 +225,7 @@ public final class SeriesFamily<M> {
     if (v.length == labels.length) {
       Object n = root;
       for (int i = 0; i < labels.length && n != null; i++) {
-        n = node(n).get(key(i, v[i]));
+        n = level(n).find(v[i]);
       }
       if (n != null) {
         return cast(n);
@@ -187,11 +239,11 @@ public final class SeriesFamily<M> {
   /** Like {@link #getAll} but for values that were already resolved once (no overflow counting). */
   private M lookup(List<String> canonical) {
     if (labels.length == 0) {
-      return cast(root.get(""));
+      return cast(root.get(NO_LABELS));
     }
     Object n = root;
     for (int i = 0; i < canonical.size() && n != null; i++) {
-      n = node(n).get(canonical.get(i));
+      n = level(n).get(canonical.get(i));
     }
     return cast(n);
   }
@@ -266,13 +318,18 @@ public final class SeriesFamily<M> {
       return null;
     }
     if (labels.length == 0) {
-      root.put("", m);
+      root.add(NO_LABELS, m);
     } else {
-      ConcurrentHashMap<String, Object> n = root;
+      Level n = root;
       for (int i = 0; i < labels.length - 1; i++) {
-        n = node(n.computeIfAbsent(canonical.get(i), k -> new ConcurrentHashMap<String, Object>()));
+        Object child = n.get(canonical.get(i));
+        if (child == null) {
+          child = new Level(missingKeys[i + 1]);
+          n.add(canonical.get(i), child);
+        }
+        n = level(child);
       }
-      n.put(canonical.get(labels.length - 1), m);
+      n.add(canonical.get(labels.length - 1), m);
       for (int i = 0; i < labels.length; i++) {
         known.get(i).add(canonical.get(i));
       }

@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -106,20 +107,39 @@ public final class StandardAiErrorClassifier implements AiErrorClassifier {
     return null;
   }
 
-  /** An HTTP status carried by the exception, or -1. Reflection runs only on the error path. */
-  static int httpStatus(Throwable t) {
-    for (Class<?> c = t.getClass(); c != null && c != Throwable.class; c = c.getSuperclass()) {
+  /**
+   * The public, non-static, no-argument {@code int}/{@code Integer} status accessors a class declares,
+   * found once per class: looking them up for every error threw a {@code NoSuchMethodException} per
+   * name and class, which made a storm of provider failures expensive.
+   */
+  private static final ClassValue<Method[]> STATUS_ACCESSORS = new ClassValue<>() {
+    @Override
+    protected Method[] computeValue(Class<?> c) {
       if (!Modifier.isPublic(c.getModifiers())) {
-        continue;
+        return new Method[0];
       }
+      List<Method> found = new ArrayList<>();
       for (String name : STATUS_METHODS) {
         try {
           Method m = c.getDeclaredMethod(name);
           Class<?> r = m.getReturnType();
-          if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers())
-              || (r != int.class && r != Integer.class)) {
-            continue;
+          if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())
+              && (r == int.class || r == Integer.class)) {
+            found.add(m);
           }
+        } catch (NoSuchMethodException | SecurityException | LinkageError e) {
+          // not this name
+        }
+      }
+      return found.toArray(new Method[0]);
+    }
+  };
+
+  /** An HTTP status carried by the exception, or -1. Reflection runs only on the error path. */
+  static int httpStatus(Throwable t) {
+    for (Class<?> c = t.getClass(); c != null && c != Throwable.class; c = c.getSuperclass()) {
+      for (Method m : STATUS_ACCESSORS.get(c)) {
+        try {
           Object value = m.invoke(t);
           if (value instanceof Integer) {
             int status = (Integer) value;
@@ -127,8 +147,6 @@ public final class StandardAiErrorClassifier implements AiErrorClassifier {
               return status;
             }
           }
-        } catch (NoSuchMethodException e) {
-          // try the next name
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
           // An accessor that fails tells us nothing; classification goes on without it.
         }
