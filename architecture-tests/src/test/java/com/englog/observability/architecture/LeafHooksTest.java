@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.tracing.Tracing;
 import com.englog.observability.tracing.TracingListener;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.prometheus.metrics.tracer.otel.OpenTelemetrySpanContext;
@@ -75,18 +73,18 @@ class LeafHooksTest {
         .build();
 
     // docs/tracing.md, "Publishing the export counters"
-    FunctionCounter.builder("englog_tracing_spans_dropped", tracing, Tracing::droppedSpans)
-        .description("Spans dropped before export because the export queue was full.")
-        .register(metrics.registry());
-    FunctionCounter.builder("englog_tracing_spans_failed", tracing, Tracing::failedSpans)
-        .description("Spans in export requests that failed: collector down, timed out or answering an error.")
-        .register(metrics.registry());
-    FunctionCounter.builder("englog_tracing_contexts_rejected", tracing, Tracing::rejectedContexts)
-        .description("Incoming trace headers that were present but invalid; those requests started new traces.")
-        .register(metrics.registry());
-    Gauge.builder("englog_tracing_queue_spans", tracing, Tracing::queuedSpans)
-        .description("Spans waiting in the export queue.")
-        .register(metrics.registry());
+    metrics.counter("englog_tracing_spans_dropped")
+        .help("Spans dropped before export because the export queue was full.")
+        .registerFunction(tracing::droppedSpans);
+    metrics.counter("englog_tracing_spans_failed")
+        .help("Spans in export requests that failed: collector down, timed out or answering an error.")
+        .registerFunction(tracing::failedSpans);
+    metrics.counter("englog_tracing_contexts_rejected")
+        .help("Incoming trace headers that were present but invalid; those requests started new traces.")
+        .registerFunction(tracing::rejectedContexts);
+    metrics.gauge("englog_tracing_queue_spans")
+        .help("Spans waiting in the export queue.")
+        .registerFunction(tracing::queuedSpans);
 
     try (metrics; tracing) {
       String summary = tracing.traceAiProcessing("summarize", "openai", () -> summarize("today"));
