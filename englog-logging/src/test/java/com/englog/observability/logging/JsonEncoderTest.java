@@ -443,6 +443,19 @@ class JsonEncoderTest {
   }
 
   @Test
+  void aFrameIsCutAtTheFieldLengthLikeAnyText() {
+    String huge = "com.example.Generated$" + "x".repeat(5_000);
+    IllegalStateException failure = withFrames(new IllegalStateException("x"), huge + ".run(Generated.java:1)",
+        "com.example.Small.run(Small.java:2)");
+    JsonEncoder encoder = started(e -> e.setMaxFieldLength(40));
+    for (int i = 0; i < 2; i++) { // rendered, then from the cache (or, too big for it, rendered again)
+      JsonNode frames = Lines.parse(encoder.encode(Events.event("x").error(failure).build())).get("error").get("frames");
+      assertThat(frames.get(0).asText()).isEqualTo(huge.substring(0, 40) + "...[truncated]");
+      assertThat(frames.get(1).asText()).isEqualTo("com.example.Small.run(Small.java:2)");
+    }
+  }
+
+  @Test
   void stackHashIsTheSameWhetherFramesComeFromTheCacheOrNot() {
     JsonEncoder encoder = started();
     RuntimeException first = Throwables.chain(25);

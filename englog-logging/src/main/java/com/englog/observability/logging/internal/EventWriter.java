@@ -761,10 +761,12 @@ public final class EventWriter {
    */
   FrameCache.Frame frame(EncodeState st, StackTraceElement e) {
     FrameCache.Frame f = frames.get(e);
-    if (f == null || f.bytes == null) {
+    if (f == null) {
       byte[] bytes = entry(st, FrameCache.text(e));
-      f = frames.put(new FrameCache.Frame(e, bytes, st.entryCounts[Redactor.CREDENTIAL],
-          st.entryCounts[Redactor.PII]));
+      f = new FrameCache.Frame(e, bytes, st.entryCounts[Redactor.CREDENTIAL], st.entryCounts[Redactor.PII]);
+      if (bytes.length <= FrameCache.MAX_BYTES) { // a freak frame (a huge generated name) is not kept
+        frames.put(f);
+      }
     }
     return f;
   }

@@ -8,6 +8,9 @@ package com.englog.observability.logging.internal;
  */
 final class FrameCache extends TwoWayCache<FrameCache.Frame> {
 
+  /** Frames whose encoded value is longer are rendered at each use, so the cache stays small. */
+  static final int MAX_BYTES = 1024;
+
   /** One code location. {@link #key} is the class name. */
   static final class Frame extends TwoWayCache.Entry {
     final String method;
@@ -17,7 +20,7 @@ final class FrameCache extends TwoWayCache<FrameCache.Frame> {
     final long hashBits;
     /** Reflection or proxy plumbing: not part of the stack hash. */
     final boolean plumbing;
-    /** The value as the encoder's format writes it (null in frames made for hashing only). */
+    /** The value as the encoder's format writes it (null in frames made for hashing only, never cached). */
     final byte[] bytes;
     final int credentials;
     final int pii;
