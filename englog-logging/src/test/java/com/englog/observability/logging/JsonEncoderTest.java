@@ -524,6 +524,18 @@ class JsonEncoderTest {
     assertThat(line.has("b")).isFalse();
     JsonNode off = Lines.parse(started(e -> e.setIncludeMdc(false)).encode(Events.event("x").mdc(Map.of("a", "1")).build()));
     assertThat(off.has("a")).isFalse();
+
+    Map<String, String> withNullKey = new HashMap<>(); // only a hand-built map can hold one
+    withNullKey.put(null, "n");
+    withNullKey.put("a", "1");
+    JsonEncoder excluding = started(e -> e.addExcludeMdcKey("b"));
+    for (JsonEncoder filtering : List.of(encoder, excluding)) {
+      JsonNode filtered = Lines.parse(filtering.encode(Events.event("x").mdc(withNullKey).build()));
+      assertThat(filtered.has("encoder_error")).isFalse();
+      assertThat(filtered.get("a").asText()).isEqualTo("1");
+    }
+    assertThat(Lines.parse(excluding.encode(Events.event("x").mdc(withNullKey).build())).get("null").asText())
+        .isEqualTo("n");
   }
 
   @Test

@@ -459,7 +459,9 @@ public final class EventWriter {
       return false;
     }
     EncoderSettings s = settings;
-    if ((s.hasMdcIncludes && !s.mdcIncludes.contains(key)) || (s.hasMdcExcludes && s.mdcExcludes.contains(key))) {
+    // Set.copyOf sets throw on contains(null); a hand-built MDC map may hold a null key
+    if ((s.hasMdcIncludes && (key == null || !s.mdcIncludes.contains(key)))
+        || (s.hasMdcExcludes && key != null && s.mdcExcludes.contains(key))) {
       return false;
     }
     // e.g. the OpenTelemetry agent's own MDC copy of the ids already written as standard fields
