@@ -521,9 +521,9 @@ class TraceCaptureTest {
     }
   }
 
-  /** A turbo filter that answers DENY for one marker; the capture runs before it (first in the list). */
-  private static TurboFilter markerFilter(String markerName, ch.qos.logback.core.spi.FilterReply reply) {
-    return new TurboFilter() {
+  /** A started turbo filter of this context answering {@code reply} for one marker, NEUTRAL otherwise. */
+  private TurboFilter markerFilter(String markerName, ch.qos.logback.core.spi.FilterReply reply) {
+    TurboFilter filter = new TurboFilter() {
       @Override
       public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, Logger logger, Level level,
           String format, Object[] params, Throwable t) {
@@ -531,15 +531,15 @@ class TraceCaptureTest {
             : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
       }
     };
+    filter.setContext(context);
+    filter.start();
+    return filter;
   }
 
   @Test
   void aTurboFilterThatDeniesDropsOnlyItsEventsAndTheOthersKeepTheirIds() throws Exception {
     CapturingAppender sink = syncPipeline();
-    TurboFilter deny = markerFilter("NOISY", ch.qos.logback.core.spi.FilterReply.DENY);
-    deny.setContext(context);
-    deny.start();
-    context.addTurboFilter(deny);
+    context.addTurboFilter(markerFilter("NOISY", ch.qos.logback.core.spi.FilterReply.DENY)); // after the capture
     org.slf4j.Marker noisy = org.slf4j.MarkerFactory.getDetachedMarker("NOISY");
     Logger log = context.getLogger("app");
     inSpan("a", () -> log.info(noisy, "denied"));
@@ -563,8 +563,6 @@ class TraceCaptureTest {
   void aTurboFilterInsertedBeforeTheCaptureIsMovedBehindIt() throws Exception {
     CapturingAppender sink = syncPipeline();
     TurboFilter accept = markerFilter("AUDIT", ch.qos.logback.core.spi.FilterReply.ACCEPT);
-    accept.setContext(context);
-    accept.start();
     context.getTurboFilterList().add(0, accept);
     org.slf4j.Marker audit = org.slf4j.MarkerFactory.getDetachedMarker("AUDIT");
     Logger log = context.getLogger("app");

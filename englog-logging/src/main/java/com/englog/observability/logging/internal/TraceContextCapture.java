@@ -217,11 +217,7 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
   /** The context cleared its turbo filters: back in, but silent until an encoder registers again. */
   @Override
   public void onReset(LoggerContext context) {
-    synchronized (this) {
-      encoders.clear();
-      writing = false;
-      generation++;
-    }
+    forgetRegistrations();
     synchronized (INSTALL_LOCK) {
       if (!loggerContext.getTurboFilterList().contains(this)) {
         addToFilters();
@@ -231,11 +227,7 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
 
   @Override
   public void onStop(LoggerContext context) {
-    synchronized (this) {
-      encoders.clear();
-      writing = false;
-      generation++;
-    }
+    forgetRegistrations();
     synchronized (INSTALL_LOCK) {
       loggerContext.getTurboFilterList().remove(this);
       stop();
@@ -244,4 +236,11 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
 
   @Override
   public void onLevelChange(Logger logger, Level level) {}
+
+  /** The encoders of the configuration before a reset are gone or will register again. */
+  private synchronized void forgetRegistrations() {
+    encoders.clear();
+    writing = false;
+    generation++;
+  }
 }
