@@ -8,6 +8,10 @@ import com.englog.observability.logging.internal.EncoderSettings;
 import com.englog.observability.logging.internal.EventWriter;
 import com.englog.observability.logging.internal.RedactionTally;
 import com.englog.observability.logging.internal.TraceContextCapture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,9 +26,12 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>Every option below is a property of the same name in {@code logback.xml} ({@code <maxMessageLength>},
- * repeatable ones like {@code <staticField>} once per value). Options are read when the encoder starts;
- * invalid values are reported as logback errors and replaced by their default. Names and defaults are
- * documented in {@code docs/logging.md}.
+ * repeatable ones like {@code <staticField>} once per value). Options are read when the encoder starts
+ * into an immutable configuration; invalid values are reported as logback errors and replaced by their
+ * default. An option set after {@link #start()} does not change the running encoder (a warning says
+ * so); it applies when the encoder is started again. Names and defaults are documented in
+ * {@code docs/logging.md}. In code, {@link #builder()} takes the same options and rejects invalid ones
+ * at once.
  *
  * <p>Starting the encoder installs, once per logback context, the turbo filter that captures the
  * current OpenTelemetry span on the logging thread (see {@link #setCaptureTraceContext}), so trace ids
@@ -32,12 +39,28 @@ import java.util.function.UnaryOperator;
  */
 public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
 
-  private final EncoderSettings.Builder config = EncoderSettings.builder();
-  private boolean captureTraceContext = true;
+  private final EncoderSettings.Builder config;
+  private boolean captureTraceContext;
   private volatile EventWriter writer;
   private volatile RedactionTally tally;
+  /** The capture this encoder registered with, and the registration's generation. */
+  private volatile TraceContextCapture capture;
+  private volatile int captureGeneration;
 
-  public JsonEncoder() {}
+  /** An encoder with the defaults, to configure with the setters before {@link #start()}. */
+  public JsonEncoder() {
+    this(EncoderSettings.builder(), true);
+  }
+
+  private JsonEncoder(EncoderSettings.Builder config, boolean captureTraceContext) {
+    this.config = config;
+    this.captureTraceContext = captureTraceContext;
+  }
+
+  /** Configuration in code: the options of {@code logback.xml}, checked when built. */
+  public static Builder builder() {
+    return new Builder();
+  }
 
   @Override
   public void start() {
@@ -55,6 +78,16 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     super.start();
   }
 
+  @Override
+  public void stop() {
+    TraceContextCapture c = capture;
+    capture = null;
+    if (c != null) {
+      c.unregister(this);
+    }
+    super.stop();
+  }
+
   private void installCapture(Context context) {
     if (!(context instanceof LoggerContext)) {
       addWarn("JsonEncoder: trace ids are captured only in a logback LoggerContext; this encoder's context is "
@@ -65,7 +98,23 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       addWarn("JsonEncoder: io.opentelemetry:opentelemetry-api is not on the class path; lines carry no trace ids");
       return;
     }
-    TraceContextCapture.install((LoggerContext) context);
+    TraceContextCapture c = TraceContextCapture.install((LoggerContext) context);
+    captureGeneration = c.register(this);
+    capture = c;
+  }
+
+  /**
+   * The context was reset (reconfiguration) or stopped while this encoder stayed in use, or a turbo
+   * filter was put before the capture: register again, so the next events carry ids again.
+   */
+  private synchronized void recapture() {
+    TraceContextCapture c = capture;
+    if (c != null && !c.isCurrent(captureGeneration) && getContext() instanceof LoggerContext) {
+      TraceContextCapture now = TraceContextCapture.install((LoggerContext) getContext());
+      captureGeneration = now.register(this);
+      capture = now;
+      addInfo("JsonEncoder: trace capture registered again after a reset of its logback context");
+    }
   }
 
   private static boolean openTelemetryApiPresent() {
@@ -87,6 +136,10 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     EventWriter w = writer;
     if (w == null) {
       w = defaultWriter();
+    }
+    TraceContextCapture c = capture;
+    if (c != null && !c.isCurrent(captureGeneration)) {
+      recapture();
     }
     return w.encode(event);
   }
@@ -128,11 +181,20 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     config.lookups(systemProperties, environment);
   }
 
+  /** The settings being collected; warns when the running encoder will not see the change yet. */
+  private EncoderSettings.Builder options(String option) {
+    if (isStarted()) {
+      addWarn("JsonEncoder: " + option + " was set after start(); the running encoder keeps its settings, "
+          + "the new value applies when it is started again");
+    }
+    return config;
+  }
+
   // ---------------------------------------------------------------- logback.xml properties
 
   /** {@code compact} (default, one JSON object per line), {@code pretty} (indented JSON) or {@code text}. */
   public void setFormat(String format) {
-    config.format(format);
+    options("format").format(format);
   }
 
   /**
@@ -141,102 +203,102 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
    * environment, markers, error.
    */
   public void addFieldName(String spec) {
-    config.fieldName(spec);
+    options("fieldName").fieldName(spec);
   }
 
   /** Value of the {@code service} field; system property {@code otel.service.name} and then environment variable {@code OTEL_SERVICE_NAME} win. */
   public void setServiceName(String serviceName) {
-    config.serviceName(serviceName);
+    options("serviceName").serviceName(serviceName);
   }
 
   /** Value of the {@code environment} field; {@code -Denglog.environment} and then {@code ENGLOG_ENVIRONMENT} win. */
   public void setEnvironment(String environment) {
-    config.environment(environment);
+    options("environment").environment(environment);
   }
 
   /** A field written on every line: {@code region=eu-west-1}. Repeatable. */
   public void addStaticField(String spec) {
-    config.staticField(spec);
+    options("staticField").staticField(spec);
   }
 
   /** Whether MDC entries are written (default true). */
   public void setIncludeMdc(boolean includeMdc) {
-    config.includeMdc(includeMdc);
+    options("includeMdc").includeMdc(includeMdc);
   }
 
   /** Writes only these MDC keys (repeatable); by default all. */
   public void addIncludeMdcKey(String key) {
-    config.includeMdcKey(key);
+    options("includeMdcKey").includeMdcKey(key);
   }
 
   /** Never writes this MDC key (repeatable). */
   public void addExcludeMdcKey(String key) {
-    config.excludeMdcKey(key);
+    options("excludeMdcKey").excludeMdcKey(key);
   }
 
   /** Nests MDC entries in an object of this name instead of writing them at the top level. */
   public void setMdcFieldName(String name) {
-    config.mdcFieldName(name);
+    options("mdcFieldName").mdcFieldName(name);
   }
 
   /** Whether SLF4J 2 key-value pairs are written (default true). */
   public void setIncludeKeyValues(boolean includeKeyValues) {
-    config.includeKeyValues(includeKeyValues);
+    options("includeKeyValues").includeKeyValues(includeKeyValues);
   }
 
   /** Nests key-value pairs in an object of this name instead of writing them at the top level. */
   public void setKeyValuesFieldName(String name) {
-    config.keyValuesFieldName(name);
+    options("keyValuesFieldName").keyValuesFieldName(name);
   }
 
   /** Whether marker names are written (default true). */
   public void setIncludeMarkers(boolean includeMarkers) {
-    config.includeMarkers(includeMarkers);
+    options("includeMarkers").includeMarkers(includeMarkers);
   }
 
   /** {@code millis} (default), {@code micros} or {@code nanos}. */
   public void setTimestampPrecision(String precision) {
-    config.timestampPrecision(precision);
+    options("timestampPrecision").timestampPrecision(precision);
   }
 
   /** Characters of the message kept before the truncation marker (default 32768, range 16..67108864). */
   public void setMaxMessageLength(int maxMessageLength) {
-    config.maxMessageLength(maxMessageLength);
+    options("maxMessageLength").maxMessageLength(maxMessageLength);
   }
 
   /** Characters kept of any other text value (default 8192, range 16..67108864). */
   public void setMaxFieldLength(int maxFieldLength) {
-    config.maxFieldLength(maxFieldLength);
+    options("maxFieldLength").maxFieldLength(maxFieldLength);
   }
 
   /** Appended to a truncated value (default {@code ...[truncated]}). */
   public void setTruncationMarker(String marker) {
-    config.truncationMarker(marker);
+    options("truncationMarker").truncationMarker(marker);
   }
 
   /** Frames written per exception, not counting frames shared with the enclosing one (default 64, 0..10000). */
   public void setMaxStackFrames(int maxStackFrames) {
-    config.maxStackFrames(maxStackFrames);
+    options("maxStackFrames").maxStackFrames(maxStackFrames);
   }
 
   /** Exceptions written per event: the logged one, its causes and suppressed ones (default 16, 1..64). */
   public void setMaxThrowables(int maxThrowables) {
-    config.maxThrowables(maxThrowables);
+    options("maxThrowables").maxThrowables(maxThrowables);
   }
 
   /** Whether the exception gets a {@code stack_hash} (default true). */
   public void setStackHash(boolean stackHash) {
-    config.stackHash(stackHash);
+    options("stackHash").stackHash(stackHash);
   }
 
   /** {@code LF} (default), {@code CRLF} or {@code SYSTEM}. */
   public void setLineSeparator(String lineSeparator) {
-    config.lineSeparator(lineSeparator);
+    options("lineSeparator").lineSeparator(lineSeparator);
   }
 
   /** Redaction on (default) or off. */
   public void setRedaction(boolean redaction) {
-    config.redaction(redaction);
+    options("redaction").redaction(redaction);
   }
 
   /**
@@ -244,42 +306,42 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
    * (fail-closed: every MDC / key-value field not named by {@link #addAllowField} is replaced).
    */
   public void setRedactionMode(String mode) {
-    config.redactionMode(mode);
+    options("redactionMode").redactionMode(mode);
   }
 
   /** Adds a field name to the deny list (repeatable); matched like the built-in entries. */
   public void addDenyField(String name) {
-    config.denyField(name);
+    options("denyField").denyField(name);
   }
 
   /** A field name exempt from the deny list, or, in allow-list mode, one that is written (repeatable). */
   public void addAllowField(String name) {
-    config.allowField(name);
+    options("allowField").allowField(name);
   }
 
   /** Turns on a built-in detector, e.g. {@code credit-card} (repeatable). */
   public void addEnableDetector(String name) {
-    config.enableDetector(name);
+    options("enableDetector").enableDetector(name);
   }
 
   /** Turns off a built-in detector, e.g. {@code email} (repeatable). */
   public void addDisableDetector(String name) {
-    config.disableDetector(name);
+    options("disableDetector").disableDetector(name);
   }
 
   /** A regular expression whose matches are personal data (kind {@code pii}); repeatable. */
   public void addPiiPattern(String regex) {
-    config.piiPattern(regex);
+    options("piiPattern").piiPattern(regex);
   }
 
   /** A regular expression whose matches are credentials (kind {@code credential}); repeatable. */
   public void addCredentialPattern(String regex) {
-    config.credentialPattern(regex);
+    options("credentialPattern").credentialPattern(regex);
   }
 
   /** What replaces a redacted value (default {@code [REDACTED]}). */
   public void setRedactionReplacement(String replacement) {
-    config.redactionReplacement(replacement);
+    options("redactionReplacement").redactionReplacement(replacement);
   }
 
   /**
@@ -287,6 +349,202 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
    * (default true). With false, lines carry trace ids only if another encoder of the context installed it.
    */
   public void setCaptureTraceContext(boolean captureTraceContext) {
+    options("captureTraceContext");
     this.captureTraceContext = captureTraceContext;
+  }
+
+  /**
+   * The options of {@code logback.xml} in code, for an encoder made programmatically:
+   *
+   * <pre>{@code
+   * JsonEncoder encoder = JsonEncoder.builder()
+   *     .serviceName("englog-api")
+   *     .staticField("region", "eu-west-1")
+   *     .maxMessageLength(4096)
+   *     .build();
+   * encoder.setContext(loggerContext);
+   * encoder.start();
+   * }</pre>
+   *
+   * Each method records one option (meanings and defaults as the setters of the same name); {@link #build()}
+   * checks them all and throws instead of falling back to defaults. A builder can build any number of
+   * encoders; they share nothing.
+   */
+  public static final class Builder {
+    private final List<Consumer<EncoderSettings.Builder>> options = new ArrayList<>();
+    private boolean captureTraceContext = true;
+
+    private Builder() {}
+
+    private Builder option(Consumer<EncoderSettings.Builder> option) {
+      options.add(option);
+      return this;
+    }
+
+    /** {@code compact}, {@code pretty} or {@code text}. */
+    public Builder format(String format) {
+      Objects.requireNonNull(format, "format");
+      return option(b -> b.format(format));
+    }
+
+    /** Renames a standard field ({@code timestamp} to {@code @timestamp}); an empty name removes it. */
+    public Builder fieldName(String standard, String name) {
+      Objects.requireNonNull(standard, "standard");
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.fieldName(standard + "=" + name));
+    }
+
+    public Builder serviceName(String serviceName) {
+      Objects.requireNonNull(serviceName, "serviceName");
+      return option(b -> b.serviceName(serviceName));
+    }
+
+    public Builder environment(String environment) {
+      Objects.requireNonNull(environment, "environment");
+      return option(b -> b.environment(environment));
+    }
+
+    public Builder staticField(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isBlank() || name.indexOf('=') >= 0) {
+        throw new IllegalArgumentException("staticField name must be non-blank without '=', got '" + name + "'");
+      }
+      return option(b -> b.staticField(name + "=" + value));
+    }
+
+    public Builder includeMdc(boolean includeMdc) {
+      return option(b -> b.includeMdc(includeMdc));
+    }
+
+    public Builder includeMdcKey(String key) {
+      Objects.requireNonNull(key, "key");
+      return option(b -> b.includeMdcKey(key));
+    }
+
+    public Builder excludeMdcKey(String key) {
+      Objects.requireNonNull(key, "key");
+      return option(b -> b.excludeMdcKey(key));
+    }
+
+    public Builder mdcFieldName(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.mdcFieldName(name));
+    }
+
+    public Builder includeKeyValues(boolean includeKeyValues) {
+      return option(b -> b.includeKeyValues(includeKeyValues));
+    }
+
+    public Builder keyValuesFieldName(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.keyValuesFieldName(name));
+    }
+
+    public Builder includeMarkers(boolean includeMarkers) {
+      return option(b -> b.includeMarkers(includeMarkers));
+    }
+
+    /** {@code millis}, {@code micros} or {@code nanos}. */
+    public Builder timestampPrecision(String precision) {
+      Objects.requireNonNull(precision, "precision");
+      return option(b -> b.timestampPrecision(precision));
+    }
+
+    public Builder maxMessageLength(int maxMessageLength) {
+      return option(b -> b.maxMessageLength(maxMessageLength));
+    }
+
+    public Builder maxFieldLength(int maxFieldLength) {
+      return option(b -> b.maxFieldLength(maxFieldLength));
+    }
+
+    public Builder truncationMarker(String marker) {
+      Objects.requireNonNull(marker, "marker");
+      return option(b -> b.truncationMarker(marker));
+    }
+
+    public Builder maxStackFrames(int maxStackFrames) {
+      return option(b -> b.maxStackFrames(maxStackFrames));
+    }
+
+    public Builder maxThrowables(int maxThrowables) {
+      return option(b -> b.maxThrowables(maxThrowables));
+    }
+
+    public Builder stackHash(boolean stackHash) {
+      return option(b -> b.stackHash(stackHash));
+    }
+
+    /** {@code LF}, {@code CRLF} or {@code SYSTEM}. */
+    public Builder lineSeparator(String lineSeparator) {
+      Objects.requireNonNull(lineSeparator, "lineSeparator");
+      return option(b -> b.lineSeparator(lineSeparator));
+    }
+
+    public Builder redaction(boolean redaction) {
+      return option(b -> b.redaction(redaction));
+    }
+
+    /** {@code DENY_LIST} or {@code ALLOW_LIST}. */
+    public Builder redactionMode(String mode) {
+      Objects.requireNonNull(mode, "mode");
+      return option(b -> b.redactionMode(mode));
+    }
+
+    public Builder denyField(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.denyField(name));
+    }
+
+    public Builder allowField(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.allowField(name));
+    }
+
+    public Builder enableDetector(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.enableDetector(name));
+    }
+
+    public Builder disableDetector(String name) {
+      Objects.requireNonNull(name, "name");
+      return option(b -> b.disableDetector(name));
+    }
+
+    public Builder piiPattern(String regex) {
+      Objects.requireNonNull(regex, "regex");
+      return option(b -> b.piiPattern(regex));
+    }
+
+    public Builder credentialPattern(String regex) {
+      Objects.requireNonNull(regex, "regex");
+      return option(b -> b.credentialPattern(regex));
+    }
+
+    public Builder redactionReplacement(String replacement) {
+      Objects.requireNonNull(replacement, "replacement");
+      return option(b -> b.redactionReplacement(replacement));
+    }
+
+    public Builder captureTraceContext(boolean captureTraceContext) {
+      this.captureTraceContext = captureTraceContext;
+      return this;
+    }
+
+    /**
+     * A new, unstarted encoder with these options: set its context and start it.
+     *
+     * @throws IllegalArgumentException naming every invalid option, its allowed values and what it got
+     */
+    public JsonEncoder build() {
+      EncoderSettings.Builder settings = EncoderSettings.builder();
+      options.forEach(o -> o.accept(settings));
+      List<String> problems = settings.build().problems();
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException("JsonEncoder: " + String.join("; ", problems));
+      }
+      return new JsonEncoder(settings, captureTraceContext);
+    }
   }
 }

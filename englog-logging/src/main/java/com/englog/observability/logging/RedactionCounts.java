@@ -10,14 +10,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Running totals of what the {@link JsonEncoder}s of one logback context redacted, by
  * {@link RedactionKind}, for the security metric {@code englog_security_redactions_total{kind}}.
- * Totals survive logback reconfiguration. Typed with JDK types so a composing module can publish them
- * without depending on this one's internals:
+ * Totals survive logback reconfiguration. Typed with JDK types, so that the module composing logging and
+ * metrics publishes them with {@code EnglogMetrics.bindRedactionCount(String, LongSupplier)}:
  *
  * <pre>{@code
  * RedactionCounts counts = RedactionCounts.of(loggerContext);
  * for (RedactionKind kind : RedactionKind.values()) {
- *   FunctionCounter.builder("englog_security_redactions", counts.counter(kind), LongSupplier::getAsLong)
- *       .tag("kind", kind.label()).register(registry);
+ *   metrics.bindRedactionCount(kind.label(), counts.counter(kind));
  * }
  * }</pre>
  */

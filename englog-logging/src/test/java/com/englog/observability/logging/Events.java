@@ -1,16 +1,18 @@
 package com.englog.observability.logging;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import java.util.ArrayList;
-import java.util.List;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import java.util.Map;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
-/** Logging events built directly, for encoder tests that need exact control over every part. */
+/**
+ * Logging events built directly, for encoder tests that need exact control over every part: each
+ * method sets one part of the event (INFO, thread {@code main}, a fixed time and an empty MDC unless
+ * set).
+ */
 final class Events {
 
   static final LoggerContext CONTEXT = new LoggerContext();
@@ -22,23 +24,20 @@ final class Events {
   }
 
   static final class Builder {
-    private final String message;
-    private String logger = "com.englog.api.JournalController";
+    private final LoggingEvent e;
+    // logback lets these be set once only: kept here until build()
     private Level level = Level.INFO;
-    private Object[] args;
-    private Throwable error;
     private String thread = "main";
-    private long timestamp = 1_700_000_000_123L;
     private Map<String, String> mdc = Map.of();
-    private final List<KeyValuePair> kvs = new ArrayList<>();
-    private final List<Marker> markers = new ArrayList<>();
 
     Builder(String message) {
-      this.message = message;
+      e = new LoggingEvent("fqcn", CONTEXT.getLogger("com.englog.api.JournalController"), null, message,
+          null, null);
+      e.setTimeStamp(1_700_000_000_123L);
     }
 
     Builder logger(String v) {
-      logger = v;
+      e.setLoggerName(v);
       return this;
     }
 
@@ -48,12 +47,12 @@ final class Events {
     }
 
     Builder args(Object... v) {
-      args = v;
+      e.setArgumentArray(v);
       return this;
     }
 
     Builder error(Throwable v) {
-      error = v;
+      e.setThrowableProxy(new ThrowableProxy(v));
       return this;
     }
 
@@ -63,7 +62,7 @@ final class Events {
     }
 
     Builder timestamp(long v) {
-      timestamp = v;
+      e.setTimeStamp(v);
       return this;
     }
 
@@ -73,25 +72,19 @@ final class Events {
     }
 
     Builder kv(String key, Object value) {
-      kvs.add(new KeyValuePair(key, value));
+      e.addKeyValuePair(new KeyValuePair(key, value));
       return this;
     }
 
     Builder marker(Marker m) {
-      markers.add(m);
+      e.addMarker(m);
       return this;
     }
 
     LoggingEvent build() {
-      Logger l = CONTEXT.getLogger(logger);
-      LoggingEvent e = new LoggingEvent("fqcn", l, level, message, error, args);
+      e.setLevel(level);
       e.setThreadName(thread);
-      e.setTimeStamp(timestamp);
       e.setMDCPropertyMap(mdc);
-      if (!kvs.isEmpty()) {
-        e.setKeyValuePairs(kvs);
-      }
-      markers.forEach(e::addMarker);
       return e;
     }
   }

@@ -443,6 +443,34 @@ class JsonEncoderTest {
   }
 
   @Test
+  void aFrameIsCutAtTheFieldLengthLikeAnyText() {
+    String huge = "com.example.Generated$" + "x".repeat(5_000);
+    IllegalStateException failure = withFrames(new IllegalStateException("x"), huge + ".run(Generated.java:1)",
+        "com.example.Small.run(Small.java:2)");
+    JsonEncoder encoder = started(e -> e.setMaxFieldLength(40));
+    for (int i = 0; i < 2; i++) { // rendered, then from the cache (or, too big for it, rendered again)
+      JsonNode frames = Lines.parse(encoder.encode(Events.event("x").error(failure).build())).get("error").get("frames");
+      assertThat(frames.get(0).asText()).isEqualTo(huge.substring(0, 40) + "...[truncated]");
+      assertThat(frames.get(1).asText()).isEqualTo("com.example.Small.run(Small.java:2)");
+    }
+  }
+
+  @Test
+  void stackHashIsTheSameWhetherFramesComeFromTheCacheOrNot() {
+    JsonEncoder encoder = started();
+    RuntimeException first = Throwables.chain(25);
+    String expected = String.format("%016x",
+        com.englog.observability.logging.internal.StackHash.of(new ch.qos.logback.classic.spi.ThrowableProxy(first)));
+    List<String> hashes = new ArrayList<>();
+    for (Throwable t : List.of(first, first, Throwables.chain(25), Throwables.chain(24))) {
+      hashes.add(Lines.parse(encoder.encode(Events.event("x").error(t).build())).get("error").get("stack_hash").asText());
+    }
+    // Same failure: uncached, cached, another instance thrown from the same place; then a different one.
+    assertThat(hashes.subList(0, 3)).containsOnly(expected);
+    assertThat(hashes.get(3)).isNotEqualTo(expected);
+  }
+
+  @Test
   void aCircularCauseChainEnds() {
     IllegalStateException a = withFrames(new IllegalStateException("a"), "x.A.a(A.java:1)");
     IllegalArgumentException b = withFrames(new IllegalArgumentException("b"), "x.B.b(B.java:1)");
@@ -496,6 +524,18 @@ class JsonEncoderTest {
     assertThat(line.has("b")).isFalse();
     JsonNode off = Lines.parse(started(e -> e.setIncludeMdc(false)).encode(Events.event("x").mdc(Map.of("a", "1")).build()));
     assertThat(off.has("a")).isFalse();
+
+    Map<String, String> withNullKey = new HashMap<>(); // only a hand-built map can hold one
+    withNullKey.put(null, "n");
+    withNullKey.put("a", "1");
+    JsonEncoder excluding = started(e -> e.addExcludeMdcKey("b"));
+    for (JsonEncoder filtering : List.of(encoder, excluding)) {
+      JsonNode filtered = Lines.parse(filtering.encode(Events.event("x").mdc(withNullKey).build()));
+      assertThat(filtered.has("encoder_error")).isFalse();
+      assertThat(filtered.get("a").asText()).isEqualTo("1");
+    }
+    assertThat(Lines.parse(excluding.encode(Events.event("x").mdc(withNullKey).build())).get("null").asText())
+        .isEqualTo("n");
   }
 
   @Test
@@ -536,6 +576,60 @@ class JsonEncoderTest {
     JsonNode line = Lines.parse(encoder.encode(Events.event("token=abcdef123").build()));
     assertThat(line.get("message").asText()).isEqualTo("token=[REDACTED]");
     assertThat(encoder.getRedactionCounts().count(RedactionKind.CREDENTIAL)).isEqualTo(1);
+  }
+
+  @Test
+  void aContextWithoutAnMdcAdapterStillGetsFullLines() {
+    ch.qos.logback.classic.LoggerContext bare = new ch.qos.logback.classic.LoggerContext();
+    JsonEncoder encoder = new JsonEncoder();
+    encoder.setContext(bare);
+    encoder.start();
+    // No MDC map set: logback asks the context's (missing) MDC adapter for one, and throws.
+    LoggingEvent event = new LoggingEvent("fqcn", bare.getLogger("app"), Level.WARN, "still {}", null,
+        new Object[] {"complete"});
+    event.setKeyValuePairs(List.of(new org.slf4j.event.KeyValuePair("k", 1)));
+    JsonNode line = Lines.parse(encoder.encode(event));
+    assertThat(line.get("message").asText()).isEqualTo("still complete");
+    assertThat(line.get("k").asInt()).isEqualTo(1);
+    assertThat(line.has("encoder_error")).isFalse();
+    assertThat(encoder.getEncodingFailures()).isZero();
+    bare.stop();
+  }
+
+  /**
+   * The hot path allocates the returned line and nothing else, exception included (frames come from the
+   * frame cache, the stack hash from cached words). Allocation is counted per thread by the JVM, exactly,
+   * so this holds on a loaded machine; skipped where the JVM cannot count.
+   */
+  @Test
+  void encodingAllocatesOnlyTheLineItself() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(threads instanceof com.sun.management.ThreadMXBean
+        && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemorySupported());
+    com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) threads;
+    counter.setThreadAllocatedMemoryEnabled(true);
+    Map<String, String> mdc = new LinkedHashMap<>();
+    mdc.put("englog.trace", TRACE);
+    mdc.put("request_id", "req-5f1c2b7e9d");
+    LoggingEvent withException = Events.event("Failed to summarize journal {} for {}").args("j-7f3a9c21", 42L)
+        .mdc(mdc).level(Level.ERROR).error(Throwables.chain(25)).build();
+    LoggingEvent plain = Events.event("Journal entry saved").mdc(mdc).kv("words", 120).build();
+    JsonEncoder encoder = started(e -> e.setServiceName("englog-api"));
+    for (LoggingEvent event : List.of(withException, plain)) {
+      int lineBytes = encoder.encode(event).length;
+      for (int i = 0; i < 20_000; i++) {
+        encoder.encode(event); // warm up: caches filled, code compiled
+      }
+      int n = 2_000;
+      long before = counter.getThreadAllocatedBytes(Thread.currentThread().getId());
+      for (int i = 0; i < n; i++) {
+        encoder.encode(event);
+      }
+      long perEvent = (counter.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / n;
+      // A byte[] of the line: 16-byte header, length rounded up to 8.
+      assertThat(perEvent).as("bytes allocated per event for a %d-byte line", lineBytes)
+          .isLessThanOrEqualTo(16 + ((lineBytes + 7) & ~7) + 8);
+    }
   }
 
   @Test

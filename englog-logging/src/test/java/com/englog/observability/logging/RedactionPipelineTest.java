@@ -84,6 +84,59 @@ class RedactionPipelineTest {
     context.stop();
   }
 
+  /**
+   * Names are text too: a thread named after the request it serves, a logger or marker named from
+   * data, a script engine's frame naming the script's URL, a map keyed by e-mail address. Logged twice:
+   * the second time the names come from the encoder's caches, and must still be redacted and counted.
+   */
+  @Test
+  void threadLoggerMarkerNamesStackFramesAndMapKeysAreRedactedAndCountedAtEveryUse() throws Exception {
+    LoggerContext context = Logback.configure(Logback.withEncoder(""));
+    Logback.assertNoErrors(context);
+    RedactionCounts counts = RedactionCounts.of(context);
+    Map<RedactionKind, Long> before = snapshot(counts);
+    Logger log = context.getLogger("jobs.https://deploy:l0gger-pw@git.example.com/ops");
+    IllegalStateException failure = new IllegalStateException("script failed");
+    failure.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("org.openjdk.nashorn.internal.scripts.Script$Recompilation$7$job", ":program",
+            "https://deploy:fr4me-pw@scripts.example.com/job.js", 7),
+        new StackTraceElement("com.englog.jobs.Runner", "run", "Runner.java", 42)});
+    Map<String, Integer> scores = new LinkedHashMap<>();
+    scores.put("ada@example.com", 3);
+    Runnable logOnce = () -> log.atWarn()
+        .setMessage("job done")
+        .addMarker(org.slf4j.MarkerFactory.getDetachedMarker("owner=bob@example.com"))
+        .addKeyValue("scores", scores)
+        .setCause(failure)
+        .log();
+    Thread worker = new Thread(() -> {
+      logOnce.run();
+      logOnce.run();
+    }, "http GET /api/v1/export?access_token=thr34d-t0ken");
+    worker.start();
+    worker.join(60_000);
+
+    byte[] output = Logback.capture(context, "CAPTURE").bytes();
+    assertThat(Lines.text(output)).doesNotContain("thr34d-t0ken", "l0gger-pw", "fr4me-pw", "bob@example.com",
+        "ada@example.com");
+    List<JsonNode> lines = Lines.parseAll(output);
+    assertThat(lines).hasSize(2);
+    for (JsonNode line : lines) {
+      assertThat(line.get("thread").asText()).isEqualTo("http GET /api/v1/export?access_token=[REDACTED]");
+      assertThat(line.get("logger").asText()).isEqualTo("jobs.https://deploy:[REDACTED]@git.example.com/ops");
+      assertThat(line.get("markers").get(0).asText()).isEqualTo("owner=[REDACTED]");
+      assertThat(line.get("scores").get("[REDACTED]").asInt()).isEqualTo(3);
+      assertThat(line.get("error").get("frames").get(0).asText()).isEqualTo(
+          "org.openjdk.nashorn.internal.scripts.Script$Recompilation$7$job.:program"
+              + "(https://deploy:[REDACTED]@scripts.example.com/job.js:7)");
+      assertThat(line.get("error").get("frames").get(1).asText()).isEqualTo("com.englog.jobs.Runner.run(Runner.java:42)");
+    }
+    // Per line: thread, logger, frame (credential); marker, map key (pii).
+    assertThat(counts.count(RedactionKind.CREDENTIAL) - before.get(RedactionKind.CREDENTIAL)).isEqualTo(2 * 3);
+    assertThat(counts.count(RedactionKind.PII) - before.get(RedactionKind.PII)).isEqualTo(2 * 2);
+    context.stop();
+  }
+
   @Test
   void listenersHearEachEventsCountsAndAThrowingOneIsContained() {
     LoggerContext context = Logback.configure(Logback.withEncoder(""));

@@ -33,4 +33,30 @@ final class Throwables {
         ? new StackTraceElement(cls, method, loc, -1)
         : new StackTraceElement(cls, method, loc.substring(0, colon), Integer.parseInt(loc.substring(colon + 1)));
   }
+
+  /** RuntimeException caused by IllegalStateException caused by IOException, thrown {@code depth} calls down. */
+  static RuntimeException chain(int depth) {
+    try {
+      descend(depth);
+      throw new AssertionError("unreachable");
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  private static void descend(int depth) {
+    if (depth > 0) {
+      descend(depth - 1);
+      return;
+    }
+    try {
+      try {
+        throw new java.io.IOException("connection reset by peer");
+      } catch (java.io.IOException io) {
+        throw new IllegalStateException("AI provider call failed", io);
+      }
+    } catch (IllegalStateException ise) {
+      throw new RuntimeException("summarize task failed", ise);
+    }
+  }
 }

@@ -349,10 +349,231 @@ class TraceCaptureTest {
     encoder();
     encoder();
     assertThat(context.getTurboFilterList().stream().filter(f -> f instanceof TraceContextCapture)).hasSize(1);
-    context.reset();
-    assertThat(TraceContextCapture.isInstalled(context)).isFalse();
-    encoder();
+    Span span = tracer.spanBuilder("op").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      context.reset();
+      // Still there (a reset clears turbo filters), but silent: no encoder of the new configuration wants it.
+      assertThat(context.getTurboFilterList().stream().filter(f -> f instanceof TraceContextCapture)).hasSize(1);
+      context.getLogger("app").info("between configurations");
+      assertThat(MDC.get(TraceContextCapture.MDC_KEY)).isNull();
+      encoder();
+      context.getLogger("app").info("configured again");
+      assertThat(MDC.get(TraceContextCapture.MDC_KEY)).startsWith(span.getSpanContext().getTraceId());
+    } finally {
+      span.end();
+    }
     assertThat(context.getTurboFilterList().stream().filter(f -> f instanceof TraceContextCapture)).hasSize(1);
+    context.stop();
+    assertThat(TraceContextCapture.isInstalled(context)).isFalse();
+  }
+
+  private static final String JSON_CAPTURE = Logback.withEncoder("");
+
+  /** A span's ids, run in it and ended. */
+  private SpanContext inSpan(String name, Runnable body) {
+    Span span = tracer.spanBuilder(name).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      body.run();
+    } finally {
+      span.end();
+    }
+    return span.getSpanContext();
+  }
+
+  @Test
+  void aJoranReloadKeepsTheCaptureAndEveryLineHasItsOwnSpan() throws Exception {
+    Logback.configure(context, JSON_CAPTURE);
+    Logger log = context.getLogger("app");
+    SpanContext a = inSpan("a", () -> log.info("before reload"));
+    CapturingAppender before = Logback.capture(context, "CAPTURE");
+    context.reset(); // what JoranConfigurator does on a reload, scan="true" included
+    Logback.configure(context, JSON_CAPTURE);
+    Logback.assertNoErrors(context);
+    SpanContext b = inSpan("b", () -> log.info("after reload"));
+    log.info("no span");
+
+    assertIds(awaitLines(before, 1).get(0), a);
+    Map<String, JsonNode> after = byMessage(awaitLines(Logback.capture(context, "CAPTURE"), 2));
+    assertIds(after.get("after reload"), b);
+    assertThat(after.get("no span").has("trace_id")).isFalse();
+    assertThat(context.getTurboFilterList().stream().filter(f -> f instanceof TraceContextCapture)).hasSize(1);
+  }
+
+  /**
+   * An appender made in code, kept across a reset and attached again (its encoder is still started):
+   * the thread's MDC still holds the entry of the span before the reset, which must never be written for
+   * a later span. The first line after the reset has no ids; from the next one on, the right ones.
+   */
+  @Test
+  void anEncoderThatOutlivesAResetNeverWritesAnEarlierSpansIds() throws Exception {
+    CapturingAppender sink = syncPipeline();
+    Logger log = context.getLogger("app");
+    SpanContext a = inSpan("a", () -> log.info("in a"));
+    context.reset(); // detaches and stops the appender, not its encoder
+    sink.start();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(sink);
+    SpanContext b = inSpan("b", () -> {
+      log.info("first in b");
+      log.info("second in b");
+    });
+
+    Map<String, JsonNode> lines = byMessage(awaitLines(sink, 3));
+    assertIds(lines.get("in a"), a);
+    assertThat(lines.get("first in b").has("trace_id")).as("first line after the reset: no ids, not a's").isFalse();
+    assertIds(lines.get("second in b"), b);
+  }
+
+  /** After reconfiguration to another layout, the entry left on a thread is removed, not printed stale. */
+  @Test
+  void reconfiguredWithoutJsonEncoderNoLayoutSeesAStaleEntry() throws Exception {
+    Logback.configure(context, JSON_CAPTURE);
+    Logger log = context.getLogger("app");
+    inSpan("a", () -> log.info("json"));
+    context.reset();
+    Logback.configure(context, PATTERN_CAPTURE);
+    Logback.assertNoErrors(context);
+    inSpan("b", () -> log.info("pattern"));
+    assertThat(Lines.text(Logback.capture(context, "CAPTURE").bytes())).isEqualTo("[]pattern\n");
+  }
+
+  private static final String PATTERN_CAPTURE = "<configuration>\n"
+      + "  <appender name=\"CAPTURE\" class=\"com.englog.observability.logging.CapturingAppender\">\n"
+      + "    <encoder><pattern>[%X{englog.trace}]%msg%n</pattern></encoder>\n"
+      + "  </appender>\n"
+      + "  <root level=\"INFO\"><appender-ref ref=\"CAPTURE\"/></root>\n"
+      + "</configuration>\n";
+
+  /**
+   * Other layouts on the same context see the entry: a pattern can print the ids with
+   * {@code %X{englog.trace}}, and logstash-logback-encoder writes it as an MDC field unless told with
+   * {@code <excludeMdcKeyName>}.
+   */
+  @Test
+  void otherLayoutsOnTheSameContextSeeTheEntryAndLogstashCanExcludeIt() throws Exception {
+    Logback.configure(context, "<configuration>\n"
+        + "  <appender name=\"CAPTURE\" class=\"com.englog.observability.logging.CapturingAppender\">\n"
+        + "    <encoder class=\"com.englog.observability.logging.JsonEncoder\"/>\n"
+        + "  </appender>\n"
+        + "  <appender name=\"PATTERN\" class=\"com.englog.observability.logging.CapturingAppender\">\n"
+        + "    <encoder><pattern>%X{englog.trace} %msg%n</pattern></encoder>\n"
+        + "  </appender>\n"
+        + "  <appender name=\"LOGSTASH\" class=\"com.englog.observability.logging.CapturingAppender\">\n"
+        + "    <encoder class=\"net.logstash.logback.encoder.LogstashEncoder\"/>\n"
+        + "  </appender>\n"
+        + "  <appender name=\"LOGSTASH_EXCLUDING\" class=\"com.englog.observability.logging.CapturingAppender\">\n"
+        + "    <encoder class=\"net.logstash.logback.encoder.LogstashEncoder\">\n"
+        + "      <excludeMdcKeyName>englog.trace</excludeMdcKeyName>\n"
+        + "    </encoder>\n"
+        + "  </appender>\n"
+        + "  <root level=\"INFO\">\n"
+        + "    <appender-ref ref=\"CAPTURE\"/><appender-ref ref=\"PATTERN\"/>\n"
+        + "    <appender-ref ref=\"LOGSTASH\"/><appender-ref ref=\"LOGSTASH_EXCLUDING\"/>\n"
+        + "  </root>\n"
+        + "</configuration>\n");
+    Logback.assertNoErrors(context);
+    SpanContext span = inSpan("op", () -> context.getLogger("app").info("hello"));
+    String ids = span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+
+    assertIds(awaitLines(Logback.capture(context, "CAPTURE"), 1).get(0), span);
+    assertThat(Lines.text(Logback.capture(context, "PATTERN").bytes())).isEqualTo(ids + " hello\n");
+    assertThat(Lines.tree(Lines.text(Logback.capture(context, "LOGSTASH").bytes())).get("englog.trace").asText())
+        .isEqualTo(ids);
+    assertThat(Lines.tree(Lines.text(Logback.capture(context, "LOGSTASH_EXCLUDING").bytes())).has("englog.trace"))
+        .isFalse();
+  }
+
+  @Test
+  void eachLoggerContextCapturesForItsOwnEncodersWithItsOwnMdcAdapter() throws Exception {
+    LoggerContext other = new LoggerContext();
+    other.setName("other");
+    other.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    try {
+      Logback.configure(other, JSON_CAPTURE);
+      CapturingAppender mine = syncPipeline();
+      SpanContext a = inSpan("a", () -> {
+        context.getLogger("app").info("mine");
+        other.getLogger("app").info("other's");
+      });
+      context.stop(); // the other context keeps its capture
+      SpanContext b = inSpan("b", () -> other.getLogger("app").info("other's, later"));
+
+      assertIds(awaitLines(mine, 1).get(0), a);
+      Map<String, JsonNode> lines = byMessage(awaitLines(Logback.capture(other, "CAPTURE"), 2));
+      assertIds(lines.get("other's"), a);
+      assertIds(lines.get("other's, later"), b);
+    } finally {
+      other.stop();
+    }
+  }
+
+  @Test
+  void anyMdcAdapterOfTheContextWorks() throws Exception {
+    LoggerContext basic = new LoggerContext();
+    basic.setMDCAdapter(new org.slf4j.helpers.BasicMDCAdapter());
+    try {
+      Logback.configure(basic, JSON_CAPTURE);
+      SpanContext a = inSpan("a", () -> basic.getLogger("app").info("basic adapter"));
+      assertIds(awaitLines(Logback.capture(basic, "CAPTURE"), 1).get(0), a);
+    } finally {
+      basic.stop();
+    }
+  }
+
+  /** A started turbo filter of this context answering {@code reply} for one marker, NEUTRAL otherwise. */
+  private TurboFilter markerFilter(String markerName, ch.qos.logback.core.spi.FilterReply reply) {
+    TurboFilter filter = new TurboFilter() {
+      @Override
+      public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, Logger logger, Level level,
+          String format, Object[] params, Throwable t) {
+        return marker != null && marker.getName().equals(markerName) ? reply
+            : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+      }
+    };
+    filter.setContext(context);
+    filter.start();
+    return filter;
+  }
+
+  @Test
+  void aTurboFilterThatDeniesDropsOnlyItsEventsAndTheOthersKeepTheirIds() throws Exception {
+    CapturingAppender sink = syncPipeline();
+    context.addTurboFilter(markerFilter("NOISY", ch.qos.logback.core.spi.FilterReply.DENY)); // after the capture
+    org.slf4j.Marker noisy = org.slf4j.MarkerFactory.getDetachedMarker("NOISY");
+    Logger log = context.getLogger("app");
+    inSpan("a", () -> log.info(noisy, "denied"));
+    SpanContext b = inSpan("b", () -> {
+      log.info(noisy, "denied too");
+      log.info("kept");
+    });
+    inSpan("c", () -> log.info(noisy, "denied again"));
+    log.info("kept, no span");
+
+    Map<String, JsonNode> lines = byMessage(awaitLines(sink, 2));
+    assertIds(lines.get("kept"), b);
+    assertThat(lines.get("kept, no span").has("trace_id")).isFalse();
+  }
+
+  /**
+   * A filter put first later (getTurboFilterList().add(0, …)) that ACCEPTs some events would let them
+   * through without a capture: the capture takes the first place back when the next event is encoded.
+   */
+  @Test
+  void aTurboFilterInsertedBeforeTheCaptureIsMovedBehindIt() throws Exception {
+    CapturingAppender sink = syncPipeline();
+    TurboFilter accept = markerFilter("AUDIT", ch.qos.logback.core.spi.FilterReply.ACCEPT);
+    context.getTurboFilterList().add(0, accept);
+    org.slf4j.Marker audit = org.slf4j.MarkerFactory.getDetachedMarker("AUDIT");
+    Logger log = context.getLogger("app");
+    inSpan("a", () -> log.info(audit, "first audit"));
+    SpanContext b = inSpan("b", () -> log.info(audit, "second audit"));
+
+    assertThat(context.getTurboFilterList().get(0)).isInstanceOf(TraceContextCapture.class);
+    assertThat(context.getTurboFilterList()).contains(accept);
+    Map<String, JsonNode> lines = byMessage(awaitLines(sink, 2));
+    assertThat(lines.get("first audit").has("trace_id")).isFalse();
+    assertIds(lines.get("second audit"), b);
   }
 
   @Test

@@ -193,6 +193,64 @@ public final class EncoderSettings {
     }
   }
 
+  /**
+   * The spellings an enumerated option accepts (case and surrounding blanks ignored) and their values;
+   * the first is the default, the first {@code shown} are listed in the message for a wrong one.
+   */
+  private static final class Choices<T> {
+    final Map<String, T> values = new LinkedHashMap<>();
+    final String shown;
+
+    Choices(String shown, Object... spellingsAndValues) {
+      this.shown = shown;
+      for (int i = 0; i < spellingsAndValues.length; i += 2) {
+        @SuppressWarnings("unchecked")
+        T value = (T) spellingsAndValues[i + 1];
+        values.put(((String) spellingsAndValues[i]).toLowerCase(Locale.ROOT), value);
+      }
+    }
+
+    T fallback() {
+      return values.values().iterator().next();
+    }
+  }
+
+  private static final byte[] LF = {'\n'};
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final Choices<Format> FORMATS = new Choices<>("compact, pretty, text",
+      "compact", Format.COMPACT, "pretty", Format.PRETTY, "text", Format.TEXT);
+  private static final Choices<Integer> PRECISIONS = new Choices<>("millis, micros, nanos",
+      "millis", 3, "micros", 6, "nanos", 9, "milliseconds", 3, "microseconds", 6, "nanoseconds", 9);
+  private static final Choices<byte[]> LINE_SEPARATORS = new Choices<>("LF, CRLF, SYSTEM",
+      "LF", LF, "CRLF", CRLF, "SYSTEM", System.lineSeparator().getBytes(StandardCharsets.UTF_8),
+      "\n", LF, "\\n", LF, "\r\n", CRLF, "\\r\\n", CRLF);
+  private static final Choices<Boolean> REDACTION_MODES = new Choices<>("DENY_LIST, ALLOW_LIST",
+      "DENY_LIST", false, "ALLOW_LIST", true, "deny-list", false, "allow-list", true, "denylist", false,
+      "allowlist", true);
+
+  /**
+   * The value spelled {@code raw}, or the default when it is unset or unknown; an unknown spelling is
+   * reported naming the option, what it accepts and the default used.
+   */
+  private static <T> T choice(String option, String raw, Choices<T> choices, List<String> problems) {
+    if (raw == null || raw.isEmpty()) {
+      return choices.fallback();
+    }
+    // Untrimmed first: a line separator given as the characters themselves is all blanks.
+    T v = choices.values.get(raw.toLowerCase(Locale.ROOT));
+    if (v == null) {
+      v = choices.values.get(raw.trim().toLowerCase(Locale.ROOT));
+    }
+    if (v != null) {
+      return v;
+    }
+    if (!raw.isBlank()) {
+      problems.add(option + " must be one of " + choices.shown + "; got '" + raw + "'; using "
+          + choices.shown.substring(0, choices.shown.indexOf(',')));
+    }
+    return choices.fallback();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -414,15 +472,7 @@ public final class EncoderSettings {
     }
 
     Format parsedFormat(List<String> problems) {
-      if (format == null || format.isBlank()) {
-        return Format.COMPACT;
-      }
-      try {
-        return Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        problems.add("format must be one of compact, pretty, text; got '" + format + "'; using compact");
-        return Format.COMPACT;
-      }
+      return choice("format", format, FORMATS, problems);
     }
 
     String[] parsedNames(List<String> problems) {
@@ -449,39 +499,11 @@ public final class EncoderSettings {
     }
 
     int parsedPrecision(List<String> problems) {
-      if (timestampPrecision == null || timestampPrecision.isBlank()) {
-        return 3;
-      }
-      switch (timestampPrecision.trim().toLowerCase(Locale.ROOT)) {
-        case "millis":
-        case "milliseconds":
-          return 3;
-        case "micros":
-        case "microseconds":
-          return 6;
-        case "nanos":
-        case "nanoseconds":
-          return 9;
-        default:
-          problems.add("timestampPrecision must be millis, micros or nanos; got '" + timestampPrecision
-              + "'; using millis");
-          return 3;
-      }
+      return choice("timestampPrecision", timestampPrecision, PRECISIONS, problems);
     }
 
     byte[] parsedLineSeparator(List<String> problems) {
-      String sep = lineSeparator;
-      if (sep == null || sep.isEmpty() || sep.equalsIgnoreCase("LF") || sep.equals("\\n") || sep.equals("\n")) {
-        return new byte[] {'\n'};
-      }
-      if (sep.equalsIgnoreCase("CRLF") || sep.equals("\\r\\n") || sep.equals("\r\n")) {
-        return new byte[] {'\r', '\n'};
-      }
-      if (sep.equalsIgnoreCase("SYSTEM")) {
-        return System.lineSeparator().getBytes(StandardCharsets.UTF_8);
-      }
-      problems.add("lineSeparator must be LF, CRLF or SYSTEM; got '" + sep + "'; using LF");
-      return new byte[] {'\n'};
+      return choice("lineSeparator", lineSeparator, LINE_SEPARATORS, problems).clone();
     }
 
     Redactor buildRedactor(List<String> problems) {
@@ -489,14 +511,7 @@ public final class EncoderSettings {
         return Redactor.disabled();
       }
       Redactor.Builder r = Redactor.builder();
-      if (redactionMode != null && !redactionMode.isBlank()) {
-        String mode = redactionMode.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        if (mode.equals("allow-list") || mode.equals("allowlist")) {
-          r.allowListMode(true);
-        } else if (!mode.equals("deny-list") && !mode.equals("denylist")) {
-          problems.add("redactionMode must be DENY_LIST or ALLOW_LIST; got '" + redactionMode + "'; using DENY_LIST");
-        }
-      }
+      r.allowListMode(choice("redactionMode", redactionMode, REDACTION_MODES, problems));
       denyFields.forEach(f -> r.denyField(f.trim()));
       allowFields.forEach(f -> r.allowField(f.trim()));
       for (String d : enableDetectors) {

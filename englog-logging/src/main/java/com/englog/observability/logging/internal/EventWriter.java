@@ -33,10 +33,13 @@ public final class EventWriter {
   private final StatePool pool;
   private final LongAdder failures = new LongAdder();
 
-  /** Shared caches: encoded names, stack-hash name hashes, field-name decisions. */
+  /** Shared caches: encoded field names, redacted name values, frames, field-name decisions. */
   final StringBytesCache names = new StringBytesCache();
-  private final StackHash stackHash = new StackHash();
+  private final StringBytesCache nameValues = new StringBytesCache();
+  private final FrameCache frames = new FrameCache();
   private final FieldDecisions fieldDecisions;
+  /** In the text layout the leading fields are decorated where they stand: their bytes are not reusable. */
+  private final boolean cacheNameValues;
   private final FieldName[] std;
   private final byte[][] levels; // TRACE..ERROR, pre-encoded
   private final byte[] service;
@@ -52,6 +55,7 @@ public final class EventWriter {
     this.tally = tally;
     this.replacement = redactor.replacement();
     this.fieldDecisions = new FieldDecisions(redactor);
+    this.cacheNameValues = settings.format != EncoderSettings.Format.TEXT;
     LineSink proto = settings.newSink(new Utf8Output(64), new StringBytesCache());
     std = new FieldName[settings.names.length];
     for (int i = 0; i < std.length; i++) {
@@ -150,20 +154,20 @@ public final class EventWriter {
     }
     if ((f = std[EncoderSettings.F_LOGGER]) != null) {
       k.name(f);
-      name(k, e.getLoggerName(), true);
+      nameValue(st, e.getLoggerName(), true);
     }
     if ((f = std[EncoderSettings.F_THREAD]) != null) {
       k.name(f);
       String thread = e.getThreadName();
       // logback names virtual threads afresh for every event: not worth caching
-      name(k, thread, thread == null || !thread.startsWith(LoggingEvent.VIRTUAL_THREAD_NAME_PREFIX));
+      nameValue(st, thread, thread == null || !thread.startsWith(LoggingEvent.VIRTUAL_THREAD_NAME_PREFIX));
     }
     if ((f = std[EncoderSettings.F_MESSAGE]) != null) {
       k.name(f);
       redacted(st, e.getFormattedMessage(), s.maxMessageLength);
     }
 
-    Map<String, String> mdc = e.getMDCPropertyMap();
+    Map<String, String> mdc = mdcOf(e);
     boolean hasMdc = mdc != null && !mdc.isEmpty();
     String trace = hasMdc ? mdc.get(TraceContextCapture.MDC_KEY) : null;
     if (trace != null && trace != st.lastValidTrace) {
@@ -219,7 +223,7 @@ public final class EventWriter {
       for (int i = 0; i < markers.size(); i++) {
         Marker m = markers.get(i);
         k.element();
-        limited(k, m == null ? null : m.getName(), s.maxFieldLength);
+        nameValue(st, m == null ? null : m.getName(), true);
       }
       k.endArray();
     }
@@ -248,17 +252,17 @@ public final class EventWriter {
     }
     if ((f = std[EncoderSettings.F_LOGGER]) != null) {
       k.name(f);
-      limited(k, e.getLoggerName(), settings.maxFieldLength);
+      fallbackText(st, e.getLoggerName(), settings.maxFieldLength);
     }
     if ((f = std[EncoderSettings.F_MESSAGE]) != null) {
       k.name(f);
-      long mark = k.mark();
+      String message;
       try {
-        redacted(st, e.getFormattedMessage(), settings.maxMessageLength);
+        message = e.getFormattedMessage();
       } catch (RuntimeException | StackOverflowError again) {
-        k.rollback(mark);
-        k.nullValue();
+        message = null;
       }
+      fallbackText(st, message, settings.maxMessageLength);
     }
     k.name("encoder_error");
     k.string(failure.getClass().getName());
@@ -267,15 +271,64 @@ public final class EventWriter {
 
   // -------------------------------------------------------------------------------------- values
 
-  private void name(LineSink k, String v, boolean cacheable) {
-    if (v != null && cacheable && v.length() <= settings.maxFieldLength) {
-      k.stringOfName(v);
-    } else {
-      limited(k, v, settings.maxFieldLength);
+  private void fallbackText(EncodeState st, String v, int max) {
+    long mark = st.sink.mark();
+    try {
+      redacted(st, v, max);
+    } catch (RuntimeException | StackOverflowError again) {
+      st.sink.rollback(mark);
+      st.sink.nullValue();
     }
   }
 
-  /** A string with only the length limit (names of loggers, threads, markers, types). */
+  /**
+   * The MDC copy of the event. A {@code LoggerContext} made by hand without an MDC adapter makes logback
+   * throw here: such a line is written without MDC rather than as the minimal fallback line.
+   */
+  private static Map<String, String> mdcOf(ILoggingEvent e) {
+    try {
+      return e.getMDCPropertyMap();
+    } catch (RuntimeException noMdcAdapter) {
+      return null;
+    }
+  }
+
+  /**
+   * A logger, thread or marker name, or an exception type: redacted like any text (a thread may be
+   * named after the request it serves, URL and all), but through a cache of its encoded, redacted
+   * bytes, since these strings recur event after event. The redactions of a cached value count at
+   * every use.
+   */
+  private void nameValue(EncodeState st, String v, boolean cacheable) {
+    LineSink k = st.sink;
+    if (v == null) {
+      k.nullValue();
+    } else if (cacheable && cacheNameValues && v.length() <= StringBytesCache.MAX_CHARS) {
+      StringBytesCache.Entry c = nameValues.get(v);
+      if (c == null) {
+        byte[] bytes = entry(st, v);
+        c = nameValues.put(v, bytes, st.entryCounts[Redactor.CREDENTIAL], st.entryCounts[Redactor.PII]);
+      }
+      k.encodedValue(c.bytes);
+      c.countInto(st.counts);
+    } else {
+      redacted(st, v, settings.maxFieldLength);
+    }
+  }
+
+  /** {@code v} redacted and limited as a value in the line's format, away from the line; see entryCounts. */
+  private byte[] entry(EncodeState st, String v) {
+    LineSink k = st.entrySink;
+    k.output().reset();
+    int[] c = st.entryCounts;
+    c[0] = 0;
+    c[1] = 0;
+    c[2] = 0;
+    redacted(k, st.spans, c, v, settings.maxFieldLength);
+    return k.output().toByteArray();
+  }
+
+  /** A string with only the length limit. */
   void limited(LineSink k, String v, int max) {
     if (v == null) {
       k.nullValue();
@@ -283,68 +336,86 @@ public final class EventWriter {
       k.string(v, 0, v.length());
     } else {
       k.beginString();
-      k.part(v, 0, cut(v, max));
+      k.part(v, 0, cut(v, 0, max));
       k.part(settings.truncationMarker);
       k.endString();
     }
   }
 
-  /** Where to cut {@code s} (longer than {@code max}) without splitting a surrogate pair. */
-  static int cut(CharSequence s, int max) {
-    if (max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) && Character.isLowSurrogate(s.charAt(max))) {
-      return max - 1;
+  /** Where to cut {@code s} at index {@code at} (past {@code from}) without splitting a surrogate pair. */
+  static int cut(String s, int from, int at) {
+    if (at > from && at < s.length() && Character.isHighSurrogate(s.charAt(at - 1))
+        && Character.isLowSurrogate(s.charAt(at))) {
+      return at - 1;
     }
-    return max;
+    return at;
+  }
+
+  /** A free-text value: redacted, then cut to {@code max} characters with the truncation marker. */
+  void redacted(EncodeState st, String v, int max) {
+    redacted(st.sink, st.spans, st.counts, v, max);
   }
 
   /**
-   * A free-text value: redacted, then cut to {@code max} characters with the truncation marker. The
-   * common case (nothing found, short enough) writes straight from the string.
+   * The common case (nothing found, short enough) writes straight from the string; otherwise the pieces
+   * of {@code v} between the spans found and a replacement for each, as long as they fit in {@code max}
+   * characters. Spans whose replacement would start past the cut are not reported by the scan, nor
+   * counted.
    */
-  void redacted(EncodeState st, String v, int max) {
-    LineSink k = st.sink;
+  private void redacted(LineSink k, Spans sp, int[] counts, String v, int max) {
     if (v == null) {
       k.nullValue();
       return;
     }
-    Spans sp = st.spans;
-    // Spans whose replacement would start past the cut are not needed (nor counted); the one character
-    // past the cut that is built below only decides "truncated or not" and is never written.
     int found = redactor.enabled() ? redactor.scan(v, max, sp) : 0;
     if (found == 0) {
       limited(k, v, max);
       return;
     }
-    sp.countInto(st.counts);
-    StringBuilder sb = st.scratch;
-    sb.setLength(0);
-    int limit = max + 1; // one more than kept, to know whether to cut
+    sp.countInto(counts);
+    k.beginString();
+    int room = max;
     int prev = 0;
-    for (int i = 0; i < found && sb.length() < limit; i++) {
-      appendBounded(sb, v, prev, sp.start(i), limit);
-      appendBounded(sb, replacement, 0, replacement.length(), limit);
+    for (int i = 0; room >= 0; i++) {
+      room = piece(k, v, prev, i < found ? sp.start(i) : v.length(), room);
+      if (i == found) {
+        break;
+      }
+      room = room < 0 ? room : piece(k, replacement, 0, replacement.length(), room);
       prev = sp.end(i);
     }
-    appendBounded(sb, v, prev, v.length(), limit);
-    if (sb.length() <= max) {
-      k.string(sb, 0, sb.length());
-    } else {
-      k.beginString();
-      k.part(sb, 0, cut(sb, max));
+    if (room < 0) {
       k.part(settings.truncationMarker);
-      k.endString();
     }
-    if (sb.capacity() > EncodeState.RETAINED_CAPACITY) {
-      sb.setLength(0);
-      sb.trimToSize();
-    }
+    k.endString();
   }
 
-  private static void appendBounded(StringBuilder sb, String s, int from, int to, int limit) {
-    int room = limit - sb.length();
-    if (room > 0 && to > from) {
-      sb.append(s, from, Math.min(to, from + room));
+  /** Writes s[from, to) if it fits in {@code room} characters, else as much as fits and returns -1. */
+  private static int piece(LineSink k, String s, int from, int to, int room) {
+    int len = to - from;
+    if (len <= room) {
+      k.part(s, from, to);
+      return room - len;
     }
+    k.part(s, from, cut(s, from, from + room));
+    return -1;
+  }
+
+  /** Map keys inside a value may be data (a map by e-mail address): redacted like text, counted. */
+  private String redactedKey(EncodeState st, String key) {
+    Spans sp = st.spans;
+    int found = redactor.scan(key, Integer.MAX_VALUE, sp);
+    if (found == 0) {
+      return key;
+    }
+    sp.countInto(st.counts);
+    StringBuilder sb = new StringBuilder(key.length() + found * replacement.length());
+    int prev = 0;
+    for (int i = 0; i < found; i++) {
+      sb.append(key, prev, sp.start(i)).append(replacement);
+      prev = sp.end(i);
+    }
+    return sb.append(key, prev, key.length()).toString();
   }
 
   /**
@@ -357,7 +428,7 @@ public final class EventWriter {
       return "null";
     }
     if (key.length() > EncoderSettings.MAX_KEY_LENGTH) {
-      key = key.substring(0, cut(key, EncoderSettings.MAX_KEY_LENGTH)) + settings.truncationMarker;
+      key = key.substring(0, cut(key, 0, EncoderSettings.MAX_KEY_LENGTH)) + settings.truncationMarker;
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
@@ -388,7 +459,9 @@ public final class EventWriter {
       return false;
     }
     EncoderSettings s = settings;
-    if ((s.hasMdcIncludes && !s.mdcIncludes.contains(key)) || (s.hasMdcExcludes && s.mdcExcludes.contains(key))) {
+    // Set.copyOf sets throw on contains(null); a hand-built MDC map may hold a null key
+    if ((s.hasMdcIncludes && (key == null || !s.mdcIncludes.contains(key)))
+        || (s.hasMdcExcludes && key != null && s.mdcExcludes.contains(key))) {
       return false;
     }
     // e.g. the OpenTelemetry agent's own MDC copy of the ids already written as standard fields
@@ -555,7 +628,7 @@ public final class EventWriter {
       }
       Object rawKey = en.getKey();
       String key = safeKey(rawKey == null ? null : String.valueOf(rawKey));
-      k.name(scope.unique(key, "key"));
+      k.name(scope.unique(redactor.enabled() ? redactedKey(st, key) : key, "key"));
       if (fieldDecisions.redacts(key)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
@@ -590,7 +663,7 @@ public final class EventWriter {
     EncoderSettings s = settings;
     k.beginObject();
     k.name(err[E_TYPE]);
-    limited(k, tp.getClassName(), s.maxFieldLength);
+    nameValue(st, tp.getClassName(), true);
     String message = tp.getMessage();
     if (message != null) {
       k.name(err[E_MESSAGE]);
@@ -599,7 +672,7 @@ public final class EventWriter {
     if (top && s.stackHash) {
       k.name(err[E_STACK_HASH]);
       k.beginString();
-      k.partHex(stackHash.hash(tp));
+      k.partHex(StackHash.hash(tp, st));
       k.endString();
     }
     if (tp.isCyclic()) {
@@ -615,7 +688,7 @@ public final class EventWriter {
     int shown = Math.min(own, s.maxStackFrames);
     if (shown > 0) {
       k.name(err[E_FRAMES]);
-      frames(k, steps, shown);
+      frames(st, steps, shown);
     }
     if (shown < own) {
       k.name(err[E_FRAMES_OMITTED]);
@@ -665,21 +738,38 @@ public final class EventWriter {
   }
 
   /** The hot loop of an exception, in a method of its own so that it compiles on its own. */
-  private static void frames(LineSink k, StackTraceElementProxy[] steps, int shown) {
+  private void frames(EncodeState st, StackTraceElementProxy[] steps, int shown) {
+    LineSink k = st.sink;
+    int[] counts = st.counts;
     k.beginArray();
     for (int i = 0; i < shown; i++) {
       k.element();
-      frame(k, steps[i]);
+      StackTraceElement e = steps[i] == null ? null : steps[i].getStackTraceElement();
+      if (e == null) {
+        k.nullValue();
+      } else {
+        FrameCache.Frame f = frame(st, e);
+        k.encodedValue(f.bytes);
+        counts[Redactor.CREDENTIAL] += f.credentials;
+        counts[Redactor.PII] += f.pii;
+      }
     }
     k.endArray();
   }
 
-  private static void frame(LineSink k, StackTraceElementProxy step) {
-    StackTraceElement e = step == null ? null : step.getStackTraceElement();
-    if (e == null) {
-      k.nullValue();
-    } else {
-      k.stackFrame(e);
+  /**
+   * The cached form of a frame, rendered on first sight. Frames are text like any other: a script
+   * engine's frame names the script's URL, a generated class may carry one in its name.
+   */
+  FrameCache.Frame frame(EncodeState st, StackTraceElement e) {
+    FrameCache.Frame f = frames.get(e);
+    if (f == null) {
+      byte[] bytes = entry(st, FrameCache.text(e));
+      f = new FrameCache.Frame(e, bytes, st.entryCounts[Redactor.CREDENTIAL], st.entryCounts[Redactor.PII]);
+      if (bytes.length <= FrameCache.MAX_BYTES) { // a freak frame (a huge generated name) is not kept
+        frames.put(f);
+      }
     }
+    return f;
   }
 }

@@ -2,27 +2,23 @@ package com.englog.observability.logging.internal;
 
 /**
  * Memo of {@link Redactor#redactsField} shared by the threads of one encoder: field names repeat (MDC
- * keys, key-value names are constants), so the decision is one array probe. Direct-mapped, bounded,
- * lock-free with immutable entries (a racy read is at worst a miss).
+ * keys, key-value names are constants), so the decision is one array probe.
  */
-final class FieldDecisions {
+final class FieldDecisions extends TwoWayCache<FieldDecisions.Entry> {
 
-  private static final int SIZE = 1024;
-
-  private static final class Entry {
-    final String key;
+  static final class Entry extends TwoWayCache.Entry {
     final boolean redacts;
 
     Entry(String key, boolean redacts) {
-      this.key = key;
+      super(key);
       this.redacts = redacts;
     }
   }
 
   private final Redactor redactor;
-  private final Entry[] entries = new Entry[SIZE];
 
   FieldDecisions(Redactor redactor) {
+    super(512);
     this.redactor = redactor;
   }
 
@@ -30,14 +26,10 @@ final class FieldDecisions {
     if (!redactor.enabled()) {
       return false;
     }
-    int h = key.hashCode();
-    int i = (h ^ (h >>> 16)) & (SIZE - 1);
-    Entry e = entries[i];
-    if (e != null && (e.key == key || e.key.equals(key))) {
-      return e.redacts;
+    Entry e = get(key);
+    if (e == null) {
+      e = put(key.hashCode(), new Entry(key, redactor.redactsField(key)));
     }
-    boolean v = redactor.redactsField(key);
-    entries[i] = new Entry(key, v);
-    return v;
+    return e.redacts;
   }
 }

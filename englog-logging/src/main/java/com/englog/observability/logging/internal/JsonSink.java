@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 public final class JsonSink extends LineSink {
 
   private final boolean pretty;
-  private final boolean[] first = new boolean[MAX_DEPTH + 2];
-  private int depth;
+  /** Encoded dynamic names, shared by all states of one encoder. */
+  private final StringBytesCache cache;
 
   JsonSink(Utf8Output out, boolean pretty, StringBytesCache cache) {
     super(out);
@@ -128,12 +128,7 @@ public final class JsonSink extends LineSink {
   }
 
   @Override
-  public int depth() {
-    return depth;
-  }
-
-  @Override
-  public void string(CharSequence s, int from, int to) {
+  public void string(String s, int from, int to) {
     out.write((byte) '"');
     out.writeEscaped(s, from, to);
     out.write((byte) '"');
@@ -145,64 +140,7 @@ public final class JsonSink extends LineSink {
   }
 
   @Override
-  public void part(CharSequence s, int from, int to) {
-    out.writeEscaped(s, from, to);
-  }
-
-  @Override
-  public void partLong(long v) {
-    out.writeLong(v);
-  }
-
-  @Override
-  public void partHex(long v) {
-    out.writeHex64(v);
-  }
-
-  @Override
   public void endString() {
-    out.write((byte) '"');
-  }
-
-  private static final byte[] NATIVE = "(Native Method)\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] UNKNOWN = "(Unknown Source)\"".getBytes(StandardCharsets.US_ASCII);
-
-  /** Shared by all states of one encoder. */
-  private final StringBytesCache cache;
-
-  /** The hot part of writing an exception: names come from the cache, no intermediate strings. */
-  @Override
-  public void stackFrame(StackTraceElement e) {
-    out.write((byte) '"');
-    cache.write(out, e.getClassName());
-    out.write((byte) '.');
-    cache.write(out, e.getMethodName());
-    String file = e.getFileName();
-    if (e.isNativeMethod()) {
-      out.write(NATIVE);
-    } else if (file == null) {
-      out.write(UNKNOWN);
-    } else {
-      out.write((byte) '(');
-      cache.write(out, file);
-      int line = e.getLineNumber();
-      if (line >= 0) {
-        out.write((byte) ':');
-        out.writeLong(line);
-      }
-      out.write((byte) ')');
-      out.write((byte) '"');
-    }
-  }
-
-  @Override
-  public void stringOfName(String s) {
-    if (s.length() > StringBytesCache.MAX_CHARS) {
-      string(s, 0, s.length());
-      return;
-    }
-    out.write((byte) '"');
-    cache.write(out, s);
     out.write((byte) '"');
   }
 
@@ -235,17 +173,5 @@ public final class JsonSink extends LineSink {
     out.write((byte) '"');
     writer.writeEventTime(out, epochMillis, nanoOfSecond, digits);
     out.write((byte) '"');
-  }
-
-  @Override
-  public long mark() {
-    return ((long) out.position() << 32) | ((long) depth << 1) | (first[depth] ? 1 : 0);
-  }
-
-  @Override
-  public void rollback(long mark) {
-    out.rewind((int) (mark >>> 32));
-    depth = (int) ((mark & 0xffffffffL) >>> 1);
-    first[depth] = (mark & 1) != 0;
   }
 }

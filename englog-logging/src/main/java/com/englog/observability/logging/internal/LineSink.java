@@ -10,6 +10,9 @@ public abstract class LineSink {
   public static final int MAX_DEPTH = 200;
 
   protected final Utf8Output out;
+  /** Per nesting level: nothing written in it yet. */
+  protected final boolean[] first = new boolean[MAX_DEPTH + 2];
+  protected int depth;
 
   protected LineSink(Utf8Output out) {
     this.out = out;
@@ -47,9 +50,11 @@ public abstract class LineSink {
   /** Before each array element. */
   public abstract void element();
 
-  public abstract int depth();
+  public final int depth() {
+    return depth;
+  }
 
-  public abstract void string(CharSequence s, int from, int to);
+  public abstract void string(String s, int from, int to);
 
   public final void string(String s) {
     if (s == null) {
@@ -59,53 +64,27 @@ public abstract class LineSink {
     }
   }
 
-  /**
-   * A string that is likely the same instance next time (logger and thread names): the sink may cache
-   * its encoding. Callers ensure it is within the length limit.
-   */
-  public void stringOfName(String s) {
-    string(s, 0, s.length());
-  }
-
   /** A string value written in parts: {@link #beginString}, {@code part*}, {@link #endString}. */
   public abstract void beginString();
 
-  public abstract void part(CharSequence s, int from, int to);
+  public final void part(String s, int from, int to) {
+    out.writeEscaped(s, from, to);
+  }
 
   public final void part(String s) {
-    part(s, 0, s.length());
+    out.writeEscaped(s, 0, s.length());
   }
 
-  public abstract void partLong(long v);
+  public final void partLong(long v) {
+    out.writeLong(v);
+  }
 
   /** Appends {@code v} as 16 lowercase hex digits. */
-  public abstract void partHex(long v);
+  public final void partHex(long v) {
+    out.writeHex64(v);
+  }
 
   public abstract void endString();
-
-  /** A stack frame as a string value: {@code com.example.Foo.bar(Foo.java:42)}. */
-  public void stackFrame(StackTraceElement e) {
-    beginString();
-    part(e.getClassName());
-    part(".");
-    part(e.getMethodName());
-    String file = e.getFileName();
-    int line = e.getLineNumber();
-    if (e.isNativeMethod()) {
-      part("(Native Method)");
-    } else if (file == null) {
-      part("(Unknown Source)");
-    } else {
-      part("(");
-      part(file);
-      if (line >= 0) {
-        part(":");
-        partLong(line);
-      }
-      part(")");
-    }
-    endString();
-  }
 
   /** A number already rendered as valid JSON number text. */
   public abstract void number(String jsonNumber);
@@ -119,8 +98,14 @@ public abstract class LineSink {
   public abstract void timestamp(TimestampWriter writer, long epochMillis, int nanoOfSecond, int digits);
 
   /** Opaque snapshot of the write position and nesting, for {@link #rollback(long)}. */
-  public abstract long mark();
+  public final long mark() {
+    return ((long) out.position() << 32) | ((long) depth << 1) | (first[depth] ? 1 : 0);
+  }
 
   /** Discards everything written since {@code mark}. */
-  public abstract void rollback(long mark);
+  public final void rollback(long mark) {
+    out.rewind((int) (mark >>> 32));
+    depth = (int) ((mark & 0xffffffffL) >>> 1);
+    first[depth] = (mark & 1) != 0;
+  }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +52,6 @@ public final class Redactor {
 
   public static final String DEFAULT_REPLACEMENT = "[REDACTED]";
 
-  private static final int FIELD_CACHE_LIMIT = 4096;
   private static final int MAX_KEY_CHARS = 64;
   /** Longest e-mail local part (RFC 5321): how far before its trigger a span can start. */
   private static final int LOOKBACK = 64;
@@ -106,8 +104,6 @@ public final class Redactor {
 
   private static final String[] AUTH_SCHEMES = {"bearer", "basic", "digest", "token", "negotiate", "apikey"};
 
-  private static final Redactor DISABLED = new Redactor();
-
   private final boolean enabled;
   private final boolean allowListMode;
   private final char[][] denied;
@@ -123,7 +119,6 @@ public final class Redactor {
   private final Pattern[] patterns;
   private final int[] patternKinds;
   private final String replacement;
-  private final ConcurrentHashMap<String, Boolean> fieldDecisions = new ConcurrentHashMap<>();
 
   // Per-instance scan table: which ASCII characters can start a match, given the enabled detectors.
   private static final byte T_WORD = 1; // letter, digit or '_': part of a word
@@ -147,28 +142,14 @@ public final class Redactor {
   private Redactor(Builder b) {
     enabled = true;
     allowListMode = b.allowListMode;
-    Set<String> deny = new LinkedHashSet<>();
-    for (String d : b.denied) {
-      String n = normalize(d);
-      if (!n.isEmpty()) {
-        deny.add(n);
-      }
-    }
-    denied = toChars(deny);
+    denied = normalizedNames(b.denied);
     int mask = 0;
     for (char[] d : denied) {
       char last = d[d.length - 1];
       mask |= last >= 'a' && last <= 'z' ? 1 << (last - 'a') : 1 << 26;
     }
     deniedLastChars = mask;
-    Set<String> allow = new LinkedHashSet<>();
-    for (String a : b.allowed) {
-      String n = normalize(a);
-      if (!n.isEmpty()) {
-        allow.add(n);
-      }
-    }
-    allowed = toChars(allow);
+    allowed = normalizedNames(b.allowed);
     Set<String> on = b.detectors;
     authorization = on.contains(AUTHORIZATION);
     urlCredentials = on.contains(URL_CREDENTIALS);
@@ -206,7 +187,7 @@ public final class Redactor {
       table['b'] |= T_WORD_START;
     }
     if (tokenFormats) {
-      for (char c : "AgxsrenhS".toCharArray()) {
+      for (char c : TOKEN_FIRST_CHARS.toCharArray()) {
         table[c] |= T_WORD_START;
       }
     }
@@ -217,10 +198,18 @@ public final class Redactor {
     }
   }
 
-  private static char[][] toChars(Set<String> entries) {
-    char[][] out = new char[entries.size()][];
+  /** Field-name list entries normalized, without duplicates or empty ones. */
+  private static char[][] normalizedNames(List<String> names) {
+    Set<String> unique = new LinkedHashSet<>();
+    for (String name : names) {
+      String n = normalize(name);
+      if (!n.isEmpty()) {
+        unique.add(n);
+      }
+    }
+    char[][] out = new char[unique.size()][];
     int i = 0;
-    for (String e : entries) {
+    for (String e : unique) {
       out[i++] = e.toCharArray();
     }
     return out;
@@ -279,24 +268,12 @@ public final class Redactor {
   /**
    * True if the value of a field (MDC entry, key-value pair, map entry) named {@code key} must be
    * replaced whole: its name is on the deny list (and not on the allow list), or allow-list mode is on
-   * and the name is not allowed.
+   * and the name is not allowed. Not memoized here: the encoder keeps a bounded cache of decisions.
    */
   public boolean redactsField(String key) {
     if (!enabled) {
       return false;
     }
-    Boolean cached = fieldDecisions.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    boolean decision = decideField(key);
-    if (fieldDecisions.size() < FIELD_CACHE_LIMIT) {
-      fieldDecisions.put(key, decision);
-    }
-    return decision;
-  }
-
-  private boolean decideField(String key) {
     boolean isAllowed = false;
     for (char[] a : allowed) {
       if (equalsNormalized(key, a)) {
@@ -601,10 +578,73 @@ public final class Redactor {
     return false;
   }
 
-  private int tokenFormat(String s, int i, int n, char c, Spans out) {
-    int prefix;
-    int minRun;
-    short cls;
+  /**
+   * A token format recognized by its prefix and at least {@code minRun} characters of class
+   * {@code cls} after it. Formats with more structure (AWS key ids, SendGrid keys, JWTs) have their own
+   * methods.
+   */
+  private static final class PrefixedToken {
+    final String prefix;
+    final int minRun;
+    final short cls;
+
+    PrefixedToken(String prefix, int minRun, int cls) {
+      this.prefix = prefix;
+      this.minRun = minRun;
+      this.cls = (short) cls;
+    }
+  }
+
+  private static final int ALNUM = ALPHA | DIGIT;
+  private static final int B64URL = ALNUM | B64URL_EXTRA;
+
+  private static final List<PrefixedToken> PREFIXED_TOKENS = List.of(
+      new PrefixedToken("AIza", 35, B64URL), // Google API key
+      new PrefixedToken("github_pat_", 22, ALNUM | KEY_EXTRA),
+      new PrefixedToken("ghp_", 36, ALNUM), // GitHub: personal, OAuth, user-to-server, server, refresh
+      new PrefixedToken("gho_", 36, ALNUM),
+      new PrefixedToken("ghu_", 36, ALNUM),
+      new PrefixedToken("ghs_", 36, ALNUM),
+      new PrefixedToken("ghr_", 36, ALNUM),
+      new PrefixedToken("glpat-", 20, B64URL), // GitLab
+      new PrefixedToken("xoxa-", 10, B64URL), // Slack
+      new PrefixedToken("xoxb-", 10, B64URL),
+      new PrefixedToken("xoxp-", 10, B64URL),
+      new PrefixedToken("xoxr-", 10, B64URL),
+      new PrefixedToken("xoxs-", 10, B64URL),
+      new PrefixedToken("xoxe-", 10, B64URL),
+      new PrefixedToken("sk_live_", 16, ALNUM), // Stripe secret and restricted keys
+      new PrefixedToken("sk_test_", 16, ALNUM),
+      new PrefixedToken("rk_live_", 16, ALNUM),
+      new PrefixedToken("rk_test_", 16, ALNUM),
+      new PrefixedToken("sk-", 20, B64URL), // OpenAI, Anthropic
+      new PrefixedToken("npm_", 36, ALNUM),
+      new PrefixedToken("hf_", 30, ALNUM)); // Hugging Face
+
+  /** The prefixed formats by first character. */
+  private static final PrefixedToken[][] PREFIXED_BY_FIRST = new PrefixedToken[128][];
+
+  /** First characters of every token format: the letters where the scan must stop at a word start. */
+  private static final String TOKEN_FIRST_CHARS;
+
+  static {
+    StringBuilder firsts = new StringBuilder("AeS"); // AKIA/ASIA, eyJ, SG.
+    for (PrefixedToken t : PREFIXED_TOKENS) {
+      char c = t.prefix.charAt(0);
+      PrefixedToken[] old = PREFIXED_BY_FIRST[c] == null ? new PrefixedToken[0] : PREFIXED_BY_FIRST[c];
+      PREFIXED_BY_FIRST[c] = Arrays.copyOf(old, old.length + 1);
+      PREFIXED_BY_FIRST[c][old.length] = t;
+      if (firsts.indexOf(String.valueOf(c)) < 0) {
+        firsts.append(c);
+      }
+    }
+    TOKEN_FIRST_CHARS = firsts.toString();
+  }
+
+  /** After the tables above, which building a redactor reads. */
+  private static final Redactor DISABLED = new Redactor();
+
+  private static int tokenFormat(String s, int i, int n, char c, Spans out) {
     switch (c) {
       case 'A':
         if (s.startsWith("AKIA", i) || s.startsWith("ASIA", i)) {
@@ -616,93 +656,43 @@ public final class Redactor {
           }
           return -1;
         }
-        if (s.startsWith("AIza", i)) {
-          prefix = 4;
-          minRun = 35;
-          cls = ALPHA | DIGIT | B64URL_EXTRA;
-          break;
-        }
-        return -1;
-      case 'g':
-        if (s.startsWith("github_pat_", i)) {
-          prefix = 11;
-          minRun = 22;
-          cls = ALPHA | DIGIT | KEY_EXTRA;
-        } else if (s.startsWith("glpat-", i)) {
-          prefix = 6;
-          minRun = 20;
-          cls = ALPHA | DIGIT | B64URL_EXTRA;
-        } else if (i + 3 < n && s.charAt(i + 1) == 'h' && s.charAt(i + 3) == '_'
-            && "pousr".indexOf(s.charAt(i + 2)) >= 0) {
-          prefix = 4;
-          minRun = 36;
-          cls = ALPHA | DIGIT;
-        } else {
-          return -1;
-        }
-        break;
-      case 'x':
-        if (i + 4 < n && s.startsWith("xox", i) && "abprse".indexOf(s.charAt(i + 3)) >= 0
-            && s.charAt(i + 4) == '-') {
-          prefix = 5;
-          minRun = 10;
-          cls = ALPHA | DIGIT | B64URL_EXTRA;
-          break;
-        }
-        return -1;
-      case 's':
-      case 'r':
-        if (s.startsWith("k_live_", i + 1) || s.startsWith("k_test_", i + 1)) {
-          prefix = 8;
-          minRun = 16;
-          cls = ALPHA | DIGIT;
-        } else if (c == 's' && s.startsWith("k-", i + 1)) {
-          prefix = 3;
-          minRun = 20;
-          cls = ALPHA | DIGIT | B64URL_EXTRA;
-        } else {
-          return -1;
-        }
         break;
       case 'e':
         return s.startsWith("eyJ", i) ? jwt(s, i, n, out) : -1;
-      case 'n':
-        if (s.startsWith("npm_", i)) {
-          prefix = 4;
-          minRun = 36;
-          cls = ALPHA | DIGIT;
-          break;
-        }
-        return -1;
-      case 'h':
-        if (s.startsWith("hf_", i)) {
-          prefix = 3;
-          minRun = 30;
-          cls = ALPHA | DIGIT;
-          break;
-        }
-        return -1;
       case 'S':
-        if (s.startsWith("SG.", i)) {
-          int a = run(s, i + 3, n, (short) (ALPHA | DIGIT | B64URL_EXTRA));
-          int dot = i + 3 + a;
-          if (a >= 16 && dot < n && s.charAt(dot) == '.') {
-            int b = run(s, dot + 1, n, (short) (ALPHA | DIGIT | B64URL_EXTRA));
-            if (b >= 16) {
-              out.add(i, dot + 1 + b, CREDENTIAL);
-              return dot + 1 + b;
-            }
-          }
-        }
-        return -1;
+        return s.startsWith("SG.", i) ? sendGrid(s, i, n, out) : -1;
       default:
-        return -1;
+        break;
     }
-    int len = run(s, i + prefix, n, cls);
-    if (len >= minRun) {
-      int end = i + prefix + len;
-      out.add(i, end, CREDENTIAL);
-      return end;
+    PrefixedToken[] candidates = c < 128 ? PREFIXED_BY_FIRST[c] : null;
+    if (candidates == null) {
+      return -1;
+    }
+    for (PrefixedToken t : candidates) {
+      if (s.startsWith(t.prefix, i)) {
+        int from = i + t.prefix.length();
+        int len = run(s, from, n, t.cls);
+        if (len < t.minRun) {
+          return -1;
+        }
+        out.add(i, from + len, CREDENTIAL);
+        return from + len;
+      }
+    }
+    return -1;
+  }
+
+  /** A SendGrid API key: {@code SG.} and two base64url segments of at least 16 characters. */
+  private static int sendGrid(String s, int i, int n, Spans out) {
+    short cls = (short) B64URL;
+    int a = run(s, i + 3, n, cls);
+    int dot = i + 3 + a;
+    if (a >= 16 && dot < n && s.charAt(dot) == '.') {
+      int b = run(s, dot + 1, n, cls);
+      if (b >= 16) {
+        out.add(i, dot + 1 + b, CREDENTIAL);
+        return dot + 1 + b;
+      }
     }
     return -1;
   }

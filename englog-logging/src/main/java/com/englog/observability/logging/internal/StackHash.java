@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 
 /**
- * A stable 64-bit hash of an exception chain, to group occurrences of the same failure: FNV-1a over the
+ * A stable 64-bit hash of an exception chain, to group occurrences of the same failure: over the
  * exception types and the class and method of each frame of the cause chain. Left out because they
  * change between builds or runs without the failure changing: messages, line numbers, suppressed
  * exceptions, reflection and method-handle plumbing frames ({@code jdk.internal.reflect},
@@ -12,46 +12,36 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
  * after {@code $$} or {@code /} (lambdas, CGLIB, hidden classes), and digits right after a {@code $}
  * (anonymous classes, synthetic accessors, lambda bodies).
  *
- * <p>The per-name work (normalizing, hashing, the plumbing test) is memoized in a small shared cache:
- * frame names are a few hundred interned strings that recur with every exception.
+ * <p>Each name is reduced to its normalized {@code String.hashCode()}; a frame's two names form one
+ * 64-bit word, mixed in with one multiplication. The per-frame words are computed once per distinct
+ * frame by {@link FrameCache}.
  */
 public final class StackHash {
 
-  private static final long OFFSET = 0xcbf29ce484222325L;
-  private static final long PRIME = 0x100000001b3L;
-  private static final int MAX_CHAIN = 64;
-  private static final long PLUMBING = 1L << 32;
-
-  private static final int SETS = 2048;
-
-  private static final class Entry {
-    final String key;
-    final long value;
-
-    Entry(String key, long value) {
-      this.key = key;
-      this.value = value;
-    }
+  /** Where the words of the frames come from: the encoder's cache, or computed on the spot. */
+  interface Frames {
+    FrameCache.Frame frame(StackTraceElement e);
   }
 
-  // Shared by all threads of an encoder; immutable entries, racy publication is safe (see StringBytesCache).
-  private final Entry[] entries = new Entry[SETS * 2];
-  private final byte[] victim = new byte[SETS];
+  private static final int MAX_CHAIN = 64;
+  private static final long SEED = 0x6a09e667f3bcc908L;
+  private static final long MULTIPLIER = 0x9e3779b97f4a7c15L;
+  /** Marks a type word, so that a type and a frame with the same names differ. */
+  private static final long TYPE = 0x0f0f0f0f00000000L;
 
-  /** Thread-safe; share one per encoder. */
-  public StackHash() {}
+  private StackHash() {}
 
   /** Hash of the chain starting at {@code top}, without a cache. */
   public static long of(IThrowableProxy top) {
-    return new StackHash().hash(top);
+    return hash(top, e -> new FrameCache.Frame(e, null, 0, 0));
   }
 
-  public long hash(IThrowableProxy top) {
-    long h = OFFSET;
+  static long hash(IThrowableProxy top, Frames frames) {
+    long h = SEED;
     int chain = 0;
     for (IThrowableProxy t = top; t != null && chain < MAX_CHAIN; t = t.getCause(), chain++) {
-      h = mixInt(h, (int) name(t.getClassName(), false));
-      h = mix(h, '\n');
+      String type = t.getClassName();
+      h = mix(h, TYPE ^ ((type == null ? 0L : normalizedHash(type)) & 0xffffffffL));
       if (t.isCyclic()) {
         break;
       }
@@ -62,60 +52,36 @@ public final class StackHash {
       int own = steps.length - Math.max(0, Math.min(t.getCommonFrames(), steps.length));
       for (int i = 0; i < own; i++) {
         StackTraceElement e = steps[i] == null ? null : steps[i].getStackTraceElement();
-        if (e == null) {
-          continue;
+        if (e != null) {
+          FrameCache.Frame f = frames.frame(e);
+          if (!f.plumbing) {
+            h = mix(h, f.hashBits);
+          }
         }
-        long cls = name(e.getClassName(), true);
-        if ((cls & PLUMBING) != 0) {
-          continue;
-        }
-        h = mixInt(h, (int) cls);
-        h = mix(h, '.');
-        h = mixInt(h, (int) name(e.getMethodName(), false));
-        h = mix(h, ';');
       }
     }
-    return h;
+    // Final avalanche (MurmurHash3's fmix64), so that every bit of the result depends on every word.
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
   }
 
-  /** Normalized Java-style string hash in the low 32 bits, PLUMBING flag for class names. */
-  private long name(String s, boolean isClass) {
-    if (s == null) {
-      return '?';
-    }
-    int jh = s.hashCode();
-    int set = (jh ^ (jh >>> 16)) & (SETS - 1);
-    int i = set << 1;
-    Entry e = entries[i];
-    if (e != null && (e.key == s || e.key.equals(s))) {
-      return e.value;
-    }
-    e = entries[i + 1];
-    if (e != null && (e.key == s || e.key.equals(s))) {
-      return e.value;
-    }
-    long v = (normalizedHash(s) & 0xffffffffL) | (isClass && isPlumbing(s) ? PLUMBING : 0);
-    int way = victim[set];
-    entries[i + way] = new Entry(s, v);
-    victim[set] = (byte) (way ^ 1);
-    return v;
+  private static long mix(long h, long word) {
+    h = (h ^ word) * MULTIPLIER;
+    return h ^ (h >>> 29);
+  }
+
+  /** The word of a frame: normalized class name hash, then method name hash. */
+  static long frameBits(String className, String methodName) {
+    return ((long) normalizedHash(className) << 32) | (normalizedHash(methodName) & 0xffffffffL);
   }
 
   static boolean isPlumbing(String className) {
     return className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.")
         || className.startsWith("jdk.proxy") || className.startsWith("sun.reflect.")
         || className.startsWith("com.sun.proxy.") || className.contains("$Proxy");
-  }
-
-  private static long mix(long h, char c) {
-    return (h ^ c) * PRIME;
-  }
-
-  private static long mixInt(long h, int v) {
-    h = (h ^ (v & 0xff)) * PRIME;
-    h = (h ^ ((v >>> 8) & 0xff)) * PRIME;
-    h = (h ^ ((v >>> 16) & 0xff)) * PRIME;
-    return (h ^ (v >>> 24)) * PRIME;
   }
 
   /** {@code String.hashCode()} of the name with its generated parts removed. */

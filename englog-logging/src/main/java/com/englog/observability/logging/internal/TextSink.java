@@ -16,12 +16,12 @@ public final class TextSink extends LineSink {
 
   private final int[] kinds = new int[MAX_DEPTH + 2];
   private final String[] prefixes = new String[MAX_DEPTH + 2];
-  private final boolean[] first = new boolean[MAX_DEPTH + 2];
-  private int depth;
   private int header = FieldName.OTHER;
   private boolean lineStart;
   private String lastName = "";
-  private final StringBuilder parts = new StringBuilder();
+  /** The header field of the string being written in parts, and where its text starts. */
+  private int stringHeader = FieldName.OTHER;
+  private int stringStart;
 
   public TextSink(Utf8Output out) {
     super(out);
@@ -35,14 +35,8 @@ public final class TextSink extends LineSink {
   @Override
   public byte[] encodeValue(String value) {
     Utf8Output tmp = new Utf8Output(value.length() * 6 + 2);
-    boolean quote = needsQuotes(value, 0, value.length());
-    if (quote) {
-      tmp.write((byte) '"');
-    }
     tmp.writeEscaped(value, 0, value.length());
-    if (quote) {
-      tmp.write((byte) '"');
-    }
+    quoteIfNeeded(tmp, 0);
     return tmp.toByteArray();
   }
 
@@ -109,7 +103,7 @@ public final class TextSink extends LineSink {
       String prefix = prefixes[depth];
       out.writeEscaped(prefix, 0, prefix.length());
     }
-    writeBare(dynamicName, 0, dynamicName.length());
+    out.writeEscaped(dynamicName, 0, dynamicName.length());
     out.write((byte) '=');
   }
 
@@ -164,94 +158,65 @@ public final class TextSink extends LineSink {
   }
 
   @Override
-  public int depth() {
-    return depth;
-  }
-
-  @Override
-  public void string(CharSequence s, int from, int to) {
-    int h = header;
-    header = FieldName.OTHER;
-    switch (h) {
-      case FieldName.LEVEL:
-        space();
-        writeBare(s, from, to);
-        for (int pad = to - from; pad < 5; pad++) {
-          out.write((byte) ' ');
-        }
-        return;
-      case FieldName.THREAD:
-        space();
-        out.write((byte) '[');
-        writeBare(s, from, to);
-        out.write((byte) ']');
-        return;
-      case FieldName.TIMESTAMP:
-      case FieldName.LOGGER:
-      case FieldName.MESSAGE:
-        space();
-        writeBare(s, from, to);
-        return;
-      default:
-        break;
-    }
-    if (needsQuotes(s, from, to)) {
-      out.write((byte) '"');
-      out.writeEscaped(s, from, to);
-      out.write((byte) '"');
-    } else {
-      out.writeEscaped(s, from, to);
-    }
-  }
-
-  private void writeBare(CharSequence s, int from, int to) {
+  public void string(String s, int from, int to) {
+    beginString();
     out.writeEscaped(s, from, to);
+    endString();
   }
 
-  private static boolean needsQuotes(CharSequence s, int from, int to) {
-    if (from == to) {
-      return true;
-    }
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f || c == ',' || c == '['
-          || c == ']' || c == '{' || c == '}') {
-        return true;
-      }
-    }
-    return false;
-  }
-
+  /**
+   * The leading fields are written bare (the thread in brackets, the level padded), as a log line
+   * starts; any other value is quoted when it is empty or contains what would make {@code name=value}
+   * ambiguous. The decision is taken on the escaped text, after it is written.
+   */
   @Override
   public void beginString() {
-    parts.setLength(0);
-  }
-
-  @Override
-  public void part(CharSequence s, int from, int to) {
-    parts.append(s, from, to);
-  }
-
-  @Override
-  public void partLong(long v) {
-    parts.append(v);
-  }
-
-  @Override
-  public void partHex(long v) {
-    String hex = Long.toHexString(v);
-    for (int i = hex.length(); i < 16; i++) {
-      parts.append('0');
+    int h = header;
+    header = FieldName.OTHER;
+    stringHeader = h;
+    if (h != FieldName.OTHER) {
+      space();
+      if (h == FieldName.THREAD) {
+        out.write((byte) '[');
+      }
     }
-    parts.append(hex);
+    stringStart = out.position();
   }
 
   @Override
   public void endString() {
-    string(parts, 0, parts.length());
-    if (parts.capacity() > 65_536) {
-      parts.setLength(0);
-      parts.trimToSize();
+    switch (stringHeader) {
+      case FieldName.THREAD:
+        out.write((byte) ']');
+        break;
+      case FieldName.LEVEL:
+        for (int pad = out.position() - stringStart; pad < 5; pad++) {
+          out.write((byte) ' ');
+        }
+        break;
+      case FieldName.OTHER:
+        quoteIfNeeded(out, stringStart);
+        break;
+      default:
+        break;
+    }
+    stringHeader = FieldName.OTHER;
+  }
+
+  /** Quotes the escaped text written since {@code start} if it is empty or has a delimiter in it. */
+  private static void quoteIfNeeded(Utf8Output o, int start) {
+    int end = o.position();
+    boolean quote = end == start;
+    byte[] b = o.buffer();
+    for (int i = start; i < end && !quote; i++) {
+      int c = b[i] & 0xff;
+      // Escapes start with a backslash, so control characters, quotes and CR/LF are found by it.
+      quote = c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f || c == ',' || c == '['
+          || c == ']' || c == '{' || c == '}';
+    }
+    if (quote) {
+      o.insert(start, (byte) '"');
+      o.write((byte) '"');
     }
   }
 
@@ -290,17 +255,5 @@ public final class TextSink extends LineSink {
     }
     header = FieldName.OTHER;
     writer.writeEventTime(out, epochMillis, nanoOfSecond, digits);
-  }
-
-  @Override
-  public long mark() {
-    return ((long) out.position() << 32) | ((long) depth << 1) | (first[depth] ? 1 : 0);
-  }
-
-  @Override
-  public void rollback(long mark) {
-    out.rewind((int) (mark >>> 32));
-    depth = (int) ((mark & 0xffffffffL) >>> 1);
-    first[depth] = (mark & 1) != 0;
   }
 }

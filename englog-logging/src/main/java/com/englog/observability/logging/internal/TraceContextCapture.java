@@ -3,10 +3,14 @@ package com.englog.observability.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
+import ch.qos.logback.classic.spi.TurboFilterList;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Marker;
 import org.slf4j.spi.MDCAdapter;
@@ -21,8 +25,15 @@ import org.slf4j.spi.MDCAdapter;
  * encoder finds the ids even when it runs later on a worker thread. The entry is reconciled with the
  * current context on every call, so a value left over from an earlier task on a pooled thread is never
  * used. Always answers NEUTRAL: it never changes what is logged.
+ *
+ * <p>One instance per logback context, which outlives reconfiguration: {@code LoggerContext.reset()}
+ * (a {@code JoranConfigurator} reload, {@code scan="true"}) clears the turbo filters, and this filter,
+ * also a reset-resistant context listener, puts itself back. It writes the entry only while a capturing
+ * encoder of the current configuration is registered; otherwise it removes entries left on the threads
+ * that log, so that no earlier id is ever read, by an encoder or by another layout. An encoder that
+ * outlives a reset registers again when it next encodes.
  */
-public final class TraceContextCapture extends TurboFilter {
+public final class TraceContextCapture extends TurboFilter implements LoggerContextListener {
 
   /** The reserved MDC key: {@code <32 hex trace id>-<16 hex span id>-<2 hex flags>}. */
   public static final String MDC_KEY = "englog.trace";
@@ -30,21 +41,36 @@ public final class TraceContextCapture extends TurboFilter {
 
   private static final Object INSTALL_LOCK = new Object();
 
-  /** Installs the filter first in the context's turbo filter list, once. Returns true if it is there. */
-  public static boolean install(LoggerContext context) {
+  private final LoggerContext loggerContext;
+  /** Encoders of the current configuration that want the capture; cleared when the context resets. */
+  private final Set<Object> encoders = ConcurrentHashMap.newKeySet();
+  private volatile boolean writing;
+  /** Changes when the context resets or stops: registrations from before are void. */
+  private volatile int generation;
+  private final LongAdder failures = new LongAdder();
+
+  private TraceContextCapture(LoggerContext context) {
+    this.loggerContext = context;
+    setName("englog-trace-context-capture");
+    setContext(context);
+  }
+
+  /**
+   * The capture of {@code context}, installed first in its turbo filter list (once per context) and
+   * registered as a context listener, so that it survives reconfiguration.
+   */
+  public static TraceContextCapture install(LoggerContext context) {
     synchronized (INSTALL_LOCK) {
       for (TurboFilter f : context.getTurboFilterList()) {
         if (f instanceof TraceContextCapture) {
-          return true;
+          ((TraceContextCapture) f).moveToFront();
+          return (TraceContextCapture) f;
         }
       }
-      TraceContextCapture filter = new TraceContextCapture();
-      filter.setName("englog-trace-context-capture");
-      filter.setContext(context);
-      filter.start();
-      // First, so that a filter answering ACCEPT before us cannot skip the capture.
-      context.getTurboFilterList().add(0, filter);
-      return true;
+      TraceContextCapture filter = new TraceContextCapture(context);
+      context.addListener(filter);
+      filter.addToFilters();
+      return filter;
     }
   }
 
@@ -57,28 +83,79 @@ public final class TraceContextCapture extends TurboFilter {
     return false;
   }
 
+  /** Called with INSTALL_LOCK held. */
+  private void addToFilters() {
+    start();
+    // First, so that a filter answering ACCEPT before it cannot skip the capture.
+    loggerContext.getTurboFilterList().add(0, this);
+  }
+
+  /**
+   * Puts the filter back in first place if something was inserted before it: a filter that answers
+   * before it (ACCEPT) would let events through without a capture, with whatever entry an earlier call
+   * left on the thread.
+   */
+  private void moveToFront() {
+    synchronized (INSTALL_LOCK) {
+      TurboFilterList filters = loggerContext.getTurboFilterList();
+      if (!filters.isEmpty() && filters.get(0) != this && filters.remove(this)) {
+        filters.add(0, this);
+      }
+    }
+  }
+
+  /**
+   * Registers an encoder that wants the capture; returns the generation to hand back to
+   * {@link #isCurrent}. The entry is written from now on.
+   */
+  public synchronized int register(Object encoder) {
+    encoders.add(encoder);
+    writing = true;
+    return generation;
+  }
+
+  public synchronized void unregister(Object encoder) {
+    encoders.remove(encoder);
+    writing = !encoders.isEmpty();
+  }
+
+  /**
+   * For an encoder on every event: false if its registration is void (the context was reset or
+   * stopped) or the filter lost its first place; the encoder then calls {@link #install} and
+   * {@link #register} again.
+   */
+  public boolean isCurrent(int registeredGeneration) {
+    if (generation != registeredGeneration) {
+      return false;
+    }
+    TurboFilterList filters = loggerContext.getTurboFilterList();
+    return !filters.isEmpty() && filters.get(0) == this;
+  }
+
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
       Throwable t) {
     if (logger == null) {
       return FilterReply.NEUTRAL;
     }
-    LoggerContext context = logger.getLoggerContext();
     // A disabled call needs no capture, unless another turbo filter may still ACCEPT it.
-    if (level != null && context.getTurboFilterList().size() == 1
+    if (level != null && loggerContext.getTurboFilterList().size() == 1
         && level.levelInt < logger.getEffectiveLevel().levelInt) {
       return FilterReply.NEUTRAL;
     }
     try {
-      capture(context.getMDCAdapter());
+      MDCAdapter mdc = loggerContext.getMDCAdapter();
+      if (writing) {
+        capture(mdc);
+      } else if (mdc != null && mdc.get(MDC_KEY) != null) {
+        mdc.remove(MDC_KEY);
+      }
     } catch (RuntimeException | LinkageError e) {
       // Logging must go on without trace ids rather than fail.
       failures.increment();
     }
     return FilterReply.NEUTRAL;
   }
-
-  private final LongAdder failures = new LongAdder();
 
   /** Calls that could not capture (an MDC adapter or context storage that threw). */
   public long failures() {
@@ -125,5 +202,45 @@ public final class TraceContextCapture extends TurboFilter {
       }
     }
     return true;
+  }
+
+  // ---------------------------------------------------------------- LoggerContextListener
+
+  @Override
+  public boolean isResetResistant() {
+    return true;
+  }
+
+  @Override
+  public void onStart(LoggerContext context) {}
+
+  /** The context cleared its turbo filters: back in, but silent until an encoder registers again. */
+  @Override
+  public void onReset(LoggerContext context) {
+    forgetRegistrations();
+    synchronized (INSTALL_LOCK) {
+      if (!loggerContext.getTurboFilterList().contains(this)) {
+        addToFilters();
+      }
+    }
+  }
+
+  @Override
+  public void onStop(LoggerContext context) {
+    forgetRegistrations();
+    synchronized (INSTALL_LOCK) {
+      loggerContext.getTurboFilterList().remove(this);
+      stop();
+    }
+  }
+
+  @Override
+  public void onLevelChange(Logger logger, Level level) {}
+
+  /** The encoders of the configuration before a reset are gone or will register again. */
+  private synchronized void forgetRegistrations() {
+    encoders.clear();
+    writing = false;
+    generation++;
   }
 }

@@ -109,6 +109,17 @@ public final class Utf8Output {
     }
   }
 
+  /** Inserts {@code b} at {@code at}, moving what was written from there one byte on. */
+  public void insert(int at, byte b) {
+    if (at < 0 || at > pos) {
+      throw new IllegalArgumentException("position " + at + " outside [0, " + pos + "]");
+    }
+    ensure(1);
+    System.arraycopy(buf, at, buf, at + 1, pos - at);
+    buf[at] = b;
+    pos++;
+  }
+
   /** Writes characters of {@code s} in [from, to) escaped for a JSON string, without quotes. */
   public void writeEscaped(String s, int from, int to) {
     int i = from;
@@ -154,44 +165,6 @@ public final class Utf8Output {
       }
     }
     return p;
-  }
-
-  /** As {@link #writeEscaped(String, int, int)} for any character sequence. */
-  public void writeEscaped(CharSequence s, int from, int to) {
-    if (s instanceof String) {
-      writeEscaped((String) s, from, to);
-      return;
-    }
-    int i = from;
-    while (i < to) {
-      int chunkEnd = Math.min(to, i + CHUNK);
-      ensure((chunkEnd - i) * 6);
-      byte[] b = buf;
-      int p = pos;
-      for (; i < chunkEnd; i++) {
-        char c = s.charAt(i);
-        if (c < 0x80) {
-          byte e = ESCAPE[c];
-          if (e == 0) {
-            b[p++] = (byte) c;
-          } else {
-            p = escapeAscii(b, p, c, e);
-          }
-        } else if (c < 0x800) {
-          b[p++] = (byte) (0xc0 | (c >> 6));
-          b[p++] = (byte) (0x80 | (c & 0x3f));
-        } else if (Character.isSurrogate(c)) {
-          if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
-            p = fourBytes(b, p, Character.toCodePoint(c, s.charAt(++i)));
-          } else {
-            p = replacementChar(b, p);
-          }
-        } else {
-          p = threeBytes(b, p, c);
-        }
-      }
-      pos = p;
-    }
   }
 
   private static int escapeAscii(byte[] b, int p, char c, byte e) {

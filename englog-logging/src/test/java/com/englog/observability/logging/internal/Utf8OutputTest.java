@@ -33,11 +33,18 @@ class Utf8OutputTest {
     for (int offset = 500; offset < 520; offset++) {
       String s = "a".repeat(offset) + "\uD83D\uDE00" + "z".repeat(600);
       assertThat(escaped(s)).as("pair at %d", offset).isEqualTo(s);
-      StringBuilder sb = new StringBuilder(s);
-      Utf8Output out = new Utf8Output(8);
-      out.writeEscaped(sb, 0, sb.length());
-      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8)).isEqualTo(s);
     }
+  }
+
+  @Test
+  void insertMovesTheRestOnAndGrowsTheBuffer() {
+    Utf8Output out = new Utf8Output(8);
+    out.writeAscii("a".repeat(64));
+    out.insert(0, (byte) '"');
+    out.insert(out.position(), (byte) '"');
+    out.insert(33, (byte) '|');
+    assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII))
+        .isEqualTo("\"" + "a".repeat(32) + "|" + "a".repeat(32) + "\"");
   }
 
   @Test
