@@ -95,6 +95,13 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final List<String> ACTIVE_USER_WINDOWS = List.of("1h", "24h", "7d");
   /** The kinds of {@code englog_security_redactions_total}. */
   public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
+  /**
+   * Longest duration a histogram records: a longer one (a clock jump, a start time never set) is counted
+   * in the {@code +Inf} bucket as this long, so one bad value cannot dominate {@code _sum} for ever.
+   */
+  public static final Duration MAX_RECORDED_DURATION = Duration.ofDays(365);
+
+  private static final long MAX_RECORDED_NANOS = MAX_RECORDED_DURATION.toNanos();
 
   static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
   static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
@@ -664,15 +671,20 @@ public final class EnglogMetrics implements AutoCloseable {
     }
   }
 
+  /**
+   * The duration in nanoseconds as every histogram records it: null and negative are 0, anything longer
+   * than {@link #MAX_RECORDED_DURATION} is that maximum. One clamp for all paths (bucket, sum, max,
+   * exemplar, Micrometer timer), so an absurd value from a clock jump lands in {@code +Inf} with a finite,
+   * documented size instead of the end of the {@code long} range.
+   */
   static long nanos(Duration d) {
     if (d == null || d.isNegative()) {
       return 0;
     }
-    long seconds = d.getSeconds();
-    if (seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) {
-      return Long.MAX_VALUE;
+    if (d.compareTo(MAX_RECORDED_DURATION) >= 0) {
+      return MAX_RECORDED_NANOS;
     }
-    return seconds * 1_000_000_000L + d.getNano();
+    return d.getSeconds() * 1_000_000_000L + d.getNano();
   }
 
   static String stripTotal(String name) {
