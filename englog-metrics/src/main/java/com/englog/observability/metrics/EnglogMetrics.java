@@ -19,12 +19,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -144,6 +146,7 @@ public final class EnglogMetrics implements AutoCloseable {
   private final AiErrorClassifier classifier;
   private final SpanContext spanContext;
   private final FastHistogramCollector histograms;
+  private final Labels histogramCommonLabels;
 
   private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
   private final Set<String> customNames = ConcurrentHashMap.newKeySet();
@@ -186,6 +189,22 @@ public final class EnglogMetrics implements AutoCloseable {
     }
     registry.config().namingConvention(new ExactNamingConvention(registry.config().namingConvention(),
         Set.of(stripTotal(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL))));
+    if (b.commonTags.iterator().hasNext()) {
+      registry.config().commonTags(b.commonTags);
+    }
+
+    // Registered first: their ids, as the registry's filters mapped them, tell which common tags the
+    // histogram series (not Micrometer meters, so no filter sees them) must carry too.
+    Meter representative = null;
+    for (String kind : REDACTION_KINDS) {
+      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
+      redactions.put(kind, sources);
+      representative = FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
+              EnglogMetrics::sum)
+          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
+    }
+    this.histogramCommonLabels = histograms == null ? Labels.EMPTY
+        : commonLabels(representative, Set.of("kind"), registry.config().namingConvention());
 
     LabelSpec method = LabelSpec.closed("method", HTTP_METHODS, "OTHER", true);
     LabelSpec endpoint = LabelSpec.open("endpoint");
@@ -232,13 +251,6 @@ public final class EnglogMetrics implements AutoCloseable {
         List.of(LabelSpec.open("action"),
             LabelSpec.closed("outcome", List.of("success", "failure"), null, false)));
 
-    for (String kind : REDACTION_KINDS) {
-      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
-      redactions.put(kind, sources);
-      FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
-              EnglogMetrics::sum)
-          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
-    }
     this.jvm = b.jvmMetrics ? JvmMetricsBinder.bind(registry, b.diskSpacePaths) : null;
   }
 
@@ -552,6 +564,29 @@ public final class EnglogMetrics implements AutoCloseable {
     return family;
   }
 
+  /**
+   * The tags the registry's filters added to {@code meter} beyond its own ({@code registry.config()
+   * .commonTags(...)}, or a filter adding tags to every meter), as Prometheus labels. A tag a filter
+   * adds to some meter names only is seen as it applies to {@code meter}'s name.
+   */
+  static Labels commonLabels(Meter meter, Set<String> ownTagKeys, NamingConvention convention) {
+    Labels labels = Labels.EMPTY;
+    for (Tag t : meter.getId().getTagsAsIterable()) {
+      if (ownTagKeys.contains(t.getKey())) {
+        continue;
+      }
+      try {
+        labels = labels.add(convention.tagKey(t.getKey()), convention.tagValue(t.getValue()));
+      } catch (RuntimeException e) {
+        // A name the Prometheus model refuses (a duplicate after sanitising, a reserved one) cannot be
+        // a label of the histograms; Micrometer's own exposition of that tag decides how it shows.
+        LOG.log(System.Logger.Level.WARNING, () -> "common tag " + t.getKey()
+            + " is not added to EngLog's histograms: " + e.getMessage());
+      }
+    }
+    return labels;
+  }
+
   static Tags tags(List<LabelSpec> labels, List<String> values) {
     String[] kv = new String[labels.size() * 2];
     for (int i = 0; i < labels.size(); i++) {
@@ -599,7 +634,8 @@ public final class EnglogMetrics implements AutoCloseable {
     if (histograms != null) {
       List<String> names = new ArrayList<>();
       labels.forEach(l -> names.add(l.name()));
-      FastHistogramFamily family = histograms.family(name, help, names, buckets, spanContext);
+      FastHistogramFamily family = histograms.family(name, help, names, histogramCommonLabels, buckets,
+          spanContext);
       return values -> family.series(values, histograms.now());
     }
     return values -> new TimerCell(Timer.builder(name).description(help).tags(tags(labels, values))
@@ -756,6 +792,7 @@ public final class EnglogMetrics implements AutoCloseable {
     private AiErrorClassifier classifier;
     private boolean jvmMetrics = true;
     private List<Path> diskSpacePaths = List.of(Path.of(""));
+    private Tags commonTags = Tags.empty();
 
     private Builder() {}
 
@@ -866,6 +903,32 @@ public final class EnglogMetrics implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Labels every series of the registry this builder creates carries ({@code "application",
+     * "journal-api", "region", "eu-1"}): EngLog's counters, gauges and histograms, the JVM metrics and
+     * custom metrics. A metric's own label of the same name wins. With {@link #registry}, configure
+     * them on that registry instead ({@code registry.config().commonTags(...)}, before
+     * {@link #build()}): EngLog's histograms pick them up from it.
+     *
+     * @throws IllegalArgumentException unless non-empty key/value pairs with non-blank keys
+     */
+    public Builder commonTags(String... keyValues) {
+      Objects.requireNonNull(keyValues, "commonTags");
+      if (keyValues.length == 0 || keyValues.length % 2 != 0) {
+        throw new IllegalArgumentException("commonTags must be key/value pairs, had " + keyValues.length
+            + " strings");
+      }
+      for (int i = 0; i < keyValues.length; i++) {
+        Objects.requireNonNull(keyValues[i], "commonTags[" + i + "]");
+        if (i % 2 == 0 && keyValues[i].isBlank()) {
+          throw new IllegalArgumentException("commonTags keys must not be blank, commonTags[" + i
+              + "] was \"" + keyValues[i] + "\"");
+        }
+      }
+      this.commonTags = commonTags.and(keyValues);
+      return this;
+    }
+
     /** Paths whose file system's free and total space are exposed (default: the working directory). */
     public Builder diskSpacePaths(Path... paths) {
       List<Path> list = new ArrayList<>();
@@ -880,12 +943,18 @@ public final class EnglogMetrics implements AutoCloseable {
      * Builds the metrics and registers every meter whose label values are known.
      *
      * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set
-     * @throws IllegalStateException if {@link #clock} is combined with {@link #registry}
+     * @throws IllegalStateException if {@link #clock} or {@link #commonTags} is combined with
+     *     {@link #registry}
      */
     public EnglogMetrics build() {
       if (registry != null && clock != null) {
         throw new IllegalStateException("clock(...) configures the registry EnglogMetrics creates; "
             + "with registry(...) EnglogMetrics uses that registry's clock");
+      }
+      if (registry != null && commonTags.iterator().hasNext()) {
+        throw new IllegalStateException("commonTags(...) configures the registry EnglogMetrics creates; "
+            + "with registry(...) call registry.config().commonTags(...) before build(), and EngLog's "
+            + "histograms carry them too");
       }
       String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
       if (limit != null) {
