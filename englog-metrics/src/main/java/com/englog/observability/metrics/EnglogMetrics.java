@@ -230,8 +230,9 @@ public final class EnglogMetrics implements AutoCloseable {
     this.cacheHits = counterFamily(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
     this.cacheMisses = counterFamily(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
     List<LabelSpec> window = List.of(LabelSpec.closed("time_window", ACTIVE_USER_WINDOWS, null, false));
-    // Not pre-registered: a service that never computes active users must not expose 0 (alerts on
-    // low activity would fire for it); the series appear with the first update.
+    // Not pre-registered from its closed set: a service that never computes active users must not
+    // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
+    // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).
     this.usersActive = family(MetricNames.USERS_ACTIVE, window, values -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
@@ -356,7 +357,9 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /**
    * Sets the number of active users in {@code timeWindow} ({@code 1h}, {@code 24h} or {@code 7d};
-   * other windows are dropped and counted). Negative counts are recorded as 0.
+   * other windows are dropped and counted). Negative counts are recorded as 0. A window's series
+   * appears with its first update, or at 0 from the start when declared with
+   * {@code declareLabelValues("time_window", ...)}.
    */
   public void updateActiveUsers(long count, String timeWindow) {
     try {
@@ -656,21 +659,21 @@ public final class EnglogMetrics implements AutoCloseable {
     SeriesFamily<M> f = new SeriesFamily<>(exposedName, labels,
         limits.getOrDefault(exposedName, defaultLimit), maxLabelValueLength, factory,
         listener(exposedName));
-    if (!gauge) {
-      List<List<String>> values = new ArrayList<>();
-      for (LabelSpec l : labels) {
-        List<String> v = declared.get(l.name());
-        if (v == null && l.isClosed()) {
-          v = l.closedValues();
-        }
-        if (v == null) {
-          return f;
-        }
-        values.add(v);
+    // A gauge's 0 is a claim about the world ("no active users"), a counter's only "nothing counted
+    // yet": gauges start at 0 only for values the service declared, never for a whole closed set.
+    List<List<String>> values = new ArrayList<>();
+    for (LabelSpec l : labels) {
+      List<String> v = declared.get(l.name());
+      if (v == null && l.isClosed() && !gauge) {
+        v = l.closedValues();
       }
-      if (!labels.isEmpty()) {
-        f.preRegister(values);
+      if (v == null) {
+        return f;
       }
+      values.add(v);
+    }
+    if (!labels.isEmpty()) {
+      f.preRegister(values);
     }
     return f;
   }
@@ -878,7 +881,8 @@ public final class EnglogMetrics implements AutoCloseable {
      * Every metric with that label whose other labels are declared or closed starts with those series
      * at 0, so {@code rate()} and "nothing happened" alerts work from the first scrape. For a closed
      * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0.
-     * Calling it again for the same label adds values.
+     * {@code englog_users_active} starts at 0 only for the {@code time_window} values declared here
+     * (a gauge at 0 would say "no active users"). Calling it again for the same label adds values.
      */
     public Builder declareLabelValues(String label, String... values) {
       Objects.requireNonNull(label, "label");
