@@ -19,12 +19,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -95,6 +97,13 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final List<String> ACTIVE_USER_WINDOWS = List.of("1h", "24h", "7d");
   /** The kinds of {@code englog_security_redactions_total}. */
   public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
+  /**
+   * Longest duration a histogram records: a longer one (a clock jump, a start time never set) is counted
+   * in the {@code +Inf} bucket as this long, so one bad value cannot dominate {@code _sum} for ever.
+   */
+  public static final Duration MAX_RECORDED_DURATION = Duration.ofDays(365);
+
+  private static final long MAX_RECORDED_NANOS = MAX_RECORDED_DURATION.toNanos();
 
   static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
   static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
@@ -137,6 +146,7 @@ public final class EnglogMetrics implements AutoCloseable {
   private final AiErrorClassifier classifier;
   private final SpanContext spanContext;
   private final FastHistogramCollector histograms;
+  private final Labels histogramCommonLabels;
 
   private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
   private final Set<String> customNames = ConcurrentHashMap.newKeySet();
@@ -179,6 +189,22 @@ public final class EnglogMetrics implements AutoCloseable {
     }
     registry.config().namingConvention(new ExactNamingConvention(registry.config().namingConvention(),
         Set.of(stripTotal(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL))));
+    if (b.commonTags.iterator().hasNext()) {
+      registry.config().commonTags(b.commonTags);
+    }
+
+    // Registered first: their ids, as the registry's filters mapped them, tell which common tags the
+    // histogram series (not Micrometer meters, so no filter sees them) must carry too.
+    Meter representative = null;
+    for (String kind : REDACTION_KINDS) {
+      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
+      redactions.put(kind, sources);
+      representative = FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
+              EnglogMetrics::sum)
+          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
+    }
+    this.histogramCommonLabels = histograms == null ? Labels.EMPTY
+        : commonLabels(representative, Set.of("kind"), registry.config().namingConvention());
 
     LabelSpec method = LabelSpec.closed("method", HTTP_METHODS, "OTHER", true);
     LabelSpec endpoint = LabelSpec.open("endpoint");
@@ -204,8 +230,9 @@ public final class EnglogMetrics implements AutoCloseable {
     this.cacheHits = counterFamily(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
     this.cacheMisses = counterFamily(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
     List<LabelSpec> window = List.of(LabelSpec.closed("time_window", ACTIVE_USER_WINDOWS, null, false));
-    // Not pre-registered: a service that never computes active users must not expose 0 (alerts on
-    // low activity would fire for it); the series appear with the first update.
+    // Not pre-registered from its closed set: a service that never computes active users must not
+    // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
+    // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).
     this.usersActive = family(MetricNames.USERS_ACTIVE, window, values -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
@@ -225,13 +252,6 @@ public final class EnglogMetrics implements AutoCloseable {
         List.of(LabelSpec.open("action"),
             LabelSpec.closed("outcome", List.of("success", "failure"), null, false)));
 
-    for (String kind : REDACTION_KINDS) {
-      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
-      redactions.put(kind, sources);
-      FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
-              EnglogMetrics::sum)
-          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
-    }
     this.jvm = b.jvmMetrics ? JvmMetricsBinder.bind(registry, b.diskSpacePaths) : null;
   }
 
@@ -337,7 +357,9 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /**
    * Sets the number of active users in {@code timeWindow} ({@code 1h}, {@code 24h} or {@code 7d};
-   * other windows are dropped and counted). Negative counts are recorded as 0.
+   * other windows are dropped and counted). Negative counts are recorded as 0. A window's series
+   * appears with its first update, or at 0 from the start when declared with
+   * {@code declareLabelValues("time_window", ...)}.
    */
   public void updateActiveUsers(long count, String timeWindow) {
     try {
@@ -545,6 +567,29 @@ public final class EnglogMetrics implements AutoCloseable {
     return family;
   }
 
+  /**
+   * The tags the registry's filters added to {@code meter} beyond its own ({@code registry.config()
+   * .commonTags(...)}, or a filter adding tags to every meter), as Prometheus labels. A tag a filter
+   * adds to some meter names only is seen as it applies to {@code meter}'s name.
+   */
+  static Labels commonLabels(Meter meter, Set<String> ownTagKeys, NamingConvention convention) {
+    Labels labels = Labels.EMPTY;
+    for (Tag t : meter.getId().getTagsAsIterable()) {
+      if (ownTagKeys.contains(t.getKey())) {
+        continue;
+      }
+      try {
+        labels = labels.add(convention.tagKey(t.getKey()), convention.tagValue(t.getValue()));
+      } catch (RuntimeException e) {
+        // A name the Prometheus model refuses (a duplicate after sanitising, a reserved one) cannot be
+        // a label of the histograms; Micrometer's own exposition of that tag decides how it shows.
+        LOG.log(System.Logger.Level.WARNING, () -> "common tag " + t.getKey()
+            + " is not added to EngLog's histograms: " + e.getMessage());
+      }
+    }
+    return labels;
+  }
+
   static Tags tags(List<LabelSpec> labels, List<String> values) {
     String[] kv = new String[labels.size() * 2];
     for (int i = 0; i < labels.size(); i++) {
@@ -592,7 +637,8 @@ public final class EnglogMetrics implements AutoCloseable {
     if (histograms != null) {
       List<String> names = new ArrayList<>();
       labels.forEach(l -> names.add(l.name()));
-      FastHistogramFamily family = histograms.family(name, help, names, buckets, spanContext);
+      FastHistogramFamily family = histograms.family(name, help, names, histogramCommonLabels, buckets,
+          spanContext);
       return values -> family.series(values, histograms.now());
     }
     return values -> new TimerCell(Timer.builder(name).description(help).tags(tags(labels, values))
@@ -613,21 +659,21 @@ public final class EnglogMetrics implements AutoCloseable {
     SeriesFamily<M> f = new SeriesFamily<>(exposedName, labels,
         limits.getOrDefault(exposedName, defaultLimit), maxLabelValueLength, factory,
         listener(exposedName));
-    if (!gauge) {
-      List<List<String>> values = new ArrayList<>();
-      for (LabelSpec l : labels) {
-        List<String> v = declared.get(l.name());
-        if (v == null && l.isClosed()) {
-          v = l.closedValues();
-        }
-        if (v == null) {
-          return f;
-        }
-        values.add(v);
+    // A gauge's 0 is a claim about the world ("no active users"), a counter's only "nothing counted
+    // yet": gauges start at 0 only for values the service declared, never for a whole closed set.
+    List<List<String>> values = new ArrayList<>();
+    for (LabelSpec l : labels) {
+      List<String> v = declared.get(l.name());
+      if (v == null && l.isClosed() && !gauge) {
+        v = l.closedValues();
       }
-      if (!labels.isEmpty()) {
-        f.preRegister(values);
+      if (v == null) {
+        return f;
       }
+      values.add(v);
+    }
+    if (!labels.isEmpty()) {
+      f.preRegister(values);
     }
     return f;
   }
@@ -664,15 +710,20 @@ public final class EnglogMetrics implements AutoCloseable {
     }
   }
 
+  /**
+   * The duration in nanoseconds as every histogram records it: null and negative are 0, anything longer
+   * than {@link #MAX_RECORDED_DURATION} is that maximum. One clamp for all paths (bucket, sum, max,
+   * exemplar, Micrometer timer), so an absurd value from a clock jump lands in {@code +Inf} with a finite,
+   * documented size instead of the end of the {@code long} range.
+   */
   static long nanos(Duration d) {
     if (d == null || d.isNegative()) {
       return 0;
     }
-    long seconds = d.getSeconds();
-    if (seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) {
-      return Long.MAX_VALUE;
+    if (d.compareTo(MAX_RECORDED_DURATION) >= 0) {
+      return MAX_RECORDED_NANOS;
     }
-    return seconds * 1_000_000_000L + d.getNano();
+    return d.getSeconds() * 1_000_000_000L + d.getNano();
   }
 
   static String stripTotal(String name) {
@@ -744,6 +795,7 @@ public final class EnglogMetrics implements AutoCloseable {
     private AiErrorClassifier classifier;
     private boolean jvmMetrics = true;
     private List<Path> diskSpacePaths = List.of(Path.of(""));
+    private Tags commonTags = Tags.empty();
 
     private Builder() {}
 
@@ -829,7 +881,8 @@ public final class EnglogMetrics implements AutoCloseable {
      * Every metric with that label whose other labels are declared or closed starts with those series
      * at 0, so {@code rate()} and "nothing happened" alerts work from the first scrape. For a closed
      * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0.
-     * Calling it again for the same label adds values.
+     * {@code englog_users_active} starts at 0 only for the {@code time_window} values declared here
+     * (a gauge at 0 would say "no active users"). Calling it again for the same label adds values.
      */
     public Builder declareLabelValues(String label, String... values) {
       Objects.requireNonNull(label, "label");
@@ -854,6 +907,32 @@ public final class EnglogMetrics implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Labels every series of the registry this builder creates carries ({@code "application",
+     * "journal-api", "region", "eu-1"}): EngLog's counters, gauges and histograms, the JVM metrics and
+     * custom metrics. A metric's own label of the same name wins. With {@link #registry}, configure
+     * them on that registry instead ({@code registry.config().commonTags(...)}, before
+     * {@link #build()}): EngLog's histograms pick them up from it.
+     *
+     * @throws IllegalArgumentException unless non-empty key/value pairs with non-blank keys
+     */
+    public Builder commonTags(String... keyValues) {
+      Objects.requireNonNull(keyValues, "commonTags");
+      if (keyValues.length == 0 || keyValues.length % 2 != 0) {
+        throw new IllegalArgumentException("commonTags must be key/value pairs, had " + keyValues.length
+            + " strings");
+      }
+      for (int i = 0; i < keyValues.length; i++) {
+        Objects.requireNonNull(keyValues[i], "commonTags[" + i + "]");
+        if (i % 2 == 0 && keyValues[i].isBlank()) {
+          throw new IllegalArgumentException("commonTags keys must not be blank, commonTags[" + i
+              + "] was \"" + keyValues[i] + "\"");
+        }
+      }
+      this.commonTags = commonTags.and(keyValues);
+      return this;
+    }
+
     /** Paths whose file system's free and total space are exposed (default: the working directory). */
     public Builder diskSpacePaths(Path... paths) {
       List<Path> list = new ArrayList<>();
@@ -868,12 +947,18 @@ public final class EnglogMetrics implements AutoCloseable {
      * Builds the metrics and registers every meter whose label values are known.
      *
      * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set
-     * @throws IllegalStateException if {@link #clock} is combined with {@link #registry}
+     * @throws IllegalStateException if {@link #clock} or {@link #commonTags} is combined with
+     *     {@link #registry}
      */
     public EnglogMetrics build() {
       if (registry != null && clock != null) {
         throw new IllegalStateException("clock(...) configures the registry EnglogMetrics creates; "
             + "with registry(...) EnglogMetrics uses that registry's clock");
+      }
+      if (registry != null && commonTags.iterator().hasNext()) {
+        throw new IllegalStateException("commonTags(...) configures the registry EnglogMetrics creates; "
+            + "with registry(...) call registry.config().commonTags(...) before build(), and EngLog's "
+            + "histograms carry them too");
       }
       String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
       if (limit != null) {

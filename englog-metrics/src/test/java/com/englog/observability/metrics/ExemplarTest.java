@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +121,48 @@ class ExemplarTest {
       m.recordDatabaseQuery("select", "journals", Duration.ofMillis(3));
       assertThat(bucketLines(openMetrics(m), "englog_database_query_duration_seconds"))
           .anyMatch(l -> l.contains("le=\"0.005\"") && l.contains(TRACE_ID));
+    }
+  }
+
+  @Test
+  void onAnOwnRegistryCounterExemplarsComeFromTheSpanContextThatRegistryWasGiven() {
+    TestSpanContext span = new TestSpanContext();
+    span.traceId = TRACE_ID;
+    span.spanId = SPAN_ID;
+    span.sampled = true;
+    PrometheusMeterRegistry plain = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry traced = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+        new PrometheusRegistry(), Clock.SYSTEM, span);
+    try (EnglogMetrics withoutHook = EnglogMetrics.builder().registry(plain).jvmMetrics(false)
+            .exemplars(span).build();
+        EnglogMetrics withHook = EnglogMetrics.builder().registry(traced).jvmMetrics(false)
+            .exemplars(span).build()) {
+      for (EnglogMetrics m : List.of(withoutHook, withHook)) {
+        m.recordCacheHit("redis", "user:*");
+        m.recordDatabaseQuery("select", "journals", Duration.ofMillis(3));
+      }
+      String plainBody = openMetrics(withoutHook);
+      assertThat(bucketLines(plainBody, "englog_database_query_duration_seconds"))
+          .anyMatch(l -> l.contains(TRACE_ID));
+      assertThat(plainBody.lines().filter(l -> l.startsWith("englog_cache_hits_total{")))
+          .singleElement().satisfies(l -> assertThat(l).doesNotContain(TRACE_ID));
+      assertThat(openMetrics(withHook).lines().filter(l -> l.startsWith("englog_cache_hits_total{")))
+          .singleElement().satisfies(l -> assertThat(l).contains("trace_id=\"" + TRACE_ID + "\""));
+    }
+  }
+
+  @Test
+  void otherRegistriesGetNoExemplarsAndRecordingStillWorks() {
+    TestSpanContext span = new TestSpanContext();
+    span.traceId = TRACE_ID;
+    span.spanId = SPAN_ID;
+    span.sampled = true;
+    SimpleMeterRegistry simple = new SimpleMeterRegistry();
+    try (EnglogMetrics m = EnglogMetrics.builder().registry(simple).jvmMetrics(false).exemplars(span)
+        .build()) {
+      m.recordDatabaseQuery("select", "journals", Duration.ofMillis(3));
+      assertThat(simple.find("englog_database_query_duration_seconds").timer().count()).isEqualTo(1);
+      assertThat(span.marked).isZero();
     }
   }
 

@@ -97,6 +97,30 @@ class FacadeAndHooksTest {
   }
 
   @Test
+  void activeUsersStartAtZeroOnlyForTheTimeWindowsTheServiceDeclares() {
+    try (EnglogMetrics quiet = EnglogMetrics.builder().jvmMetrics(false).build();
+        EnglogMetrics declared = EnglogMetrics.builder().jvmMetrics(false)
+            .declareLabelValues("time_window", "1h", "24h").build()) {
+      // Undeclared, nothing is exposed: a 0 would tell low-activity alerts there are no users.
+      assertThat(Exposition.parse(quiet.scrapeHandler().handle(null).bodyText()).families)
+          .doesNotContainKey("englog_users_active");
+
+      Exposition.Family f = Exposition.parse(declared.scrapeHandler().handle(null).bodyText())
+          .family("englog_users_active");
+      assertThat(f.samples).hasSize(2);
+      assertThat(f.value("englog_users_active", Map.of("time_window", "1h"))).isZero();
+      assertThat(f.value("englog_users_active", Map.of("time_window", "24h"))).isZero();
+      declared.updateActiveUsers(12, "24h");
+      assertThat(Exposition.parse(declared.scrapeHandler().handle(null).bodyText())
+          .family("englog_users_active").value("englog_users_active", Map.of("time_window", "24h")))
+          .isEqualTo(12);
+    }
+    assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)
+        .declareLabelValues("time_window", "30d").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("30d");
+  }
+
+  @Test
   void declaringValuesOutsideAClosedSetOrBeyondTheLimitFails() {
     assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)
         .declareLabelValues("method", "BREW").declareLabelValues("endpoint", "/a").build())

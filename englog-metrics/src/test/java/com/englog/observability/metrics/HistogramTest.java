@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,64 @@ class HistogramTest {
           Map.of("operation", "select", "table", "t", "le", "0.005"))).isEqualTo(1);
       assertThat(f.value("englog_database_query_duration_seconds_bucket",
           Map.of("operation", "select", "table", "t", "le", "0.01"))).isEqualTo(2);
+    }
+  }
+
+  private static double dbSample(EnglogMetrics m, String sample, Map<String, String> extra) {
+    Map<String, String> labels = new HashMap<>(Map.of("operation", "select", "table", "t"));
+    labels.putAll(extra);
+    return Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+        .family(sample.endsWith("_max") ? sample : "englog_database_query_duration_seconds")
+        .value(sample, labels);
+  }
+
+  @Test
+  void anAbsurdDurationIsRecordedAsTheMaximumInSumMaxAndTheInfBucket() {
+    double year = EnglogMetrics.MAX_RECORDED_DURATION.getSeconds();
+    assertThat(year).isEqualTo(365 * 86_400.0);
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      m.recordDatabaseQuery("select", "t", Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_sum", Map.of())).isEqualTo(year);
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_max", Map.of())).isEqualTo(year);
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_bucket", Map.of("le", "5.0")))
+          .isZero();
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_bucket", Map.of("le", "+Inf")))
+          .isEqualTo(1);
+      m.recordDatabaseQuery("select", "t", Duration.ofDays(400));
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_sum", Map.of()))
+          .isEqualTo(2 * year);
+    }
+  }
+
+  @Test
+  void theSumNeverWrapsNorGoesDownPastTheRangeOfALong() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      double previous = 0;
+      // 300 clamped years are more nanoseconds than a long holds (about 292 years).
+      for (int i = 1; i <= 300; i++) {
+        m.recordDatabaseQuery("select", "t", Duration.ofSeconds(Long.MAX_VALUE));
+        if (i % 50 == 0 || i == 1 || i == 2) {
+          double sum = dbSample(m, "englog_database_query_duration_seconds_sum", Map.of());
+          assertThat(sum).as("sum after %d recordings", i).isGreaterThan(previous);
+          previous = sum;
+        }
+      }
+      m.recordDatabaseQuery("select", "t", Duration.ofMillis(1));
+      double sum = dbSample(m, "englog_database_query_duration_seconds_sum", Map.of());
+      assertThat(sum).isGreaterThanOrEqualTo(previous)
+          .isCloseTo(300 * 365 * 86_400.0, withPercentage(1e-9));
+      assertThat(dbSample(m, "englog_database_query_duration_seconds_count", Map.of())).isEqualTo(301);
+    }
+  }
+
+  @Test
+  void otherRegistriesGetTheSameClampOnAbsurdDurations() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (EnglogMetrics m = EnglogMetrics.builder().registry(registry).jvmMetrics(false).build()) {
+      m.recordDatabaseQuery("select", "t", Duration.ofSeconds(Long.MAX_VALUE));
+      Timer t = registry.find("englog_database_query_duration_seconds").timer();
+      assertThat(t.totalTime(TimeUnit.SECONDS)).isEqualTo(365 * 86_400.0);
+      assertThat(t.max(TimeUnit.SECONDS)).isEqualTo(365 * 86_400.0);
     }
   }
 

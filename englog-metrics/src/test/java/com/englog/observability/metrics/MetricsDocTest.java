@@ -24,6 +24,7 @@ class MetricsDocTest {
   static final Path EXAMPLE = Path.of("src", "test", "java", "com", "englog", "observability", "metrics",
       "DocsExampleTest.java");
   static final Path HOOKS = EXAMPLE.resolveSibling("HookWiringTest.java");
+  static final Path COMMON_TAGS = EXAMPLE.resolveSibling("CommonTagsTest.java");
   static final String BEGIN = "<!-- BEGIN GENERATED: metric reference (MetricsDocTest) -->";
   static final String END = "<!-- END GENERATED: metric reference -->";
   static final String REGENERATE = "./mvnw -pl englog-metrics -am test -Dtest=MetricsDocTest "
@@ -55,6 +56,11 @@ class MetricsDocTest {
   @Test
   void hookWiringIsTheCompiledOne() throws IOException {
     assertShownVerbatim(HOOKS, "docs-hooks");
+  }
+
+  @Test
+  void commonTagsExampleIsTheCompiledOne() throws IOException {
+    assertShownVerbatim(COMMON_TAGS, "docs-common-tags");
   }
 
   @Test

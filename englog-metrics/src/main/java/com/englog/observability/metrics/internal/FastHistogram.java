@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,17 +18,24 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Why not Micrometer's {@code Timer}: recording into it reads the clock twice (for its rolling max
  * and its rolling histogram), updates three max slots and three counters, and costs several times a
  * counter increment. Prometheus needs only cumulative bucket counts and a sum, so a recording here is
- * one bucket search over at most a few dozen bounds, two {@link LongAdder} increments (contention
- * spreads over cells instead of spinning on one CAS) and, for the {@code _max} gauge, one volatile read
+ * one bucket search over at most a few dozen bounds, a {@link LongAdder} increment and a
+ * {@link DoubleAdder} addition (contention spreads over cells instead of spinning on one CAS) and, for
+ * the {@code _max} gauge, one volatile read
  * in the common case where the value is not a new maximum. No clock is read on the recording path: the
  * max window is rotated when a scrape reads it. Count is the sum of the buckets, so the {@code +Inf}
  * bucket and {@code _count} always agree.
+ *
+ * <p>The sum is kept in nanoseconds in a {@link DoubleAdder}, not a {@code LongAdder}: a long sum wraps
+ * negative once the total passes about 292 years (a few clamped absurd durations are enough), and a
+ * {@code _sum} that goes down reads as a counter reset to {@code rate()}. Adding non-negative doubles
+ * never wraps and never decreases; the sum is exact to the nanosecond up to 2^53 ns (104 days of
+ * recorded time per cell) and rounded to float64 precision beyond, which is what Prometheus stores.
  */
 public final class FastHistogram extends HistogramCell {
 
   private final long[] boundsNanos;
   private final LongAdder[] buckets;
-  private final LongAdder sumNanos = new LongAdder();
+  private final DoubleAdder sumNanos = new DoubleAdder();
   private final Labels labels;
   private final long createdMillis;
   private final ExemplarSampler exemplars;

@@ -3,6 +3,7 @@ package com.englog.observability.metrics.internal;
 import io.micrometer.core.instrument.Clock;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.tracer.common.SpanContext;
@@ -53,13 +54,13 @@ public final class FastHistogramCollector implements MultiCollector {
    * @throws IllegalArgumentException if the name exists with other labels or buckets
    */
   public FastHistogramFamily family(String name, String help, List<String> labelNames,
-      List<Double> bounds, SpanContext spanContext) {
+      Labels commonLabels, List<Double> bounds, SpanContext spanContext) {
     FastHistogramFamily f = families.computeIfAbsent(name,
-        n -> new FastHistogramFamily(n, help, labelNames, bounds, spanContext));
-    if (!f.hasShape(labelNames, bounds)) {
+        n -> new FastHistogramFamily(n, help, labelNames, commonLabels, bounds, spanContext));
+    if (!f.hasShape(labelNames, commonLabels, bounds)) {
       throw new IllegalArgumentException("histogram " + name + " is already registered with labels "
-          + f.labelNames() + " and buckets " + f.bounds() + "; cannot register it with " + labelNames
-          + " and " + bounds);
+          + f.labelNames() + ", common labels " + f.commonLabels() + " and buckets " + f.bounds()
+          + "; cannot register it with " + labelNames + ", " + commonLabels + " and " + bounds);
     }
     return f;
   }

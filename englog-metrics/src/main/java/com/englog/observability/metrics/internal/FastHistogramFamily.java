@@ -23,12 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The series of one histogram metric and its {@code _max} gauge, rendered for a scrape with the same
  * metadata Micrometer would give a {@code Timer} (help text, no unit), so the exposition is the one
  * operators know.
+ *
+ * <p>{@code commonLabels} are the registry's common tags (Micrometer applies them to its own meters
+ * through a {@code MeterFilter}, which never sees these series): every series carries them after its
+ * own labels, and a common label whose name is one of the family's own is left out, as Micrometer lets a
+ * meter's own tag win.
  */
 public final class FastHistogramFamily {
 
   private final String name;
   private final String help;
   private final List<String> labelNames;
+  private final Labels commonLabels;
   private final double[] boundsSeconds;
   private final long[] boundsNanos;
   private final SpanContext spanContext;
@@ -36,11 +42,12 @@ public final class FastHistogramFamily {
   private final List<Double> bounds;
   private final Map<List<String>, FastHistogram> series = new ConcurrentHashMap<>();
 
-  public FastHistogramFamily(String name, String help, List<String> labelNames, List<Double> bounds,
-      SpanContext spanContext) {
+  public FastHistogramFamily(String name, String help, List<String> labelNames, Labels commonLabels,
+      List<Double> bounds, SpanContext spanContext) {
     this.name = name;
     this.help = help;
     this.labelNames = List.copyOf(labelNames);
+    this.commonLabels = withoutOwn(commonLabels, labelNames);
     this.bounds = List.copyOf(bounds);
     this.boundsSeconds = new double[bounds.size() + 1];
     this.boundsNanos = new long[bounds.size()];
@@ -74,14 +81,30 @@ public final class FastHistogramFamily {
     return bounds;
   }
 
-  boolean hasShape(List<String> names, List<Double> upperBounds) {
-    return labelNames.equals(names) && bounds.equals(upperBounds);
+  Labels commonLabels() {
+    return commonLabels;
+  }
+
+  boolean hasShape(List<String> names, Labels common, List<Double> upperBounds) {
+    return labelNames.equals(names) && bounds.equals(upperBounds)
+        && withoutOwn(common, names).equals(commonLabels);
+  }
+
+  private static Labels withoutOwn(Labels common, List<String> own) {
+    Labels kept = Labels.EMPTY;
+    for (int i = 0; i < common.size(); i++) {
+      if (!own.contains(common.getName(i))) {
+        kept = kept.add(common.getName(i), common.getValue(i));
+      }
+    }
+    return kept;
   }
 
   /** The series for {@code values} (one per label name), created on first use. */
   public FastHistogram series(List<String> values, long nowMillis) {
     return series.computeIfAbsent(List.copyOf(values), v -> new FastHistogram(boundsNanos,
-        Labels.of(labelNames, v), nowMillis,
+        commonLabels.isEmpty() ? Labels.of(labelNames, v) : Labels.of(labelNames, v).merge(commonLabels),
+        nowMillis,
         spanContext == null ? null : new ExemplarSampler(exemplarConfig, spanContext)));
   }
 
