@@ -78,6 +78,12 @@ class AlertmanagerDeliveryIT {
             Map.of("job", "postgres", "instance", "postgres-exporter:9187")));
         alerts.add(alert("DatabasePoolExhausted", "warning", "test-b",
             Map.of("job", "englog-api", "instance", "api:8080", "database", "main")));
+        // The API's health check sees the same database down: one outage, one page. Its check of
+        // another dependency still pages.
+        alerts.add(alert("DependencyDown", "critical", "test-b",
+            Map.of("job", "englog-api", "component", "db")));
+        alerts.add(alert("DependencyDown", "critical", "test-b",
+            Map.of("job", "englog-api", "component", "search")));
         // Cluster c: one API instance of several down (the warning tier) hides no other warning.
         alerts.add(alert("EngLogAPIDown", "warning", "test-c",
             Map.of("job", "englog-api", "instance", "api-2:8080")));
@@ -88,7 +94,7 @@ class AlertmanagerDeliveryIT {
         JsonNode state = am.awaitAlerts(a -> a.size() == alerts.size(), WAIT);
         assertThat(suppressed(state, "inhibitedBy")).containsExactlyInAnyOrder(
             "HostDiskSpaceLow[warning,/]", "NoJournalsCreated[warning]",
-            "DatabasePoolExhausted[warning]");
+            "DatabasePoolExhausted[warning]", "DependencyDown[critical,db]");
         assertThat(suppressed(state, "silencedBy")).containsExactly("RedisMemoryHigh[warning]");
         ToolRun inhibited = Amtool.alertQuery(am.baseUri(), true, false, "alertname=\"DatabasePoolExhausted\"");
         assertThat(inhibited.exitCode()).as(inhibited.describe()).isZero();
@@ -96,7 +102,7 @@ class AlertmanagerDeliveryIT {
             .isEqualTo("suppressed");
 
         // Slack: one message per group, in the policy's channels.
-        List<RecordedRequest> slack = http.awaitRequests(10, r -> r.path().equals(SLACK), WAIT);
+        List<RecordedRequest> slack = http.awaitRequests(11, r -> r.path().equals(SLACK), WAIT);
         Map<String, Set<String>> channels = new TreeMap<>();
         for (RecordedRequest r : slack) {
           JsonNode body = JSON.readTree(r.bodyAsString());
@@ -108,7 +114,8 @@ class AlertmanagerDeliveryIT {
                 "[FIRING:1] HighErrorRate (critical) - api",
                 "[FIRING:1] HostDiskSpaceLow (critical) - host",
                 "[FIRING:1] EngLogAPIDown (critical) - api",
-                "[FIRING:1] DatabaseDown (critical) - database"),
+                "[FIRING:1] DatabaseDown (critical) - database",
+                "[FIRING:1] DependencyDown (critical) - dependency"),
             "#alerts", Set.of(
                 "[FIRING:1] SlowDatabaseQueries (warning) - database",
                 "[FIRING:1] HostDiskSpaceLow (warning) - host",
@@ -125,9 +132,12 @@ class AlertmanagerDeliveryIT {
             .contains("|Runbook>").contains("https://grafana.englog.com/d/englog-overview|Dashboard>");
         String diskText = slackMessage(slack, "[FIRING:1] HostDiskSpaceLow (warning) - host").path("text").asText();
         assertThat(diskText).contains("`mountpoint=/data`").doesNotContain("`mountpoint=/`");
+        String dependencyText = slackMessage(slack, "[FIRING:1] DependencyDown (critical) - dependency")
+            .path("text").asText();
+        assertThat(dependencyText).contains("`component=search`").doesNotContain("`component=db`");
 
         // PagerDuty: critical alerts only, with the routing key read from its file.
-        List<RecordedRequest> pages = http.awaitRequests(5, r -> r.path().equals(PAGERDUTY), WAIT);
+        List<RecordedRequest> pages = http.awaitRequests(6, r -> r.path().equals(PAGERDUTY), WAIT);
         Map<String, JsonNode> events = new TreeMap<>();
         for (RecordedRequest r : pages) {
           JsonNode event = JSON.readTree(r.bodyAsString());
@@ -137,7 +147,7 @@ class AlertmanagerDeliveryIT {
           events.put(event.path("payload").path("summary").asText().split(":")[0], event);
         }
         assertThat(events.keySet()).containsExactlyInAnyOrder("HighErrorRate", "HostDiskSpaceLow",
-            "EngLogAPIDown", "DatabaseDown", "BusinessCriticalDrill");
+            "EngLogAPIDown", "DatabaseDown", "DependencyDown", "BusinessCriticalDrill");
         assertThat(events.get("HighErrorRate").path("links").get(0).path("href").asText())
             .isEqualTo(annotation("HighErrorRate", "runbook_url"));
 
@@ -167,8 +177,8 @@ class AlertmanagerDeliveryIT {
 
         // Nothing else arrives: inhibited and silenced alerts stay quiet.
         Thread.sleep(3000);
-        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(10);
-        assertThat(http.requests().stream().filter(r -> r.path().equals(PAGERDUTY))).hasSize(5);
+        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(11);
+        assertThat(http.requests().stream().filter(r -> r.path().equals(PAGERDUTY))).hasSize(6);
         assertThat(smtp.mails()).hasSize(4);
 
         // Resolution: the resolved alert is reported in Slack and resolves the PagerDuty incident.
@@ -291,14 +301,15 @@ class AlertmanagerDeliveryIT {
     throw new AssertionError("no Slack message titled " + title);
   }
 
-  /** alertname[severity(,mountpoint)] of every alert whose status names an inhibitor/silence. */
+  /** alertname[severity(,mountpoint)(,component)] of every alert whose status names an inhibitor/silence. */
   private static Set<String> suppressed(JsonNode alerts, String field) {
     Set<String> out = new TreeSet<>();
     for (JsonNode a : alerts) {
       if (a.path("status").path(field).size() > 0) {
         JsonNode l = a.path("labels");
         out.add(l.path("alertname").asText() + "[" + l.path("severity").asText()
-            + (l.has("mountpoint") ? "," + l.path("mountpoint").asText() : "") + "]");
+            + (l.has("mountpoint") ? "," + l.path("mountpoint").asText() : "")
+            + (l.has("component") ? "," + l.path("component").asText() : "") + "]");
       }
     }
     return out;
