@@ -60,6 +60,9 @@ class AlertmanagerDeliveryIT {
         alerts.add(alert("HighErrorRate", "critical", "test-a", Map.of("job", "englog-api")));
         alerts.add(alert("SlowDatabaseQueries", "warning", "test-a",
             Map.of("job", "englog-api", "operation", "select")));
+        // Same alert name, service and cluster: grouped into one notification with both.
+        alerts.add(alert("SlowDatabaseQueries", "warning", "test-a",
+            Map.of("job", "englog-api", "operation", "insert")));
         alerts.add(alert("LowUserActivity", "info", "test-a", Map.of()));
         alerts.add(drill("BusinessCriticalDrill", "test-a"));
         alerts.add(alert("Watchdog", "none", "test-a", Map.of()));
@@ -117,7 +120,7 @@ class AlertmanagerDeliveryIT {
                 "[FIRING:1] DatabaseDown (critical) - database",
                 "[FIRING:1] DependencyDown (critical) - dependency"),
             "#alerts", Set.of(
-                "[FIRING:1] SlowDatabaseQueries (warning) - database",
+                "[FIRING:2] SlowDatabaseQueries (warning) - database",
                 "[FIRING:1] HostDiskSpaceLow (warning) - host",
                 "[FIRING:1] EngLogAPIDown (warning) - api",
                 "[FIRING:1] HighResponseTime (warning) - api"),
@@ -130,6 +133,9 @@ class AlertmanagerDeliveryIT {
         assertThat(errorRate.path("text").asText())
             .contains("*High API error rate.*")
             .contains("|Runbook>").contains("https://grafana.englog.com/d/englog-overview|Dashboard>");
+        String slowText = slackMessage(slack, "[FIRING:2] SlowDatabaseQueries (warning) - database")
+            .path("text").asText();
+        assertThat(slowText).contains("`operation=select`").contains("`operation=insert`");
         String diskText = slackMessage(slack, "[FIRING:1] HostDiskSpaceLow (warning) - host").path("text").asText();
         assertThat(diskText).contains("`mountpoint=/data`").doesNotContain("`mountpoint=/`");
         String dependencyText = slackMessage(slack, "[FIRING:1] DependencyDown (critical) - dependency")
@@ -160,13 +166,14 @@ class AlertmanagerDeliveryIT {
           assertThat(m.authPassword()).isEqualTo("smtp-password-from-file");
         });
         assertThat(mails).extracting(m -> m.header("Subject")).containsExactlyInAnyOrder(
-            "[EngLog FIRING] SlowDatabaseQueries (database): 1 firing",
+            "[EngLog FIRING] SlowDatabaseQueries (database): 2 firing",
             "[EngLog FIRING] HostDiskSpaceLow (host): 1 firing",
             "[EngLog FIRING] EngLogAPIDown (api): 1 firing",
             "[EngLog FIRING] HighResponseTime (api): 1 firing");
         RecordedMail slowQueries = mails.stream()
             .filter(m -> m.header("Subject").contains("SlowDatabaseQueries")).findFirst().orElseThrow();
-        assertThat(slowQueries.decodedBody()).contains("Alert: Slow database queries.")
+        assertThat(slowQueries.decodedBody()).contains("operation=select").contains("operation=insert")
+            .contains("Alert: Slow database queries.")
             .contains("Runbook: " + annotation("SlowDatabaseQueries", "runbook_url"));
 
         // The Watchdog heartbeat reaches the dead-man's switch with the token from its file.
