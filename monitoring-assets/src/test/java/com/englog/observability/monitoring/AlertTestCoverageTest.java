@@ -18,7 +18,12 @@ import org.junit.jupiter.api.Test;
  * restart blip when it waits (`for`) or reads counters; a zero denominator for ratios and quantiles; low
  * traffic for ratios of event rates. The Watchdog only fires.
  *
- * <p>Test group names read "{@code <alert>: <scenario> (free text)}".
+ * <p>Scenarios are required per tier (alert name and severity): a critical tier with a shorter
+ * {@code for} or a tighter threshold does not borrow its warning tier's restart blip. Test group names
+ * read "{@code <alert>: <scenario> (free text)}" for an alert with one severity, and
+ * "{@code <alert>[<severity>,...]: <scenario> (free text)}" for one with several, naming every tier
+ * the case shows the scenario for (a "fires" case must expect each named tier firing at some
+ * evaluation).
  */
 class AlertTestCoverageTest {
 
@@ -48,18 +53,19 @@ class AlertTestCoverageTest {
   }
 
   @Test
-  void everyAlertHasTheScenariosItsExpressionCallsFor() {
-    Map<String, Set<String>> scenarios = scenariosByAlert();
+  void everyAlertTierHasTheScenariosItsExpressionCallsFor() {
+    Map<String, Set<String>> scenarios = scenariosByTier(new ArrayList<>());
     List<String> missing = new ArrayList<>();
     Map<String, Set<String>> required = new TreeMap<>();
     for (RuleFiles.Rule rule : RuleFiles.alerts()) {
-      required.computeIfAbsent(rule.alert, a -> new TreeSet<>()).addAll(requiredScenarios(rule));
+      required.computeIfAbsent(tier(rule.alert, rule.labels.get("severity")), a -> new TreeSet<>())
+          .addAll(requiredScenarios(rule));
     }
-    required.forEach((alert, needed) -> {
-      Set<String> have = scenarios.getOrDefault(alert, Set.of());
+    required.forEach((tier, needed) -> {
+      Set<String> have = scenarios.getOrDefault(tier, Set.of());
       for (String s : needed) {
         if (!have.contains(s)) {
-          missing.add(alert + " needs a \"" + s + "\" case (has " + have + ")");
+          missing.add(tier + " needs a \"" + s + "\" case (has " + have + ")");
         }
       }
     });
@@ -67,9 +73,8 @@ class AlertTestCoverageTest {
   }
 
   @Test
-  void testGroupsNameAKnownAlertAndScenario() {
-    Set<String> alerts = new TreeSet<>();
-    RuleFiles.alerts().forEach(r -> alerts.add(r.alert));
+  void testGroupsNameAKnownAlertTheirTiersAndAScenario() {
+    Map<String, Set<String>> severities = severitiesByAlert();
     List<String> wrong = new ArrayList<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
@@ -80,7 +85,7 @@ class AlertTestCoverageTest {
           continue;
         }
         boolean recordingTest = !Assets.map(t).containsKey("alert_rule_test");
-        if (!recordingTest && !alerts.contains(parts[0])) {
+        if (!recordingTest && !severities.containsKey(alertOf(parts[0]))) {
           wrong.add(file.getFileName() + ": \"" + name + "\" names no shipped alert");
         }
         if (!recordingTest && !SCENARIOS.contains(scenario(parts[1]))) {
@@ -88,6 +93,7 @@ class AlertTestCoverageTest {
         }
       }
     }
+    scenariosByTier(wrong);
     assertThat(wrong).isEmpty();
   }
 
@@ -140,18 +146,85 @@ class AlertTestCoverageTest {
     return (paren < 0 ? text : text.substring(0, paren)).trim();
   }
 
-  /** Alert name → scenarios its test groups cover. */
-  static Map<String, Set<String>> scenariosByAlert() {
+  /**
+   * Tier ({@code alert[severity]}) → scenarios its test groups cover. Adds to {@code wrong} every
+   * group that names no tier of a multi-tier alert, a tier the alert does not have, or a tier its
+   * expectations do not show the scenario for.
+   */
+  static Map<String, Set<String>> scenariosByTier(List<String> wrong) {
+    Map<String, Set<String>> severities = severitiesByAlert();
     Map<String, Set<String>> out = new TreeMap<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
-        String[] parts = String.valueOf(Assets.map(t).get("name")).split(": ", 2);
-        if (parts.length == 2) {
-          out.computeIfAbsent(parts[0], a -> new TreeSet<>()).add(scenario(parts[1]));
+        Map<String, Object> group = Assets.map(t);
+        String name = String.valueOf(group.get("name"));
+        String[] parts = name.split(": ", 2);
+        if (parts.length != 2 || !group.containsKey("alert_rule_test")) {
+          continue;
+        }
+        String alert = alertOf(parts[0]);
+        Set<String> has = severities.getOrDefault(alert, Set.of());
+        Set<String> named = new TreeSet<>();
+        if (parts[0].endsWith("]") && parts[0].contains("[")) {
+          for (String sev : parts[0].substring(parts[0].indexOf('[') + 1, parts[0].length() - 1).split(",")) {
+            named.add(sev.trim());
+          }
+        } else if (has.size() == 1) {
+          named.addAll(has);
+        } else if (has.size() > 1) {
+          wrong.add(file.getFileName() + ": \"" + name + "\" must name the tiers it covers, "
+              + alert + has);
+        }
+        String scenario = scenario(parts[1]);
+        for (String sev : named) {
+          if (!has.contains(sev)) {
+            wrong.add(file.getFileName() + ": \"" + name + "\": " + alert + " has no " + sev + " tier");
+            continue;
+          }
+          // Other scenarios describe the input, not the outcome (a missing series fires
+          // TargetAbsent): naming their tiers is the reviewer's statement.
+          if (scenario.equals("fires") && !firesTier(group, alert, sev)) {
+            wrong.add(file.getFileName() + ": \"" + name + "\" never expects the " + sev + " tier firing");
+            continue;
+          }
+          out.computeIfAbsent(tier(alert, sev), a -> new TreeSet<>()).add(scenario);
         }
       }
     }
     return out;
+  }
+
+  /** Whether some evaluation of {@code alert} in the group expects the tier firing. */
+  private static boolean firesTier(Map<String, Object> group, String alert, String severity) {
+    for (Object a : Assets.list(group.get("alert_rule_test"))) {
+      Map<String, Object> test = Assets.map(a);
+      if (!alert.equals(String.valueOf(test.get("alertname")))) {
+        continue;
+      }
+      for (Object e : Assets.list(test.get("exp_alerts"))) {
+        if (severity.equals(Assets.map(Assets.map(e).get("exp_labels")).get("severity"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, Set<String>> severitiesByAlert() {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (RuleFiles.Rule r : RuleFiles.alerts()) {
+      out.computeIfAbsent(r.alert, a -> new TreeSet<>()).add(r.labels.get("severity"));
+    }
+    return out;
+  }
+
+  private static String alertOf(String prefix) {
+    int bracket = prefix.indexOf('[');
+    return bracket < 0 ? prefix : prefix.substring(0, bracket);
+  }
+
+  private static String tier(String alert, String severity) {
+    return alert + "[" + severity + "]";
   }
 
   /** Rule id (alert[severity,slo]) → whether some case expects it firing, and some expects it not. */

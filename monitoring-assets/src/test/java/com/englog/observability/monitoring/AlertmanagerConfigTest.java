@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class AlertmanagerConfigTest {
       "url_file", "bot_token", "bot_token_file", "user_key_file", "token_file", "webhook_url_file",
       "api_secret_file", "msteams_configs", "discord_configs", "match", "match_re", "source_match",
       "source_match_re", "target_match", "target_match_re");
+  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)\"(.*)\"");
   static final Pattern QUOTED_MATCHER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"[^\"]*\"");
 
   private final Map<String, Object> config = Assets.yamlMap(Assets.ALERTMANAGER_CONFIG);
@@ -153,6 +155,95 @@ class AlertmanagerConfigTest {
         }
       }
     }
+  }
+
+  @Test
+  void anOutageWithItsOwnAlertSilencesDependencyDownForTheSameComponentOnly() {
+    // DatabaseDown/RedisDown and the services' DependencyDown report one outage: it must page once.
+    for (String outage : List.of("DatabaseDown", "RedisDown")) {
+      RuleFiles.Rule source = RuleFiles.alerts().stream().filter(r -> r.alert.equals(outage))
+          .findFirst().orElseThrow();
+      Map<String, String> sourceLabels = new TreeMap<>(source.labels);
+      sourceLabels.put("alertname", outage);
+      sourceLabels.put("cluster", "c1");
+      for (RuleFiles.Rule target : RuleFiles.alerts()) {
+        if (!target.alert.equals("DependencyDown")) {
+          continue;
+        }
+        // What DependencyDown carries: its static labels and the labels its expression keeps.
+        Map<String, String> sameComponent = new TreeMap<>(target.labels);
+        sameComponent.put("alertname", target.alert);
+        sameComponent.put("cluster", "c1");
+        sameComponent.put("job", "englog-api");
+        sameComponent.put("component", sourceLabels.getOrDefault("component", "(none)"));
+        assertThat(outputLabels(target.expr)).contains("component");
+        assertThat(inhibited(sourceLabels, sameComponent))
+            .as(outage + " silences " + target.id() + " of component " + sameComponent.get("component"))
+            .isTrue();
+        Map<String, String> otherComponent = new TreeMap<>(sameComponent);
+        otherComponent.put("component", "search");
+        assertThat(inhibited(sourceLabels, otherComponent))
+            .as(outage + " must not silence " + target.id() + " of another component").isFalse();
+        Map<String, String> otherCluster = new TreeMap<>(sameComponent);
+        otherCluster.put("cluster", "c2");
+        assertThat(inhibited(sourceLabels, otherCluster))
+            .as(outage + " must not silence " + target.id() + " in another cluster").isFalse();
+      }
+    }
+  }
+
+  /** Whether some inhibit rule lets {@code source} (firing) suppress {@code target}. */
+  private boolean inhibited(Map<String, String> source, Map<String, String> target) {
+    for (Object r : Assets.list(config.get("inhibit_rules"))) {
+      Map<String, Object> rule = Assets.map(r);
+      boolean equal = true;
+      for (Object label : Assets.list(rule.get("equal"))) {
+        String a = source.get(String.valueOf(label));
+        String b = target.get(String.valueOf(label));
+        // Alertmanager treats a missing label as the empty value.
+        equal &= (a == null ? "" : a).equals(b == null ? "" : b);
+      }
+      if (equal && matchesAll(rule.get("source_matchers"), source)
+          && matchesAll(rule.get("target_matchers"), target)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean matchesAll(Object matchers, Map<String, String> labels) {
+    for (Object m : Assets.list(matchers)) {
+      Matcher parts = MATCHER.matcher(String.valueOf(m));
+      assertThat(parts.matches()).as(String.valueOf(m)).isTrue();
+      String value = labels.getOrDefault(parts.group(1), "");
+      String op = parts.group(2);
+      String expected = parts.group(3);
+      boolean match;
+      if (op.equals("=~")) {
+        match = value.matches(expected);
+      } else if (op.equals("!~")) {
+        match = !value.matches(expected);
+      } else if (op.equals("!=")) {
+        match = !value.equals(expected);
+      } else {
+        match = value.equals(expected);
+      }
+      if (!match) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Set<String> outputLabels(String expr) {
+    Matcher by = Pattern.compile("by \\(([^)]*)\\)").matcher(expr);
+    Set<String> out = new TreeSet<>();
+    if (by.find()) {
+      for (String l : by.group(1).split(",")) {
+        out.add(l.trim());
+      }
+    }
+    return out;
   }
 
   /**

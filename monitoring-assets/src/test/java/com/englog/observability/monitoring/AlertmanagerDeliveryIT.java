@@ -60,6 +60,9 @@ class AlertmanagerDeliveryIT {
         alerts.add(alert("HighErrorRate", "critical", "test-a", Map.of("job", "englog-api")));
         alerts.add(alert("SlowDatabaseQueries", "warning", "test-a",
             Map.of("job", "englog-api", "operation", "select")));
+        // Same alert name, service and cluster: grouped into one notification with both.
+        alerts.add(alert("SlowDatabaseQueries", "warning", "test-a",
+            Map.of("job", "englog-api", "operation", "insert")));
         alerts.add(alert("LowUserActivity", "info", "test-a", Map.of()));
         alerts.add(drill("BusinessCriticalDrill", "test-a"));
         alerts.add(alert("Watchdog", "none", "test-a", Map.of()));
@@ -78,6 +81,12 @@ class AlertmanagerDeliveryIT {
             Map.of("job", "postgres", "instance", "postgres-exporter:9187")));
         alerts.add(alert("DatabasePoolExhausted", "warning", "test-b",
             Map.of("job", "englog-api", "instance", "api:8080", "database", "main")));
+        // The API's health check sees the same database down: one outage, one page. Its check of
+        // another dependency still pages.
+        alerts.add(alert("DependencyDown", "critical", "test-b",
+            Map.of("job", "englog-api", "component", "db")));
+        alerts.add(alert("DependencyDown", "critical", "test-b",
+            Map.of("job", "englog-api", "component", "search")));
         // Cluster c: one API instance of several down (the warning tier) hides no other warning.
         alerts.add(alert("EngLogAPIDown", "warning", "test-c",
             Map.of("job", "englog-api", "instance", "api-2:8080")));
@@ -88,7 +97,7 @@ class AlertmanagerDeliveryIT {
         JsonNode state = am.awaitAlerts(a -> a.size() == alerts.size(), WAIT);
         assertThat(suppressed(state, "inhibitedBy")).containsExactlyInAnyOrder(
             "HostDiskSpaceLow[warning,/]", "NoJournalsCreated[warning]",
-            "DatabasePoolExhausted[warning]");
+            "DatabasePoolExhausted[warning]", "DependencyDown[critical,db]");
         assertThat(suppressed(state, "silencedBy")).containsExactly("RedisMemoryHigh[warning]");
         ToolRun inhibited = Amtool.alertQuery(am.baseUri(), true, false, "alertname=\"DatabasePoolExhausted\"");
         assertThat(inhibited.exitCode()).as(inhibited.describe()).isZero();
@@ -96,7 +105,7 @@ class AlertmanagerDeliveryIT {
             .isEqualTo("suppressed");
 
         // Slack: one message per group, in the policy's channels.
-        List<RecordedRequest> slack = http.awaitRequests(10, r -> r.path().equals(SLACK), WAIT);
+        List<RecordedRequest> slack = http.awaitRequests(11, r -> r.path().equals(SLACK), WAIT);
         Map<String, Set<String>> channels = new TreeMap<>();
         for (RecordedRequest r : slack) {
           JsonNode body = JSON.readTree(r.bodyAsString());
@@ -108,9 +117,10 @@ class AlertmanagerDeliveryIT {
                 "[FIRING:1] HighErrorRate (critical) - api",
                 "[FIRING:1] HostDiskSpaceLow (critical) - host",
                 "[FIRING:1] EngLogAPIDown (critical) - api",
-                "[FIRING:1] DatabaseDown (critical) - database"),
+                "[FIRING:1] DatabaseDown (critical) - database",
+                "[FIRING:1] DependencyDown (critical) - dependency"),
             "#alerts", Set.of(
-                "[FIRING:1] SlowDatabaseQueries (warning) - database",
+                "[FIRING:2] SlowDatabaseQueries (warning) - database",
                 "[FIRING:1] HostDiskSpaceLow (warning) - host",
                 "[FIRING:1] EngLogAPIDown (warning) - api",
                 "[FIRING:1] HighResponseTime (warning) - api"),
@@ -123,11 +133,17 @@ class AlertmanagerDeliveryIT {
         assertThat(errorRate.path("text").asText())
             .contains("*High API error rate.*")
             .contains("|Runbook>").contains("https://grafana.englog.com/d/englog-overview|Dashboard>");
+        String slowText = slackMessage(slack, "[FIRING:2] SlowDatabaseQueries (warning) - database")
+            .path("text").asText();
+        assertThat(slowText).contains("`operation=select`").contains("`operation=insert`");
         String diskText = slackMessage(slack, "[FIRING:1] HostDiskSpaceLow (warning) - host").path("text").asText();
         assertThat(diskText).contains("`mountpoint=/data`").doesNotContain("`mountpoint=/`");
+        String dependencyText = slackMessage(slack, "[FIRING:1] DependencyDown (critical) - dependency")
+            .path("text").asText();
+        assertThat(dependencyText).contains("`component=search`").doesNotContain("`component=db`");
 
         // PagerDuty: critical alerts only, with the routing key read from its file.
-        List<RecordedRequest> pages = http.awaitRequests(5, r -> r.path().equals(PAGERDUTY), WAIT);
+        List<RecordedRequest> pages = http.awaitRequests(6, r -> r.path().equals(PAGERDUTY), WAIT);
         Map<String, JsonNode> events = new TreeMap<>();
         for (RecordedRequest r : pages) {
           JsonNode event = JSON.readTree(r.bodyAsString());
@@ -137,7 +153,7 @@ class AlertmanagerDeliveryIT {
           events.put(event.path("payload").path("summary").asText().split(":")[0], event);
         }
         assertThat(events.keySet()).containsExactlyInAnyOrder("HighErrorRate", "HostDiskSpaceLow",
-            "EngLogAPIDown", "DatabaseDown", "BusinessCriticalDrill");
+            "EngLogAPIDown", "DatabaseDown", "DependencyDown", "BusinessCriticalDrill");
         assertThat(events.get("HighErrorRate").path("links").get(0).path("href").asText())
             .isEqualTo(annotation("HighErrorRate", "runbook_url"));
 
@@ -150,13 +166,14 @@ class AlertmanagerDeliveryIT {
           assertThat(m.authPassword()).isEqualTo("smtp-password-from-file");
         });
         assertThat(mails).extracting(m -> m.header("Subject")).containsExactlyInAnyOrder(
-            "[EngLog FIRING] SlowDatabaseQueries (database): 1 firing",
+            "[EngLog FIRING] SlowDatabaseQueries (database): 2 firing",
             "[EngLog FIRING] HostDiskSpaceLow (host): 1 firing",
             "[EngLog FIRING] EngLogAPIDown (api): 1 firing",
             "[EngLog FIRING] HighResponseTime (api): 1 firing");
         RecordedMail slowQueries = mails.stream()
             .filter(m -> m.header("Subject").contains("SlowDatabaseQueries")).findFirst().orElseThrow();
-        assertThat(slowQueries.decodedBody()).contains("Alert: Slow database queries.")
+        assertThat(slowQueries.decodedBody()).contains("operation=select").contains("operation=insert")
+            .contains("Alert: Slow database queries.")
             .contains("Runbook: " + annotation("SlowDatabaseQueries", "runbook_url"));
 
         // The Watchdog heartbeat reaches the dead-man's switch with the token from its file.
@@ -167,8 +184,8 @@ class AlertmanagerDeliveryIT {
 
         // Nothing else arrives: inhibited and silenced alerts stay quiet.
         Thread.sleep(3000);
-        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(10);
-        assertThat(http.requests().stream().filter(r -> r.path().equals(PAGERDUTY))).hasSize(5);
+        assertThat(http.requests().stream().filter(r -> r.path().equals(SLACK))).hasSize(11);
+        assertThat(http.requests().stream().filter(r -> r.path().equals(PAGERDUTY))).hasSize(6);
         assertThat(smtp.mails()).hasSize(4);
 
         // Resolution: the resolved alert is reported in Slack and resolves the PagerDuty incident.
@@ -291,14 +308,15 @@ class AlertmanagerDeliveryIT {
     throw new AssertionError("no Slack message titled " + title);
   }
 
-  /** alertname[severity(,mountpoint)] of every alert whose status names an inhibitor/silence. */
+  /** alertname[severity(,mountpoint)(,component)] of every alert whose status names an inhibitor/silence. */
   private static Set<String> suppressed(JsonNode alerts, String field) {
     Set<String> out = new TreeSet<>();
     for (JsonNode a : alerts) {
       if (a.path("status").path(field).size() > 0) {
         JsonNode l = a.path("labels");
         out.add(l.path("alertname").asText() + "[" + l.path("severity").asText()
-            + (l.has("mountpoint") ? "," + l.path("mountpoint").asText() : "") + "]");
+            + (l.has("mountpoint") ? "," + l.path("mountpoint").asText() : "")
+            + (l.has("component") ? "," + l.path("component").asText() : "") + "]");
       }
     }
     return out;

@@ -2,8 +2,11 @@ package com.englog.observability.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.ExternalTool;
+import com.englog.observability.testsupport.ToolRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,16 +116,43 @@ class ComposeFileTest {
     Assets.list(Assets.map(services.get("prometheus")).get("command")).forEach(f -> flags.add(String.valueOf(f)));
     assertThat(flags).contains("--enable-feature=exemplar-storage", "--config.file=/etc/prometheus/prometheus.yml",
         "--web.config.file=/etc/prometheus/web-config.yml");
+    // The header of prometheus.yml lists exactly the flags compose passes, with the same values.
+    Set<String> headerFlags = new TreeSet<>();
+    Matcher documented = Pattern.compile("(?m)^#\\s+(--[a-z][a-z0-9.-]*)").matcher(Assets.read(Assets.PROMETHEUS_CONFIG));
+    while (documented.find()) {
+      headerFlags.add(documented.group(1));
+    }
+    Set<String> composeFlags = new TreeSet<>();
     String header = Assets.read(Assets.PROMETHEUS_CONFIG);
     for (String flag : flags) {
       String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
-      assertThat(header).as("prometheus.yml documents " + name).contains(name);
+      composeFlags.add(name);
+      if (!flag.contains("${")) {
+        assertThat(header).as("prometheus.yml documents " + flag).contains(flag);
+      }
     }
+    assertThat(headerFlags).as("flags prometheus.yml says compose passes").isEqualTo(composeFlags);
     services.forEach((name, s) -> Assets.list(Assets.map(s).get("ports")).forEach(p ->
         assertThat(String.valueOf(p)).as(name + " port").startsWith("127.0.0.1:")));
     Map<String, Object> jaeger = Assets.map(services.get("jaeger"));
     assertThat(Assets.map(jaeger.get("environment"))).containsEntry("COLLECTOR_OTLP_ENABLED", "true");
     assertThat(Assets.list(jaeger.get("ports"))).contains("127.0.0.1:4317:4317", "127.0.0.1:4318:4318");
+  }
+
+  @Test
+  void debiansPrometheus242KnowsEveryFlagComposePasses() {
+    Path prometheus = ExternalTool.PROMETHEUS.require();
+    ToolRun help = ToolRun.run(List.of(prometheus.toString(), "--help"), null, Duration.ofSeconds(60));
+    String known = help.stdout() + help.stderr();
+    assertThat(known).as(help.describe()).contains("--config.file");
+    for (Object f : Assets.list(Assets.map(services.get("prometheus")).get("command"))) {
+      String flag = String.valueOf(f);
+      String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+      assertThat(known).as("prometheus --help lists " + name).containsPattern(Pattern.quote(name) + "[=\\s]");
+      if (name.equals("--enable-feature")) {
+        assertThat(known).contains(flag.substring(flag.indexOf('=') + 1));
+      }
+    }
   }
 
   @Test

@@ -7,14 +7,17 @@ import com.englog.observability.testsupport.ToolRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -197,6 +200,49 @@ class DashboardTest {
     ToolRun run = Promtool.checkRules(file);
     assertThat(run.exitCode()).as(run.describe()).isZero();
     assertThat(run.stdout()).contains("SUCCESS: " + i + " rules found");
+  }
+
+  @Test
+  void requestRatePanelsPlotOnlyRequestCounters() {
+    // A "reqps" axis says every line counts requests; anything else needs its own panel and unit.
+    Map<String, String> help = new TreeMap<>();
+    for (String text : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).values()) {
+      try {
+        for (JsonNode m : JSON.readTree(text)) {
+          help.put(m.path("name").asText(), m.path("help").asText());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    MetricCatalog catalog = MetricCatalog.load();
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Map.Entry<Path, JsonNode> d : dashboards.entrySet()) {
+      for (JsonNode panel : panels(d.getValue())) {
+        if (!panel.path("fieldConfig").path("defaults").path("unit").asText().equals("reqps")) {
+          continue;
+        }
+        for (JsonNode t : panel.path("targets")) {
+          for (PromQl.Node n : PromQl.walk(PromQl.parse(substitute(t.path("expr").asText())))) {
+            if (!(n instanceof PromQl.Selector)) {
+              continue;
+            }
+            String series = ((PromQl.Selector) n).name;
+            MetricCatalog.Series s = catalog.resolve(series);
+            String family = s != null ? s.metric.name : series;
+            String text = help.getOrDefault(family, family);
+            checked++;
+            if (!text.toLowerCase(Locale.ROOT).contains("request")) {
+              problems.add(d.getKey().getFileName() + " \"" + panel.path("title").asText() + "\" "
+                  + t.path("refId").asText() + ": " + series + " does not count requests (" + text + ")");
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(3);
+    assertThat(problems).isEmpty();
   }
 
   @Test

@@ -89,7 +89,12 @@ class LivePrometheusIT {
          HttpRecorder postgres = HttpRecorder.start()
              .respondWith(200, EXPOSITION, POSTGRES.getBytes(StandardCharsets.UTF_8));
          HttpRecorder redis = HttpRecorder.start()
-             .respondWith(200, EXPOSITION, REDIS.getBytes(StandardCharsets.UTF_8))) {
+             .respondWith(200, EXPOSITION, REDIS.getBytes(StandardCharsets.UTF_8));
+         // Every other job (node, blackbox, nginx, cAdvisor, Prometheus, Alertmanager) answers with an
+         // empty exposition: its target exists and is up, so TargetAbsent and ExporterDown stay quiet,
+         // and the rules over its metrics see missing series.
+         HttpRecorder otherJobs = HttpRecorder.start()
+             .respondWith(200, EXPOSITION, new byte[0])) {
       api.bindConnectionPool("main", () -> 2, () -> 8, () -> 10, () -> 0);
       // DEGRADED counts as available; a non-critical component is published with critical="false".
       HealthRegistry health = HealthRegistry.builder()
@@ -104,11 +109,14 @@ class LivePrometheusIT {
       traffic.scheduleAtFixedRate(() -> healthyTraffic(api, worker, tick.incrementAndGet()),
           0, 20, TimeUnit.MILLISECONDS);
 
-      Map<String, String> targets = Map.of(
-          "englog-api", "127.0.0.1:" + apiEndpoint.port(),
-          "englog-worker", "127.0.0.1:" + workerEndpoint.port(),
-          "postgres", "127.0.0.1:" + postgres.port(),
-          "redis", "127.0.0.1:" + redis.port());
+      Map<String, String> targets = new LinkedHashMap<>();
+      for (String job : PrometheusConfigTest.jobNames(Assets.yamlMap(Assets.PROMETHEUS_CONFIG))) {
+        targets.put(job, "127.0.0.1:" + otherJobs.port());
+      }
+      targets.put("englog-api", "127.0.0.1:" + apiEndpoint.port());
+      targets.put("englog-worker", "127.0.0.1:" + workerEndpoint.port());
+      targets.put("postgres", "127.0.0.1:" + postgres.port());
+      targets.put("redis", "127.0.0.1:" + redis.port());
       String config = testConfig(dir, token, targets);
       try (PrometheusServer prometheus = PrometheusServer.builder().configYaml(config)
           .flag("--enable-feature=exemplar-storage").start()) {
@@ -223,8 +231,8 @@ class LivePrometheusIT {
   }
 
   /**
-   * The shipped prometheus.yml with 1-second intervals, the four jobs TargetAbsent expects pointing at
-   * loopback, no Alertmanager, and the shipped rules (copied without their 1-minute group intervals,
+   * The shipped prometheus.yml with 1-second intervals, every job pointing at loopback (the blackbox
+   * job's exporter address too; credentials from the test's token file), no Alertmanager, and the shipped rules (copied without their 1-minute group intervals,
    * so the long windows are evaluated within the test's seconds).
    */
   private static String testConfig(Path dir, Path token, Map<String, String> targets) throws IOException {
@@ -253,6 +261,15 @@ class LivePrometheusIT {
       Object auth = job.get("authorization");
       if (auth != null) {
         Assets.map(auth).put("credentials_file", token.toString());
+      }
+      Object basicAuth = job.get("basic_auth");
+      if (basicAuth != null) {
+        Assets.map(basicAuth).put("password_file", token.toString());
+      }
+      for (Object r : Assets.list(job.get("relabel_configs"))) {
+        if ("__address__".equals(Assets.map(r).get("target_label"))) {
+          Assets.map(r).put("replacement", targets.get(name));
+        }
       }
       jobs.add(job);
     }

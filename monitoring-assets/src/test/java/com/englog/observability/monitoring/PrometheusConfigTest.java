@@ -126,6 +126,21 @@ class PrometheusConfigTest {
   }
 
   @Test
+  void everyScrapeJobHasATargetAbsentLineAndEveryLineAJob() {
+    // A job without its absent() line can vanish without an alert, and every alert fed by its
+    // exporter goes silent with it.
+    Set<String> jobs = jobNames(Assets.yamlMap(Assets.PROMETHEUS_CONFIG));
+    RuleFiles.Rule absent = RuleFiles.alerts().stream().filter(r -> r.alert.equals("TargetAbsent"))
+        .findFirst().orElseThrow();
+    Set<String> covered = new TreeSet<>();
+    Matcher m = Pattern.compile("absent\\(up\\{job=\"([^\"]+)\"}\\)").matcher(absent.expr);
+    while (m.find()) {
+      covered.add(m.group(1));
+    }
+    assertThat(covered).as("jobs TargetAbsent watches").isEqualTo(jobs);
+  }
+
+  @Test
   void federationPullsEveryRecordedSeriesAndNoRawMetric() {
     Map<String, Object> config = Assets.yamlMap(PROMETHEUS_DIR.resolve("examples/federation-global.yml"));
     Map<String, Object> params = Assets.map(job(config, "federate-englog").get("params"));
