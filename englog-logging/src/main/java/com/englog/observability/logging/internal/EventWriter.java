@@ -264,7 +264,7 @@ public final class EventWriter {
       }
       fallbackText(st, message, settings.maxMessageLength);
     }
-    k.name("encoder_error");
+    k.name(EncoderSettings.FALLBACK_ERROR_FIELD);
     k.string(failure.getClass().getName());
     k.endLine(settings.lineSeparator);
   }
