@@ -236,7 +236,10 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     options("excludeMdcKey").excludeMdcKey(key);
   }
 
-  /** Nests MDC entries in an object of this name instead of writing them at the top level. */
+  /**
+   * Nests MDC entries in an object of this name instead of writing them at the top level. A name already
+   * taken by a standard or static field or the key-value object is reported and ignored.
+   */
   public void setMdcFieldName(String name) {
     options("mdcFieldName").mdcFieldName(name);
   }
@@ -246,7 +249,10 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     options("includeKeyValues").includeKeyValues(includeKeyValues);
   }
 
-  /** Nests key-value pairs in an object of this name instead of writing them at the top level. */
+  /**
+   * Nests key-value pairs in an object of this name instead of writing them at the top level. A name
+   * already taken by a standard or static field or the MDC object is reported and ignored.
+   */
   public void setKeyValuesFieldName(String name) {
     options("keyValuesFieldName").keyValuesFieldName(name);
   }

@@ -72,6 +72,15 @@ class JsonEncoderConfigurationTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'colour' is not a standard field");
     assertThatThrownBy(() -> JsonEncoder.builder().staticField("a=b", "x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("staticField name");
+    assertThatThrownBy(() -> JsonEncoder.builder().mdcFieldName("ctx").keyValuesFieldName("ctx").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyValuesFieldName 'ctx' is already the name of the mdcFieldName object");
+    assertThatThrownBy(() -> JsonEncoder.builder().mdcFieldName("message").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mdcFieldName 'message' is already the name of the standard field 'message'");
+    assertThatThrownBy(() -> JsonEncoder.builder().staticField("ctx", "x").keyValuesFieldName("ctx").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyValuesFieldName 'ctx' is already the name of a staticField");
     assertThatThrownBy(() -> JsonEncoder.builder().serviceName(null))
         .isInstanceOf(NullPointerException.class).hasMessage("serviceName");
   }

@@ -176,6 +176,38 @@ class JsonEncoderTest {
     assertThat(line.get("kv.\uFFFD").asText()).isEqualTo("c");
   }
 
+  /** Names over 256 characters are cut with the marker, never inside a surrogate pair; unique as cut. */
+  @Test
+  void longNamesAreCutAndStayUnique() {
+    String a300 = "a".repeat(300);
+    String a256 = "a".repeat(256) + "...[truncated]";
+    Map<String, String> mdc = new LinkedHashMap<>();
+    mdc.put(a300, "first");
+    mdc.put("a".repeat(256) + "b".repeat(44), "same first 256 characters");
+    mdc.put("a".repeat(255) + "\uD83D\uDE00" + "c".repeat(10), "pair at the cut");
+    mdc.put("z".repeat(256), "exactly 256");
+    JsonNode line = Lines.parse(started().encode(Events.event("x").mdc(mdc)
+        .kv(a300, "kv").kv("m", Map.of(a300, "nested")).build()));
+    assertThat(line.get(a256).asText()).isEqualTo("first");
+    assertThat(line.get("mdc." + a256).asText()).isEqualTo("same first 256 characters");
+    assertThat(line.get("a".repeat(255) + "...[truncated]").asText()).isEqualTo("pair at the cut");
+    assertThat(line.get("z".repeat(256)).asText()).isEqualTo("exactly 256");
+    assertThat(line.get("kv." + a256).asText()).isEqualTo("kv");
+    assertThat(line.get("m").get(a256).asText()).isEqualTo("nested");
+  }
+
+  /** The deny list decides on the name as logged, not as cut: the cut drops the part that matches. */
+  @Test
+  void aLongDenyListedNameIsRedactedThoughItsWrittenNameIsCut() {
+    String key = "x".repeat(300) + "_password";
+    String written = "x".repeat(256) + "...[truncated]";
+    JsonNode line = Lines.parse(started().encode(Events.event("x").mdc(Map.of(key, "hunter2"))
+        .kv(key, "hunter3").kv("m", Map.of(key, "hunter4")).build()));
+    assertThat(line.get(written).asText()).isEqualTo("[REDACTED]");
+    assertThat(line.get("kv." + written).asText()).isEqualTo("[REDACTED]");
+    assertThat(line.get("m").get(written).asText()).isEqualTo("[REDACTED]");
+  }
+
   @Test
   void collisionRenamingIsDeterministic() {
     Map<String, String> mdc = new HashMap<>();

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.MDC;
 import org.slf4j.MarkerFactory;
 
@@ -111,6 +113,60 @@ class JsonEncoderXmlConfigTest {
     JsonNode line = Logback.capture(context, "CAPTURE").lines().get(0);
     assertThat(line.get("message").asText()).isEqualTo("still logging with defaults");
     assertThat(line.get("timestamp").asText()).matches(".*\\.\\d{3}Z");
+    context.stop();
+  }
+
+  /**
+   * The MDC and key-value objects' names against every other top-level name: the option is refused with an
+   * error naming it, its entries go to the top level (where each name is made unique), and no line ever
+   * holds a name twice (the strict parser rejects duplicates).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "<mdcFieldName>ctx</mdcFieldName><keyValuesFieldName>ctx</keyValuesFieldName>"
+          + "| keyValuesFieldName 'ctx' is already the name of the mdcFieldName object | ctx |",
+      "<mdcFieldName>message</mdcFieldName>"
+          + "| mdcFieldName 'message' is already the name of the standard field 'message' | | ",
+      "<fieldName>logger=source</fieldName><keyValuesFieldName>source</keyValuesFieldName>"
+          + "| keyValuesFieldName 'source' is already the name of the standard field 'logger' | | ",
+      "<mdcFieldName>trace_id</mdcFieldName>"
+          + "| mdcFieldName 'trace_id' is already the name of the standard field 'trace_id' | | ",
+      "<staticField>ctx=static</staticField><mdcFieldName>ctx</mdcFieldName><keyValuesFieldName>kv</keyValuesFieldName>"
+          + "| mdcFieldName 'ctx' is already the name of a staticField | | kv",
+      "<staticField>kv=static</staticField><keyValuesFieldName>kv</keyValuesFieldName>"
+          + "| keyValuesFieldName 'kv' is already the name of a staticField | | "})
+  void anObjectNameTakenByAnotherFieldIsReportedAndItsEntriesGoToTheTopLevel(String options, String error,
+      String mdcObject, String kvObject) {
+    LoggerContext context = Logback.configure(Logback.withEncoder(options));
+    assertThat(Logback.statuses(context, Status.ERROR)).anyMatch(m -> m.contains(error));
+    MDC.put("request_id", "req-1");
+    MDC.put("message", "from the MDC");
+    try {
+      context.getLogger("app").atInfo().setMessage("the message")
+          .addKeyValue("order", 7)
+          .addKeyValue("message", "from a key-value")
+          .log();
+    } finally {
+      MDC.clear();
+    }
+    JsonNode line = Logback.capture(context, "CAPTURE").lines().get(0);
+    assertThat(line.get("message").asText()).isEqualTo("the message");
+    JsonNode mdc = mdcObject == null ? line : line.get(mdcObject);
+    assertThat(mdc.get("request_id").asText()).isEqualTo("req-1");
+    assertThat(mdc.get(mdcObject == null ? "mdc.message" : "message").asText()).isEqualTo("from the MDC");
+    JsonNode kv = kvObject == null ? line : line.get(kvObject);
+    assertThat(kv.get("order").asInt()).isEqualTo(7);
+    assertThat(kv.get(kvObject == null ? "kv.message" : "message").asText()).isEqualTo("from a key-value");
+    context.stop();
+  }
+
+  @Test
+  void theFallbackLinesErrorNameCannotBeGivenToAStandardField() {
+    LoggerContext context = Logback.configure(Logback.withEncoder("<fieldName>message=encoder_error</fieldName>"));
+    assertThat(Logback.statuses(context, Status.ERROR))
+        .anyMatch(m -> m.contains("fieldName: 'encoder_error' is reserved") && m.contains("'message' keeps its default"));
+    context.getLogger("app").info("still logging");
+    assertThat(Logback.capture(context, "CAPTURE").lines().get(0).get("message").asText()).isEqualTo("still logging");
     context.stop();
   }
 }

@@ -176,6 +176,52 @@ class ShippedConfigTest {
     assertThat(total).as("archives stay near the 6KB total cap").isLessThanOrEqualTo(6 * 1024 + 4 * 1024);
   }
 
+  /**
+   * Retention by {@code ENGLOG_LOG_MAX_HISTORY}: at start (the shipped file cleans history on start) and
+   * at each rollover logback deletes the archives of periods older than that many; here daily archives
+   * left by an earlier run. Past 32 periods beyond it logback no longer looks (the documented limit).
+   */
+  @Test
+  void productionFileDeletesArchivesOlderThanMaxHistory() throws Exception {
+    Path logs = dir.resolve("logs");
+    Files.createDirectories(logs);
+    java.time.LocalDate today = java.time.LocalDate.now();
+    Map<Integer, List<Path>> byAge = new java.util.TreeMap<>();
+    for (int age : new int[] {1, 3, 4, 10, 35, 40}) {
+      for (int index = 0; index < 2; index++) {
+        Path archive = logs.resolve("api." + today.minusDays(age) + "." + index + ".json.gz");
+        Files.write(archive, new byte[] {0x1f, (byte) 0x8b});
+        byAge.computeIfAbsent(age, a -> new java.util.ArrayList<>()).add(archive);
+      }
+    }
+    LoggerContext context = load("englog/logback-production-file.xml", Map.of(
+        "ENGLOG_LOG_DIR", logs.toString(),
+        "ENGLOG_LOG_FILE", "api",
+        "ENGLOG_LOG_MAX_HISTORY", "3"));
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      org.junit.jupiter.api.Assumptions.assumeTrue(today.equals(java.time.LocalDate.now()), "not across midnight");
+      context.getLogger("app").info("started");
+      // The clean-up runs on logback's executor: wait for it (it has run once anything is gone).
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (Stream.of(4, 10, 35).flatMap(a -> byAge.get(a).stream()).anyMatch(Files::exists)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+    } finally {
+      context.stop();
+      System.setOut(original);
+    }
+    for (int age : new int[] {4, 10, 35}) {
+      assertThat(byAge.get(age)).as("archives %d days old", age).allSatisfy(p -> assertThat(p).doesNotExist());
+    }
+    for (int age : new int[] {1, 3}) {
+      assertThat(byAge.get(age)).as("archives %d days old", age).allSatisfy(p -> assertThat(p).exists());
+    }
+    assertThat(byAge.get(40)).as("beyond maxHistory + 32 periods logback does not look").allSatisfy(p -> assertThat(p).exists());
+  }
+
   @Test
   void productionFileDefaultsAreTheDocumentedOnes() {
     LoggerContext context = load("englog/logback-production-file.xml", Map.of("ENGLOG_LOG_DIR", dir.toString()));

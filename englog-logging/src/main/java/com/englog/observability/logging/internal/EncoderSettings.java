@@ -3,7 +3,7 @@ package com.englog.observability.logging.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +39,9 @@ public final class EncoderSettings {
   public static final List<String> STANDARD_FIELDS = List.of(
       "timestamp", "level", "logger", "thread", "message", "trace_id", "span_id", "trace_flags",
       "service", "environment", "markers", "error");
+
+  /** Names the failure in the minimal line written when an event cannot be encoded. */
+  public static final String FALLBACK_ERROR_FIELD = "encoder_error";
 
   static final int F_TIMESTAMP = 0;
   static final int F_LEVEL = 1;
@@ -97,9 +100,7 @@ public final class EncoderSettings {
     this.mdcExcludes = Set.copyOf(b.mdcExcludes);
     this.hasMdcIncludes = !mdcIncludes.isEmpty();
     this.hasMdcExcludes = !mdcExcludes.isEmpty();
-    this.mdcObjectName = blankToNull(b.mdcObjectName);
     this.includeKeyValues = b.includeKeyValues;
-    this.keyValuesObjectName = blankToNull(b.keyValuesObjectName);
     this.includeMarkers = b.includeMarkers;
     this.timestampDigits = b.parsedPrecision(problems);
     this.maxMessageLength = checkRange(problems, "maxMessageLength", b.maxMessageLength, 16,
@@ -114,35 +115,56 @@ public final class EncoderSettings {
     this.lineSeparator = b.parsedLineSeparator(problems);
     this.redactor = b.buildRedactor(problems);
 
-    Set<String> reserved = new HashSet<>();
-    for (String n : names) {
-      if (n != null) {
-        reserved.add(n);
+    // Who holds each top-level name, for the messages about a second taker.
+    Map<String, String> holders = new HashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] != null) {
+        holders.put(names[i], "the standard field '" + STANDARD_FIELDS.get(i) + "'");
       }
     }
     Map<String, String> statics = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : b.staticFields.entrySet()) {
       String key = e.getKey();
       String unique = key;
-      if (reserved.contains(unique)) {
+      if (holders.containsKey(unique)) {
         unique = "static." + key;
         problems.add("staticField '" + key + "' collides with a standard field; written as '" + unique + "'");
         int i = 2;
-        while (reserved.contains(unique)) {
+        while (holders.containsKey(unique)) {
           unique = "static." + key + "_" + i++;
         }
       }
-      reserved.add(unique);
+      holders.put(unique, "a staticField");
       statics.put(unique, e.getValue());
     }
     this.staticFields = Collections.unmodifiableMap(statics);
-    if (mdcObjectName != null) {
-      reserved.add(mdcObjectName);
+    // The objects' names are checked rather than renamed like dynamic names: a renamed object would
+    // move every entry of a dashboard's query, so the option is refused loudly and the entries are
+    // written at the top level, where each name is made unique per line.
+    this.mdcObjectName = objectName("mdcFieldName", b.mdcObjectName, holders, problems,
+        "MDC entries are written at the top level");
+    this.keyValuesObjectName = objectName("keyValuesFieldName", b.keyValuesObjectName, holders, problems,
+        "key-value pairs are written at the top level");
+    this.reservedTopNames = Set.copyOf(holders.keySet());
+  }
+
+  /**
+   * The configured name of the MDC or key-value object, or null (top level) when unset or already
+   * held by a standard field, a static field or the other object; that is reported naming the option.
+   */
+  private static String objectName(String option, String raw, Map<String, String> holders,
+      List<String> problems, String fallback) {
+    String name = blankToNull(raw);
+    if (name == null) {
+      return null;
     }
-    if (keyValuesObjectName != null) {
-      reserved.add(keyValuesObjectName);
+    String holder = holders.putIfAbsent(name, "the " + option + " object");
+    if (holder != null) {
+      problems.add(option + " '" + name + "' is already the name of " + holder + "; a name is never written"
+          + " twice, so " + fallback);
+      return null;
     }
-    this.reservedTopNames = Set.copyOf(reserved);
+    return name;
   }
 
   private static String blankToNull(String s) {
@@ -477,7 +499,14 @@ public final class EncoderSettings {
 
     String[] parsedNames(List<String> problems) {
       String[] out = STANDARD_FIELDS.toArray(new String[0]);
-      renames.forEach((standard, custom) -> out[STANDARD_FIELDS.indexOf(standard)] = custom.isEmpty() ? null : custom);
+      renames.forEach((standard, custom) -> {
+        if (custom.equals(FALLBACK_ERROR_FIELD)) {
+          problems.add("fieldName: '" + FALLBACK_ERROR_FIELD + "' is reserved for the line written when an event"
+              + " cannot be encoded; '" + standard + "' keeps its default name");
+        } else {
+          out[STANDARD_FIELDS.indexOf(standard)] = custom.isEmpty() ? null : custom;
+        }
+      });
       // Two standard fields under one name: the renamed one goes back to its default name (which may
       // in turn collide with another renamed field, hence the loop; it ends: defaults are distinct).
       boolean changed = true;

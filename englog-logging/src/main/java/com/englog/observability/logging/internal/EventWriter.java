@@ -264,7 +264,7 @@ public final class EventWriter {
       }
       fallbackText(st, message, settings.maxMessageLength);
     }
-    k.name("encoder_error");
+    k.name(EncoderSettings.FALLBACK_ERROR_FIELD);
     k.string(failure.getClass().getName());
     k.endLine(settings.lineSeparator);
   }
@@ -468,12 +468,15 @@ public final class EventWriter {
     return trace == null || s.mdcObjectName != null || key == null || !sameAsCapturedTrace(key, value, trace);
   }
 
-  /** Writes one visible MDC entry into {@code scope}. */
+  /**
+   * Writes one visible MDC entry into {@code scope}. Here and for key-values and map keys the deny list
+   * decides on the name as logged: cutting a long name drops its end, which is what the list matches.
+   */
   void mdcEntry(EncodeState st, NameScope scope, String key, String value) {
     String safe = safeKey(key);
     LineSink k = st.sink;
     k.name(scope.unique(safe, "mdc"));
-    if (fieldDecisions.redacts(safe)) {
+    if (fieldDecisions.redacts(key == null ? safe : key)) {
       k.string(replacement);
       st.counts[Redactor.FIELD]++;
     } else {
@@ -513,7 +516,7 @@ public final class EventWriter {
       }
       String key = safeKey(p.key);
       k.name(scope.unique(key, "kv"));
-      if (fieldDecisions.redacts(key)) {
+      if (fieldDecisions.redacts(p.key == null ? key : p.key)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {
@@ -627,9 +630,10 @@ public final class EventWriter {
         break;
       }
       Object rawKey = en.getKey();
-      String key = safeKey(rawKey == null ? null : String.valueOf(rawKey));
+      String logged = rawKey == null ? null : String.valueOf(rawKey);
+      String key = safeKey(logged);
       k.name(scope.unique(redactor.enabled() ? redactedKey(st, key) : key, "key"));
-      if (fieldDecisions.redacts(key)) {
+      if (fieldDecisions.redacts(logged == null ? key : logged)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {

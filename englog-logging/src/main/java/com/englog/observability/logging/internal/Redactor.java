@@ -66,6 +66,7 @@ public final class Redactor {
   private static final short EMAIL_EXTRA = 64; // . _ % + -
   private static final short B64_EXTRA = 128; // + / =
   private static final short VALUE_END = 256; // delimiters that end an unquoted value
+  private static final short SOFT_VALUE_END = 512; // ... only when another key=value pair follows
   private static final short[] CLASS = new short[128];
 
   static {
@@ -100,6 +101,9 @@ public final class Redactor {
       CLASS[c] |= VALUE_END;
     }
     CLASS[0x7f] |= VALUE_END;
+    for (char c : ",;&".toCharArray()) {
+      CLASS[c] |= SOFT_VALUE_END;
+    }
   }
 
   private static final String[] AUTH_SCHEMES = {"bearer", "basic", "digest", "token", "negotiate", "apikey"};
@@ -789,16 +793,47 @@ public final class Redactor {
       if (word > 0 && v + word < n && s.charAt(v + word) == ' ' && isAuthScheme(s, v, v + word)) {
         start = skipBlanks(s, v + word, n);
       }
-      end = start;
-      while (end < n && !is(s.charAt(end), VALUE_END)) {
-        end++;
-      }
+      end = unquotedValueEnd(s, start, n);
     }
     if (end <= start) {
       return -1;
     }
     out.add(start, end, CREDENTIAL);
     return end;
+  }
+
+  /**
+   * Where an unquoted secret starting at {@code start} ends: at a blank, a quote or a closing bracket;
+   * at {@code , ; &} only when another pair follows ({@code ;user=bob}, {@code &b=2}, {@code , b=2}),
+   * since those characters are common inside passwords and cutting there would leak the tail
+   * ({@code p@ss;w0rd}). A delimiter followed by anything else is kept in the secret: redacting one
+   * character too many is the safe side.
+   */
+  private static int unquotedValueEnd(String s, int start, int n) {
+    int end = start;
+    while (end < n) {
+      char c = s.charAt(end);
+      if (is(c, VALUE_END) && (!is(c, SOFT_VALUE_END) || pairFollows(s, end + 1, n))) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /** A {@code key=} or {@code key: } at {@code i}, after optional blanks. */
+  private static boolean pairFollows(String s, int i, int n) {
+    int k = skipBlanks(s, i, n);
+    int key = run(s, k, n, (short) (ALPHA | DIGIT | KEY_EXTRA));
+    if (key == 0 || key > MAX_KEY_CHARS) {
+      return false;
+    }
+    int sep = k + key;
+    if (sep >= n) {
+      return false;
+    }
+    char c = s.charAt(sep);
+    return c == '=' || (c == ':' && sep + 1 < n && (s.charAt(sep + 1) == ' ' || s.charAt(sep + 1) == '\t'));
   }
 
   private static boolean isAuthScheme(String s, int from, int to) {
