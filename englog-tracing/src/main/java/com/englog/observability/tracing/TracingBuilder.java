@@ -7,6 +7,7 @@ import com.englog.observability.tracing.internal.SdkSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -180,6 +181,29 @@ public final class TracingBuilder {
       throw new IllegalArgumentException("compression must be gzip or none, was '" + c + "'");
     }
     code.otlpCompression = c;
+    return this;
+  }
+
+  /**
+   * A PEM file of CA certificates to trust for an {@code https://} endpoint instead of the JVM's
+   * trust store (a collector with a private CA). Read when {@link #build()} runs; a missing,
+   * unreadable or non-certificate file fails the build naming the setting and path. Overridden by
+   * {@code OTEL_EXPORTER_OTLP_CERTIFICATE} and {@code OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE}.
+   */
+  public TracingBuilder otlpTrustedCertificates(Path pemFile) {
+    code.otlpTrustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
+    return this;
+  }
+
+  /**
+   * Mutual TLS: the client's private key (unencrypted PKCS#8 PEM, RSA or EC) and certificate (PEM)
+   * presented to an {@code https://} endpoint. Read when {@link #build()} runs, like {@link
+   * #otlpTrustedCertificates}. Each overridden by {@code OTEL_EXPORTER_OTLP_CLIENT_KEY} /
+   * {@code OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE} (and their {@code _TRACES_} forms).
+   */
+  public TracingBuilder otlpClientTls(Path privateKeyPem, Path certificatePem) {
+    code.otlpClientKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+    code.otlpClientCertificate = Objects.requireNonNull(certificatePem, "certificatePem");
     return this;
   }
 
