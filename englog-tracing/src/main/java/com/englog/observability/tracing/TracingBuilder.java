@@ -220,7 +220,7 @@ public final class TracingBuilder {
    * The ratio of new traces to record, in [0, 1], behind a parent-based sampler (a request whose
    * caller sampled it is always recorded, and never when the caller did not). Default
    * {@value #DEFAULT_SAMPLE_RATIO}, or {@value #DEFAULT_PRODUCTION_SAMPLE_RATIO} in production.
-   * Overridden by {@code OTEL_TRACES_SAMPLER_ARG}.
+   * Overridden by {@code OTEL_TRACES_SAMPLER_ARG}. Ignored when {@link #sampler(Sampler)} is set.
    */
   public TracingBuilder sampleRatio(double ratio) {
     if (!(ratio >= 0.0 && ratio <= 1.0)) {
@@ -230,7 +230,12 @@ public final class TracingBuilder {
     return this;
   }
 
-  /** A sampler of your own; {@code OTEL_TRACES_SAMPLER} still wins. */
+  /**
+   * A sampler of your own, used instead of the parent-based ratio sampler (then {@link #sampleRatio}
+   * does not apply). {@code OTEL_TRACES_SAMPLER} still wins; {@code OTEL_TRACES_SAMPLER_ARG} alone
+   * does not replace it (a ratio cannot tune a sampler it does not know) and is ignored with a
+   * WARNING in the log.
+   */
   public TracingBuilder sampler(Sampler sampler) {
     code.sampler = Objects.requireNonNull(sampler, "sampler");
     return this;

@@ -15,6 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +140,55 @@ class TracingConfigurationTest {
     assertThat(resolve(custom, Map.of(), Map.of()).sampler()).isSameAs(Sampler.alwaysOff());
     assertThat(resolve(custom, Map.of(), Map.of("OTEL_TRACES_SAMPLER", "parentbased_always_on")).sampler()
         .getDescription()).startsWith("ParentBased{root:AlwaysOnSampler");
+  }
+
+  @Test
+  void aSamplerArgAloneAdjustsOnlyTheBuiltInRatioAndIsIgnoredWithAWarningOverASamplerSetInCode() {
+    Logger jul = Logger.getLogger(SdkSettings.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(handler);
+    jul.setUseParentHandlers(false); // the expected WARNING is asserted, not printed
+    try {
+      Sampler own = Sampler.parentBased(Sampler.alwaysOn());
+      CodeConfig custom = new CodeConfig();
+      custom.sampler = own;
+      custom.sampleRatio = 0.5;
+
+      assertThat(resolve(custom, Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler()).isSameAs(own);
+      assertThat(records).singleElement().satisfies(r -> {
+        assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+        assertThat(r.getMessage()).contains("environment variable OTEL_TRACES_SAMPLER_ARG is ignored",
+            "set OTEL_TRACES_SAMPLER too");
+      });
+
+      records.clear();
+      assertThat(resolve(custom, Map.of(), Map.of()).sampler()).isSameAs(own);
+      assertThat(records).as("no warning without the arg").isEmpty();
+      assertThat(resolve(custom, Map.of(), Map.of("OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
+          "OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler().getDescription())
+          .as("with the sampler named too, the operator replaces the code's")
+          .startsWith("ParentBased{root:TraceIdRatioBased{0.250000}");
+      CodeConfig ratio = new CodeConfig();
+      ratio.sampleRatio = 0.5;
+      assertThat(resolve(ratio, Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler().getDescription())
+          .startsWith("ParentBased{root:TraceIdRatioBased{0.250000}");
+      assertThat(records).isEmpty();
+    } finally {
+      jul.removeHandler(handler);
+      jul.setUseParentHandlers(true);
+    }
   }
 
   @Test

@@ -65,6 +65,8 @@ public final class SdkSettings {
   /** Larger than any sane certificate chain; keeps a mistyped path (a log file, /dev/zero) from eating memory. */
   static final long MAX_PEM_BYTES = 1 << 20;
 
+  private static final System.Logger LOG = System.getLogger(SdkSettings.class.getName());
+
   static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
   static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
@@ -401,7 +403,15 @@ public final class SdkSettings {
       ratio = defaultRatio(environmentName);
     }
     if (name == null) {
-      if (code.sampler != null && arg == null) {
+      if (code.sampler != null) {
+        // The ratio is the argument of the built-in samplers only: it cannot tune a sampler of the
+        // application's own, and silently swapping that sampler for a ratio one would undo the code.
+        if (arg != null) {
+          LOG.log(System.Logger.Level.WARNING, "EngLog tracing: " + arg.origin() + " is ignored: the"
+              + " application set its own sampler in code (" + code.sampler.getDescription() + "), which a"
+              + " ratio cannot adjust; set OTEL_TRACES_SAMPLER too (e.g. parentbased_traceidratio) to"
+              + " replace it");
+        }
         return code.sampler;
       }
       return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
