@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.testsupport.DocsSnippets;
 import com.englog.observability.tracing.Tracing;
 import com.englog.observability.tracing.TracingListener;
 import io.opentelemetry.api.trace.Span;
@@ -14,6 +15,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.prometheus.metrics.tracer.otel.OpenTelemetrySpanContext;
 import java.lang.ref.WeakReference;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * call site: span, metric, exemplar" and "Publishing the export counters"): the tracing listener
  * feeds englog-metrics' AI and database recorders, the export counters become function counters on
  * the metrics registry, and client_java's OpenTelemetry {@code SpanContext} turns the helper's span
- * into the histogram's exemplar. Compiled against both modules' real APIs, so the page cannot drift
- * from them. Keep the two in step.
+ * into the histogram's exemplar. The page's two java blocks are the {@code docs:start}/{@code
+ * docs:end} regions below, verbatim but for the lines marked {@code // test only}, and compiled
+ * against both modules' real APIs: {@link #docsTracingMdShowsBothRecipesVerbatim} fails when either
+ * drifts.
  */
 class LeafHooksTest {
 
@@ -56,6 +60,7 @@ class LeafHooksTest {
 
   /** docs/tracing.md, "Publishing the export counters". */
   static void publishExportCounters(EnglogMetrics metrics, Tracing tracing) {
+    // docs:start publish-export-counters
     metrics.counter("englog_tracing_spans_dropped")
         .help("Spans dropped before export because the export queue was full.")
         .registerFunction(tracing::droppedSpans);
@@ -68,6 +73,7 @@ class LeafHooksTest {
     metrics.gauge("englog_tracing_queue_spans")
         .help("Spans waiting in the export queue.")
         .registerFunction(tracing::queuedSpans);
+    // docs:end publish-export-counters
   }
 
   /** The value of the one sample of {@code series} (no labels) in {@code exposition}. */
@@ -75,6 +81,17 @@ class LeafHooksTest {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(exposition);
     assertThat(m.find()).as("%s in\n%s", series, exposition).isTrue();
     return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void docsTracingMdShowsBothRecipesVerbatim() {
+    Path root = Modules.repositoryRoot();
+    Map<String, String> regions = DocsSnippets.regions(root.resolve(
+        "architecture-tests/src/test/java/com/englog/observability/architecture/LeafHooksTest.java"));
+    assertThat(regions).containsOnlyKeys("one-call-site", "publish-export-counters");
+    List<String> blocks = DocsSnippets.fencedBlocks(root.resolve("docs/tracing.md"), "java");
+    regions.forEach((name, region) ->
+        assertThat(blocks).as("docs/tracing.md shows %s verbatim:%n%s", name, region).contains(region));
   }
 
   @Test
@@ -147,7 +164,7 @@ class LeafHooksTest {
   void oneCallSiteRecordsTheSpanTheMetricAndAnExemplarPointingAtTheSpan() throws Exception {
     List<SpanContext> aiSpans = new ArrayList<>();
 
-    // docs/tracing.md, "One call site: span, metric, exemplar"
+    // docs:start one-call-site
     EnglogMetrics metrics = EnglogMetrics.builder()
         .exemplars(new OpenTelemetrySpanContext())   // io.prometheus:prometheus-metrics-tracer-otel
         .jvmMetrics(false)                            // test only
@@ -169,6 +186,7 @@ class LeafHooksTest {
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")) // test only: no OTEL_* of this machine
         .registerShutdownHook(false)                                       // test only
         .build();
+    // docs:end one-call-site
 
     publishExportCounters(metrics, tracing);
 
