@@ -2,6 +2,9 @@ package com.englog.observability.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A loopback HTTP server that records every request and answers as configured: the stand-in for what
@@ -37,6 +42,7 @@ public final class HttpRecorder implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final String scheme;
   private final Arrivals<RecordedRequest> requests = new Arrivals<>("requests");
   private volatile int status = 200;
   private volatile byte[] responseBody = new byte[0];
@@ -44,28 +50,54 @@ public final class HttpRecorder implements AutoCloseable {
   private volatile Duration delay = Duration.ZERO;
   private volatile CountDownLatch hangLatch = new CountDownLatch(0);
 
-  private HttpRecorder(HttpServer server, ExecutorService executor) {
+  private HttpRecorder(HttpServer server, ExecutorService executor, String scheme) {
     this.server = server;
     this.executor = executor;
+    this.scheme = scheme;
   }
 
   /** Starts a recorder on a free port of 127.0.0.1, answering 200 with an empty body. */
   public static HttpRecorder start() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-      ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "http-recorder");
-        t.setDaemon(true);
-        return t;
-      });
-      HttpRecorder recorder = new HttpRecorder(server, executor);
-      server.createContext("/", recorder::handle);
-      server.setExecutor(executor);
-      server.start();
-      return recorder;
+      return start(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64), "http");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts an HTTPS recorder on a free port of 127.0.0.1 with {@code context} (e.g. {@link
+   * SelfSignedCertificate#serverContext}); with {@code needClientAuth} a client without a certificate
+   * the context trusts fails the handshake and is never recorded.
+   */
+  public static HttpRecorder startHttps(SSLContext context, boolean needClientAuth) {
+    try {
+      HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server.setHttpsConfigurator(new HttpsConfigurator(context) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters ssl = context.getDefaultSSLParameters();
+          ssl.setNeedClientAuth(needClientAuth);
+          params.setSSLParameters(ssl);
+        }
+      });
+      return start(server, "https");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HttpRecorder start(HttpServer server, String scheme) {
+    ExecutorService executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "http-recorder");
+      t.setDaemon(true);
+      return t;
+    });
+    HttpRecorder recorder = new HttpRecorder(server, executor, scheme);
+    server.createContext("/", recorder::handle);
+    server.setExecutor(executor);
+    server.start();
+    return recorder;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -128,9 +160,9 @@ public final class HttpRecorder implements AutoCloseable {
     return this;
   }
 
-  /** {@code http://127.0.0.1:port} + {@code path}. */
+  /** {@code http://127.0.0.1:port} (or {@code https://}) + {@code path}. */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port() + (path.startsWith("/") ? path : "/" + path));
+    return URI.create(scheme + "://127.0.0.1:" + port() + (path.startsWith("/") ? path : "/" + path));
   }
 
   public int port() {

@@ -54,9 +54,25 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         HttpRecorder.start().respondWith(200, "application/x-protobuf", OK_BODY));
   }
 
-  /** The base endpoint, as {@code OTEL_EXPORTER_OTLP_ENDPOINT} takes it: {@code http://127.0.0.1:port}. */
+  /**
+   * Starts an HTTPS receiver on a free port of 127.0.0.1 presenting {@code certificate} (made for
+   * {@code 127.0.0.1}); with {@code trustedClient} non-null it requires mutual TLS with that client
+   * certificate. An exporter that does not trust {@code certificate} (or, under mutual TLS, presents no
+   * trusted client certificate) fails the handshake and nothing is recorded.
+   */
+  public static OtlpHttpReceiver startHttps(SelfSignedCertificate certificate, SelfSignedCertificate trustedClient) {
+    return new OtlpHttpReceiver(
+        HttpRecorder.startHttps(certificate.serverContext(trustedClient), trustedClient != null)
+            .respondWith(200, "application/x-protobuf", OK_BODY));
+  }
+
+  /**
+   * The base endpoint, as {@code OTEL_EXPORTER_OTLP_ENDPOINT} takes it: {@code http://127.0.0.1:port}
+   * ({@code https://} for {@link #startHttps}).
+   */
   public String endpoint() {
-    return "http://127.0.0.1:" + recorder.port();
+    String uri = recorder.uri("/").toString();
+    return uri.substring(0, uri.length() - 1);
   }
 
   /** The full traces URI, as {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} takes it. */

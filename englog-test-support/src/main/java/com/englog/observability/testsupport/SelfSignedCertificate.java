@@ -13,14 +13,16 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for a TLS server on loopback (a Redis {@code tls-port}, an HTTPS stub),
  * made with the JDK's own {@code keytool}, so no other tool is needed: the certificate and its private
- * key as PEM files for the server, and an {@link SSLContext} that trusts exactly this certificate for
- * the client.
+ * key as PEM files for the server, an {@link SSLContext} that trusts exactly this certificate for
+ * the client, and one that presents it for a JDK server ({@link #serverContext}).
  *
  * <pre>{@code
  * SelfSignedCertificate cert = SelfSignedCertificate.create(dir, "127.0.0.1");
@@ -35,11 +37,13 @@ public final class SelfSignedCertificate {
   private final Path certificatePem;
   private final Path privateKeyPem;
   private final Certificate certificate;
+  private final KeyStore keyStore;
 
-  private SelfSignedCertificate(Path certificatePem, Path privateKeyPem, Certificate certificate) {
+  private SelfSignedCertificate(Path certificatePem, Path privateKeyPem, Certificate certificate, KeyStore keyStore) {
     this.certificatePem = certificatePem;
     this.privateKeyPem = privateKeyPem;
     this.certificate = certificate;
+    this.keyStore = keyStore;
   }
 
   /**
@@ -66,7 +70,7 @@ public final class SelfSignedCertificate {
       Path privateKeyPem = dir.resolve("private-key.pem");
       Files.writeString(certificatePem, pem("CERTIFICATE", certificate.getEncoded()));
       Files.writeString(privateKeyPem, pem("PRIVATE KEY", key.getEncoded()));
-      return new SelfSignedCertificate(certificatePem, privateKeyPem, certificate);
+      return new SelfSignedCertificate(certificatePem, privateKeyPem, certificate, keyStore);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException e) {
@@ -87,18 +91,40 @@ public final class SelfSignedCertificate {
   /** A client context that trusts this certificate and nothing else. */
   public SSLContext trustingContext() {
     try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a trusting SSLContext", e);
+    }
+  }
+
+  /**
+   * A server context presenting this certificate; with {@code trustedClient} non-null it trusts that
+   * client certificate (and nothing else), for a server that requires mutual TLS.
+   */
+  public SSLContext serverContext(SelfSignedCertificate trustedClient) {
+    try {
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(keyStore, PASSWORD);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), trustedClient == null ? null : trustedClient.trustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a server SSLContext", e);
+    }
+  }
+
+  private TrustManager[] trustManagers() throws GeneralSecurityException {
+    try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("server", certificate);
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
+      return factory.getTrustManagers();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a trusting SSLContext", e);
     }
   }
 

@@ -7,6 +7,7 @@ import com.englog.observability.tracing.internal.SdkSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -184,6 +185,29 @@ public final class TracingBuilder {
   }
 
   /**
+   * A PEM file of CA certificates to trust for an {@code https://} endpoint instead of the JVM's
+   * trust store (a collector with a private CA). Read when {@link #build()} runs; a missing,
+   * unreadable or non-certificate file fails the build naming the setting and path. Overridden by
+   * {@code OTEL_EXPORTER_OTLP_CERTIFICATE} and {@code OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE}.
+   */
+  public TracingBuilder otlpTrustedCertificates(Path pemFile) {
+    code.otlpTrustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
+    return this;
+  }
+
+  /**
+   * Mutual TLS: the client's private key (unencrypted PKCS#8 PEM, RSA or EC) and certificate (PEM)
+   * presented to an {@code https://} endpoint. Read when {@link #build()} runs, like {@link
+   * #otlpTrustedCertificates}. Each overridden by {@code OTEL_EXPORTER_OTLP_CLIENT_KEY} /
+   * {@code OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE} (and their {@code _TRACES_} forms).
+   */
+  public TracingBuilder otlpClientTls(Path privateKeyPem, Path certificatePem) {
+    code.otlpClientKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+    code.otlpClientCertificate = Objects.requireNonNull(certificatePem, "certificatePem");
+    return this;
+  }
+
+  /**
    * Sends spans to {@code exporter} instead of OTLP (tests, or a backend with its own exporter). It
    * still sits behind the bounded batch queue and its results are counted.
    */
@@ -196,7 +220,7 @@ public final class TracingBuilder {
    * The ratio of new traces to record, in [0, 1], behind a parent-based sampler (a request whose
    * caller sampled it is always recorded, and never when the caller did not). Default
    * {@value #DEFAULT_SAMPLE_RATIO}, or {@value #DEFAULT_PRODUCTION_SAMPLE_RATIO} in production.
-   * Overridden by {@code OTEL_TRACES_SAMPLER_ARG}.
+   * Overridden by {@code OTEL_TRACES_SAMPLER_ARG}. Ignored when {@link #sampler(Sampler)} is set.
    */
   public TracingBuilder sampleRatio(double ratio) {
     if (!(ratio >= 0.0 && ratio <= 1.0)) {
@@ -206,7 +230,12 @@ public final class TracingBuilder {
     return this;
   }
 
-  /** A sampler of your own; {@code OTEL_TRACES_SAMPLER} still wins. */
+  /**
+   * A sampler of your own, used instead of the parent-based ratio sampler (then {@link #sampleRatio}
+   * does not apply). {@code OTEL_TRACES_SAMPLER} still wins; {@code OTEL_TRACES_SAMPLER_ARG} alone
+   * does not replace it (a ratio cannot tune a sampler it does not know) and is ignored with a
+   * WARNING in the log.
+   */
   public TracingBuilder sampler(Sampler sampler) {
     code.sampler = Objects.requireNonNull(sampler, "sampler");
     return this;

@@ -3,16 +3,25 @@ package com.englog.observability.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.englog.observability.testsupport.SelfSignedCertificate;
 import com.englog.observability.tracing.internal.CodeConfig;
 import com.englog.observability.tracing.internal.ConfigSource;
 import com.englog.observability.tracing.internal.SdkSettings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DESIGN.md's precedence, system property > environment variable > code > default, for each setting. */
 class TracingConfigurationTest {
@@ -134,6 +143,55 @@ class TracingConfigurationTest {
   }
 
   @Test
+  void aSamplerArgAloneAdjustsOnlyTheBuiltInRatioAndIsIgnoredWithAWarningOverASamplerSetInCode() {
+    Logger jul = Logger.getLogger(SdkSettings.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(handler);
+    jul.setUseParentHandlers(false); // the expected WARNING is asserted, not printed
+    try {
+      Sampler own = Sampler.parentBased(Sampler.alwaysOn());
+      CodeConfig custom = new CodeConfig();
+      custom.sampler = own;
+      custom.sampleRatio = 0.5;
+
+      assertThat(resolve(custom, Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler()).isSameAs(own);
+      assertThat(records).singleElement().satisfies(r -> {
+        assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+        assertThat(r.getMessage()).contains("environment variable OTEL_TRACES_SAMPLER_ARG is ignored",
+            "set OTEL_TRACES_SAMPLER too");
+      });
+
+      records.clear();
+      assertThat(resolve(custom, Map.of(), Map.of()).sampler()).isSameAs(own);
+      assertThat(records).as("no warning without the arg").isEmpty();
+      assertThat(resolve(custom, Map.of(), Map.of("OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
+          "OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler().getDescription())
+          .as("with the sampler named too, the operator replaces the code's")
+          .startsWith("ParentBased{root:TraceIdRatioBased{0.250000}");
+      CodeConfig ratio = new CodeConfig();
+      ratio.sampleRatio = 0.5;
+      assertThat(resolve(ratio, Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25")).sampler().getDescription())
+          .startsWith("ParentBased{root:TraceIdRatioBased{0.250000}");
+      assertThat(records).isEmpty();
+    } finally {
+      jul.removeHandler(handler);
+      jul.setUseParentHandlers(true);
+    }
+  }
+
+  @Test
   void propagatorsFollowPrecedence() {
     CodeConfig code = new CodeConfig();
     code.propagations = java.util.EnumSet.of(Propagation.B3);
@@ -202,6 +260,75 @@ class TracingConfigurationTest {
         .hasMessageContaining("entry 1 is not key=value");
     assertThatThrownBy(() -> resolve(Map.of(), Map.of("OTEL_BSP_MAX_QUEUE_SIZE", "10", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "20")))
         .hasMessageContaining("must not exceed maxQueueSize");
+  }
+
+  @Test
+  void tlsFilesFollowPrecedenceSignalFirstAndAreReadAtStartup(@TempDir Path dir) throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.create(dir, "127.0.0.1");
+    String pem = cert.certificatePem().toString();
+    CodeConfig code = new CodeConfig();
+    code.otlpTrustedCertificates = dir.resolve("from-code.pem");
+    Files.copy(cert.certificatePem(), code.otlpTrustedCertificates);
+
+    assertThat(resolve(code, Map.of(), Map.of()).trustedCertificates().source())
+        .isEqualTo("builder otlpTrustedCertificates (" + code.otlpTrustedCertificates + ")");
+    assertThat(resolve(code, Map.of(), Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", pem)).trustedCertificates().source())
+        .isEqualTo("environment variable OTEL_EXPORTER_OTLP_CERTIFICATE (" + pem + ")");
+    assertThat(resolve(code, Map.of("otel.exporter.otlp.certificate", pem),
+        Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent")).trustedCertificates().source())
+        .startsWith("system property otel.exporter.otlp.certificate");
+    assertThat(resolve(code, Map.of("otel.exporter.otlp.certificate", "/nonexistent"),
+        Map.of("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", pem)).trustedCertificates().source())
+        .as("the signal-specific name beats the general one, as for the endpoint")
+        .startsWith("environment variable OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE");
+    assertThat(resolve(code, Map.of(), Map.of()).trustedCertificates().pem())
+        .isEqualTo(Files.readAllBytes(cert.certificatePem()));
+
+    SdkSettings mutual = resolve(Map.of(), Map.of(
+        "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", cert.privateKeyPem().toString(),
+        "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", pem));
+    assertThat(mutual.clientKey().source()).startsWith("environment variable OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY");
+    assertThat(mutual.clientCertificate().source()).startsWith("environment variable OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE");
+    assertThat(mutual.describe()).as("paths, never key material").contains("clientCertificate=", pem)
+        .doesNotContain("PRIVATE KEY");
+    assertThat(resolve(Map.of(), Map.of()).trustedCertificates()).isNull();
+  }
+
+  @Test
+  void aMissingUnreadableOrInvalidTlsFileFailsTheBuildNamingTheSettingAndPath(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(() -> resolve(Map.of(), Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", missing.toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("environment variable OTEL_EXPORTER_OTLP_CERTIFICATE (" + missing
+            + "): no such file (a PEM file the process can read is needed)");
+    assertThatThrownBy(() -> resolve(Map.of("otel.exporter.otlp.traces.client.certificate", dir.toString()),
+        Map.of())).hasMessageContaining("system property otel.exporter.otlp.traces.client.certificate (" + dir + ")")
+        .hasMessageContaining("no such file");
+
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n"
+        + "-----END CERTIFICATE-----\n");
+    assertThatThrownBy(() -> resolve(Map.of("otel.exporter.otlp.certificate", notPem.toString()), Map.of()))
+        .hasMessage("system property otel.exporter.otlp.certificate (" + notPem
+            + ") is not a PEM file of X.509 certificates (-----BEGIN CERTIFICATE----- blocks)");
+    Path empty = Files.writeString(dir.resolve("empty.pem"), "");
+    assertThatThrownBy(() -> resolve(Map.of(), Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", empty.toString())))
+        .hasMessageContaining(empty + "): the file is empty");
+
+    SelfSignedCertificate cert = SelfSignedCertificate.create(dir, "127.0.0.1");
+    assertThatThrownBy(() -> resolve(Map.of(), Map.of("OTEL_EXPORTER_OTLP_CLIENT_KEY", cert.privateKeyPem().toString())))
+        .hasMessage("environment variable OTEL_EXPORTER_OTLP_CLIENT_KEY (" + cert.privateKeyPem() + ") is set but the"
+            + " client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) is not: mutual TLS needs both");
+
+    Path badKey = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n"
+        + "-----END PRIVATE KEY-----\n");
+    TracingBuilder b = Tracing.builder().registerShutdownHook(false).configuration(Map.of(), Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "https://127.0.0.1:4318",
+        "OTEL_EXPORTER_OTLP_CLIENT_KEY", badKey.toString(),
+        "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", cert.certificatePem().toString()));
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("environment variable OTEL_EXPORTER_OTLP_CLIENT_KEY (" + badKey + ") and environment"
+            + " variable OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE (" + cert.certificatePem() + ") are not a usable client"
+            + " key and certificate");
   }
 
   @Test

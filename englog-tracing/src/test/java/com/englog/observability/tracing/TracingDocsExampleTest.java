@@ -3,8 +3,10 @@ package com.englog.observability.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.englog.observability.testsupport.DocsSnippets;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The examples of docs/tracing.md, compiled and run. Keep the two in step. The recipes that wire
- * tracing to englog-metrics ("One call site", "Publishing the export counters") need both modules
- * and run in architecture-tests' {@code LeafHooksTest}.
+ * The examples of docs/tracing.md, compiled and run: the page's quick start is the {@code
+ * docs:start}/{@code docs:end} region below, verbatim but for the lines marked {@code // test only}
+ * ({@link DocsSnippets}). The recipes that wire tracing to englog-metrics ("One call site",
+ * "Publishing the export counters") need both modules and are checked the same way in
+ * architecture-tests' {@code LeafHooksTest}.
  */
 class TracingDocsExampleTest {
 
@@ -41,6 +45,10 @@ class TracingDocsExampleTest {
     }
   }
 
+  private static final Path DOC = Path.of("../docs/tracing.md");
+  private static final Path SOURCE =
+      Path.of("src/test/java/com/englog/observability/tracing/TracingDocsExampleTest.java");
+
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final JournalRepository repository = new JournalRepository();
   private final AiClient ai = new AiClient();
@@ -57,13 +65,14 @@ class TracingDocsExampleTest {
 
   // docs/tracing.md "Quick start"
   Summary handle(Entry entry) throws SQLException {
+    // docs:start quick-start
     try (Tracing tracing = Tracing.builder()
         .serviceName("englog-api")
         .serviceVersion("1.4.2")
         .deploymentEnvironment("production")
         .databaseServer("db.internal", 5432)
-        // test only: no OTEL_* from this machine, spans into memory, every trace sampled
-        .configuration(Map.of(), Map.of()).spanExporter(exporter).sampleRatio(1.0).registerShutdownHook(false)
+        .configuration(Map.of(), Map.of()).spanExporter(exporter).sampleRatio(1.0) // test only: no OTEL_* of this machine, spans into memory, every trace sampled
+        .registerShutdownHook(false) // test only
         .build()) {
       Traces.setDefault(tracing);
 
@@ -73,15 +82,28 @@ class TracingDocsExampleTest {
       Traces.traceDbQuery("update", "journals", () -> {
         /* anywhere in the application, without passing the instance */
       });
-      assertThat(spans(tracing)).extracting(SpanData::getName)
-          .containsExactly("insert journals", "summarize openai", "update journals");
-      return summary;
+      assertThat(spans(tracing)).extracting(SpanData::getName).containsExactly("insert journals", "summarize openai", "update journals"); // test only
+      return summary; // test only
     }
+    // docs:end quick-start
   }
 
   @Test
   void quickStart() throws SQLException {
     assertThat(handle(new Entry("today")).text()).isEqualTo("short: today");
+  }
+
+  @Test
+  void theQuickStartOnThePageIsThisTestVerbatim() {
+    Map<String, String> regions = DocsSnippets.regions(SOURCE);
+    assertThat(regions).containsOnlyKeys("quick-start");
+    List<String> blocks = DocsSnippets.fencedBlocks(DOC, "java");
+    assertThat(blocks).as("docs/tracing.md shows this example verbatim:\n%s", regions.get("quick-start"))
+        .contains(regions.get("quick-start"));
+    // The other java blocks: two regions of architecture-tests' LeafHooksTest (checked there), and four
+    // excerpts of TwoServiceTraceIT, JobHandOffTest and TracingExecutorsTest, shortened for reading.
+    // A new block must be added here knowingly.
+    assertThat(blocks).hasSize(1 + 2 + 4);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.englog.observability.tracing.OtlpProtocol;
 import com.englog.observability.tracing.Propagation;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,6 +28,9 @@ public final class CodeConfig {
   public final Map<String, String> otlpHeaders = new LinkedHashMap<>();
   public Duration otlpTimeout;
   public String otlpCompression;
+  public Path otlpTrustedCertificates;
+  public Path otlpClientKey;
+  public Path otlpClientCertificate;
   public Sampler sampler;
   public Double sampleRatio;
   public Set<Propagation> propagations;
@@ -47,6 +51,9 @@ public final class CodeConfig {
     c.otlpHeaders.putAll(otlpHeaders);
     c.otlpTimeout = otlpTimeout;
     c.otlpCompression = otlpCompression;
+    c.otlpTrustedCertificates = otlpTrustedCertificates;
+    c.otlpClientKey = otlpClientKey;
+    c.otlpClientCertificate = otlpClientCertificate;
     c.sampler = sampler;
     c.sampleRatio = sampleRatio;
     c.propagations = propagations == null ? null : new LinkedHashSet<>(propagations);

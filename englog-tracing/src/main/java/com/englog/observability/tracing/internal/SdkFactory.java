@@ -18,6 +18,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Builds the SDK from resolved settings: resource, sampler, span limits, the SDK's batch processor
@@ -27,6 +29,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * <p>Not public API.
  */
 public final class SdkFactory {
+
+  private static final System.Logger LOG = System.getLogger(SdkFactory.class.getName());
 
   private SdkFactory() {}
 
@@ -92,6 +96,7 @@ public final class SdkFactory {
             .setCompression(settings.compression())
             .setMeterProvider(MeterProvider::noop);
         settings.headers().forEach(grpc::addHeader);
+        tls(settings, grpc::setTrustedCertificates, grpc::setClientTls);
         return grpc.build();
       } catch (IllegalStateException e) {
         throw new IllegalStateException("OTLP protocol grpc needs a gRPC sender on the class path: add "
@@ -107,6 +112,38 @@ public final class SdkFactory {
         .setComponentLoader(new PreferJdkHttpSender(
             ComponentLoader.forClassLoader(SdkFactory.class.getClassLoader())));
     settings.headers().forEach(http::addHeader);
+    tls(settings, http::setTrustedCertificates, http::setClientTls);
     return http.build();
+  }
+
+  /**
+   * Hands the PEM files to the exporter builder, whose own parse errors ("Are they valid X.509 in PEM
+   * format?") name neither the setting nor the file: rethrown with both.
+   */
+  private static void tls(SdkSettings settings, Consumer<byte[]> trust, BiConsumer<byte[], byte[]> client) {
+    SdkSettings.PemFile ca = settings.trustedCertificates();
+    SdkSettings.PemFile key = settings.clientKey();
+    SdkSettings.PemFile certificate = settings.clientCertificate();
+    if ((ca != null || key != null) && !settings.endpoint().regionMatches(true, 0, "https:", 0, 6)) {
+      LOG.log(System.Logger.Level.WARNING, "EngLog tracing: OTLP TLS files are configured but the endpoint "
+          + SdkSettings.redacted(settings.endpoint()) + " is not https://, so they are not used and spans"
+          + " travel in clear text; set OTEL_EXPORTER_OTLP_ENDPOINT to an https:// URL");
+    }
+    if (ca != null) {
+      try {
+        trust.accept(ca.pem());
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(ca.source() + " is not a usable PEM file of X.509 CA certificates", e);
+      }
+    }
+    if (key != null) {
+      try {
+        client.accept(key.pem(), certificate.pem());
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(key.source() + " and " + certificate.source()
+            + " are not a usable client key and certificate: the key must be an unencrypted PKCS#8 PEM"
+            + " (-----BEGIN PRIVATE KEY-----, RSA or EC) matching the certificate", e);
+      }
+    }
   }
 }

@@ -11,8 +11,15 @@ import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanLimitsBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +41,32 @@ public final class SdkSettings {
   /** Where spans go. */
   public enum ExporterKind { OTLP, CUSTOM, NONE }
 
+  /** A PEM file read at startup, and where its path came from, for error messages. */
+  public static final class PemFile {
+    private final byte[] pem;
+    private final String source;
+
+    PemFile(byte[] pem, String source) {
+      this.pem = pem;
+      this.source = source;
+    }
+
+    /** The file's bytes (a copy). */
+    public byte[] pem() {
+      return pem.clone();
+    }
+
+    /** E.g. {@code environment variable OTEL_EXPORTER_OTLP_CERTIFICATE (/etc/otel/ca.pem)}. */
+    public String source() {
+      return source;
+    }
+  }
+
+  /** Larger than any sane certificate chain; keeps a mistyped path (a log file, /dev/zero) from eating memory. */
+  static final long MAX_PEM_BYTES = 1 << 20;
+
+  private static final System.Logger LOG = System.getLogger(SdkSettings.class.getName());
+
   static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
   static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
@@ -54,6 +87,9 @@ public final class SdkSettings {
   final Map<String, String> headers;
   final Duration timeout;
   final String compression;
+  final PemFile trustedCertificates;
+  final PemFile clientKey;
+  final PemFile clientCertificate;
   final Sampler sampler;
   final Set<Propagation> propagations;
   final int maxQueueSize;
@@ -143,6 +179,26 @@ public final class SdkSettings {
       throw new IllegalArgumentException("otlpCompression must be gzip or none, was '" + c + "'");
     }
     this.compression = c;
+
+    // TLS: PEM files read (and the certificates parsed) now, so a wrong path fails the build, not every export.
+    this.trustedCertificates = pemFile(config, "otel.exporter.otlp.traces.certificate",
+        "otel.exporter.otlp.certificate", code.otlpTrustedCertificates, "otlpTrustedCertificates");
+    if (trustedCertificates != null) {
+      requireCertificates(trustedCertificates);
+    }
+    this.clientKey = pemFile(config, "otel.exporter.otlp.traces.client.key",
+        "otel.exporter.otlp.client.key", code.otlpClientKey, "otlpClientTls key");
+    this.clientCertificate = pemFile(config, "otel.exporter.otlp.traces.client.certificate",
+        "otel.exporter.otlp.client.certificate", code.otlpClientCertificate, "otlpClientTls certificate");
+    if ((clientKey == null) != (clientCertificate == null)) {
+      PemFile set = clientKey != null ? clientKey : clientCertificate;
+      throw new IllegalArgumentException(set.source() + " is set but the client "
+          + (clientKey == null ? "key (OTEL_EXPORTER_OTLP_CLIENT_KEY)" : "certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)")
+          + " is not: mutual TLS needs both");
+    }
+    if (clientCertificate != null) {
+      requireCertificates(clientCertificate);
+    }
 
     // Sampling.
     this.sampler = sampler(code, config, environmentName);
@@ -241,6 +297,56 @@ public final class SdkSettings {
     return (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/v1/traces";
   }
 
+  private static PemFile pemFile(ConfigSource config, String signalProperty, String property, Path code,
+      String codeName) {
+    ConfigSource.Setting setting = config.first(signalProperty, property);
+    String origin;
+    Path path;
+    if (setting != null) {
+      origin = setting.origin();
+      try {
+        path = Path.of(setting.value());
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(origin + " must be the path of a PEM file, was '" + setting.value() + "'");
+      }
+    } else if (code != null) {
+      origin = "builder " + codeName;
+      path = code;
+    } else {
+      return null;
+    }
+    String source = origin + " (" + path + ")";
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException(source + ": no such file (a PEM file the process can read is needed)");
+    }
+    try {
+      long size = Files.size(path);
+      if (size > MAX_PEM_BYTES) {
+        throw new IllegalArgumentException(source + ": " + size + " bytes is too large for a PEM file (at most "
+            + MAX_PEM_BYTES + ")");
+      }
+      byte[] pem = Files.readAllBytes(path);
+      if (pem.length == 0) {
+        throw new IllegalArgumentException(source + ": the file is empty");
+      }
+      return new PemFile(pem, source);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + ": cannot read the file (" + e + ")");
+    }
+  }
+
+  private static void requireCertificates(PemFile file) {
+    try {
+      if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(file.pem)).isEmpty()) {
+        throw new CertificateException("no certificate");
+      }
+    } catch (CertificateException e) {
+      // The cause's message may quote the file; a path and a shape are enough to fix it.
+      throw new IllegalArgumentException(file.source()
+          + " is not a PEM file of X.509 certificates (-----BEGIN CERTIFICATE----- blocks)");
+    }
+  }
+
   private static String validUrl(String url, String origin) {
     URI uri;
     try {
@@ -297,7 +403,15 @@ public final class SdkSettings {
       ratio = defaultRatio(environmentName);
     }
     if (name == null) {
-      if (code.sampler != null && arg == null) {
+      if (code.sampler != null) {
+        // The ratio is the argument of the built-in samplers only: it cannot tune a sampler of the
+        // application's own, and silently swapping that sampler for a ratio one would undo the code.
+        if (arg != null) {
+          LOG.log(System.Logger.Level.WARNING, "EngLog tracing: " + arg.origin() + " is ignored: the"
+              + " application set its own sampler in code (" + code.sampler.getDescription() + "), which a"
+              + " ratio cannot adjust; set OTEL_TRACES_SAMPLER too (e.g. parentbased_traceidratio) to"
+              + " replace it");
+        }
         return code.sampler;
       }
       return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
@@ -377,6 +491,21 @@ public final class SdkSettings {
     return compression;
   }
 
+  /** The CA certificates to trust instead of the JVM's, or null. */
+  public PemFile trustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /** The client's private key for mutual TLS, or null (then {@link #clientCertificate()} is null too). */
+  public PemFile clientKey() {
+    return clientKey;
+  }
+
+  /** The client's certificate for mutual TLS, or null. */
+  public PemFile clientCertificate() {
+    return clientCertificate;
+  }
+
   public Sampler sampler() {
     return sampler;
   }
@@ -415,7 +544,9 @@ public final class SdkSettings {
       case OTLP:
         sb.append("otlp ").append(protocol.configName()).append(' ').append(redacted(endpoint))
             .append(headers.isEmpty() ? "" : " headers=" + headers.keySet())
-            .append(" compression=").append(compression);
+            .append(" compression=").append(compression)
+            .append(trustedCertificates == null ? "" : " trust=" + trustedCertificates.source())
+            .append(clientCertificate == null ? "" : " clientCertificate=" + clientCertificate.source());
         break;
       case CUSTOM:
         sb.append(customExporter);
