@@ -11,10 +11,8 @@ import com.englog.observability.logging.JsonEncoder;
 import com.englog.observability.logging.RedactionCounts;
 import com.englog.observability.logging.RedactionKind;
 import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.testsupport.DocsSnippets;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.Test;
  * (verbatim: the page's java block is the region below). Here because only this module sees both.
  */
 class RedactionCountsWiringTest {
-
-  private static final Pattern REGION = Pattern.compile("(?s)\\n( *)// docs:start (\\S+)\\n(.*?)\\n *// docs:end \\2\\n");
 
   @Test
   void loggingsRedactionCountsArePublishedAsTheSecurityMetric() {
@@ -70,14 +66,11 @@ class RedactionCountsWiringTest {
   }
 
   @Test
-  void docsShowTheWiringVerbatim() throws IOException {
+  void docsShowTheWiringVerbatim() {
     Path root = Modules.repositoryRoot();
-    String source = Files.readString(root.resolve("architecture-tests/src/test/java/com/englog/observability/"
-        + "architecture/RedactionCountsWiringTest.java"), StandardCharsets.UTF_8);
-    Matcher region = REGION.matcher(source);
-    assertThat(region.find()).isTrue();
-    String snippet = region.group(3).replaceAll("(?m)^" + region.group(1), "");
-    String doc = Files.readString(root.resolve("docs/logging.md"), StandardCharsets.UTF_8);
-    assertThat(doc).contains("```java\n" + snippet + "\n```");
+    String snippet = DocsSnippets.regions(root.resolve("architecture-tests/src/test/java/com/englog/observability/"
+        + "architecture/RedactionCountsWiringTest.java")).get("bind-redaction-counts");
+    assertThat(snippet).isNotNull();
+    assertThat(DocsSnippets.fencedBlocks(root.resolve("docs/logging.md"), "java")).contains(snippet);
   }
 }

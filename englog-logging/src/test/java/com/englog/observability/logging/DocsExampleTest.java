@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import com.englog.observability.testsupport.DocsSnippets;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,11 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -34,18 +34,12 @@ class DocsExampleTest {
 
   private static final Path DOC = Path.of("../docs/logging.md");
   private static final Path SOURCE = Path.of("src/test/java/com/englog/observability/logging/DocsExampleTest.java");
-  private static final Pattern REGION = Pattern.compile("(?s)\\n( *)// docs:start (\\S+)\\n(.*?)\\n *// docs:end \\2\\n");
 
   @TempDir
   Path dir;
 
-  static List<String> blocks(String language) throws IOException {
-    Matcher m = Pattern.compile("(?s)```" + language + "\\n(.*?)\\n```").matcher(Files.readString(DOC));
-    List<String> blocks = new ArrayList<>();
-    while (m.find()) {
-      blocks.add(m.group(1));
-    }
-    return blocks;
+  static List<String> blocks(String language) {
+    return DocsSnippets.fencedBlocks(DOC, language);
   }
 
   @Test
@@ -79,12 +73,8 @@ class DocsExampleTest {
   }
 
   @Test
-  void everyJavaBlockOnThePageIsARegionOfACompiledTest() throws IOException {
-    List<String> regions = new ArrayList<>();
-    Matcher m = REGION.matcher(Files.readString(SOURCE));
-    while (m.find()) {
-      regions.add(m.group(3).replaceAll("(?m)^" + m.group(1), ""));
-    }
+  void everyJavaBlockOnThePageIsARegionOfACompiledTest() {
+    Collection<String> regions = DocsSnippets.regions(SOURCE).values();
     assertThat(regions).hasSize(3);
     List<String> javaBlocks = blocks("java");
     for (String region : regions) {
