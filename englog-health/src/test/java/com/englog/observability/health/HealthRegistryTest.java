@@ -241,8 +241,16 @@ class HealthRegistryTest {
     assertThat(open.details()).containsEntry("circuitBreaker", "OPEN");
     assertThat(open.reason()).contains("circuit breaker open").contains("HTTP 500");
 
+    // While open, the failed result is served past maxAge (0 here) without a check, with its age.
+    clock.advance(Duration.ofSeconds(20));
+    ComponentHealth stale = registry.check().component("ai").orElseThrow();
+    assertThat(stale.status()).isEqualTo(Status.DOWN);
+    assertThat(stale.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(stale.age()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(calls).hasValue(3);
+
     healthy.set(true);
-    clock.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofSeconds(11));
     assertThat(registry.status()).isEqualTo(Status.UP);
     assertThat(calls).hasValue(4);
     assertThat(registry.status()).isEqualTo(Status.UP);
