@@ -147,6 +147,9 @@ class HealthCheckCliIT {
       prometheus.awaitQuery("100 * sum(rate(englog_http_requests_total{status_code=\"500\"}[5m]))"
               + " / sum(rate(englog_http_requests_total[5m])) > 10", r -> r.size() == 1, Duration.ofSeconds(60));
       prometheus.awaitQuery("englog_users_active == 0", r -> r.size() == 1, Duration.ofSeconds(30));
+      // And until enough requests were slow (4 s) for the p95 to pass the 2 s threshold.
+      prometheus.awaitQuery("histogram_quantile(0.95, sum by (le) (rate(englog_http_request_duration_seconds_bucket"
+          + "{job=\"englog-api\"}[5m]))) > 2", r -> r.size() == 1, Duration.ofSeconds(60));
 
       assertThat(cli(env, "--config", config.toString(), "--profile", "it", "--json")).isEqualTo(ExitCode.UNHEALTHY);
       JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
@@ -154,11 +157,15 @@ class HealthCheckCliIT {
       Map<String, String> results = new LinkedHashMap<>();
       report.path("checks").forEach(c -> results.put(c.path("name").asText(), c.path("result").asText()));
       assertThat(results).containsEntry("Error rate", "FAIL").containsEntry("CPU usage", "FAIL")
+          .containsEntry("API p95 latency", "FAIL")
           .containsEntry("Active users (1h)", "FAIL").containsEntry("API Health", "PASS")
           .containsEntry("Memory usage", "PASS");
       JsonNode cpu = find(report, "CPU usage");
       assertThat(cpu.path("value").asDouble()).isEqualTo(95.0);
       assertThat(cpu.path("message").asText()).isEqualTo("95 % is not < 80 %");
+      JsonNode p95 = find(report, "API p95 latency");
+      assertThat(p95.path("value").asDouble()).isGreaterThan(2.0).isLessThanOrEqualTo(2.5);
+      assertThat(p95.path("message").asText()).matches("\\d+(\\.\\d+)? s is not < 2 s");
 
       List<RecordedRequest> posts = slack.awaitRequests(2, Duration.ofSeconds(10));
       assertThat(posts.get(0).bodyAsString()).contains("HEALTHY (it)", "\"color\":\"good\"");
