@@ -23,9 +23,8 @@ import javax.sql.DataSource;
  * aborted ({@code Connection.abort}), which closes its socket. Pool statistics come from HikariCP
  * automatically (read reflectively; no dependency) or from {@link Builder#poolStats(Supplier)}: the
  * check is DEGRADED when the share of connections the service holds (not counting the check's own)
- * reaches the saturation threshold, and
- * when the pool is exhausted with callers waiting it reports that without queueing for a connection
- * itself.
+ * reaches the saturation threshold, and when the pool is exhausted with callers waiting it reports
+ * that without queueing for a connection itself.
  */
 public final class JdbcHealthIndicator implements HealthIndicator {
 
