@@ -22,9 +22,9 @@ import javax.sql.DataSource;
  * <p>A hung database cannot pin the check: when the deadline passes, the connection in use is
  * aborted ({@code Connection.abort}), which closes its socket. Pool statistics come from HikariCP
  * automatically (read reflectively; no dependency) or from {@link Builder#poolStats(Supplier)}: the
- * check is DEGRADED when the share of active connections reaches the saturation threshold, and
- * when the pool is exhausted with callers waiting it reports that without queueing for a connection
- * itself.
+ * check is DEGRADED when the share of connections the service holds (not counting the check's own)
+ * reaches the saturation threshold, and when the pool is exhausted with callers waiting it reports
+ * that without queueing for a connection itself.
  */
 public final class JdbcHealthIndicator implements HealthIndicator {
 
@@ -68,6 +68,8 @@ public final class JdbcHealthIndicator implements HealthIndicator {
           + " connections active, " + before.waiting + " callers waiting"), before).build();
     }
     long start = System.nanoTime();
+    String database;
+    long validationNanos;
     try (Connection connection = dataSource.getConnection()) {
       AtomicBoolean inUse = new AtomicBoolean(true);
       context.onAbort(() -> {
@@ -88,23 +90,25 @@ public final class JdbcHealthIndicator implements HealthIndicator {
             statement.execute(validationQuery);
           }
         }
-        long validationNanos = System.nanoTime() - start;
+        validationNanos = System.nanoTime() - start;
         DatabaseMetaData meta = connection.getMetaData();
-        PoolStats after = poolStats.get();
-        Health.Builder health;
-        if (after != null && after.max > 0 && after.active >= saturationThreshold * after.max) {
-          health = Health.degraded("connection pool nearly saturated: " + after.active + "/" + after.max
-              + " connections active");
-        } else {
-          health = Health.up();
-        }
-        health.detail("database", meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion())
-            .detail("validationMs", validationNanos / 1_000_000);
-        return withStats(health, after).build();
+        database = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
       } finally {
         inUse.set(false);
       }
     }
+    // Read once the check's own connection is back in the pool, so that only the service's
+    // connections count: otherwise a pool of one would always look saturated.
+    PoolStats after = poolStats.get();
+    Health.Builder health;
+    if (after != null && after.max > 0 && after.active >= saturationThreshold * after.max) {
+      health = Health.degraded("connection pool nearly saturated: " + after.active + "/" + after.max
+          + " connections active");
+    } else {
+      health = Health.up();
+    }
+    health.detail("database", database).detail("validationMs", validationNanos / 1_000_000);
+    return withStats(health, after).build();
   }
 
   private static Health.Builder withStats(Health.Builder health, PoolStats stats) {
@@ -166,7 +170,11 @@ public final class JdbcHealthIndicator implements HealthIndicator {
       return this;
     }
 
-    /** Pool statistics for a pool other than HikariCP; the supplier may return null. */
+    /**
+     * Pool statistics for a pool other than HikariCP; the supplier may return null. The check reads
+     * them before it borrows its connection and again after it has returned it, so they count the
+     * service's connections, not the check's own.
+     */
     public Builder poolStats(Supplier<PoolStats> poolStats) {
       this.poolStats = Objects.requireNonNull(poolStats, "poolStats");
       return this;

@@ -80,22 +80,34 @@ class DatabaseAndRedisIndicatorsIT {
     }
   }
 
+  private static HikariDataSource hikari(PostgresServer pg, int maximumPoolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(pg.jdbcUrl());
+    config.setUsername(pg.user());
+    config.setMaximumPoolSize(maximumPoolSize);
+    config.setConnectionTimeout(30_000);
+    return new HikariDataSource(config);
+  }
+
   @Test
-  void hikariPoolSaturationIsReadReflectivelyAndReportedAsDegraded() throws Exception {
+  void hikariPoolSaturationCountsTheServicesConnectionsNotTheChecksOwn() throws Exception {
     try (PostgresServer pg = PostgresServer.start()) {
-      HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(pg.jdbcUrl());
-      config.setUsername(pg.user());
-      config.setMaximumPoolSize(3);
-      config.setConnectionTimeout(30_000);
-      try (HikariDataSource pool = new HikariDataSource(config)) {
-        JdbcHealthIndicator indicator = JdbcHealthIndicator.of(pool);
+      // A pool of one is not saturated by the connection the check borrows.
+      try (HikariDataSource single = hikari(pg, 1)) {
+        ComponentHealth alone = check(JdbcHealthIndicator.of(single));
+        assertThat(alone.status()).as(alone.toString()).isEqualTo(Status.UP);
+        assertThat(alone.details()).containsEntry("pool.max", 1).containsEntry("pool.active", 0);
+      }
+      try (HikariDataSource pool = hikari(pg, 4)) {
+        JdbcHealthIndicator indicator = JdbcHealthIndicator.builder(pool).saturationThreshold(0.75).build();
         ComponentHealth idle = check(indicator);
         assertThat(idle.status()).isEqualTo(Status.UP);
-        assertThat(idle.details()).containsEntry("pool.max", 3);
+        assertThat(idle.details()).containsEntry("pool.max", 4);
 
         List<Connection> held = new ArrayList<>();
         held.add(pool.getConnection());
+        held.add(pool.getConnection());
+        ComponentHealth half = check(indicator);
         held.add(pool.getConnection());
         ComponentHealth nearlyFull = check(indicator);
         held.add(pool.getConnection());
@@ -116,12 +128,14 @@ class DatabaseAndRedisIndicatorsIT {
         }
         waiter.join(30_000);
 
-        // 3 of 3 active during the check itself (2 held + its own) reaches the 90 % threshold.
+        // 2 of 4 held by the service is below 75 % (with the check's own connection it would be 3/4).
+        assertThat(half.status()).as(half.toString()).isEqualTo(Status.UP);
+        assertThat(half.details()).containsEntry("pool.active", 2);
         assertThat(nearlyFull.status()).isEqualTo(Status.DEGRADED);
-        assertThat(nearlyFull.reason()).isEqualTo("connection pool nearly saturated: 3/3 connections active");
+        assertThat(nearlyFull.reason()).isEqualTo("connection pool nearly saturated: 3/4 connections active");
         assertThat(exhausted.status()).isEqualTo(Status.DEGRADED);
         assertThat(exhausted.reason())
-            .isEqualTo("connection pool exhausted: 3/3 connections active, 1 callers waiting");
+            .isEqualTo("connection pool exhausted: 4/4 connections active, 1 callers waiting");
       }
     }
   }

@@ -223,6 +223,40 @@ class HealthRegistryTest {
   }
 
   @Test
+  void backgroundRefreshChecksDueComponentsWithoutRequestsAndKeepsTheStatusGaugeCurrent() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicBoolean healthy = new AtomicBoolean(true);
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    registry = HealthRegistry.builder().clock(clock).meterRegistry(meters)
+        .backgroundRefresh(Duration.ofMillis(20))
+        .add("db", context -> {
+          calls.incrementAndGet();
+          return healthy.get() ? Health.healthy() : Health.down("connection refused").build();
+        }, o -> o.refreshAfter(Duration.ofSeconds(5)).maxAge(Duration.ofSeconds(30)))
+        .build();
+    java.util.function.Function<String, Double> gauge = status -> meters.get("englog.health.status")
+        .tag("component", "db").tag("status", status).gauge().value();
+
+    // The first check runs at build time, not at the first request.
+    awaitCondition(() -> gauge.apply("UP") == 1.0);
+    assertThat(calls).hasValue(1);
+
+    // Once the result is older than refreshAfter, the periodic refresh checks again on its own.
+    healthy.set(false);
+    clock.advance(Duration.ofSeconds(6));
+    awaitCondition(() -> gauge.apply("DOWN") == 1.0);
+    assertThat(gauge.apply("UP")).isEqualTo(0.0);
+    assertThat(calls).hasValue(2);
+
+    // A request then gets that result from the cache without checking again.
+    ComponentHealth db = registry.check().component("db").orElseThrow();
+    assertThat(db.status()).isEqualTo(Status.DOWN);
+    assertThat(db.age()).isEqualTo(Duration.ZERO);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
   void circuitBreakerSkipsTheCheckWhileOpenThenTriesOnce() {
     AtomicInteger calls = new AtomicInteger();
     AtomicBoolean healthy = new AtomicBoolean(false);
@@ -241,8 +275,16 @@ class HealthRegistryTest {
     assertThat(open.details()).containsEntry("circuitBreaker", "OPEN");
     assertThat(open.reason()).contains("circuit breaker open").contains("HTTP 500");
 
+    // While open, the failed result is served past maxAge (0 here) without a check, with its age.
+    clock.advance(Duration.ofSeconds(20));
+    ComponentHealth stale = registry.check().component("ai").orElseThrow();
+    assertThat(stale.status()).isEqualTo(Status.DOWN);
+    assertThat(stale.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(stale.age()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(calls).hasValue(3);
+
     healthy.set(true);
-    clock.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofSeconds(11));
     assertThat(registry.status()).isEqualTo(Status.UP);
     assertThat(calls).hasValue(4);
     assertThat(registry.status()).isEqualTo(Status.UP);

@@ -115,6 +115,71 @@ class RecoveryActionTest {
   }
 
   @Test
+  void everyAttemptAndItsOutcomeIsLogged() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger("com.englog.observability.health");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      AtomicBoolean broken = new AtomicBoolean(true);
+      AtomicInteger runs = new AtomicInteger();
+      CountDownLatch hungActionReturned = new CountDownLatch(1);
+      registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.healthy(),
+          failing -> {
+            int run = runs.incrementAndGet();
+            if (run == 1) {
+              throw new IllegalStateException("cannot reconnect");
+            }
+            if (run == 2) {
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                hungActionReturned.countDown();
+                return;
+              }
+            }
+            broken.set(false);
+          },
+          RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+              .timeout(Duration.ofMillis(200)).build());
+
+      registry.status();
+      awaitCondition(() -> attempts("failure") == 1);
+      clock.advance(Duration.ofSeconds(1));
+      registry.status();
+      awaitCondition(() -> attempts("timeout") == 1 && hungActionReturned.getCount() == 0);
+      clock.advance(Duration.ofSeconds(1));
+      // The hung action's thread clears its slot just after it returns: ask until attempt 3 starts.
+      awaitCondition(() -> {
+        registry.status();
+        return attempts("success") == 1;
+      });
+
+      java.util.List<String> lines = new java.util.ArrayList<>();
+      synchronized (appender) {
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : appender.list) {
+          if (e.getFormattedMessage().contains("recovery")) {
+            lines.add(e.getLevel() + " " + e.getFormattedMessage().replaceAll("\\d+ ms", "N ms")
+                .replaceAll("\\(\\d+ consecutive", "(N consecutive"));
+          }
+        }
+      }
+      assertThat(lines).containsExactly(
+          "WARN health: pool is DOWN (N consecutive failures): attempting recovery reconnect (attempt 1)",
+          "WARN health: pool recovery reconnect failed after N ms: IllegalStateException: cannot reconnect",
+          "WARN health: pool is DOWN (N consecutive failures): attempting recovery reconnect (attempt 2)",
+          "WARN health: pool recovery reconnect timed out after N ms; interrupting it",
+          "WARN health: pool is DOWN (N consecutive failures): attempting recovery reconnect (attempt 3)",
+          "INFO health: pool recovery reconnect succeeded in N ms");
+    } finally {
+      logger.detachAppender(appender);
+      appender.stop();
+    }
+  }
+
+  @Test
   void attemptsPerHourAreCapped() {
     AtomicInteger runs = new AtomicInteger();
     registry = registry(c -> Health.down("broken").build(), failing -> runs.incrementAndGet(),

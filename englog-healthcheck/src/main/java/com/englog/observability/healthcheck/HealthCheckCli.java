@@ -152,7 +152,8 @@ public final class HealthCheckCli {
       }
       title = "SLA report (" + sla + ")";
       try {
-        outcomes = SlaReport.run(prometheus, sla, config.dependencyObjective(), config.prometheus().timeout());
+        outcomes = SlaReport.run(prometheus, sla, config.dependencyObjective(), config.slaPassOnNoData(),
+            config.prometheus().timeout());
       } catch (IOException e) {
         err.println("englog-healthcheck: cannot read the SLO series from Prometheus: " + e.getMessage());
         return ExitCode.UNHEALTHY;

@@ -86,6 +86,10 @@ class ConfigTest {
         null, "PROM_TOKEN"));
     assertThat(c.slack()).isEqualTo(new Config.Slack(null, "SLACK", false));
     assertThat(c.dependencyObjective()).isEqualTo(0.999);
+    assertThat(c.slaPassOnNoData()).as("sla.onNoData defaults to fail").isFalse();
+    assertThat(Config.load(write("sla: {onNoData: pass}\n"), null).slaPassOnNoData()).isTrue();
+    assertThatThrownBy(() -> Config.load(write("sla: {onNoData: zero}\n"), null))
+        .hasMessage("sla.onNoData must be fail or pass, was \"zero\"");
     assertThat(c.endpoints()).containsExactly(
         new Config.Endpoint("shared", URI.create("http://a/"), 200, Config.DEFAULT_TIMEOUT, true),
         new Config.Endpoint("prod only", URI.create("http://b/"), 200, Duration.ofMillis(250), false));

@@ -147,6 +147,9 @@ class HealthCheckCliIT {
       prometheus.awaitQuery("100 * sum(rate(englog_http_requests_total{status_code=\"500\"}[5m]))"
               + " / sum(rate(englog_http_requests_total[5m])) > 10", r -> r.size() == 1, Duration.ofSeconds(60));
       prometheus.awaitQuery("englog_users_active == 0", r -> r.size() == 1, Duration.ofSeconds(30));
+      // And until enough requests were slow (4 s) for the p95 to pass the 2 s threshold.
+      prometheus.awaitQuery("histogram_quantile(0.95, sum by (le) (rate(englog_http_request_duration_seconds_bucket"
+          + "{job=\"englog-api\"}[5m]))) > 2", r -> r.size() == 1, Duration.ofSeconds(60));
 
       assertThat(cli(env, "--config", config.toString(), "--profile", "it", "--json")).isEqualTo(ExitCode.UNHEALTHY);
       JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
@@ -154,11 +157,15 @@ class HealthCheckCliIT {
       Map<String, String> results = new LinkedHashMap<>();
       report.path("checks").forEach(c -> results.put(c.path("name").asText(), c.path("result").asText()));
       assertThat(results).containsEntry("Error rate", "FAIL").containsEntry("CPU usage", "FAIL")
+          .containsEntry("API p95 latency", "FAIL")
           .containsEntry("Active users (1h)", "FAIL").containsEntry("API Health", "PASS")
           .containsEntry("Memory usage", "PASS");
       JsonNode cpu = find(report, "CPU usage");
       assertThat(cpu.path("value").asDouble()).isEqualTo(95.0);
       assertThat(cpu.path("message").asText()).isEqualTo("95 % is not < 80 %");
+      JsonNode p95 = find(report, "API p95 latency");
+      assertThat(p95.path("value").asDouble()).isGreaterThan(2.0).isLessThanOrEqualTo(2.5);
+      assertThat(p95.path("message").asText()).matches("\\d+(\\.\\d+)? s is not < 2 s");
 
       List<RecordedRequest> posts = slack.awaitRequests(2, Duration.ofSeconds(10));
       assertThat(posts.get(0).bodyAsString()).contains("HEALTHY (it)", "\"color\":\"good\"");
@@ -312,7 +319,86 @@ class HealthCheckCliIT {
         assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "1h")).isEqualTo(ExitCode.UNHEALTHY);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("PASS  api-availability  99.950% >= objective 99.900% over 1h",
             "FAIL  redis").contains("UNHEALTHY: 2 of 6 checks failed");
+
+        // 24h and 30d read the 1d and 30d series of the shipped rules.
+        prometheus.awaitQuery("englog:slo_sli_error:ratio_rate30d", r -> r.size() == 4, Duration.ofSeconds(90));
+        prometheus.awaitQuery("englog:dependency_availability:ratio_avg30d", r -> r.size() == 2, Duration.ofSeconds(90));
+        for (String window : List.of("24h", "30d")) {
+          assertThat(cli(Map.of(), "--config", config.toString(), "--sla", window)).isEqualTo(ExitCode.UNHEALTHY);
+          assertThat(out.toString(StandardCharsets.UTF_8))
+              .contains("EngLog SLA report (" + window + ")")
+              .contains("PASS  api-availability  99.950% >= objective 99.900% over " + window)
+              .contains("PASS  api-latency       100.000% >= objective 99.000% over " + window)
+              .contains("FAIL  ai-availability   95.000% < objective 99.000% over " + window)
+              .contains("PASS  db                100.000% available over " + window + " >= 99.000%")
+              .contains("FAIL  redis             0.000% available over " + window + " < 99.000%")
+              .contains("UNHEALTHY: 2 of 6 checks failed");
+        }
       }
+    }
+  }
+
+  /**
+   * Rules that record only part of what the report reads: an SLO without its error-budget series, the
+   * 7d availability of db but not of redis, nothing for 30d. Every gap gets a line that fails, as a
+   * PromQL check without data does, unless {@code sla.onNoData: pass} allows it; redis, which the
+   * service reports through englog_health_status, is never left out of the report.
+   */
+  @Test
+  void slaReportNamesEveryMissingSeriesAndFailsUnlessOnNoDataAllowsIt() throws Exception {
+    Path rules = dir.resolve("partial.yml");
+    Files.writeString(rules, String.join("\n",
+        "groups:",
+        "  - name: partial",
+        "    rules:",
+        "      - record: englog:slo_objective:ratio",
+        "        expr: vector(0.999)",
+        "        labels: {slo: api-availability}",
+        "      - record: englog:slo_sli_error:ratio_rate7d",
+        "        expr: vector(0.0005)",
+        "        labels: {slo: api-availability}",
+        "      - record: englog:dependency_availability:ratio_avg7d",
+        "        expr: avg by (component) (sum by (job, instance, component) "
+            + "(englog_health_status{component=\"db\",status=~\"UP|DEGRADED\"}))",
+        ""));
+    try (SloService service = new SloService();
+        PrometheusServer prometheus = PrometheusServer.builder().scrape("englog-api", service.hostPort(), "/metrics")
+            .ruleFile(rules).start()) {
+      prometheus.awaitTargetsUp(Duration.ofSeconds(60));
+      prometheus.awaitQuery("count by (component) (englog_health_status)", r -> r.size() == 2, Duration.ofSeconds(60));
+      prometheus.awaitQuery("englog:dependency_availability:ratio_avg7d", r -> r.size() == 1, Duration.ofSeconds(60));
+      prometheus.awaitQuery("englog:slo_sli_error:ratio_rate7d", r -> r.size() == 1, Duration.ofSeconds(60));
+      Path strict = dir.resolve("strict.yml");
+      Files.writeString(strict, "prometheus: {url: '" + prometheus.baseUri() + "'}\n");
+      Path lenient = dir.resolve("lenient.yml");
+      Files.writeString(lenient, "prometheus: {url: '" + prometheus.baseUri() + "'}\nsla: {onNoData: pass}\n");
+
+      assertThat(cli(Map.of(), "--config", strict.toString(), "--sla", "7d", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+      JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+      JsonNode availability = find(report, "api-availability");
+      assertThat(availability.path("result").asText()).as(availability.toString()).isEqualTo("FAIL");
+      assertThat(availability.path("message").asText()).isEqualTo("99.950% >= objective 99.900% over 7d; no data for"
+          + " the error budget (englog:slo_error_budget_remaining:ratio has no series for it)");
+      assertThat(find(report, "db").path("result").asText()).isEqualTo("PASS");
+      JsonNode redis = find(report, "redis");
+      assertThat(redis.path("result").asText()).as(redis.toString()).isEqualTo("FAIL");
+      assertThat(redis.path("message").asText()).startsWith("no data: no availability over 7d");
+      assertThat(redis.path("availability").isNull()).isTrue();
+      assertThat(report.path("checks")).hasSize(3);
+
+      // No 30d series at all: every line says so, and both reported dependencies are still listed.
+      assertThat(cli(Map.of(), "--config", strict.toString(), "--sla", "30d")).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("FAIL  api-availability  no data: no events in the 30d window")
+          .contains("FAIL  db                no data: no availability over 30d")
+          .contains("FAIL  redis             no data: no availability over 30d")
+          .contains("UNHEALTHY: 3 of 3 checks failed");
+
+      assertThat(cli(Map.of(), "--config", lenient.toString(), "--sla", "7d")).isEqualTo(ExitCode.HEALTHY);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("PASS  api-availability  99.950% >= objective 99.900% over 7d; no data for the error budget")
+          .contains("PASS  redis             no data: no availability over 7d")
+          .contains("allowed by onNoData: pass");
     }
   }
 

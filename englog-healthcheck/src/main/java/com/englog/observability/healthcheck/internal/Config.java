@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * per-environment profiles (variables, Prometheus, Slack), resolved for one profile.
  */
 public record Config(String profile, Prometheus prometheus, List<Endpoint> endpoints, List<MetricCheck> checks,
-    Slack slack, double dependencyObjective) {
+    Slack slack, double dependencyObjective, boolean slaPassOnNoData) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
@@ -155,7 +155,7 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
       }
     }
 
-    Map<String, Object> sla = section(root, p, "sla", where, Set.of("dependencyObjective"));
+    Map<String, Object> sla = section(root, p, "sla", where, Set.of("dependencyObjective", "onNoData"));
     double dependencyObjective = DEFAULT_DEPENDENCY_OBJECTIVE;
     if (sla.containsKey("dependencyObjective")) {
       dependencyObjective = number(sla.get("dependencyObjective"), "sla.dependencyObjective");
@@ -163,8 +163,9 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
         throw new ConfigException("sla.dependencyObjective must be in (0, 1], was " + dependencyObjective);
       }
     }
+    String slaOnNoData = oneOf(sla.getOrDefault("onNoData", "fail"), "sla.onNoData", "fail", "pass");
     return new Config(profile == null ? "default" : profile, prometheus, endpoints, checks, slack,
-        dependencyObjective);
+        dependencyObjective, slaOnNoData.equals("pass"));
   }
 
   /** A section of the top level, overridden key by key by the profile's section of that name. */
