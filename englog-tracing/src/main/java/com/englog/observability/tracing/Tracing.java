@@ -174,10 +174,8 @@ public final class Tracing implements AutoCloseable {
    * through (a request's {@code traceparent} reaches the services it calls). Nothing to close.
    */
   public static Tracing noop() {
-    SafePropagator propagator = new SafePropagator(PropagatorFactory.create(TracingBuilder.DEFAULT_PROPAGATIONS));
-    Pipeline pipeline = new Pipeline(OpenTelemetry.propagating(ContextPropagators.create(propagator)), null,
-        propagator, new ExportStats(), "no-op");
-    return new Tracing(Mode.NOOP, pipeline, new TracingBuilder(), false);
+    return new Tracing(Mode.NOOP, propagating(TracingBuilder.DEFAULT_PROPAGATIONS, "no-op"), new TracingBuilder(),
+        false);
   }
 
   /** The helpers over an {@code OpenTelemetry} the application built; see {@link TracingBuilder#openTelemetry}. */
@@ -196,11 +194,9 @@ public final class Tracing implements AutoCloseable {
     }
     SdkSettings settings = SdkSettings.resolve(b.code.copy(), config, b.environment);
     if (Boolean.TRUE.equals(config.bool("otel.sdk.disabled"))) {
-      SafePropagator propagator = new SafePropagator(PropagatorFactory.create(settings.propagations()));
-      Pipeline pipeline = new Pipeline(OpenTelemetry.propagating(ContextPropagators.create(propagator)), null,
-          propagator, new ExportStats(), "disabled (otel.sdk.disabled=true)");
       LOG.log(Level.INFO, "EngLog tracing disabled by otel.sdk.disabled / OTEL_SDK_DISABLED");
-      return new Tracing(Mode.DISABLED, pipeline, b, false);
+      return new Tracing(Mode.DISABLED,
+          propagating(settings.propagations(), "disabled (otel.sdk.disabled=true)"), b, false);
     }
     Pipeline pipeline = SdkFactory.create(settings);
     if (b.registerGlobal) {
@@ -224,6 +220,13 @@ public final class Tracing implements AutoCloseable {
 
   private static Pipeline agentPipeline() {
     return external(GlobalOpenTelemetry.get(), "OpenTelemetry Java agent");
+  }
+
+  /** No SDK: nothing recorded or exported, trace context read and written with {@code propagations}. */
+  private static Pipeline propagating(Set<Propagation> propagations, String description) {
+    SafePropagator propagator = new SafePropagator(PropagatorFactory.create(propagations));
+    return new Pipeline(OpenTelemetry.propagating(ContextPropagators.create(propagator)), null, propagator,
+        new ExportStats(), description);
   }
 
   private static Pipeline external(OpenTelemetry openTelemetry, String description) {

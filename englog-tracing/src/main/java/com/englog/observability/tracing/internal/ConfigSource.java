@@ -158,15 +158,6 @@ public final class ConfigSource {
     }
   }
 
-  /** A number in [{@code min}, {@code max}], or null. */
-  public Double number(String property, double min, double max) {
-    Setting s = get(property);
-    if (s == null) {
-      return null;
-    }
-    return parseNumber(s, min, max);
-  }
-
   public static double parseNumber(Setting s, double min, double max) {
     try {
       double v = Double.parseDouble(s.value());
