@@ -69,7 +69,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       addError("JsonEncoder: " + problem);
     }
     Context context = getContext();
-    RedactionTally t = context != null ? RedactionTally.of(context) : RedactionTally.standalone();
+    RedactionTally t = tallyOf(context);
     tally = t;
     writer = new EventWriter(settings, t);
     if (captureTraceContext) {
@@ -86,6 +86,11 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       c.unregister(this);
     }
     super.stop();
+  }
+
+  /** The counts shared by the encoders of {@code context}, or this encoder's own without a context. */
+  private static RedactionTally tallyOf(Context context) {
+    return context != null ? RedactionTally.of(context) : RedactionTally.standalone();
   }
 
   private void installCapture(Context context) {
@@ -147,7 +152,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   /** Used before {@link #start()}: the defaults, so an unstarted encoder still writes valid lines. */
   private synchronized EventWriter defaultWriter() {
     if (writer == null) {
-      RedactionTally t = getContext() != null ? RedactionTally.of(getContext()) : RedactionTally.standalone();
+      RedactionTally t = tallyOf(getContext());
       tally = t;
       writer = new EventWriter(EncoderSettings.builder().build(), t);
     }

@@ -235,6 +235,25 @@ class JsonEncoderFuzzTest {
     }
   };
 
+  /** Up to three entries of hostile text; now and then one named {@code standardName}, a collision. */
+  private static Map<String, String> hostileMdc(SplittableRandom rng, String standardName) {
+    Map<String, String> mdc = new HashMap<>();
+    for (int m = rng.nextInt(4); m > 0; m--) {
+      mdc.put(rng.nextInt(3) == 0 ? standardName : text(rng, rng.nextInt(12), false), text(rng, rng.nextInt(60), false));
+    }
+    return mdc;
+  }
+
+  /** Up to two pairs: hostile text, a long or a value whose toString() throws; names as in {@link #hostileMdc}. */
+  private static List<KeyValuePair> hostileKeyValues(SplittableRandom rng, String standardName) {
+    List<KeyValuePair> kvs = new ArrayList<>();
+    for (int k = rng.nextInt(3); k > 0; k--) {
+      Object value = rng.nextInt(10) == 0 ? THROWING : rng.nextBoolean() ? rng.nextLong() : text(rng, 20, false);
+      kvs.add(new KeyValuePair(rng.nextInt(3) == 0 ? standardName : text(rng, rng.nextInt(10), false), value));
+    }
+    return kvs;
+  }
+
   @Test
   void aMillionHostileEventsAllParseStrictlyAndRoundTripTheirMessage() {
     SplittableRandom rng = new SplittableRandom(SEED);
@@ -251,15 +270,8 @@ class JsonEncoderFuzzTest {
       if (i % 100_000 == 7) {
         message = text(rng, 1_048_576, false); // a megabyte now and then
       }
-      Map<String, String> mdc = new HashMap<>();
-      for (int m = rng.nextInt(4); m > 0; m--) {
-        mdc.put(rng.nextInt(3) == 0 ? "level" : text(rng, rng.nextInt(12), false), text(rng, rng.nextInt(60), false));
-      }
-      List<KeyValuePair> kvs = new ArrayList<>();
-      for (int k = rng.nextInt(3); k > 0; k--) {
-        Object value = rng.nextInt(10) == 0 ? THROWING : rng.nextBoolean() ? rng.nextLong() : text(rng, 20, false);
-        kvs.add(new KeyValuePair(rng.nextInt(3) == 0 ? "message" : text(rng, rng.nextInt(10), false), value));
-      }
+      Map<String, String> mdc = hostileMdc(rng, "level");
+      List<KeyValuePair> kvs = hostileKeyValues(rng, "message");
       byte[] line = raw.encode(event(rng, message, mdc, kvs, false));
       JsonNode node = Lines.parse(line);
       if (message == null) {
@@ -367,18 +379,11 @@ class JsonEncoderFuzzTest {
           planted.add(s[3]);
         }
       }
-      Map<String, String> mdc = new HashMap<>();
-      for (int m = rng.nextInt(4); m > 0; m--) {
-        mdc.put(rng.nextInt(3) == 0 ? "message" : text(rng, rng.nextInt(12), false), text(rng, rng.nextInt(60), false));
-      }
+      Map<String, String> mdc = hostileMdc(rng, "message");
       String[] inMdc = secret(rng);
       mdc.put(text(rng, rng.nextInt(8), false), text(rng, rng.nextInt(20), false) + inMdc[0]);
       planted.add(inMdc[3]);
-      List<KeyValuePair> kvs = new ArrayList<>();
-      for (int k = rng.nextInt(3); k > 0; k--) {
-        Object value = rng.nextInt(10) == 0 ? THROWING : rng.nextBoolean() ? rng.nextLong() : text(rng, 20, false);
-        kvs.add(new KeyValuePair(rng.nextInt(3) == 0 ? "level" : text(rng, rng.nextInt(10), false), value));
-      }
+      List<KeyValuePair> kvs = hostileKeyValues(rng, "level");
       String[] inKv = secret(rng);
       kvs.add(new KeyValuePair(text(rng, rng.nextInt(8), false), inKv[0] + text(rng, rng.nextInt(20), false)));
       planted.add(inKv[3]);

@@ -540,9 +540,7 @@ class JsonEncoderTest {
     mdc.put("msg", "nested, no collision");
     JsonNode line = Lines.parse(encoder.encode(Events.event("hello").mdc(mdc).kv("n", 1).kv("mdc", "kv named mdc")
         .marker(MarkerFactory.getDetachedMarker("M")).build()));
-    List<String> names = new ArrayList<>();
-    line.fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactly("@timestamp", "level", "logger", "msg", "region", "static.level", "mdc", "fields");
+    assertThat(Lines.names(line)).containsExactly("@timestamp", "level", "logger", "msg", "region", "static.level", "mdc", "fields");
     assertThat(line.get("mdc").toString()).isEqualTo("{\"request_id\":\"r1\",\"msg\":\"nested, no collision\"}");
     assertThat(line.get("fields").toString()).isEqualTo("{\"n\":1,\"mdc\":\"kv named mdc\"}");
     assertThat(line.get("static.level").asText()).isEqualTo("static-level");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,9 +69,7 @@ class JsonEncoderXmlConfigTest {
       MDC.clear();
     }
     JsonNode line = Logback.capture(context, "CAPTURE").lines().get(0);
-    List<String> names = new ArrayList<>();
-    line.fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactly("@timestamp", "level", "logger_name", "message", "service", "environment",
+    assertThat(Lines.names(line)).containsExactly("@timestamp", "level", "logger_name", "message", "service", "environment",
         "region", "team", "context", "fields", "error");
     assertThat(line.get("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     assertThat(line.get("message").asText()).isEqualTo("a@b.co *** *** and a~");

@@ -75,6 +75,13 @@ final class Lines {
     }
   }
 
+  /** The line's field names in the order written. */
+  static List<String> names(JsonNode line) {
+    List<String> names = new ArrayList<>();
+    line.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }

@@ -8,7 +8,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ class StructuredLoggerTest {
   void setUp() {
     context = Logback.configure(Logback.withEncoder("<serviceName>englog-api</serviceName>"));
     Logback.assertNoErrors(context);
-    tracing = Tracers.provider(new Tracers.Recording());
+    tracing = Tracers.provider();
     log = StructuredLogger.of(context.getLogger("com.englog.api.Requests"));
   }
 
@@ -41,12 +40,6 @@ class StructuredLoggerTest {
 
   private List<JsonNode> lines() {
     return Logback.capture(context, "CAPTURE").lines();
-  }
-
-  private static List<String> names(JsonNode line) {
-    List<String> names = new ArrayList<>();
-    line.fieldNames().forEachRemaining(names::add);
-    return names;
   }
 
   @Test
@@ -71,7 +64,7 @@ class StructuredLoggerTest {
     assertThat(line.get("trace_id").asText()).isEqualTo(span.getSpanContext().getTraceId());
     assertThat(line.get("span_id").asText()).isEqualTo(span.getSpanContext().getSpanId());
     assertThat(line.get("service").asText()).isEqualTo("englog-api");
-    assertThat(names(line)).containsSubsequence("timestamp", "level", "logger", "thread", "message", "trace_id",
+    assertThat(Lines.names(line)).containsSubsequence("timestamp", "level", "logger", "thread", "message", "trace_id",
         "span_id", "trace_flags", "service", "method", "route", "status", "duration_ms", "correlation_id", "user_id");
   }
 

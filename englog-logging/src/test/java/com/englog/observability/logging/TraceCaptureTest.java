@@ -50,7 +50,7 @@ class TraceCaptureTest {
 
   @BeforeEach
   void setUp() {
-    tracerProvider = Tracers.provider(new Tracers.Recording());
+    tracerProvider = Tracers.provider();
     tracer = tracerProvider.get("trace-capture-test");
     context = new LoggerContext();
     context.setName("trace-capture");

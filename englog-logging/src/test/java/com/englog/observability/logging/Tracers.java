@@ -5,18 +5,14 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A real SDK tracer provider; the SDK creates real spans only when a span processor is registered. */
 final class Tracers {
 
   private Tracers() {}
 
-  /** Keeps ended spans in memory. */
-  static final class Recording implements SpanProcessor {
-    final List<ReadableSpan> ended = new CopyOnWriteArrayList<>();
-
+  /** Registered only so that spans are real; the tests read ids from their own spans, not from here. */
+  private static final class Registered implements SpanProcessor {
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {}
 
@@ -26,9 +22,7 @@ final class Tracers {
     }
 
     @Override
-    public void onEnd(ReadableSpan span) {
-      ended.add(span);
-    }
+    public void onEnd(ReadableSpan span) {}
 
     @Override
     public boolean isEndRequired() {
@@ -36,7 +30,7 @@ final class Tracers {
     }
   }
 
-  static SdkTracerProvider provider(Recording recording) {
-    return SdkTracerProvider.builder().addSpanProcessor(recording).build();
+  static SdkTracerProvider provider() {
+    return SdkTracerProvider.builder().addSpanProcessor(new Registered()).build();
   }
 }

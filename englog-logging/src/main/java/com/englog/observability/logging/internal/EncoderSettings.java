@@ -123,16 +123,13 @@ public final class EncoderSettings {
       }
     }
     Map<String, String> statics = new LinkedHashMap<>();
+    NameScope staticNames = new NameScope();
+    staticNames.reset(Set.copyOf(holders.keySet()));
     for (Map.Entry<String, String> e : b.staticFields.entrySet()) {
       String key = e.getKey();
-      String unique = key;
-      if (holders.containsKey(unique)) {
-        unique = "static." + key;
+      String unique = staticNames.unique(key, "static");
+      if (!unique.equals(key)) {
         problems.add("staticField '" + key + "' collides with a standard field; written as '" + unique + "'");
-        int i = 2;
-        while (holders.containsKey(unique)) {
-          unique = "static." + key + "_" + i++;
-        }
       }
       holders.put(unique, "a staticField");
       statics.put(unique, e.getValue());

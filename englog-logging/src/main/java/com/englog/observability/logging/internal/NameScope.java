@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * The names already written in one JSON object, so that a later MDC or key-value name never repeats
- * one: a collision becomes {@code <source>.<name>}, then {@code <source>.<name>_2}, {@code _3}, ...
+ * one (and, once at start, a static field never takes a standard field's name): a collision becomes
+ * {@code <source>.<name>}, then {@code <source>.<name>_2}, {@code _3}, ...
  * Linear search: objects have a handful of dynamic names, and this allocates nothing.
  */
 final class NameScope {

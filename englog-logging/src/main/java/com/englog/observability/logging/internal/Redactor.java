@@ -2,7 +2,6 @@ package com.englog.observability.logging.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -1008,10 +1007,6 @@ public final class Redactor {
     public Builder replacement(String replacement) {
       this.replacement = Objects.requireNonNull(replacement, "replacement");
       return this;
-    }
-
-    public List<String> deniedFields() {
-      return Collections.unmodifiableList(denied);
     }
 
     public Redactor build() {
