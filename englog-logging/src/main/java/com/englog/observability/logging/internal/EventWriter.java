@@ -476,7 +476,7 @@ public final class EventWriter {
     String safe = safeKey(key);
     LineSink k = st.sink;
     k.name(scope.unique(safe, "mdc"));
-    if (fieldDecisions.redacts(key == null ? safe : key)) {
+    if (fieldDecisions.redacts(key)) {
       k.string(replacement);
       st.counts[Redactor.FIELD]++;
     } else {
@@ -516,7 +516,7 @@ public final class EventWriter {
       }
       String key = safeKey(p.key);
       k.name(scope.unique(key, "kv"));
-      if (fieldDecisions.redacts(p.key == null ? key : p.key)) {
+      if (fieldDecisions.redacts(p.key)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {
@@ -633,7 +633,7 @@ public final class EventWriter {
       String logged = rawKey == null ? null : String.valueOf(rawKey);
       String key = safeKey(logged);
       k.name(scope.unique(redactor.enabled() ? redactedKey(st, key) : key, "key"));
-      if (fieldDecisions.redacts(logged == null ? key : logged)) {
+      if (fieldDecisions.redacts(logged)) {
         k.string(replacement);
         st.counts[Redactor.FIELD]++;
       } else {
