@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,11 +58,9 @@ public final class HealthRegistry implements AutoCloseable {
   public static final Duration DEFAULT_BACKGROUND_REFRESH = Duration.ofSeconds(10);
 
   private final HealthEngine engine;
-  private final Map<String, Boolean> critical;
 
-  private HealthRegistry(HealthEngine engine, Map<String, Boolean> critical) {
+  private HealthRegistry(HealthEngine engine) {
     this.engine = engine;
-    this.critical = critical;
   }
 
   public static Builder builder() {
@@ -115,11 +112,11 @@ public final class HealthRegistry implements AutoCloseable {
 
   /** Whether the component called {@code name} is critical. */
   public boolean isCritical(String name) {
-    Boolean c = critical.get(name);
+    ComponentRuntime c = engine.component(Objects.requireNonNull(name, "name"));
     if (c == null) {
       throw new IllegalArgumentException("no component called " + name);
     }
-    return c;
+    return c.critical();
   }
 
   /** Stops the registry's threads and removes its meters. Idempotent. */
@@ -236,7 +233,6 @@ public final class HealthRegistry implements AutoCloseable {
       groups.put(LIVENESS, new ArrayList<>());
       groups.put(READINESS, new ArrayList<>());
       groups.put(STARTUP, new ArrayList<>());
-      Map<String, Boolean> critical = new LinkedHashMap<>();
       registrations.forEach((name, reg) -> {
         ComponentOptions o = new ComponentOptions();
         defaults.forEach(d -> d.accept(o));
@@ -255,7 +251,6 @@ public final class HealthRegistry implements AutoCloseable {
           }
           groups.computeIfAbsent(g, k -> new ArrayList<>()).add(name);
         }
-        critical.put(name, c.critical);
       });
       for (String name : registrations.keySet()) {
         if (groups.containsKey(name)) {
@@ -263,11 +258,10 @@ public final class HealthRegistry implements AutoCloseable {
               + name + "\") and /health/" + name + " would reach the group, never the component alone");
         }
       }
-      Set<String> metricGroups = new LinkedHashSet<>(groups.keySet());
-      HealthEngine engine = new HealthEngine(specs, groups, metricGroups, clock, executor,
+      HealthEngine engine = new HealthEngine(specs, groups, clock, executor,
           new HealthMetrics(meterRegistry), List.copyOf(listeners));
       engine.startBackgroundRefresh(backgroundRefresh);
-      return new HealthRegistry(engine, Map.copyOf(critical));
+      return new HealthRegistry(engine);
     }
 
     private static final class Registration {

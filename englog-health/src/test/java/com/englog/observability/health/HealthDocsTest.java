@@ -2,17 +2,14 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.DocsSnippets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -28,41 +25,25 @@ class HealthDocsTest {
   private static final Path DOC = Path.of("..", "docs", "health.md");
   private static final Path EXAMPLE = Path.of("src", "test", "java", "com", "englog", "observability", "health",
       "DocsExampleTest.java");
-  private static final Pattern REGION = Pattern.compile(
-      "(?s)\\n( *)// docs:start (\\S+)\\n(.*?)\\n *// docs:end \\2\\n");
-
-  private static String doc() throws IOException {
-    return Files.readString(DOC, StandardCharsets.UTF_8);
-  }
 
   /** The fenced blocks of {@code language} in the page, in order. */
-  private static List<String> blocks(String doc, String language) {
-    List<String> blocks = new ArrayList<>();
-    Matcher m = Pattern.compile("(?s)```" + language + "\\n(.*?)```").matcher(doc);
-    while (m.find()) {
-      blocks.add(m.group(1));
-    }
-    return blocks;
+  private static List<String> blocks(String language) {
+    return DocsSnippets.fencedBlocks(DOC, language);
   }
 
   @Test
-  void javaExamplesAreTheCompiledOnesVerbatim() throws IOException {
-    String source = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
-    List<String> javaBlocks = blocks(doc(), "java");
-    Matcher region = REGION.matcher(source);
-    int regions = 0;
-    while (region.find()) {
-      regions++;
-      String snippet = region.group(3).replaceAll("(?m)^" + region.group(1), "") + "\n";
-      assertThat(javaBlocks).as("docs/health.md shows DocsExampleTest's \"%s\" example verbatim at the start "
-          + "of a java block", region.group(2)).anyMatch(b -> b.startsWith(snippet));
-    }
-    assertThat(regions).as("docs:start/docs:end regions in DocsExampleTest").isEqualTo(2);
+  void javaExamplesAreTheCompiledOnesVerbatim() {
+    Map<String, String> regions = DocsSnippets.regions(EXAMPLE);
+    List<String> javaBlocks = blocks("java");
+    regions.forEach((name, region) -> assertThat(javaBlocks).as("docs/health.md shows DocsExampleTest's \"%s\" "
+        + "example verbatim at the start of a java block", name)
+        .anyMatch(b -> (b + "\n").startsWith(region + "\n")));
+    assertThat(regions).as("docs:start/docs:end regions in DocsExampleTest").hasSize(2);
   }
 
   @Test
   void sampleReportIsTheGoldenFile() throws IOException {
-    String json = blocks(doc(), "json").get(0);
+    String json = blocks("json").get(0);
     String golden;
     try (InputStream in = HealthDocsTest.class.getResourceAsStream("/golden/health-report.json")) {
       golden = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -74,8 +55,8 @@ class HealthDocsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void kubernetesProbesUseServedPathsAndOutwaitTheDeadline() throws IOException {
-    String yaml = blocks(doc(), "yaml").stream().filter(b -> b.contains("readinessProbe")).findFirst().orElseThrow();
+  void kubernetesProbesUseServedPathsAndOutwaitTheDeadline() {
+    String yaml = blocks("yaml").stream().filter(b -> b.contains("readinessProbe")).findFirst().orElseThrow();
     Map<String, Object> container = (Map<String, Object>) ((List<Object>) ((Map<String, Object>)
         new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml)).get("containers")).get(0);
     List<Object> ports = (List<Object>) container.get("ports");

@@ -42,9 +42,13 @@ final class HealthEndpoint implements AutoCloseable {
 
   /** GET {@code path}; an answer slower than {@code timeout} throws (an {@link UncheckedIOException}). */
   HttpResponse<String> get(String path, Duration timeout) {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(timeout));
+  }
+
+  /** Sends {@code request} (any method, headers) with the endpoint's client. */
+  HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -2,13 +2,9 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,40 +19,32 @@ import org.junit.jupiter.api.io.TempDir;
 /** The health endpoint over real HTTP (the JDK's server), as a load balancer and an operator see it. */
 class HealthHttpHandlerTest {
 
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
-
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private HealthRegistry registry;
-  private HttpServer server;
-  private ExecutorService executor;
+  private HealthEndpoint endpoint;
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.stop(0);
-      executor.shutdownNow();
+    if (endpoint != null) {
+      endpoint.close();
     }
     if (registry != null) {
       registry.close();
     }
   }
 
-  private URI serve(HealthRegistry registry, HealthAccess access) throws IOException {
+  private URI serve(HealthRegistry registry, HealthAccess access) {
     this.registry = registry;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/health", new HealthHttpHandler(HealthHandler.builder(registry).access(access).build()));
-    executor = Executors.newFixedThreadPool(2);
-    server.setExecutor(executor);
-    server.start();
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    endpoint = new HealthEndpoint(registry, access);
+    return endpoint.uri("");
   }
 
-  private static HttpResponse<String> get(URI uri, String token) throws Exception {
+  private HttpResponse<String> get(URI uri, String token) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return endpoint.send(request);
   }
 
   private HealthRegistry degradedService() {
@@ -167,10 +153,10 @@ class HealthHttpHandlerTest {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .add("db", context -> Health.healthy()).build(), HealthAccess.never());
 
-    HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(base.resolve("/health"))
-        .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> head = CLIENT.send(HttpRequest.newBuilder(base.resolve("/health"))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post = endpoint.send(HttpRequest.newBuilder(base.resolve("/health"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")));
+    HttpResponse<String> head = endpoint.send(HttpRequest.newBuilder(base.resolve("/health"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(head.statusCode()).isEqualTo(200);

@@ -3,13 +3,12 @@ package com.englog.observability.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.testsupport.HttpRecorder;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import com.englog.observability.testsupport.ToolRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,41 +23,31 @@ class CliJarIT {
   @TempDir
   Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private Run javaJar(String... args) throws IOException, InterruptedException {
+  private static ToolRun javaJar(String... args) {
     String jar = System.getProperty("englog.healthcheck.cliJar");
     assertThat(jar).as("system property englog.healthcheck.cliJar (set by failsafe in the pom)").isNotNull();
     assertThat(Path.of(jar)).as("the packaged -cli jar").isRegularFile();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
     command.addAll(List.of(args));
-    Path out = dir.resolve("out.txt");
-    Path err = dir.resolve("err.txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("java -jar did not finish within 120 s: " + command);
-    }
-    return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return ToolRun.run(command, null, Duration.ofSeconds(120));
   }
 
   @Test
   void helpPrintsTheUsageAndExitsZero() throws Exception {
-    Run help = javaJar("--help");
+    ToolRun help = javaJar("--help");
 
     assertThat(help.exitCode()).as(help.toString()).isEqualTo(ExitCode.HEALTHY);
-    assertThat(help.out()).startsWith("usage: englog-healthcheck [--config FILE]").contains("--sla WINDOW");
-    assertThat(help.err()).isEmpty();
+    assertThat(help.stdout()).startsWith("usage: englog-healthcheck [--config FILE]").contains("--sla WINDOW");
+    assertThat(help.stderr()).isEmpty();
   }
 
   @Test
   void anUnknownOptionIsAUsageError() throws Exception {
-    Run bad = javaJar("--verbose");
+    ToolRun bad = javaJar("--verbose");
 
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCode.USAGE);
-    assertThat(bad.err()).startsWith("englog-healthcheck: unknown option --verbose").contains("usage:");
+    assertThat(bad.stderr()).startsWith("englog-healthcheck: unknown option --verbose").contains("usage:");
   }
 
   @Test
@@ -68,16 +57,16 @@ class CliJarIT {
       Path config = dir.resolve("healthcheck.yml");
       Files.writeString(config, "endpoints:\n  - {name: API Health, url: '" + api.uri("/health") + "'}\n");
 
-      Run healthy = javaJar("--config", config.toString());
+      ToolRun healthy = javaJar("--config", config.toString());
       assertThat(healthy.exitCode()).as(healthy.toString()).isEqualTo(ExitCode.HEALTHY);
-      assertThat(healthy.out()).contains("PASS  API Health", "HEALTHY: all 1 checks passed");
+      assertThat(healthy.stdout()).contains("PASS  API Health", "HEALTHY: all 1 checks passed");
       // The shaded jar carries its SLF4J provider: no "No SLF4J providers were found" warning.
-      assertThat(healthy.err()).doesNotContain("SLF4J");
+      assertThat(healthy.stderr()).doesNotContain("SLF4J");
 
       api.respondWith(503, "{\"status\":\"DOWN\"}");
-      Run unhealthy = javaJar("--config", config.toString(), "--json");
+      ToolRun unhealthy = javaJar("--config", config.toString(), "--json");
       assertThat(unhealthy.exitCode()).as(unhealthy.toString()).isEqualTo(ExitCode.UNHEALTHY);
-      assertThat(unhealthy.out()).contains("\"status\":\"UNHEALTHY\"", "\"result\":\"FAIL\"");
+      assertThat(unhealthy.stdout()).contains("\"status\":\"UNHEALTHY\"", "\"result\":\"FAIL\"");
     }
   }
 }

@@ -3,14 +3,13 @@ package com.englog.observability.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.healthcheck.internal.Config;
+import com.englog.observability.testsupport.DocsSnippets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,16 +26,10 @@ class HealthCheckDocsTest {
   private static final Path EXAMPLE = Path.of("src", "test", "resources", "healthcheck.yml");
   private static final String CONFIG_PATH = "/etc/englog/healthcheck.yml";
 
-  private static String doc() throws Exception {
-    return Files.readString(DOC, StandardCharsets.UTF_8);
-  }
-
-  private static List<String> blocks(String language) throws Exception {
+  /** The page's {@code ```language} blocks, each with the newline that ends its last line. */
+  private static List<String> blocks(String language) {
     List<String> blocks = new ArrayList<>();
-    Matcher m = Pattern.compile("(?s)```" + language + "\\n(.*?)```").matcher(doc());
-    while (m.find()) {
-      blocks.add(m.group(1));
-    }
+    DocsSnippets.fencedBlocks(DOC, language).forEach(b -> blocks.add(b + "\n"));
     assertThat(blocks).as("```%s blocks in docs/healthcheck.md", language).isNotEmpty();
     return blocks;
   }

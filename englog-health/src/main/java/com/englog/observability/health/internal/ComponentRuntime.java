@@ -101,18 +101,10 @@ public final class ComponentRuntime {
     return spec.critical();
   }
 
-  Duration deadline() {
-    return spec.deadline();
-  }
-
   /** The status of the last result without triggering anything; UNKNOWN before the first check. */
   public Status currentStatus() {
     Result r = last;
     return r == null ? Status.UNKNOWN : r.status;
-  }
-
-  Result lastResult() {
-    return last;
   }
 
   /**
@@ -218,7 +210,7 @@ public final class ComponentRuntime {
 
   private void complete(Run run, Health health, long durationNanos) {
     Result result = new Result(health.status(), health.reason(), health.details(), durationNanos,
-        engine.tick(), engine.clock().instant(), false);
+        engine.tick(), engine.clock().instant());
     if (run.settled.compareAndSet(false, true)) {
       if (run.watchdog != null) {
         run.watchdog.cancel(false);
@@ -248,7 +240,7 @@ public final class ComponentRuntime {
     details.put("deadlineMs", spec.deadline().toMillis());
     Result result = new Result(Status.DOWN, "timed out after " + Reasons.duration(spec.deadline()),
         java.util.Collections.unmodifiableMap(details), deadlineNanos, engine.tick(),
-        engine.clock().instant(), true);
+        engine.clock().instant());
     // One observation per check, as the report shows it: a hung check counts at its deadline now,
     // not when (if ever) it returns, so the histogram sees a frozen dependency while it is frozen.
     meters.duration(deadlineNanos);
@@ -314,7 +306,7 @@ public final class ComponentRuntime {
   private record BreakerView(Result of, Result view) {}
 
   private Result unknown(String reason) {
-    return new Result(Status.UNKNOWN, reason, Map.of(), 0, engine.tick(), null, false);
+    return new Result(Status.UNKNOWN, reason, Map.of(), 0, engine.tick(), null);
   }
 
   /** The result as a report shows it, with its age at {@code now}. */
@@ -381,10 +373,8 @@ public final class ComponentRuntime {
         lastHour.pollFirst();
       }
       if (lastHour.size() >= spec.policy().maxAttemptsPerHour()) {
-        if (attempts == 0 || LOG.isDebugEnabled()) {
-          LOG.debug("health: {} recovery {} skipped: {} attempts in the last hour", name(), spec.name(),
-              lastHour.size());
-        }
+        LOG.debug("health: {} recovery {} skipped: {} attempts in the last hour", name(), spec.name(),
+            lastHour.size());
         return false;
       }
       return true;

@@ -57,12 +57,11 @@ public final class HealthEngine implements AutoCloseable {
   /**
    * @param clock null for the system clock with monotonic ages; a given clock drives ages too
    * @param checkExecutor null for the engine's own bounded pool
-   * @param groupMembers group name to member names, in order (liveness, readiness, startup first)
-   * @param metricGroups the groups that get status gauges (the group of every component always does)
+   * @param groupMembers group name to member names, in order (liveness, readiness, startup first);
+   *     each of them gets status gauges, as does the group of every component ({@code all})
    */
   public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
-      Set<String> metricGroups, Clock clock, Executor checkExecutor, HealthMetrics metrics,
-      List<HealthListener> listeners) {
+      Clock clock, Executor checkExecutor, HealthMetrics metrics, List<HealthListener> listeners) {
     this.listeners = listeners;
     this.clock = clock == null ? Clock.systemUTC() : clock;
     this.ticker = clock == null ? System::nanoTime : () -> clock.millis() * 1_000_000L;
@@ -112,9 +111,7 @@ public final class HealthEngine implements AutoCloseable {
       }
       Group g = new Group(name, list);
       groups.put(name, g);
-      if (metricGroups.contains(name)) {
-        metrics.group(name, g::cachedStatus);
-      }
+      metrics.group(name, g::cachedStatus);
     });
   }
 
@@ -210,6 +207,11 @@ public final class HealthEngine implements AutoCloseable {
 
   public Set<String> groupNames() {
     return Collections.unmodifiableSet(groups.keySet());
+  }
+
+  /** The component called {@code name}, or null. */
+  public ComponentRuntime component(String name) {
+    return components.get(name);
   }
 
   public Set<String> componentNames() {

@@ -14,24 +14,18 @@ public final class Result {
   /** Ticker value when the result was produced, for ages. */
   final long tick;
   final Instant checkedAt;
-  final boolean timedOut;
 
   Result(Status status, String reason, Map<String, Object> details, long durationNanos, long tick,
-      Instant checkedAt, boolean timedOut) {
+      Instant checkedAt) {
     this.status = status;
     this.reason = reason;
     this.details = details;
     this.durationNanos = durationNanos;
     this.tick = tick;
     this.checkedAt = checkedAt;
-    this.timedOut = timedOut;
-  }
-
-  public Status status() {
-    return status;
   }
 
   Result withReasonAndDetails(String newReason, Map<String, Object> newDetails) {
-    return new Result(status, newReason, newDetails, durationNanos, tick, checkedAt, timedOut);
+    return new Result(status, newReason, newDetails, durationNanos, tick, checkedAt);
   }
 }

@@ -9,6 +9,9 @@ public final class CheckOutcome {
   /** PASS, FAIL, or WARN (a non-critical check that failed). */
   public enum Result { PASS, WARN, FAIL }
 
+  /** How a line that passes only because {@code onNoData: pass} allows missing data ends. */
+  static final String ALLOWED_NO_DATA = "; allowed by onNoData: pass";
+
   public final String kind;
   public final String name;
   public final Result result;
@@ -21,6 +24,16 @@ public final class CheckOutcome {
     this.result = result;
     this.message = message;
     this.data = new LinkedHashMap<>(data);
+  }
+
+  /**
+   * The CLI's one rule for missing data, for PromQL checks and SLA lines alike: it fails unless the
+   * configuration's {@code onNoData: pass} allows it, and the reason says which.
+   *
+   * @return {@code "no data: " + why}, plus {@link #ALLOWED_NO_DATA} when {@code allowed}
+   */
+  static String noDataReason(String why, boolean allowed) {
+    return "no data: " + why + (allowed ? ALLOWED_NO_DATA : "");
   }
 
   Map<String, Object> toJson() {

@@ -87,10 +87,8 @@ public final class Checks {
       String unit = check.unit().isEmpty() ? "" : " " + check.unit();
       String limit = check.operator() + " " + Numbers.format(check.threshold()) + unit;
       if (samples.isEmpty()) {
-        String why = "no data: the query returned no series (or only NaN)";
-        return check.passOnNoData()
-            ? Health.up().reason(why + "; allowed by onNoData: pass").build()
-            : Health.down(why).build();
+        String reason = CheckOutcome.noDataReason("the query returned no series (or only NaN)", check.passOnNoData());
+        return check.passOnNoData() ? Health.up().reason(reason).build() : Health.down(reason).build();
       }
       PrometheusClient.Sample worst = null;
       int failing = 0;

@@ -127,12 +127,12 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
         throw new ConfigException(at + ".operator must be one of <, <=, >, >=, ==, != (or lt, gt), was \""
             + op + "\"");
       }
-      String onNoData = oneOf(c.getOrDefault("onNoData", "fail"), at + ".onNoData", "fail", "pass");
+      boolean passOnNoData = passOnNoData(c, at);
       checks.add(new MetricCheck(text(c.get("name"), at + ".name"),
           substitute(text(c.get("query"), at + ".query"), variables, at + ".query"), op,
           number(c.get("threshold"), at + ".threshold"),
           c.containsKey("unit") ? text(c.get("unit"), at + ".unit") : "",
-          onNoData.equals("pass"), durationOr(c, "timeout", at, DEFAULT_QUERY_TIMEOUT),
+          passOnNoData, durationOr(c, "timeout", at, DEFAULT_QUERY_TIMEOUT),
           bool(c.getOrDefault("critical", true), at + ".critical")));
     }
     if (!checks.isEmpty() && prometheus == null) {
@@ -163,9 +163,8 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
         throw new ConfigException("sla.dependencyObjective must be in (0, 1], was " + dependencyObjective);
       }
     }
-    String slaOnNoData = oneOf(sla.getOrDefault("onNoData", "fail"), "sla.onNoData", "fail", "pass");
     return new Config(profile == null ? "default" : profile, prometheus, endpoints, checks, slack,
-        dependencyObjective, slaOnNoData.equals("pass"));
+        dependencyObjective, passOnNoData(sla, "sla"));
   }
 
   /** A section of the top level, overridden key by key by the profile's section of that name. */
@@ -275,6 +274,11 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
       throw new ConfigException(at + " must be " + String.join(" or ", allowed) + ", was \"" + s + "\"");
     }
     return s;
+  }
+
+  /** {@code onNoData} of a check or of the SLA report: fail (the default) or pass. */
+  private static boolean passOnNoData(Map<String, Object> m, String at) throws ConfigException {
+    return oneOf(m.getOrDefault("onNoData", "fail"), at + ".onNoData", "fail", "pass").equals("pass");
   }
 
   private static Duration durationOr(Map<String, Object> m, String key, String at, Duration otherwise)

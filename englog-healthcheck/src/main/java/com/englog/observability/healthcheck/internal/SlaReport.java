@@ -77,7 +77,7 @@ public final class SlaReport {
           boolean pass = met && passOnNoData;
           outcomes.add(new CheckOutcome("slo", key, pass ? CheckOutcome.Result.PASS : CheckOutcome.Result.FAIL,
               head + "no data for the error budget (" + budgetSeries + " has no series for it)"
-                  + (pass ? "; allowed by onNoData: pass" : ""), data));
+                  + (pass ? CheckOutcome.ALLOWED_NO_DATA : ""), data));
         } else {
           boolean budgetLeft = budget.value >= 0;
           outcomes.add(new CheckOutcome("slo", key,
@@ -116,7 +116,7 @@ public final class SlaReport {
   private static CheckOutcome noData(String kind, String name, String why, boolean passOnNoData,
       Map<String, Object> data) {
     return new CheckOutcome(kind, name, passOnNoData ? CheckOutcome.Result.PASS : CheckOutcome.Result.FAIL,
-        "no data: " + why + (passOnNoData ? "; allowed by onNoData: pass" : ""), data);
+        CheckOutcome.noDataReason(why, passOnNoData), data);
   }
 
   /** Series keyed by their identity: the {@code slo} or {@code component} label plus any others. */
