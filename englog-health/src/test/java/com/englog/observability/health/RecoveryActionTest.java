@@ -157,15 +157,9 @@ class RecoveryActionTest {
         return attempts("success") == 1;
       });
 
-      java.util.List<String> lines = new java.util.ArrayList<>();
-      synchronized (appender) {
-        for (ch.qos.logback.classic.spi.ILoggingEvent e : appender.list) {
-          if (e.getFormattedMessage().contains("recovery")) {
-            lines.add(e.getLevel() + " " + e.getFormattedMessage().replaceAll("\\d+ ms", "N ms")
-                .replaceAll("\\(\\d+ consecutive", "(N consecutive"));
-          }
-        }
-      }
+      // Outcomes are counted before their line is logged: wait for the lines, then compare them all.
+      awaitCondition(() -> recoveryLines(appender).size() >= 6);
+      java.util.List<String> lines = recoveryLines(appender);
       assertThat(lines).containsExactly(
           "WARN health: pool is DOWN (N consecutive failures): attempting recovery reconnect (attempt 1)",
           "WARN health: pool recovery reconnect failed after N ms: IllegalStateException: cannot reconnect",
@@ -177,6 +171,21 @@ class RecoveryActionTest {
       logger.detachAppender(appender);
       appender.stop();
     }
+  }
+
+  /** The recovery lines {@code appender} has received so far, durations and failure counts masked. */
+  private static java.util.List<String> recoveryLines(
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    synchronized (appender) {
+      for (ch.qos.logback.classic.spi.ILoggingEvent e : appender.list) {
+        if (e.getFormattedMessage().contains("recovery")) {
+          lines.add(e.getLevel() + " " + e.getFormattedMessage().replaceAll("\\d+ ms", "N ms")
+              .replaceAll("\\(\\d+ consecutive", "(N consecutive"));
+        }
+      }
+    }
+    return lines;
   }
 
   @Test
