@@ -10,6 +10,7 @@ import com.englog.observability.health.Status;
 import com.englog.observability.metrics.Metrics;
 import com.englog.observability.testsupport.FreePort;
 import com.englog.observability.testsupport.HttpRecorder;
+import com.englog.observability.testsupport.TestEnvironment;
 import com.englog.observability.tracing.Tracing;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -89,14 +90,14 @@ class ReadmeExampleTest {
     String snippet = region.group(1).lines().map(l -> l.length() >= 6 ? l.substring(6) : l.strip())
         .collect(Collectors.joining("\n"));
 
-    String readme = Files.readString(Modules.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(TestEnvironment.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
     assertThat(readme).as("README.md must show the snippet between readme:start and readme:end")
         .contains("```java\n" + snippet + "\n```");
   }
 
   @Test
   void readmeLogbackSnippetWritesJsonLines() throws Exception {
-    String readme = Files.readString(Modules.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(TestEnvironment.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
     Matcher xml = Pattern.compile("```xml\\n(<appender name=\"STDOUT\".*?</appender>)\\n```", Pattern.DOTALL)
         .matcher(readme);
     assertThat(xml.find()).as("README shows the logback appender").isTrue();
