@@ -413,11 +413,6 @@ public final class SeriesFamily<M> {
     }
   }
 
-  /** Label specs, for callers that need names or closed values. */
-  public List<LabelSpec> labels() {
-    return List.of(labels);
-  }
-
   /** Looks up a series by canonical values without creating it (tests, adapters). */
   public M find(List<String> canonical) {
     return lookup(canonical);
