@@ -988,11 +988,7 @@ public final class EnglogMetrics implements AutoCloseable {
     }
 
     private String override(String property, String env) {
-      String v = systemProperties.apply(property);
-      if (v == null || v.isBlank()) {
-        v = environment.apply(env);
-      }
-      return v == null || v.isBlank() ? null : v;
+      return Overrides.read(systemProperties, environment, property, env);
     }
 
     private static boolean parseBoolean(String name, String value) {
