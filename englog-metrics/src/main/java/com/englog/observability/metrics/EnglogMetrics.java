@@ -553,10 +553,6 @@ public final class EnglogMetrics implements AutoCloseable {
     return limits.getOrDefault(exposedName, defaultLimit);
   }
 
-  int maxLabelValueLength() {
-    return maxLabelValueLength;
-  }
-
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
       SeriesFamily.Factory<M> factory) {
     SeriesFamily<M> family = new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength,

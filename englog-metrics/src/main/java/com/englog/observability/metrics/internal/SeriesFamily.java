@@ -161,10 +161,6 @@ public final class SeriesFamily<M> {
     return series;
   }
 
-  public int limit() {
-    return limit;
-  }
-
   @SuppressWarnings("unchecked")
   private static <M> M cast(Object o) {
     return (M) o;
