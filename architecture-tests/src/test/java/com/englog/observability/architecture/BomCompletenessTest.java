@@ -2,6 +2,7 @@ package com.englog.observability.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.TestEnvironment;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ class BomCompletenessTest {
 
   @Test
   void bomListsEveryPublishedModuleAndNothingElse() {
-    Path root = Modules.repositoryRoot();
+    Path root = TestEnvironment.repositoryRoot();
     Map<String, String> published = publishedArtifacts(root);
 
     assertThat(published).containsKeys("englog-metrics", "englog-monitoring-assets");
@@ -57,10 +58,10 @@ class BomCompletenessTest {
   @Test
   void bomDoesNotInheritThirdPartyDependencyManagement() {
     // Importing the BOM must not pin a service's other libraries: its parent manages nothing.
-    Element parent = Modules.parse(Modules.repositoryRoot().resolve("englog-parent/pom.xml"))
+    Element parent = Modules.parse(TestEnvironment.repositoryRoot().resolve("englog-parent/pom.xml"))
         .getDocumentElement();
     assertThat(Modules.childElement(parent, "dependencyManagement")).isNull();
-    Element bom = Modules.parse(Modules.repositoryRoot().resolve("englog-bom/pom.xml")).getDocumentElement();
+    Element bom = Modules.parse(TestEnvironment.repositoryRoot().resolve("englog-bom/pom.xml")).getDocumentElement();
     assertThat(Modules.child(Modules.childElement(bom, "parent"), "artifactId")).isEqualTo("englog-parent");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.testsupport.DocsSnippets;
+import com.englog.observability.testsupport.TestEnvironment;
 import com.englog.observability.tracing.Tracing;
 import com.englog.observability.tracing.TracingListener;
 import io.opentelemetry.api.trace.Span;
@@ -85,7 +86,7 @@ class LeafHooksTest {
 
   @Test
   void docsTracingMdShowsBothRecipesVerbatim() {
-    Path root = Modules.repositoryRoot();
+    Path root = TestEnvironment.repositoryRoot();
     Map<String, String> regions = DocsSnippets.regions(root.resolve(
         "architecture-tests/src/test/java/com/englog/observability/architecture/LeafHooksTest.java"));
     assertThat(regions).containsOnlyKeys("one-call-site", "publish-export-counters");

@@ -2,6 +2,7 @@ package com.englog.observability.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.TestEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class LeafPomTest {
       if (!Modules.LEAVES.contains(pkg)) {
         return;
       }
-      Element pom = Modules.parse(Modules.repositoryRoot().resolve(artifact).resolve("pom.xml"))
+      Element pom = Modules.parse(TestEnvironment.repositoryRoot().resolve(artifact).resolve("pom.xml"))
           .getDocumentElement();
       List<String> englogDeps = new ArrayList<>();
       for (Element d : Modules.elements(pom, "dependencies/dependency")) {

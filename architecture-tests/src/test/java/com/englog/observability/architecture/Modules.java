@@ -1,5 +1,6 @@
 package com.englog.observability.architecture;
 
+import com.englog.observability.testsupport.TestEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,18 +43,6 @@ final class Modules {
       "servlet", Set.of("metrics", "tracing", "logging", "health"));
 
   private Modules() {}
-
-  /** The repository root: the nearest ancestor of the working directory with an englog-bom folder. */
-  static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("englog-bom"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
-  }
 
   static Document parse(Path pom) {
     try {
@@ -105,7 +94,7 @@ final class Modules {
 
   /** The module folders listed in the root pom. */
   static List<String> moduleFolders() {
-    Element root = parse(repositoryRoot().resolve("pom.xml")).getDocumentElement();
+    Element root = parse(TestEnvironment.repositoryRoot().resolve("pom.xml")).getDocumentElement();
     List<String> folders = new ArrayList<>();
     for (Element m : elements(root, "modules/module")) {
       folders.add(m.getTextContent().trim());
@@ -115,7 +104,7 @@ final class Modules {
 
   /** True if the module's folder holds Java sources other than package-info. */
   static boolean hasMainCode(String artifactId) {
-    Path src = repositoryRoot().resolve(artifactId).resolve("src/main/java");
+    Path src = TestEnvironment.repositoryRoot().resolve(artifactId).resolve("src/main/java");
     if (!Files.isDirectory(src)) {
       return false;
     }

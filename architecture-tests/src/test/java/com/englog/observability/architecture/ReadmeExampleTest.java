@@ -8,8 +8,10 @@ import com.englog.observability.health.HttpHealthIndicator;
 import com.englog.observability.health.RedisHealthIndicator;
 import com.englog.observability.health.Status;
 import com.englog.observability.metrics.Metrics;
+import com.englog.observability.testsupport.DocsSnippets;
 import com.englog.observability.testsupport.FreePort;
 import com.englog.observability.testsupport.HttpRecorder;
+import com.englog.observability.testsupport.TestEnvironment;
 import com.englog.observability.tracing.Tracing;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -18,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +48,7 @@ class ReadmeExampleTest {
     try (HttpRecorder ai = HttpRecorder.start().respondWith(200, "ok")) {
       URI aiHealthUri = ai.uri("/health");
 
-      // readme:start
+      // docs:start readme
       // Metrics: no setup needed; names, labels and buckets are what the dashboards and alerts query.
       Metrics.recordJournalCreated(userId, "daily");
       Metrics.recordHttpRequest("POST", "/api/v1/journals/{id}", 201, Duration.ofMillis(42));
@@ -62,7 +62,7 @@ class ReadmeExampleTest {
           .add("redis", RedisHealthIndicator.of("127.0.0.1", redisPort))
           .add("ai", HttpHealthIndicator.of(aiHealthUri), o -> o.nonCritical())
           .build();
-      // readme:end
+      // docs:end readme
 
       try (tracing; health) {
         assertThat(id).isEqualTo(entry.length());
@@ -81,22 +81,16 @@ class ReadmeExampleTest {
   }
 
   @Test
-  void readmeShowsExactlyThisTestsSnippet() throws IOException {
-    String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
-    Matcher region = Pattern.compile("// readme:start\\n(.*?)\\n\\s*// readme:end", Pattern.DOTALL)
-        .matcher(source);
-    assertThat(region.find()).isTrue();
-    String snippet = region.group(1).lines().map(l -> l.length() >= 6 ? l.substring(6) : l.strip())
-        .collect(Collectors.joining("\n"));
-
-    String readme = Files.readString(Modules.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
-    assertThat(readme).as("README.md must show the snippet between readme:start and readme:end")
-        .contains("```java\n" + snippet + "\n```");
+  void readmeShowsExactlyThisTestsSnippet() {
+    String snippet = DocsSnippets.regions(SOURCE).get("readme");
+    assertThat(snippet).as("this test marks its snippet with docs:start readme / docs:end readme").isNotNull();
+    assertThat(DocsSnippets.fencedBlocks(TestEnvironment.repositoryRoot().resolve("README.md"), "java"))
+        .as("README.md must show the snippet between docs:start readme and docs:end readme").contains(snippet);
   }
 
   @Test
   void readmeLogbackSnippetWritesJsonLines() throws Exception {
-    String readme = Files.readString(Modules.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(TestEnvironment.repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
     Matcher xml = Pattern.compile("```xml\\n(<appender name=\"STDOUT\".*?</appender>)\\n```", Pattern.DOTALL)
         .matcher(readme);
     assertThat(xml.find()).as("README shows the logback appender").isTrue();

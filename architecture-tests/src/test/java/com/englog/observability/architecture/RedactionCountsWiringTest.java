@@ -12,6 +12,7 @@ import com.englog.observability.logging.RedactionCounts;
 import com.englog.observability.logging.RedactionKind;
 import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.testsupport.DocsSnippets;
+import com.englog.observability.testsupport.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -67,7 +68,7 @@ class RedactionCountsWiringTest {
 
   @Test
   void docsShowTheWiringVerbatim() {
-    Path root = Modules.repositoryRoot();
+    Path root = TestEnvironment.repositoryRoot();
     String snippet = DocsSnippets.regions(root.resolve("architecture-tests/src/test/java/com/englog/observability/"
         + "architecture/RedactionCountsWiringTest.java")).get("bind-redaction-counts");
     assertThat(snippet).isNotNull();

@@ -553,10 +553,6 @@ public final class EnglogMetrics implements AutoCloseable {
     return limits.getOrDefault(exposedName, defaultLimit);
   }
 
-  int maxLabelValueLength() {
-    return maxLabelValueLength;
-  }
-
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
       SeriesFamily.Factory<M> factory) {
     SeriesFamily<M> family = new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength,
@@ -988,11 +984,7 @@ public final class EnglogMetrics implements AutoCloseable {
     }
 
     private String override(String property, String env) {
-      String v = systemProperties.apply(property);
-      if (v == null || v.isBlank()) {
-        v = environment.apply(env);
-      }
-      return v == null || v.isBlank() ? null : v;
+      return Overrides.read(systemProperties, environment, property, env);
     }
 
     private static boolean parseBoolean(String name, String value) {

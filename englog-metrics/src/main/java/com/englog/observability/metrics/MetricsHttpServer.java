@@ -272,11 +272,8 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     private BearerToken resolveToken() {
-      String file = systemProperties.apply(TOKEN_FILE_PROPERTY);
-      if (file == null || file.isBlank()) {
-        file = environment.apply(TOKEN_FILE_ENV);
-      }
-      if (file != null && !file.isBlank()) {
+      String file = Overrides.read(systemProperties, environment, TOKEN_FILE_PROPERTY, TOKEN_FILE_ENV);
+      if (file != null) {
         return BearerToken.fromFile(Path.of(file.strip()));
       }
       if (tokenFile != null) {

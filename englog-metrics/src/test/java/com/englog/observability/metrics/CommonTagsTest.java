@@ -38,7 +38,7 @@ class CommonTagsTest {
 
   @Test
   void commonTagsReachCountersAndHistogramsAlikeOnAnInjectedOrAnOwnRegistry() {
-    // BEGIN docs-common-tags
+    // docs:start docs-common-tags
     // Your registry, with its common tags configured before EnglogMetrics is built:
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("application", "journal-api");
@@ -46,7 +46,7 @@ class CommonTagsTest {
 
     // Or the registry EnglogMetrics creates:
     EnglogMetrics own = EnglogMetrics.builder().commonTags("application", "journal-api").build();
-    // END docs-common-tags
+    // docs:end docs-common-tags
     try {
       for (EnglogMetrics m : List.of(metrics, own)) {
         m.recordHttpRequest("GET", "/api/v1/journals/{id}", 200, Duration.ofMillis(12));

@@ -24,7 +24,7 @@ class DocsExampleTest {
     Files.writeString(tokenFile, "change-me");
     String userId = "user-42";
     int metricsPort = FreePort.next();
-    // BEGIN docs-example
+    // docs:start docs-example
     EnglogMetrics metrics = EnglogMetrics.builder()
         .declareLabelValues("entry_type", "text", "voice")   // exposed at 0 from the first scrape
         .declareLabelValues("endpoint", "/api/v1/journals", "/api/v1/journals/{id}")
@@ -50,7 +50,7 @@ class DocsExampleTest {
         .port(metricsPort)                                    // e.g. 9464
         .bearerTokenFile(tokenFile)
         .start();
-    // END docs-example
+    // docs:end docs-example
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
       HttpRequest.Builder scrape = HttpRequest.newBuilder(server.uri()).timeout(Duration.ofSeconds(30));

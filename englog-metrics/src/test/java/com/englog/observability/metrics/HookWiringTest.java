@@ -68,7 +68,7 @@ class HookWiringTest {
     AtomicLong redactedCredentials = new AtomicLong();
     AtomicLong redactedPii = new AtomicLong();
     ExportCounts tracing = new ExportCounts();
-    // BEGIN docs-hooks
+    // docs:start docs-hooks
     // Exemplars: trace_id/span_id of the current OpenTelemetry span, through client_java's
     // io.prometheus:prometheus-metrics-tracer-otel (it reads Span.current() of opentelemetry-api).
     EnglogMetrics metrics = EnglogMetrics.builder()
@@ -86,7 +86,7 @@ class HookWiringTest {
     metrics.counter("englog_tracing_spans_failed")
         .help("Spans in export requests that failed.")
         .registerFunction(tracing::failedSpans);
-    // END docs-hooks
+    // docs:end docs-hooks
     // A tracer provider without span processors hands out non-recording spans; any processor will do.
     try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(new Ended()).build()) {
       Tracer tracer = provider.get("hook-wiring-test");

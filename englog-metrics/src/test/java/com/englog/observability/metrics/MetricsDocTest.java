@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.DocsSnippets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,17 +50,17 @@ class MetricsDocTest {
   }
 
   @Test
-  void exampleIsTheCompiledOne() throws IOException {
+  void exampleIsTheCompiledOne() {
     assertShownVerbatim(EXAMPLE, "docs-example");
   }
 
   @Test
-  void hookWiringIsTheCompiledOne() throws IOException {
+  void hookWiringIsTheCompiledOne() {
     assertShownVerbatim(HOOKS, "docs-hooks");
   }
 
   @Test
-  void commonTagsExampleIsTheCompiledOne() throws IOException {
+  void commonTagsExampleIsTheCompiledOne() {
     assertShownVerbatim(COMMON_TAGS, "docs-common-tags");
   }
 
@@ -76,21 +77,11 @@ class MetricsDocTest {
         + core.getProperty("version") + "</version>");
   }
 
-  private static void assertShownVerbatim(Path test, String marker) throws IOException {
-    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-    String source = Files.readString(test, StandardCharsets.UTF_8);
-    String snippet = between(source, "// BEGIN " + marker + "\n", "    // END " + marker);
-    String dedented = snippet.replaceAll("(?m)^    ", "");
-    assertThat(doc).as("docs/metrics.md shows " + test.getFileName() + "'s " + marker + " verbatim")
-        .contains("```java\n" + dedented + "```");
-  }
-
-  static String between(String s, String from, String to) {
-    int a = s.indexOf(from);
-    int b = s.indexOf(to, a);
-    assertThat(a).isNotNegative();
-    assertThat(b).isGreaterThan(a);
-    return s.substring(a + from.length(), b);
+  private static void assertShownVerbatim(Path test, String marker) {
+    String region = DocsSnippets.regions(test).get(marker);
+    assertThat(region).as(test.getFileName() + " has the region " + marker).isNotNull();
+    assertThat(DocsSnippets.fencedBlocks(DOC, "java"))
+        .as("docs/metrics.md shows " + test.getFileName() + "'s " + marker + " verbatim").contains(region);
   }
 
   /** The reference section: one table per group, rows in catalog order. */

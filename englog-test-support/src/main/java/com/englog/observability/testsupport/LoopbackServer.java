@@ -179,16 +179,19 @@ abstract class LoopbackServer implements AutoCloseable {
 
   /**
    * Calls {@code probe} every {@code pause} until its result satisfies {@code condition}; fails after
-   * {@code timeout} with {@code describe} applied to the last result.
+   * {@code timeout} with {@code describe} applied to the last result. Probes at least once, so a
+   * condition that already holds is met whatever the timeout.
    */
   static <T> T poll(Supplier<T> probe, Predicate<? super T> condition, Duration timeout,
       Duration pause, Function<? super T, String> describe) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    T last = null;
-    while (System.nanoTime() < deadline) {
-      last = probe.get();
+    while (true) {
+      T last = probe.get();
       if (condition.test(last)) {
         return last;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError(describe.apply(last));
       }
       try {
         Thread.sleep(pause.toMillis());
@@ -197,6 +200,5 @@ abstract class LoopbackServer implements AutoCloseable {
         throw new AssertionError("interrupted", e);
       }
     }
-    throw new AssertionError(describe.apply(last));
   }
 }

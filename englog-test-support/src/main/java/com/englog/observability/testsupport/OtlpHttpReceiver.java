@@ -145,28 +145,21 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   /** Waits until at least {@code count} spans matching {@code filter} arrived. */
   public List<ReceivedSpan> awaitSpans(int count, Predicate<ReceivedSpan> filter, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<ReceivedSpan> matching = new ArrayList<>();
-      for (ReceivedSpan span : spans()) {
-        if (filter.test(span)) {
-          matching.add(span);
-        }
-      }
-      if (matching.size() >= count) {
-        return matching;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("expected " + count + " matching spans within " + timeout + ", got "
-            + matching.size() + "; all spans: " + spans());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
+    List<ReceivedSpan> all = LoopbackServer.poll(this::spans,
+        spans -> matching(spans, filter).size() >= count, timeout, Duration.ofMillis(20),
+        last -> "expected " + count + " matching spans within " + timeout + ", got "
+            + matching(last, filter).size() + "; all spans: " + last);
+    return matching(all, filter);
+  }
+
+  private static List<ReceivedSpan> matching(List<ReceivedSpan> spans, Predicate<ReceivedSpan> filter) {
+    List<ReceivedSpan> matching = new ArrayList<>();
+    for (ReceivedSpan span : spans) {
+      if (filter.test(span)) {
+        matching.add(span);
       }
     }
+    return matching;
   }
 
   private static ExportTraceServiceRequest decode(RecordedRequest request) {

@@ -74,10 +74,6 @@ public final class FastHistogram extends HistogramCell {
     }
   }
 
-  Labels labels() {
-    return labels;
-  }
-
   HistogramDataPointSnapshot snapshot(double[] boundsSeconds) {
     long[] counts = new long[buckets.length];
     for (int i = 0; i < counts.length; i++) {

@@ -69,10 +69,6 @@ public final class FastHistogramFamily {
     }
   }
 
-  public String name() {
-    return name;
-  }
-
   List<String> labelNames() {
     return labelNames;
   }

@@ -161,10 +161,6 @@ public final class SeriesFamily<M> {
     return series;
   }
 
-  public int limit() {
-    return limit;
-  }
-
   @SuppressWarnings("unchecked")
   private static <M> M cast(Object o) {
     return (M) o;
@@ -411,11 +407,6 @@ public final class SeriesFamily<M> {
       }
       return m;
     }
-  }
-
-  /** Label specs, for callers that need names or closed values. */
-  public List<LabelSpec> labels() {
-    return List.of(labels);
   }
 
   /** Looks up a series by canonical values without creating it (tests, adapters). */
