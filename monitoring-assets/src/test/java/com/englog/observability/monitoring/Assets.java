@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -69,6 +70,13 @@ final class Assets {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     return new Yaml(new SafeConstructor(options)).load(text);
+  }
+
+  /** Writes maps, lists and scalars as block-style YAML (a config a test derived from a shipped one). */
+  static String yamlText(Object value) {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return new Yaml(options).dump(value);
   }
 
   @SuppressWarnings("unchecked")

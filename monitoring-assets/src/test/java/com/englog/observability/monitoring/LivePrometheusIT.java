@@ -30,8 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * A real Prometheus on loopback loads the shipped rules with a test copy of the shipped configuration
@@ -273,9 +271,7 @@ class LivePrometheusIT {
     }
     assertThat(jobs).hasSize(targets.size());
     config.put("scrape_configs", jobs);
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    return new Yaml(options).dump(config);
+    return Assets.yamlText(config);
   }
 
   private static JsonNode awaitRules(PrometheusServer prometheus, int expected) {
