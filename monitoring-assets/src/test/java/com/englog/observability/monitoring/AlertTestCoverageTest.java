@@ -241,16 +241,7 @@ class AlertTestCoverageTest {
           String alert = String.valueOf(test.get("alertname"));
           Set<String> firing = new TreeSet<>();
           for (Object e : Assets.list(test.get("exp_alerts"))) {
-            Map<String, Object> labels = Assets.map(Assets.map(e).get("exp_labels"));
-            StringBuilder id = new StringBuilder(alert);
-            if (labels.containsKey("severity")) {
-              id.append('[').append(labels.get("severity"));
-              if (labels.containsKey("slo")) {
-                id.append(',').append(labels.get("slo"));
-              }
-              id.append(']');
-            }
-            firing.add(id.toString());
+            firing.add(RuleFiles.Rule.id(alert, Assets.map(Assets.map(e).get("exp_labels"))));
           }
           for (String id : idsByAlert.getOrDefault(alert, Set.of())) {
             Coverage c = out.computeIfAbsent(id, k -> new Coverage());

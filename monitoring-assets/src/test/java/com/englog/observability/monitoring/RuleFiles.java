@@ -45,7 +45,12 @@ final class RuleFiles {
 
     /** Alert name plus severity (and slo): what distinguishes tiers of the same alert. */
     String id() {
-      StringBuilder b = new StringBuilder(name());
+      return id(name(), labels);
+    }
+
+    /** {@code name[severity,slo]}, the {@link #id()} of an alert with these labels. */
+    static String id(String name, Map<String, ?> labels) {
+      StringBuilder b = new StringBuilder(name);
       if (labels.containsKey("severity")) {
         b.append('[').append(labels.get("severity"));
         if (labels.containsKey("slo")) {
