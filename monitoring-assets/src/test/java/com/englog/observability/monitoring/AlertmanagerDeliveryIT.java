@@ -280,8 +280,7 @@ class AlertmanagerDeliveryIT {
   }
 
   private static String annotation(String alert, String key) {
-    return RuleFiles.alerts().stream().filter(r -> r.alert.equals(alert)).findFirst().orElseThrow()
-        .annotations.get(key);
+    return RuleFiles.alert(alert).annotations.get(key);
   }
 
   private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -274,8 +274,7 @@ class DashboardTest {
           red = step.path("value").asDouble();
         }
       }
-      RuleFiles.Rule alert = RuleFiles.alerts().stream().filter(r -> r.alert.equals(pair.get(2)))
-          .findFirst().orElseThrow();
+      RuleFiles.Rule alert = RuleFiles.alert(pair.get(2));
       assertThat(red).as("%s: red step of the panel against %s", pair, alert.expr)
           .isEqualTo(threshold(alert.expr));
     }

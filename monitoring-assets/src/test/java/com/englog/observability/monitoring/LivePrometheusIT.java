@@ -166,8 +166,7 @@ class LivePrometheusIT {
 
         // The machine-dependent rule measures both services (a selector that matched nothing would
         // evaluate "ok" and never fire), with values a CPU share can have.
-        RuleFiles.Rule cpu = RuleFiles.alerts().stream().filter(r -> r.alert.equals(MACHINE_DEPENDENT))
-            .findFirst().orElseThrow();
+        RuleFiles.Rule cpu = RuleFiles.alert(MACHINE_DEPENDENT);
         Matcher shape = THRESHOLD.matcher(cpu.expr);
         assertThat(shape.matches()).as("%s is `<measurement> > <threshold>`: %s", cpu, cpu.expr).isTrue();
         double cpuThreshold = Double.parseDouble(shape.group(2));

@@ -97,6 +97,12 @@ final class RuleFiles {
     return shipped().stream().filter(Rule::isAlert).collect(Collectors.toList());
   }
 
+  /** The first shipped alert rule named {@code name} (its first tier when it has several). */
+  static Rule alert(String name) {
+    return alerts().stream().filter(r -> r.alert.equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no shipped alert " + name));
+  }
+
   private static Map<String, String> strings(Object o) {
     Map<String, String> out = new LinkedHashMap<>();
     Assets.map(o).forEach((k, v) -> out.put(k, String.valueOf(v)));
