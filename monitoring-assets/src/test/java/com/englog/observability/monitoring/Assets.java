@@ -1,6 +1,9 @@
 package com.englog.observability.monitoring;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +63,18 @@ final class Assets {
   static String read(Path file) {
     try {
       return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON file of the test class path ({@code src/test/resources}), parsed. */
+  static JsonNode jsonResource(String name) {
+    try (InputStream in = Assets.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new AssertionError(name + " is not on the test class path");
+      }
+      return new ObjectMapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -14,10 +14,7 @@ import com.englog.observability.testsupport.RedisServer;
 import com.englog.observability.testsupport.SelfSignedCertificate;
 import com.englog.observability.testsupport.TestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class ExporterMetricsIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
@@ -202,12 +198,6 @@ class ExporterMetricsIT {
   }
 
   private static JsonNode exporterList(String file) {
-    try (InputStream in = ExporterMetricsIT.class.getClassLoader()
-        .getResourceAsStream(MetricCatalog.EXPORTER_DIR + file)) {
-      assertThat(in).as(file).isNotNull();
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Assets.jsonResource(MetricCatalog.EXPORTER_DIR + file);
   }
 }
