@@ -74,7 +74,7 @@ class AlertTestCoverageTest {
 
   @Test
   void testGroupsNameAKnownAlertTheirTiersAndAScenario() {
-    Map<String, Set<String>> severities = severitiesByAlert();
+    Map<String, Set<String>> severities = RuleFiles.severitiesByAlert();
     List<String> wrong = new ArrayList<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
@@ -152,7 +152,7 @@ class AlertTestCoverageTest {
    * expectations do not show the scenario for.
    */
   static Map<String, Set<String>> scenariosByTier(List<String> wrong) {
-    Map<String, Set<String>> severities = severitiesByAlert();
+    Map<String, Set<String>> severities = RuleFiles.severitiesByAlert();
     Map<String, Set<String>> out = new TreeMap<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
@@ -208,14 +208,6 @@ class AlertTestCoverageTest {
       }
     }
     return false;
-  }
-
-  private static Map<String, Set<String>> severitiesByAlert() {
-    Map<String, Set<String>> out = new TreeMap<>();
-    for (RuleFiles.Rule r : RuleFiles.alerts()) {
-      out.computeIfAbsent(r.alert, a -> new TreeSet<>()).add(r.labels.get("severity"));
-    }
-    return out;
   }
 
   private static String alertOf(String prefix) {

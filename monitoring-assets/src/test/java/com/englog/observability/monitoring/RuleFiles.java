@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** The rules of the shipped rule files, as the tests see them. */
@@ -101,6 +104,15 @@ final class RuleFiles {
   static Rule alert(String name) {
     return alerts().stream().filter(r -> r.alert.equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no shipped alert " + name));
+  }
+
+  /** Alert name → the severities of its tiers. */
+  static Map<String, Set<String>> severitiesByAlert() {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (Rule r : alerts()) {
+      out.computeIfAbsent(r.alert, a -> new TreeSet<>()).add(r.labels.get("severity"));
+    }
+    return out;
   }
 
   private static Map<String, String> strings(Object o) {
