@@ -74,7 +74,7 @@ class AlertTestCoverageTest {
 
   @Test
   void testGroupsNameAKnownAlertTheirTiersAndAScenario() {
-    Map<String, Set<String>> severities = severitiesByAlert();
+    Map<String, Set<String>> severities = RuleFiles.severitiesByAlert();
     List<String> wrong = new ArrayList<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
@@ -152,7 +152,7 @@ class AlertTestCoverageTest {
    * expectations do not show the scenario for.
    */
   static Map<String, Set<String>> scenariosByTier(List<String> wrong) {
-    Map<String, Set<String>> severities = severitiesByAlert();
+    Map<String, Set<String>> severities = RuleFiles.severitiesByAlert();
     Map<String, Set<String>> out = new TreeMap<>();
     for (Path file : Assets.promtoolTestFiles()) {
       for (Object t : Assets.list(Assets.yamlMap(file).get("tests"))) {
@@ -210,14 +210,6 @@ class AlertTestCoverageTest {
     return false;
   }
 
-  private static Map<String, Set<String>> severitiesByAlert() {
-    Map<String, Set<String>> out = new TreeMap<>();
-    for (RuleFiles.Rule r : RuleFiles.alerts()) {
-      out.computeIfAbsent(r.alert, a -> new TreeSet<>()).add(r.labels.get("severity"));
-    }
-    return out;
-  }
-
   private static String alertOf(String prefix) {
     int bracket = prefix.indexOf('[');
     return bracket < 0 ? prefix : prefix.substring(0, bracket);
@@ -241,16 +233,7 @@ class AlertTestCoverageTest {
           String alert = String.valueOf(test.get("alertname"));
           Set<String> firing = new TreeSet<>();
           for (Object e : Assets.list(test.get("exp_alerts"))) {
-            Map<String, Object> labels = Assets.map(Assets.map(e).get("exp_labels"));
-            StringBuilder id = new StringBuilder(alert);
-            if (labels.containsKey("severity")) {
-              id.append('[').append(labels.get("severity"));
-              if (labels.containsKey("slo")) {
-                id.append(',').append(labels.get("slo"));
-              }
-              id.append(']');
-            }
-            firing.add(id.toString());
+            firing.add(RuleFiles.Rule.id(alert, Assets.map(Assets.map(e).get("exp_labels"))));
           }
           for (String id : idsByAlert.getOrDefault(alert, Set.of())) {
             Coverage c = out.computeIfAbsent(id, k -> new Coverage());

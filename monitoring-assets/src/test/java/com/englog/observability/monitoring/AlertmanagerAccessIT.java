@@ -19,8 +19,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Alertmanager started with the shipped web config (the hashes replaced, as the deploy docs say):
@@ -119,12 +117,10 @@ class AlertmanagerAccessIT {
     config.put("global", Map.of("evaluation_interval", "1s"));
     config.put("rule_files", List.of(rules.toString()));
     config.put("alerting", alerting);
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     // The first notification may go out before the Alertmanager is discovered; resend every second
     // instead of every minute.
     try (PrometheusServer prometheus = PrometheusServer.builder()
-        .configYaml(new Yaml(options).dump(config)).flag("--rules.alert.resend-delay=1s").start()) {
+        .configYaml(Assets.yamlText(config)).flag("--rules.alert.resend-delay=1s").start()) {
       am.awaitAlerts(alerts -> alerts.toString().contains("DeliveryDrill"), WAIT);
       assertThat(prometheus.get("/api/v1/alertmanagers").toString()).contains("127.0.0.1:" + am.port());
     }

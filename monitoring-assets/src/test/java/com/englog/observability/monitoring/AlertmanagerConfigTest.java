@@ -161,8 +161,7 @@ class AlertmanagerConfigTest {
   void anOutageWithItsOwnAlertSilencesDependencyDownForTheSameComponentOnly() {
     // DatabaseDown/RedisDown and the services' DependencyDown report one outage: it must page once.
     for (String outage : List.of("DatabaseDown", "RedisDown")) {
-      RuleFiles.Rule source = RuleFiles.alerts().stream().filter(r -> r.alert.equals(outage))
-          .findFirst().orElseThrow();
+      RuleFiles.Rule source = RuleFiles.alert(outage);
       Map<String, String> sourceLabels = new TreeMap<>(source.labels);
       sourceLabels.put("alertname", outage);
       sourceLabels.put("cluster", "c1");

@@ -28,8 +28,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * A real Alertmanager 0.25 runs a test copy of the shipped configuration whose Slack, PagerDuty,
@@ -231,10 +229,8 @@ class AlertmanagerDeliveryIT {
         Assets.map(w).put("url", http.uri(DEADMANSSWITCH).toString());
       }
     }
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     Path file = dir.resolve("alertmanager.yml");
-    Files.writeString(file, new Yaml(options).dump(config));
+    Files.writeString(file, Assets.yamlText(config));
     ToolRun check = Amtool.checkConfig(file);
     assertThat(check.exitCode()).as(check.describe()).isZero();
     return file;
@@ -284,8 +280,7 @@ class AlertmanagerDeliveryIT {
   }
 
   private static String annotation(String alert, String key) {
-    return RuleFiles.alerts().stream().filter(r -> r.alert.equals(alert)).findFirst().orElseThrow()
-        .annotations.get(key);
+    return RuleFiles.alert(alert).annotations.get(key);
   }
 
   private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -105,12 +105,8 @@ class AssetZipIT {
     assertThat(ruleCheck.exitCode()).as(ruleCheck.describe()).isZero();
   }
 
-  private static ToolRun checkRules(Path rulesDir) throws IOException {
-    List<String> rules = new ArrayList<>(List.of("check", "rules"));
-    try (Stream<Path> files = Files.list(rulesDir)) {
-      files.sorted().forEach(f -> rules.add(f.toString()));
-    }
-    return Promtool.run(null, rules.toArray(new String[0]));
+  private static ToolRun checkRules(Path rulesDir) {
+    return Promtool.checkRules(Assets.list(rulesDir, ".yml").toArray(new Path[0]));
   }
 
   /** Unpacks the built zip into {@code dir}, as maven-dependency-plugin's unpack would. */

@@ -1,6 +1,9 @@
 package com.englog.observability.monitoring;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -64,11 +68,30 @@ final class Assets {
     }
   }
 
+  /** A JSON file of the test class path ({@code src/test/resources}), parsed. */
+  static JsonNode jsonResource(String name) {
+    try (InputStream in = Assets.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new AssertionError(name + " is not on the test class path");
+      }
+      return new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Parses YAML safely (no arbitrary types) into maps, lists and scalars. */
   static Object yaml(String text) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     return new Yaml(new SafeConstructor(options)).load(text);
+  }
+
+  /** Writes maps, lists and scalars as block-style YAML (a config a test derived from a shipped one). */
+  static String yamlText(Object value) {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return new Yaml(options).dump(value);
   }
 
   @SuppressWarnings("unchecked")

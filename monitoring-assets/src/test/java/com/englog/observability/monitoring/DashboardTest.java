@@ -7,7 +7,6 @@ import com.englog.observability.testsupport.ToolRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,8 +156,8 @@ class DashboardTest {
 
   @Test
   void everyQueryUsesCatalogMetricsCorrectly() {
-    QueryChecker checker = QueryChecker.forRules(MetricCatalog.load(), RuleFiles.shipped());
     MetricCatalog catalog = MetricCatalog.load();
+    QueryChecker checker = QueryChecker.forRules(catalog, RuleFiles.shipped());
     List<String> problems = new ArrayList<>();
     queries().forEach((where, query) -> {
       for (String p : checker.check(substitute(query))) {
@@ -206,13 +205,9 @@ class DashboardTest {
   void requestRatePanelsPlotOnlyRequestCounters() {
     // A "reqps" axis says every line counts requests; anything else needs its own panel and unit.
     Map<String, String> help = new TreeMap<>();
-    for (String text : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).values()) {
-      try {
-        for (JsonNode m : JSON.readTree(text)) {
-          help.put(m.path("name").asText(), m.path("help").asText());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    for (JsonNode catalogFile : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).values()) {
+      for (JsonNode m : catalogFile) {
+        help.put(m.path("name").asText(), m.path("help").asText());
       }
     }
     MetricCatalog catalog = MetricCatalog.load();
@@ -279,8 +274,7 @@ class DashboardTest {
           red = step.path("value").asDouble();
         }
       }
-      RuleFiles.Rule alert = RuleFiles.alerts().stream().filter(r -> r.alert.equals(pair.get(2)))
-          .findFirst().orElseThrow();
+      RuleFiles.Rule alert = RuleFiles.alert(pair.get(2));
       assertThat(red).as("%s: red step of the panel against %s", pair, alert.expr)
           .isEqualTo(threshold(alert.expr));
     }

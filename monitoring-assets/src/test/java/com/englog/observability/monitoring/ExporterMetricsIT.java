@@ -7,25 +7,18 @@ import com.englog.observability.monitoring.PromQl.Selector;
 import com.englog.observability.testsupport.AlertmanagerServer;
 import com.englog.observability.testsupport.ExporterServer;
 import com.englog.observability.testsupport.ExternalTool;
+import com.englog.observability.testsupport.HttpRecorder;
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.PrometheusServer;
 import com.englog.observability.testsupport.RedisServer;
+import com.englog.observability.testsupport.SelfSignedCertificate;
 import com.englog.observability.testsupport.TestEnvironment;
-import com.englog.observability.testsupport.ToolRun;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class ExporterMetricsIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
@@ -83,32 +73,24 @@ class ExporterMetricsIT {
   }
 
   @Test
-  void blackboxExporterProbingATlsEndpointExposesWhatTheRulesUse() throws Exception {
+  void blackboxExporterProbingATlsEndpointExposesWhatTheRulesUse() throws IOException {
     Path dir = TestEnvironment.scratchDirectory("blackbox-config");
-    Path keystore = dir.resolve("endpoint.p12");
-    keytool("-genkeypair", "-alias", "endpoint", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-validity", "30", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
-        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
-    Path ca = dir.resolve("endpoint.pem");
-    ToolRun export = keytool("-exportcert", "-rfc", "-alias", "endpoint", "-keystore", keystore.toString(),
-        "-storepass", "changeit");
-    Files.writeString(ca, export.stdout());
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "127.0.0.1");
     // The shipped modules, with the test endpoint's certificate trusted by http_2xx.
     String config = Assets.read(Assets.ROOT.resolve("blackbox/blackbox.yml")).replace(
         "      fail_if_not_ssl: false\n",
-        "      fail_if_not_ssl: false\n      tls_config:\n        ca_file: " + ca + "\n");
+        "      fail_if_not_ssl: false\n      tls_config:\n        ca_file: " + certificate.certificatePem() + "\n");
     assertThat(config).contains("ca_file");
     Path configFile = Files.writeString(dir.resolve("blackbox.yml"), config);
-    HttpsServer endpoint = tlsEndpoint(keystore);
-    try (ExporterServer blackbox = ExporterServer.builder(ExternalTool.BLACKBOX_EXPORTER)
-        .flag("--config.file=" + configFile).start()) {
-      String target = "https://127.0.0.1:" + endpoint.getAddress().getPort() + "/health";
+    try (HttpRecorder endpoint = HttpRecorder.startHttps(certificate.serverContext(null), false)
+            .respondWith(200, "{\"status\":\"UP\"}");
+        ExporterServer blackbox = ExporterServer.builder(ExternalTool.BLACKBOX_EXPORTER)
+            .flag("--config.file=" + configFile).start()) {
+      String target = endpoint.uri("/health").toString();
       String text = blackbox.fetch("/probe?module=http_2xx&target="
           + URLEncoder.encode(target, StandardCharsets.UTF_8));
       assertThat(text).as("the probe succeeded").contains("\nprobe_success 1\n");
       assertMatchesDeclaredList("blackbox.json", text);
-    } finally {
-      endpoint.stop(0);
     }
   }
 
@@ -216,43 +198,6 @@ class ExporterMetricsIT {
   }
 
   private static JsonNode exporterList(String file) {
-    try (InputStream in = ExporterMetricsIT.class.getClassLoader()
-        .getResourceAsStream(MetricCatalog.EXPORTER_DIR + file)) {
-      assertThat(in).as(file).isNotNull();
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static ToolRun keytool(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    ToolRun run = ToolRun.run(command, null, Duration.ofSeconds(60));
-    assertThat(run.exitCode()).as(run.describe()).isZero();
-    return run;
-  }
-
-  /** An HTTPS endpoint on loopback answering 200, with the certificate from {@code keystore}. */
-  private static HttpsServer tlsEndpoint(Path keystore) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    server.createContext("/", exchange -> {
-      byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    return server;
+    return Assets.jsonResource(MetricCatalog.EXPORTER_DIR + file);
   }
 }

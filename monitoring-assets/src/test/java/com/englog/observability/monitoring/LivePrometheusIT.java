@@ -12,9 +12,7 @@ import com.englog.observability.testsupport.HttpRecorder;
 import com.englog.observability.testsupport.PrometheusServer;
 import com.englog.observability.testsupport.TestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * A real Prometheus on loopback loads the shipped rules with a test copy of the shipped configuration
@@ -170,8 +166,7 @@ class LivePrometheusIT {
 
         // The machine-dependent rule measures both services (a selector that matched nothing would
         // evaluate "ok" and never fire), with values a CPU share can have.
-        RuleFiles.Rule cpu = RuleFiles.alerts().stream().filter(r -> r.alert.equals(MACHINE_DEPENDENT))
-            .findFirst().orElseThrow();
+        RuleFiles.Rule cpu = RuleFiles.alert(MACHINE_DEPENDENT);
         Matcher shape = THRESHOLD.matcher(cpu.expr);
         assertThat(shape.matches()).as("%s is `<measurement> > <threshold>`: %s", cpu, cpu.expr).isTrue();
         double cpuThreshold = Double.parseDouble(shape.group(2));
@@ -275,9 +270,7 @@ class LivePrometheusIT {
     }
     assertThat(jobs).hasSize(targets.size());
     config.put("scrape_configs", jobs);
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    return new Yaml(options).dump(config);
+    return Assets.yamlText(config);
   }
 
   private static JsonNode awaitRules(PrometheusServer prometheus, int expected) {
@@ -307,14 +300,10 @@ class LivePrometheusIT {
    */
   private static Set<String> emittedMetricsTheAssetsUse() {
     Set<String> catalog = new TreeSet<>();
-    for (Map.Entry<String, String> e : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).entrySet()) {
+    for (Map.Entry<String, JsonNode> e : MetricCatalog.resources(MetricCatalog.CATALOG_DIR).entrySet()) {
       if (e.getKey().endsWith("englog-metrics.json") || e.getKey().endsWith("englog-health.json")) {
-        try {
-          for (JsonNode m : new ObjectMapper().readTree(e.getValue())) {
-            catalog.add(m.path("name").asText());
-          }
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
+        for (JsonNode m : e.getValue()) {
+          catalog.add(m.path("name").asText());
         }
       }
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,13 +86,13 @@ final class MetricCatalog {
   static MetricCatalog load() {
     Map<String, Metric> metrics = new TreeMap<>();
     List<String> sources = new ArrayList<>();
-    for (Map.Entry<String, String> e : resources(CATALOG_DIR).entrySet()) {
+    for (Map.Entry<String, JsonNode> e : resources(CATALOG_DIR).entrySet()) {
       sources.add(e.getKey());
-      addAll(metrics, readJson(e.getValue()), e.getKey());
+      addAll(metrics, e.getValue(), e.getKey());
     }
-    for (Map.Entry<String, String> e : resources(EXPORTER_DIR).entrySet()) {
+    for (Map.Entry<String, JsonNode> e : resources(EXPORTER_DIR).entrySet()) {
       sources.add(e.getKey());
-      JsonNode root = readJson(e.getValue());
+      JsonNode root = e.getValue();
       addAll(metrics, root.path("metrics"), e.getKey() + " (" + root.path("exporter").asText() + ")");
     }
     // Prometheus's own series for every target.
@@ -207,17 +208,10 @@ final class MetricCatalog {
     return ls;
   }
 
-  private static JsonNode readJson(String text) {
-    try {
-      return new ObjectMapper().readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Every {@code dir*.json} resource on the class path, by "location!name", with its content. */
-  static Map<String, String> resources(String dir) {
-    Map<String, String> out = new TreeMap<>();
+  /** Every {@code dir*.json} resource on the class path, by "location!name", parsed. */
+  static Map<String, JsonNode> resources(String dir) {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, JsonNode> out = new TreeMap<>();
     try {
       Enumeration<URL> urls = MetricCatalog.class.getClassLoader().getResources(dir);
       while (urls.hasMoreElements()) {
@@ -227,7 +221,7 @@ final class MetricCatalog {
           try (Stream<Path> files = Files.list(base)) {
             for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted()
                 .collect(Collectors.toList())) {
-              out.put(base + "!" + f.getFileName(), Files.readString(f));
+              out.put(base + "!" + f.getFileName(), json.readTree(Files.readString(f)));
             }
           }
         } else if (url.getProtocol().equals("jar")) {
@@ -239,7 +233,7 @@ final class MetricCatalog {
               if (name.startsWith(dir) && name.endsWith(".json") && !name.substring(dir.length()).contains("/")) {
                 try (InputStream in = jar.getInputStream(entry)) {
                   out.put(jar.getName() + "!" + name,
-                      new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                      json.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
               }
             }

@@ -130,8 +130,7 @@ class PrometheusConfigTest {
     // A job without its absent() line can vanish without an alert, and every alert fed by its
     // exporter goes silent with it.
     Set<String> jobs = jobNames(Assets.yamlMap(Assets.PROMETHEUS_CONFIG));
-    RuleFiles.Rule absent = RuleFiles.alerts().stream().filter(r -> r.alert.equals("TargetAbsent"))
-        .findFirst().orElseThrow();
+    RuleFiles.Rule absent = RuleFiles.alert("TargetAbsent");
     Set<String> covered = new TreeSet<>();
     Matcher m = Pattern.compile("absent\\(up\\{job=\"([^\"]+)\"}\\)").matcher(absent.expr);
     while (m.find()) {

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** The rules of the shipped rule files, as the tests see them. */
@@ -45,7 +48,12 @@ final class RuleFiles {
 
     /** Alert name plus severity (and slo): what distinguishes tiers of the same alert. */
     String id() {
-      StringBuilder b = new StringBuilder(name());
+      return id(name(), labels);
+    }
+
+    /** {@code name[severity,slo]}, the {@link #id()} of an alert with these labels. */
+    static String id(String name, Map<String, ?> labels) {
+      StringBuilder b = new StringBuilder(name);
       if (labels.containsKey("severity")) {
         b.append('[').append(labels.get("severity"));
         if (labels.containsKey("slo")) {
@@ -90,6 +98,21 @@ final class RuleFiles {
 
   static List<Rule> alerts() {
     return shipped().stream().filter(Rule::isAlert).collect(Collectors.toList());
+  }
+
+  /** The first shipped alert rule named {@code name} (its first tier when it has several). */
+  static Rule alert(String name) {
+    return alerts().stream().filter(r -> r.alert.equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no shipped alert " + name));
+  }
+
+  /** Alert name → the severities of its tiers. */
+  static Map<String, Set<String>> severitiesByAlert() {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (Rule r : alerts()) {
+      out.computeIfAbsent(r.alert, a -> new TreeSet<>()).add(r.labels.get("severity"));
+    }
+    return out;
   }
 
   private static Map<String, String> strings(Object o) {
