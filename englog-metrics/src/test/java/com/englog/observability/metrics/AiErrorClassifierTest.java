@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;

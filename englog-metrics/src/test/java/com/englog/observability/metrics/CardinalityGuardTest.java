@@ -3,6 +3,7 @@ package com.englog.observability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.englog.observability.testsupport.Exposition;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;

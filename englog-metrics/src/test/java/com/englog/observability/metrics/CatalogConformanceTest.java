@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

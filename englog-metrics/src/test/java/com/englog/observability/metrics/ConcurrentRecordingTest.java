@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

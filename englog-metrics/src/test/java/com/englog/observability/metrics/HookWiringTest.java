@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;

@@ -2,6 +2,7 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import com.englog.observability.testsupport.Promtool;
 import com.englog.observability.testsupport.ToolRun;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import com.englog.observability.monitoring.PromQl.Node;
 import com.englog.observability.monitoring.PromQl.Selector;
 import com.englog.observability.testsupport.AlertmanagerServer;
 import com.englog.observability.testsupport.ExporterServer;
+import com.englog.observability.testsupport.Exposition;
 import com.englog.observability.testsupport.ExternalTool;
 import com.englog.observability.testsupport.HttpRecorder;
 import com.englog.observability.testsupport.PostgresServer;

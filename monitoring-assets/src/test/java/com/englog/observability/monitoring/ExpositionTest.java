@@ -2,6 +2,7 @@ package com.englog.observability.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Exposition;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package com.englog.observability.metrics;
+package com.englog.observability.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,25 +8,28 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A small parser of the Prometheus text format (0.0.4) for assertions: families with their type and
- * help, and samples with labels and values. Independent of the code under test.
+ * A small parser of the Prometheus text format (0.0.4) for assertions, independent of the code under
+ * test: families with their type and help, and samples with labels and values. Used on EngLog's own
+ * scrapes and on what real exporters serve.
  */
-final class Exposition {
+public final class Exposition {
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  /** One sample line: its series name, labels and value (a timestamp after the value is ignored). */
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  static final class Family {
-    final String name;
-    String type = "untyped";
-    String help;
-    final List<Sample> samples = new ArrayList<>();
+  /** A family: the samples after its {@code # TYPE}/{@code # HELP} lines whose names belong to it. */
+  public static final class Family {
+    public final String name;
+    public String type = "untyped";
+    public String help;
+    public final List<Sample> samples = new ArrayList<>();
 
     Family(String name) {
       this.name = name;
     }
 
     /** Label names of the family's series, without {@code le}/{@code quantile}. */
-    TreeSet<String> labelNames() {
+    public TreeSet<String> labelNames() {
       TreeSet<String> names = new TreeSet<>();
       for (Sample s : samples) {
         names.addAll(s.labels.keySet());
@@ -37,7 +40,7 @@ final class Exposition {
     }
 
     /** Whether every series carries the same label names (one label set per metric). */
-    boolean uniformLabelNames() {
+    public boolean uniformLabelNames() {
       TreeSet<String> first = null;
       for (Sample s : samples) {
         TreeSet<String> n = new TreeSet<>(s.labels.keySet());
@@ -53,7 +56,7 @@ final class Exposition {
     }
 
     /** Upper bounds of the histogram buckets, without +Inf. */
-    TreeSet<Double> buckets() {
+    public TreeSet<Double> buckets() {
       TreeSet<Double> b = new TreeSet<>();
       for (Sample s : samples) {
         String le = s.labels.get("le");
@@ -65,7 +68,7 @@ final class Exposition {
     }
 
     /** Distinct series, by label values (without {@code le}). */
-    int series() {
+    public int series() {
       TreeSet<String> keys = new TreeSet<>();
       for (Sample s : samples) {
         Map<String, String> l = new TreeMap<>(s.labels);
@@ -76,7 +79,7 @@ final class Exposition {
     }
 
     /** The value of the sample with exactly these labels (and sample name), or NaN. */
-    double value(String sampleName, Map<String, String> labels) {
+    public double value(String sampleName, Map<String, String> labels) {
       for (Sample s : samples) {
         if (s.name.equals(sampleName) && s.labels.equals(labels)) {
           return s.value;
@@ -86,9 +89,21 @@ final class Exposition {
     }
   }
 
-  final Map<String, Family> families = new LinkedHashMap<>();
+  /** The families by name, in exposition order. */
+  public final Map<String, Family> families = new LinkedHashMap<>();
 
-  static Exposition parse(String text) {
+  /** The samples of one series name ({@code foo_total}, {@code foo_bucket}) and their family's type. */
+  public static final class Samples {
+    public final String type;
+    public final List<Map<String, String>> labelSets = new ArrayList<>();
+
+    Samples(String type) {
+      this.type = type;
+    }
+  }
+
+  /** Parses a whole exposition. */
+  public static Exposition parse(String text) {
     Exposition e = new Exposition();
     Family current = null;
     for (String line : text.split("\n")) {
@@ -129,7 +144,8 @@ final class Exposition {
     return false;
   }
 
-  static Sample sample(String line) {
+  /** Parses one sample line. */
+  public static Sample sample(String line) {
     int brace = line.indexOf('{');
     int space = line.indexOf(' ');
     Map<String, String> labels = new LinkedHashMap<>();
@@ -141,6 +157,9 @@ final class Exposition {
       while (line.charAt(i) != '}') {
         int eq = line.indexOf('=', i);
         String key = line.substring(i, eq);
+        if (line.charAt(eq + 1) != '"') {
+          throw new IllegalArgumentException("label value not quoted in: " + line);
+        }
         StringBuilder v = new StringBuilder();
         int j = eq + 2;
         while (line.charAt(j) != '"') {
@@ -171,7 +190,27 @@ final class Exposition {
     return new Sample(name, labels, v);
   }
 
-  Family family(String name) {
+  /**
+   * Every sample named {@code seriesName} (a series name, not a family name: {@code foo_bucket}, not
+   * {@code foo}) with the type of the family it belongs to; null when there is none.
+   */
+  public Samples samples(String seriesName) {
+    Samples found = null;
+    for (Family f : families.values()) {
+      for (Sample s : f.samples) {
+        if (s.name.equals(seriesName)) {
+          if (found == null) {
+            found = new Samples(f.type);
+          }
+          found.labelSets.add(s.labels);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The family {@code name}; fails the test when there is none. */
+  public Family family(String name) {
     Family f = families.get(name);
     if (f == null) {
       throw new AssertionError("no family " + name + " in " + families.keySet());
