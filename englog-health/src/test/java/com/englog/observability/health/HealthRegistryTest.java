@@ -180,6 +180,28 @@ class HealthRegistryTest {
     assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /**
+   * The caller that finds the last result due for a refresh starts one, even when the check that
+   * published that result has not yet freed its slot (its thread is still logging the status change):
+   * it used to join that finished check and get its old result back. Only a clock that jumps right
+   * after a check shows it, so this repeats the jump many times.
+   */
+  @Test
+  void aRefreshDueRightAfterACheckPublishedStartsANewCheck() {
+    for (int i = 0; i < 3000; i++) {
+      MutableClock jumping = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+      AtomicInteger calls = new AtomicInteger();
+      try (HealthRegistry r = HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(jumping)
+          .add("db", context -> calls.incrementAndGet() == 1 ? Health.healthy() : Health.down("now down").build(),
+              o -> o.refreshAfter(Duration.ofSeconds(1)).maxAge(Duration.ofSeconds(10)))
+          .build()) {
+        assertThat(r.status()).isEqualTo(Status.UP);
+        jumping.advance(Duration.ofSeconds(11));
+        assertThat(r.status()).as("after the jump, round %d", i).isEqualTo(Status.DOWN);
+      }
+    }
+  }
+
   @Test
   void freshResultIsServedFromCacheAndStaleOneWhileRefreshing() throws Exception {
     AtomicInteger calls = new AtomicInteger();

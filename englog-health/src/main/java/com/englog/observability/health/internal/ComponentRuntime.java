@@ -117,7 +117,7 @@ public final class ComponentRuntime {
     if (r != null && now - r.tick < refreshAfterNanos) {
       return r;
     }
-    Run run = inFlight.get();
+    Run run = running(r);
     if (run == null) {
       run = start();
     }
@@ -138,10 +138,25 @@ public final class ComponentRuntime {
   /** Starts a check unless one is running or the last result is younger than {@code refreshAfter}. */
   void refreshIfDue() {
     Result r = last;
-    if ((r == null || engine.tick() - r.tick >= refreshAfterNanos) && inFlight.get() == null) {
+    if ((r == null || engine.tick() - r.tick >= refreshAfterNanos) && running(r) == null) {
       start();
     }
     // (A check skipped by the open breaker needs nothing more: the last result stands.)
+  }
+
+  /**
+   * The check in flight, or null. A check that returned and already published {@code r} (the result
+   * the caller read) only has yet to free its slot: it is done, so its slot is freed here, letting
+   * the caller start the refresh it decided on instead of joining a finished check. (A check settled
+   * by its deadline keeps the slot while its thread is still inside the indicator.)
+   */
+  private Run running(Result r) {
+    Run run = inFlight.get();
+    if (run != null && r != null && run.published == r) {
+      inFlight.compareAndSet(run, null);
+      return null;
+    }
+    return run;
   }
 
   /** Waits for {@code run} until its deadline (plus a little grace); then reports it timed out. */
@@ -217,6 +232,7 @@ public final class ComponentRuntime {
       }
       meters.duration(durationNanos);
       recordBreaker(health.status() == Status.DOWN, durationNanos);
+      run.published = result;
       publish(result);
       // Free the slot before waking the waiters, so their next call can start a new check.
       inFlight.compareAndSet(run, null);
@@ -455,6 +471,8 @@ public final class ComponentRuntime {
     /** Set by whichever comes first: the check returning or the deadline. */
     final AtomicBoolean settled = new AtomicBoolean();
     volatile ScheduledFuture<?> watchdog;
+    /** The result this check returned, set just before it is published; null while running or timed out. */
+    volatile Result published;
     private Thread thread;
     private boolean started;
     private boolean finished;
