@@ -23,6 +23,7 @@ final class Modules {
 
   /** Java package (below {@link #ROOT_PACKAGE}) of each library module. */
   static final Map<String, String> PACKAGE_BY_ARTIFACT = Map.of(
+      "englog-common", "common",
       "englog-metrics", "metrics",
       "englog-tracing", "tracing",
       "englog-logging", "logging",
@@ -30,17 +31,21 @@ final class Modules {
       "englog-healthcheck", "healthcheck",
       "englog-servlet-filters", "servlet");
 
-  /** Leaves: depend on no other englog module. */
+  /** The shared core: every module may use it, and its {@code internal} package too. */
+  static final String COMMON = "common";
+
+  /** Leaves: depend on no other englog module but {@link #COMMON}. */
   static final Set<String> LEAVES = Set.of("metrics", "tracing", "logging", "health");
 
-  /** Which englog packages each composing module may use (leaves may use none). */
+  /** Which englog packages each module may use (leaves only the shared core). */
   static final Map<String, Set<String>> ALLOWED = Map.of(
-      "metrics", Set.of(),
-      "tracing", Set.of(),
-      "logging", Set.of(),
-      "health", Set.of(),
-      "healthcheck", Set.of("health"),
-      "servlet", Set.of("metrics", "tracing", "logging", "health"));
+      COMMON, Set.of(),
+      "metrics", Set.of(COMMON),
+      "tracing", Set.of(COMMON),
+      "logging", Set.of(COMMON),
+      "health", Set.of(COMMON),
+      "healthcheck", Set.of(COMMON, "health"),
+      "servlet", Set.of(COMMON, "metrics", "tracing", "logging", "health"));
 
   private Modules() {}
 

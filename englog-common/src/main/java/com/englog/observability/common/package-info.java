@@ -1,0 +1,6 @@
+/**
+ * What every EngLog Observability module shares with its users: {@link
+ * com.englog.observability.common.Secret}, a token, password or key read from a file or the
+ * environment. Everything else of this module is in {@code ….common.internal}.
+ */
+package com.englog.observability.common;
