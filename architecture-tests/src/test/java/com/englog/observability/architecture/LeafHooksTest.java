@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hooks DESIGN.md puts between two leaves, wired exactly as {@code docs/tracing.md} shows ("One
+ * The hooks docs/design.md puts between two leaves, wired exactly as {@code docs/tracing.md} shows ("One
  * call site: span, metric, exemplar" and "Publishing the export counters"): the tracing listener
  * feeds englog-metrics' AI and database recorders, the export counters become function counters on
  * the metrics registry, and client_java's OpenTelemetry {@code SpanContext} turns the helper's span

@@ -16,7 +16,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
-/** The suite's modules as DESIGN.md describes them, and facts read from their poms. */
+/** The suite's modules as docs/design.md describes them, and facts read from their poms. */
 final class Modules {
 
   static final String ROOT_PACKAGE = "com.englog.observability";

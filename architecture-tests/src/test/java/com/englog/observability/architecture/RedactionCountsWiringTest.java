@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hook between two leaves (DESIGN.md): logging's {@code RedactionCounts} published by metrics'
+ * A hook between two leaves (docs/design.md): logging's {@code RedactionCounts} published by metrics'
  * {@code bindRedactionCount}, wired as a composing module does it, with the code docs/logging.md shows
  * (verbatim: the page's java block is the region below). Here because only this module sees both.
  */

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Issue 4, "Performance": one logging event encoded to bytes by EngLog's {@code JsonEncoder} (redaction
+ * One logging event encoded to bytes by EngLog's {@code JsonEncoder} (redaction
  * on, its default, and off), logstash-logback-encoder's {@code LogstashEncoder} (defaults), logback's own
  * {@code JsonEncoder} (configured for the same fields: formatted message, no raw arguments, no context,
  * no sequence number) and a {@code PatternLayoutEncoder} baseline. Three event shapes: {@code plain}

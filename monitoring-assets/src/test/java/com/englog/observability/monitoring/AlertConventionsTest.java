@@ -60,12 +60,12 @@ class AlertConventionsTest {
   }
 
   /**
-   * The seed's alert names and severities are the operators' contract: each is shipped under its name,
-   * with the seed's severity as one of its tiers (EngLogAPIDown adds a warning tier for one instance).
+   * MVP-024's alert names and severities are the operators' contract: each is shipped under its name,
+   * with MVP-024's severity as one of its tiers (EngLogAPIDown adds a warning tier for one instance).
    */
   @Test
   void everySeedAlertIsShippedUnderItsNameWithItsSeverity() {
-    Map<String, String> seed = Map.ofEntries(Map.entry("EngLogAPIDown", "critical"),
+    Map<String, String> mvp024 = Map.ofEntries(Map.entry("EngLogAPIDown", "critical"),
         Map.entry("EngLogWorkerDown", "warning"), Map.entry("HighResponseTime", "warning"),
         Map.entry("HighErrorRate", "critical"), Map.entry("AIProcessingFailures", "warning"),
         Map.entry("SlowAIProcessing", "warning"), Map.entry("HighMemoryUsage", "warning"),
@@ -73,7 +73,7 @@ class AlertConventionsTest {
         Map.entry("SlowDatabaseQueries", "warning"), Map.entry("LowUserActivity", "info"),
         Map.entry("NoJournalsCreated", "warning"));
     Map<String, Set<String>> shipped = RuleFiles.severitiesByAlert();
-    seed.forEach((name, severity) -> assertThat(shipped.get(name)).as(name).isNotNull().contains(severity));
+    mvp024.forEach((name, severity) -> assertThat(shipped.get(name)).as(name).isNotNull().contains(severity));
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every alert has promtool cases that must fire and cases that must not, and the scenarios its kind of
- * expression calls for (DESIGN.md, "Deviations"): a healthy baseline and a missing series for all; a
+ * expression calls for (docs/migrating-from-mvp-024.md): a healthy baseline and a missing series for all; a
  * restart blip when it waits (`for`) or reads counters; a zero denominator for ratios and quantiles; low
  * traffic for ratios of event rates. The Watchdog only fires.
  *

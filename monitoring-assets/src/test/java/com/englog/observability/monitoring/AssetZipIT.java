@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The published artifact (the zip the package phase built): the layout DESIGN.md promises, exactly the
+ * The published artifact (the zip the package phase built): the layout docs/design.md promises, exactly the
  * files of src/main/assets, every path the compose file mounts inside it, and the unpacked copy valid
  * for promtool and amtool as a deploy job would use it.
  */

@@ -461,7 +461,7 @@ final class QueryChecker {
   }
 
   /**
-   * The seed's {@code rate(x{status_code=~"5.."}[5m]) / rate(x[5m])}: both sides keep the label the
+   * MVP-024's {@code rate(x{status_code=~"5.."}[5m]) / rate(x[5m])}: both sides keep the label the
    * numerator filters on, so each 5xx series is divided by itself and the "ratio" is 1 (or nothing).
    */
   private void checkSelfDivision(Binary b, Labels l, Labels r) {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The contract checker rejects each kind of bug the seed's PromQL has, and accepts the fixes. */
+/** The contract checker rejects each kind of bug MVP-024's PromQL has, and accepts the fixes. */
 class QueryCheckerTest {
 
   private final QueryChecker checker = new QueryChecker(MetricCatalog.load(), Map.of());
@@ -55,7 +55,7 @@ class QueryCheckerTest {
   void quantileThresholdsMustLieInsideTheBucketRange() {
     String p95 = "histogram_quantile(0.95,"
         + " sum by (le) (rate(englog_http_request_duration_seconds_bucket[5m]))) > %s";
-    // The seed's 2s sits between the 1s and 2.5s buckets: an interpolated, valid estimate.
+    // MVP-024's 2s sits between the 1s and 2.5s buckets: an interpolated, valid estimate.
     assertAccepted(String.format(p95, "2"));
     assertAccepted(String.format(p95, "2.5"));
     assertAccepted(String.format(p95, "0.005"));
