@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Logback encoder writing each event as one JSON object per line, with the trace and span ids of the
@@ -182,7 +182,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   /** For tests: where system properties and environment variables come from. */
-  void setLookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+  void setLookups(Function<String, String> systemProperties, Function<String, String> environment) {
     config.lookups(systemProperties, environment);
   }
 
@@ -216,7 +216,10 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     options("serviceName").serviceName(serviceName);
   }
 
-  /** Value of the {@code environment} field; {@code -Denglog.environment} and then {@code ENGLOG_ENVIRONMENT} win. */
+  /**
+   * Value of the {@code environment} field; system property {@code englog.logging.environment} and then
+   * environment variable {@code ENGLOG_LOGGING_ENVIRONMENT} win.
+   */
   public void setEnvironment(String environment) {
     options("environment").environment(environment);
   }
