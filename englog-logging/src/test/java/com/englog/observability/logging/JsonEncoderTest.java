@@ -386,7 +386,7 @@ class JsonEncoderTest {
     assertThat(line.get("failingMap").asText()).contains("ConcurrentModificationException");
     assertThat(line.get("cyclic").toString()).isEqualTo("[[[[\"[depth limit]\"]]]]");
     assertThat(line.get("after").asText()).isEqualTo("still here");
-    assertThat(encoder.getEncodingFailures()).isZero();
+    assertThat(encoder.encodingFailures()).isZero();
   }
 
   @Test
@@ -641,7 +641,7 @@ class JsonEncoderTest {
     JsonEncoder encoder = new JsonEncoder();
     JsonNode line = Lines.parse(encoder.encode(Events.event("token=abcdef123").build()));
     assertThat(line.get("message").asText()).isEqualTo("token=[REDACTED]");
-    assertThat(encoder.getRedactionCounts().count(RedactionKind.CREDENTIAL)).isEqualTo(1);
+    assertThat(encoder.redactionCounts().count(RedactionKind.CREDENTIAL)).isEqualTo(1);
   }
 
   @Test
@@ -658,7 +658,7 @@ class JsonEncoderTest {
     assertThat(line.get("message").asText()).isEqualTo("still complete");
     assertThat(line.get("k").asInt()).isEqualTo(1);
     assertThat(line.has("encoder_error")).isFalse();
-    assertThat(encoder.getEncodingFailures()).isZero();
+    assertThat(encoder.encodingFailures()).isZero();
     bare.stop();
   }
 
