@@ -10,9 +10,10 @@ import com.englog.observability.logging.internal.RedactionTally;
 import com.englog.observability.logging.internal.TraceContextCapture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Logback encoder writing each event as one JSON object per line, with the trace and span ids of the
@@ -60,6 +61,44 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   /** Configuration in code: the options of {@code logback.xml}, checked when built. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** How each event is written ({@code <format>} in {@code logback.xml}: {@code compact}, {@code pretty}, {@code text}). */
+  public enum Format {
+    /** One JSON object per line: the default, for ingestion. */
+    COMPACT,
+    /** Indented JSON, for reading; not for ingestion. */
+    PRETTY,
+    /** One readable line with the same fields, for development. */
+    TEXT
+  }
+
+  /** Digits of the second's fraction in {@code timestamp} ({@code <timestampPrecision>}). */
+  public enum TimestampPrecision {
+    /** Three digits: the default. */
+    MILLIS,
+    /** Six digits. */
+    MICROS,
+    /** Nine digits. */
+    NANOS
+  }
+
+  /** What ends each line ({@code <lineSeparator>}). */
+  public enum LineSeparator {
+    /** {@code \n}: the default. */
+    LF,
+    /** {@code \r\n}. */
+    CRLF,
+    /** The platform's line separator. */
+    SYSTEM
+  }
+
+  /** Which MDC and key-value fields are replaced by name ({@code <redactionMode>}). */
+  public enum RedactionMode {
+    /** The default: fields named like a secret (the deny list) are replaced. */
+    DENY_LIST,
+    /** Fail-closed: every MDC and key-value field not named by an allowed field is replaced. */
+    ALLOW_LIST
   }
 
   @Override
@@ -165,7 +204,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   /** What this encoder (and every other one of its logback context) redacted so far. */
-  public RedactionCounts getRedactionCounts() {
+  public RedactionCounts redactionCounts() {
     if (tally == null) {
       defaultWriter();
     }
@@ -176,13 +215,13 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
    * Events whose normal encoding failed (a bug, or a hostile value that escaped every guard) and that
    * were written as a minimal line with an {@code encoder_error} field instead of being lost.
    */
-  public long getEncodingFailures() {
+  public long encodingFailures() {
     EventWriter w = writer;
     return w == null ? 0 : w.failures();
   }
 
   /** For tests: where system properties and environment variables come from. */
-  void setLookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+  void setLookups(Function<String, String> systemProperties, Function<String, String> environment) {
     config.lookups(systemProperties, environment);
   }
 
@@ -216,7 +255,10 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     options("serviceName").serviceName(serviceName);
   }
 
-  /** Value of the {@code environment} field; {@code -Denglog.environment} and then {@code ENGLOG_ENVIRONMENT} win. */
+  /**
+   * Value of the {@code environment} field; system property {@code englog.logging.environment} and then
+   * environment variable {@code ENGLOG_LOGGING_ENVIRONMENT} win.
+   */
   public void setEnvironment(String environment) {
     options("environment").environment(environment);
   }
@@ -392,10 +434,9 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       return this;
     }
 
-    /** {@code compact}, {@code pretty} or {@code text}. */
-    public Builder format(String format) {
-      Objects.requireNonNull(format, "format");
-      return option(b -> b.format(format));
+    public Builder format(Format format) {
+      String spelling = spelling(Objects.requireNonNull(format, "format"));
+      return option(b -> b.format(spelling));
     }
 
     /** Renames a standard field ({@code timestamp} to {@code @timestamp}); an empty name removes it. */
@@ -456,10 +497,9 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       return option(b -> b.includeMarkers(includeMarkers));
     }
 
-    /** {@code millis}, {@code micros} or {@code nanos}. */
-    public Builder timestampPrecision(String precision) {
-      Objects.requireNonNull(precision, "precision");
-      return option(b -> b.timestampPrecision(precision));
+    public Builder timestampPrecision(TimestampPrecision precision) {
+      String spelling = spelling(Objects.requireNonNull(precision, "precision"));
+      return option(b -> b.timestampPrecision(spelling));
     }
 
     public Builder maxMessageLength(int maxMessageLength) {
@@ -487,20 +527,18 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       return option(b -> b.stackHash(stackHash));
     }
 
-    /** {@code LF}, {@code CRLF} or {@code SYSTEM}. */
-    public Builder lineSeparator(String lineSeparator) {
-      Objects.requireNonNull(lineSeparator, "lineSeparator");
-      return option(b -> b.lineSeparator(lineSeparator));
+    public Builder lineSeparator(LineSeparator lineSeparator) {
+      String spelling = spelling(Objects.requireNonNull(lineSeparator, "lineSeparator"));
+      return option(b -> b.lineSeparator(spelling));
     }
 
     public Builder redaction(boolean redaction) {
       return option(b -> b.redaction(redaction));
     }
 
-    /** {@code DENY_LIST} or {@code ALLOW_LIST}. */
-    public Builder redactionMode(String mode) {
-      Objects.requireNonNull(mode, "mode");
-      return option(b -> b.redactionMode(mode));
+    public Builder redactionMode(RedactionMode mode) {
+      String spelling = spelling(Objects.requireNonNull(mode, "mode"));
+      return option(b -> b.redactionMode(spelling));
     }
 
     public Builder denyField(String name) {
@@ -513,14 +551,14 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
       return option(b -> b.allowField(name));
     }
 
-    public Builder enableDetector(String name) {
-      Objects.requireNonNull(name, "name");
-      return option(b -> b.enableDetector(name));
+    public Builder enableDetector(RedactionDetector detector) {
+      String spelling = spelling(Objects.requireNonNull(detector, "detector"));
+      return option(b -> b.enableDetector(spelling));
     }
 
-    public Builder disableDetector(String name) {
-      Objects.requireNonNull(name, "name");
-      return option(b -> b.disableDetector(name));
+    public Builder disableDetector(RedactionDetector detector) {
+      String spelling = spelling(Objects.requireNonNull(detector, "detector"));
+      return option(b -> b.disableDetector(spelling));
     }
 
     public Builder piiPattern(String regex) {
@@ -541,6 +579,11 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     public Builder captureTraceContext(boolean captureTraceContext) {
       this.captureTraceContext = captureTraceContext;
       return this;
+    }
+
+    /** The {@code logback.xml} spelling of a value: {@code CREDIT_CARD} is {@code credit-card}. */
+    static String spelling(Enum<?> value) {
+      return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

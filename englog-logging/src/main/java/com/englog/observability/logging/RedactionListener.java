@@ -12,7 +12,9 @@ package com.englog.observability.logging;
 public interface RedactionListener {
 
   /** A listener that does nothing. */
-  RedactionListener NONE = (kind, count) -> { };
+  static RedactionListener noop() {
+    return (kind, count) -> { };
+  }
 
   void onRedaction(RedactionKind kind, int count);
 }

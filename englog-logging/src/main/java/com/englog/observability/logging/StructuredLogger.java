@@ -13,7 +13,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * calling thread, so {@link JsonEncoder} attaches that thread's trace and span ids.
  *
  * <pre>{@code
- * private static final StructuredLogger LOG = StructuredLogger.getLogger(JournalController.class);
+ * private static final StructuredLogger LOG = StructuredLogger.of(JournalController.class);
  * LOG.logRequest("POST", "/api/v1/journals/{id}", 201, elapsed, correlationId, userId);
  * }</pre>
  *
@@ -31,15 +31,18 @@ public final class StructuredLogger {
     this.logger = logger;
   }
 
+  /** Writing to {@code logger}. */
   public static StructuredLogger of(Logger logger) {
     return new StructuredLogger(Objects.requireNonNull(logger, "logger"));
   }
 
-  public static StructuredLogger getLogger(Class<?> type) {
+  /** Writing to SLF4J's logger named after {@code type}. */
+  public static StructuredLogger of(Class<?> type) {
     return of(LoggerFactory.getLogger(Objects.requireNonNull(type, "type")));
   }
 
-  public static StructuredLogger getLogger(String name) {
+  /** Writing to SLF4J's logger of this name. */
+  public static StructuredLogger of(String name) {
     return of(LoggerFactory.getLogger(Objects.requireNonNull(name, "name")));
   }
 

@@ -93,7 +93,7 @@ class DocsExampleTest {
 
   static final class JournalController {
     // docs:start structured-logger
-    private static final StructuredLogger LOG = StructuredLogger.getLogger(JournalController.class);
+    private static final StructuredLogger LOG = StructuredLogger.of(JournalController.class);
 
     void handled(Duration elapsed, String correlationId, String userId, Exception error) {
       LOG.logRequest("POST", "/api/v1/journals/{id}", 201, elapsed, correlationId, userId); // userId may be null
@@ -129,6 +129,7 @@ class DocsExampleTest {
           .serviceName("englog-api")
           .staticField("region", "eu-west-1")
           .maxMessageLength(4096)
+          .enableDetector(RedactionDetector.CREDIT_CARD) // opt-in; in XML: <enableDetector>credit-card</enableDetector>
           .build();                      // IllegalArgumentException here for an invalid option
       encoder.setContext(loggerContext);
       encoder.start();
@@ -149,7 +150,7 @@ class DocsExampleTest {
       registered = counts;
       listener = alerts;
       long before = credentials.getAsLong();
-      StructuredLogger.getLogger("docs").logBusinessEvent("signed_in", null, Map.of("note", "password=hunter2"));
+      StructuredLogger.of("docs").logBusinessEvent("signed_in", null, Map.of("note", "password=hunter2"));
       new JournalController().handled(Duration.ofMillis(12), "corr-1", null, null);
 
       assertThat(credentials.getAsLong() - before).isEqualTo(1);

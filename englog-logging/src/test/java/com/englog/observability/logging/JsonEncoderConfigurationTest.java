@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.status.Status;
+import com.englog.observability.logging.internal.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -12,13 +13,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,10 +63,10 @@ class JsonEncoderConfigurationTest {
 
   @Test
   void invalidOptionsAreRejectedAtBuildNamingTheOptionAndItsRange() {
-    assertThatThrownBy(() -> JsonEncoder.builder().maxMessageLength(3).format("yaml").build())
+    assertThatThrownBy(() -> JsonEncoder.builder().maxMessageLength(3).maxThrowables(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxMessageLength must be in [16, 67108864], got 3")
-        .hasMessageContaining("format must be one of compact, pretty, text; got 'yaml'");
+        .hasMessageContaining("maxThrowables must be in [1, 64], got 0");
     assertThatThrownBy(() -> JsonEncoder.builder().piiPattern("([unclosed").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("piiPattern");
     assertThatThrownBy(() -> JsonEncoder.builder().fieldName("colour", "color").build())
@@ -94,24 +95,77 @@ class JsonEncoderConfigurationTest {
     assertThat(Lines.parse(second.encode(Events.event("x").build())).get("b").asText()).isEqualTo("2");
   }
 
-  /** Each setter and adder of the logback bean has its builder method, so code can set everything XML can. */
-  @Test
-  void theBuilderHasEveryOptionOfTheXmlConfiguration() {
-    Set<String> builderMethods = Arrays.stream(JsonEncoder.Builder.class.getDeclaredMethods())
-        .filter(m -> Modifier.isPublic(m.getModifiers()))
-        .map(Method::getName)
-        .collect(Collectors.toSet());
-    List<String> options = new ArrayList<>();
-    for (Method m : JsonEncoder.class.getDeclaredMethods()) {
-      String name = m.getName();
-      if (Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 1
-          && (name.startsWith("set") || name.startsWith("add"))) {
-        String option = name.substring(3, 4).toLowerCase(Locale.ROOT) + name.substring(4);
-        options.add(option);
+  /** The options of the builder, by name: its public methods but {@code build()}. */
+  private static Map<String, Method> builderOptions() {
+    Map<String, Method> options = new TreeMap<>();
+    for (Method m : JsonEncoder.Builder.class.getDeclaredMethods()) {
+      if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("build")) {
+        assertThat(options.put(m.getName(), m)).as("one builder method per option: %s", m.getName()).isNull();
       }
     }
-    assertThat(options).hasSizeGreaterThan(25);
-    assertThat(builderMethods).containsAll(options);
+    return options;
+  }
+
+  /** The options of the logback bean, by name: {@code setX} and {@code addX} are option {@code x}. */
+  private static Map<String, Method> beanOptions() {
+    Map<String, Method> options = new TreeMap<>();
+    for (Method m : JsonEncoder.class.getDeclaredMethods()) {
+      String name = m.getName();
+      if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())
+          && (name.startsWith("set") || name.startsWith("add"))) {
+        String option = name.substring(3, 4).toLowerCase(Locale.ROOT) + name.substring(4);
+        assertThat(options.put(option, m)).as("one bean setter per option: %s", option).isNull();
+      }
+    }
+    return options;
+  }
+
+  /**
+   * The two surfaces cannot drift: each setter and adder of the logback bean has its builder method of
+   * the same name, and each builder option its setter or adder, so code and XML set the same things.
+   */
+  @Test
+  void theBuilderAndTheLogbackBeanHaveTheSameOptions() {
+    Map<String, Method> bean = beanOptions();
+    assertThat(bean).hasSizeGreaterThan(25);
+    assertThat(bean.values()).allMatch(m -> m.getParameterCount() == 1, "bean setters take one value");
+    assertThat(builderOptions().keySet()).containsExactlyElementsOf(bean.keySet());
+  }
+
+  @Test
+  void theDetectorsInCodeAreTheBuiltInDetectorsInXml() {
+    assertThat(Arrays.stream(RedactionDetector.values()).map(JsonEncoder.Builder::spelling))
+        .containsExactlyElementsOf(Redactor.DETECTORS);
+  }
+
+  /** A closed set in code is an enum; each of its values is a spelling the logback bean accepts. */
+  @Test
+  void everyEnumValueOfTheBuilderIsASpellingTheBeanSetterAccepts() throws Exception {
+    Map<String, Method> bean = beanOptions();
+    int checked = 0;
+    for (Map.Entry<String, Method> option : builderOptions().entrySet()) {
+      Class<?> type = option.getValue().getParameterTypes()[0];
+      if (!type.isEnum()) {
+        continue;
+      }
+      Method setter = bean.get(option.getKey());
+      assertThat(setter.getParameterTypes()).as(setter.getName()).containsExactly(String.class);
+      for (Object value : type.getEnumConstants()) {
+        String spelling = JsonEncoder.Builder.spelling((Enum<?>) value);
+        LoggerContext ctx = new LoggerContext();
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(ctx);
+        setter.invoke(encoder, spelling);
+        encoder.start();
+        assertThat(ctx.getStatusManager().getCopyOfStatusList())
+            .as("%s(\"%s\")", setter.getName(), spelling)
+            .noneMatch(st -> st.getLevel() >= Status.WARN);
+        option.getValue().invoke(JsonEncoder.builder(), value); // and the builder takes the value
+        ctx.stop();
+        checked++;
+      }
+    }
+    assertThat(checked).as("format, precision, line separator, redaction mode, detectors").isGreaterThan(15);
   }
 
   @Test
@@ -161,6 +215,6 @@ class JsonEncoderConfigurationTest {
       done.set(true);
       pool.shutdownNow();
     }
-    assertThat(encoder.getEncodingFailures()).isZero();
+    assertThat(encoder.encodingFailures()).isZero();
   }
 }

@@ -289,7 +289,7 @@ class JsonEncoderFuzzTest {
     redacting.setMaxMessageLength(2000);
     redacting.setMaxFieldLength(500);
     redacting.start();
-    RedactionCounts counts = redacting.getRedactionCounts();
+    RedactionCounts counts = redacting.redactionCounts();
     long credentialsBefore = counts.count(RedactionKind.CREDENTIAL);
     long piiBefore = counts.count(RedactionKind.PII);
     long fieldsBefore = counts.count(RedactionKind.FIELD);
@@ -350,10 +350,10 @@ class JsonEncoderFuzzTest {
     assertThat(counts.count(RedactionKind.CREDENTIAL) - credentialsBefore).isEqualTo(plantedCredentials);
     assertThat(counts.count(RedactionKind.PII) - piiBefore).isEqualTo(plantedPii);
     assertThat(counts.count(RedactionKind.FIELD) - fieldsBefore).isEqualTo(deniedFields);
-    assertThat(raw.getEncodingFailures() + redacting.getEncodingFailures()).isZero();
+    assertThat(raw.encodingFailures() + redacting.encodingFailures()).isZero();
 
     int hostileEvents = hostileTextWithRedaction(rng, redacting);
-    assertThat(redacting.getEncodingFailures()).isZero();
+    assertThat(redacting.encodingFailures()).isZero();
     assertThat(rawEvents + redactedEvents + hostileEvents).isGreaterThanOrEqualTo(1_000_000);
   }
 

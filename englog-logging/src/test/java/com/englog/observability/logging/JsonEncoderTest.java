@@ -386,7 +386,7 @@ class JsonEncoderTest {
     assertThat(line.get("failingMap").asText()).contains("ConcurrentModificationException");
     assertThat(line.get("cyclic").toString()).isEqualTo("[[[[\"[depth limit]\"]]]]");
     assertThat(line.get("after").asText()).isEqualTo("still here");
-    assertThat(encoder.getEncodingFailures()).isZero();
+    assertThat(encoder.encodingFailures()).isZero();
   }
 
   @Test
@@ -583,7 +583,7 @@ class JsonEncoderTest {
     JsonEncoder env = new JsonEncoder();
     env.setContext(Events.CONTEXT);
     env.setServiceName("from-config");
-    env.setLookups(p -> null, v -> v.equals("OTEL_SERVICE_NAME") ? "from-env" : v.equals("ENGLOG_ENVIRONMENT") ? "prod" : null);
+    env.setLookups(p -> null, v -> v.equals("OTEL_SERVICE_NAME") ? "from-env" : v.equals("ENGLOG_LOGGING_ENVIRONMENT") ? "prod" : null);
     env.start();
     JsonNode b = Lines.parse(env.encode(Events.event("x").build()));
     assertThat(b.get("service").asText()).isEqualTo("from-env");
@@ -595,9 +595,45 @@ class JsonEncoderTest {
     sys.start();
     assertThat(Lines.parse(sys.encode(Events.event("x").build())).get("service").asText()).isEqualTo("from-sysprop");
 
+    JsonEncoder sysEnvironment = new JsonEncoder();
+    sysEnvironment.setContext(Events.CONTEXT);
+    sysEnvironment.setEnvironment("staging");
+    sysEnvironment.setLookups(p -> p.equals("englog.logging.environment") ? "from-sysprop" : null,
+        v -> "from-env");
+    sysEnvironment.start();
+    assertThat(Lines.parse(sysEnvironment.encode(Events.event("x").build())).get("environment").asText())
+        .isEqualTo("from-sysprop");
+
     JsonNode none = Lines.parse(started().encode(Events.event("x").build()));
     assertThat(none.has("service")).isFalse();
     assertThat(none.has("environment")).isFalse();
+  }
+
+  @Test
+  void theEnvironmentsFormerNamesStillWorkUnderTheCurrentOnes() {
+    JsonEncoder formerVariable = new JsonEncoder();
+    formerVariable.setContext(Events.CONTEXT);
+    formerVariable.setEnvironment("staging");
+    formerVariable.setLookups(p -> null, v -> v.equals("ENGLOG_ENVIRONMENT") ? "prod" : null);
+    formerVariable.start();
+    assertThat(Lines.parse(formerVariable.encode(Events.event("x").build())).get("environment").asText())
+        .isEqualTo("prod");
+
+    JsonEncoder formerProperty = new JsonEncoder();
+    formerProperty.setContext(Events.CONTEXT);
+    formerProperty.setLookups(p -> p.equals("englog.environment") ? "eu-prod" : null,
+        v -> v.equals("ENGLOG_LOGGING_ENVIRONMENT") ? "prod" : null);
+    formerProperty.start();
+    assertThat(Lines.parse(formerProperty.encode(Events.event("x").build())).get("environment").asText())
+        .as("a system property, even by its former name, wins over an environment variable").isEqualTo("eu-prod");
+
+    JsonEncoder both = new JsonEncoder();
+    both.setContext(Events.CONTEXT);
+    both.setLookups(p -> null,
+        v -> v.equals("ENGLOG_LOGGING_ENVIRONMENT") ? "current" : v.equals("ENGLOG_ENVIRONMENT") ? "former" : null);
+    both.start();
+    assertThat(Lines.parse(both.encode(Events.event("x").build())).get("environment").asText())
+        .isEqualTo("current");
   }
 
   @Test
@@ -605,7 +641,7 @@ class JsonEncoderTest {
     JsonEncoder encoder = new JsonEncoder();
     JsonNode line = Lines.parse(encoder.encode(Events.event("token=abcdef123").build()));
     assertThat(line.get("message").asText()).isEqualTo("token=[REDACTED]");
-    assertThat(encoder.getRedactionCounts().count(RedactionKind.CREDENTIAL)).isEqualTo(1);
+    assertThat(encoder.redactionCounts().count(RedactionKind.CREDENTIAL)).isEqualTo(1);
   }
 
   @Test
@@ -622,7 +658,7 @@ class JsonEncoderTest {
     assertThat(line.get("message").asText()).isEqualTo("still complete");
     assertThat(line.get("k").asInt()).isEqualTo(1);
     assertThat(line.has("encoder_error")).isFalse();
-    assertThat(encoder.getEncodingFailures()).isZero();
+    assertThat(encoder.encodingFailures()).isZero();
     bare.stop();
   }
 

@@ -1,5 +1,6 @@
 package com.englog.observability.logging.internal;
 
+import com.englog.observability.common.internal.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,6 +24,17 @@ import java.util.regex.PatternSyntaxException;
 public final class EncoderSettings {
 
   public enum Format { COMPACT, PRETTY, TEXT }
+
+  /** The module of the settings a deployment may override ({@code englog.logging.*}). */
+  public static final String MODULE = "logging";
+  /**
+   * The {@code environment} field's setting: {@code englog.logging.environment} /
+   * {@code ENGLOG_LOGGING_ENVIRONMENT}, formerly {@code englog.environment} / {@code ENGLOG_ENVIRONMENT}.
+   */
+  public static final String ENVIRONMENT = "environment";
+  /** OpenTelemetry's own service name setting, shared with tracing: not an EngLog name, never renamed. */
+  public static final String OTEL_SERVICE_NAME_PROPERTY = "otel.service.name";
+  public static final String OTEL_SERVICE_NAME_VARIABLE = "OTEL_SERVICE_NAME";
 
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 32_768;
   public static final int DEFAULT_MAX_FIELD_LENGTH = 8_192;
@@ -93,8 +105,8 @@ public final class EncoderSettings {
     this.problems = Collections.unmodifiableList(problems);
     this.format = b.parsedFormat(problems);
     this.names = b.parsedNames(problems);
-    this.serviceName = blankToNull(b.lookup(b.serviceName, "otel.service.name", "OTEL_SERVICE_NAME"));
-    this.environment = blankToNull(b.lookup(b.environment, "englog.environment", "ENGLOG_ENVIRONMENT"));
+    this.serviceName = blankToNull(b.otelServiceName());
+    this.environment = blankToNull(b.settings().get(ENVIRONMENT, b.environment, null));
     this.includeMdc = b.includeMdc;
     this.mdcIncludes = Set.copyOf(b.mdcIncludes);
     this.mdcExcludes = Set.copyOf(b.mdcExcludes);
@@ -306,22 +318,30 @@ public final class EncoderSettings {
     private final List<String> piiPatterns = new ArrayList<>();
     private final List<String> credentialPatterns = new ArrayList<>();
     private String replacement;
-    private UnaryOperator<String> systemProperties = System::getProperty;
-    private UnaryOperator<String> environmentVariables = System::getenv;
+    private Function<String, String> systemProperties = System::getProperty;
+    private Function<String, String> environmentVariables = System::getenv;
 
-    String lookup(String configured, String property, String variable) {
-      String v = systemProperties.apply(property);
-      if (v != null && !v.isBlank()) {
-        return v;
-      }
-      v = environmentVariables.apply(variable);
-      if (v != null && !v.isBlank()) {
-        return v;
-      }
-      return configured;
+    /** The settings a deployment overrides by system property or environment variable. */
+    Settings settings() {
+      return Settings.of(MODULE, systemProperties, environmentVariables)
+          .withAlias(ENVIRONMENT, "englog.environment", "ENGLOG_ENVIRONMENT");
     }
 
-    public Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    /**
+     * OpenTelemetry's service name, by the same rule as every EngLog setting (system property, then
+     * environment variable, then the configured value; blank is unset), so that logs and traces name
+     * the service alike.
+     */
+    String otelServiceName() {
+      String v = blankToNull(systemProperties.apply(OTEL_SERVICE_NAME_PROPERTY));
+      if (v == null) {
+        v = blankToNull(environmentVariables.apply(OTEL_SERVICE_NAME_VARIABLE));
+      }
+      return v != null ? v : serviceName;
+    }
+
+    /** Where system properties and environment variables are read from (tests). */
+    public Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
       this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
       this.environmentVariables = Objects.requireNonNull(environment, "environment");
       return this;
