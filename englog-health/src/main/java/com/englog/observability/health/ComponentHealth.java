@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one component as a report shows it: the last result of its indicator, how long that
@@ -27,7 +28,7 @@ public final class ComponentHealth {
    * @param age null when the component was never checked
    */
   public ComponentHealth(String name, Status status, boolean critical, String reason,
-      Map<String, Object> details, Duration duration, Instant checkedAt, Duration age) {
+      Map<String, Object> details, Duration duration, @Nullable Instant checkedAt, @Nullable Duration age) {
     this.name = Objects.requireNonNull(name, "name");
     this.status = Objects.requireNonNull(status, "status");
     this.critical = critical;
@@ -67,12 +68,12 @@ public final class ComponentHealth {
   }
 
   /** When the result was produced; null if the component was never checked. */
-  public Instant checkedAt() {
+  public @Nullable Instant checkedAt() {
     return checkedAt;
   }
 
   /** How old the result was when the report was made; null if the component was never checked. */
-  public Duration age() {
+  public @Nullable Duration age() {
     return age;
   }
 

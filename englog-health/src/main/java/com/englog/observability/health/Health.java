@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one {@link HealthIndicator} found: a status, a short reason and a few details.
@@ -115,7 +116,7 @@ public final class Health {
      * value now), anything else as its (cut) string form; a null value is written as the string {@code "null"}. Details beyond {@value
      * #MAX_DETAILS} are ignored.
      */
-    public Builder detail(String key, Object value) {
+    public Builder detail(String key, @Nullable Object value) {
       Objects.requireNonNull(key, "key");
       if (details == null) {
         details = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package com.englog.observability.health;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One health check: the SPI every built-in and custom indicator implements.
@@ -30,7 +31,7 @@ public interface HealthIndicator {
    * @return the result; null is reported as UNKNOWN
    * @throws Exception reported as DOWN with the exception's message as the reason
    */
-  Health check(HealthCheckContext context) throws Exception;
+  @Nullable Health check(HealthCheckContext context) throws Exception;
 
   /**
    * An indicator from a yes/no probe: {@code true} is UP, {@code false} is DOWN ("probe returned

@@ -2,6 +2,7 @@ package com.englog.observability.health;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the {@link HealthHandler} needs to know about an HTTP request, whatever the container: method,
@@ -17,15 +18,15 @@ public interface HealthRequest {
   String path();
 
   /** The first value of a header (case-insensitive name), or null. */
-  String header(String name);
+  @Nullable String header(String name);
 
   /** The caller's IP address, or null when unknown. */
-  default String remoteAddress() {
+  default @Nullable String remoteAddress() {
     return null;
   }
 
   /** A request from its parts (tests, simple adapters). */
-  static HealthRequest of(String method, String path, Function<String, String> headers) {
+  static HealthRequest of(String method, String path, Function<String, @Nullable String> headers) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(headers, "headers");
@@ -41,7 +42,7 @@ public interface HealthRequest {
       }
 
       @Override
-      public String header(String name) {
+      public @Nullable String header(String name) {
         return headers.apply(name);
       }
     };

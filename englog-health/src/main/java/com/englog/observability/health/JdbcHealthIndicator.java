@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A relational database behind a {@link DataSource}: borrows a connection, validates it ({@code
@@ -175,7 +176,7 @@ public final class JdbcHealthIndicator implements HealthIndicator {
      * them before it borrows its connection and again after it has returned it, so they count the
      * service's connections, not the check's own.
      */
-    public Builder poolStats(Supplier<PoolStats> poolStats) {
+    public Builder poolStats(Supplier<@Nullable PoolStats> poolStats) {
       this.poolStats = Objects.requireNonNull(poolStats, "poolStats");
       return this;
     }

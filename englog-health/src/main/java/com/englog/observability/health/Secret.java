@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret (token, password, API key) read from a file or an environment variable, never from a
@@ -50,7 +51,7 @@ public final class Secret {
   }
 
   /** As {@link #fromEnv(String)}, reading variables through {@code environment} (tests, CLIs). */
-  public static Secret fromEnv(String name, Function<String, String> environment) {
+  public static Secret fromEnv(String name, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(environment, "environment");
     String value = environment.apply(name);

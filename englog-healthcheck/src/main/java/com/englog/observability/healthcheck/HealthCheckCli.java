@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code englog-healthcheck} command: probes endpoints, evaluates PromQL checks against
@@ -82,7 +83,7 @@ public final class HealthCheckCli {
    *
    * @return the {@link ExitCode}
    */
-  public static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
+  public static int run(String[] args, PrintStream out, PrintStream err, Function<String, @Nullable String> env) {
     Objects.requireNonNull(args, "args");
     return new HealthCheckCli(Objects.requireNonNull(out, "out"), Objects.requireNonNull(err, "err"),
         Objects.requireNonNull(env, "env"), Clock.systemUTC()).execute(args);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logback encoder writing each event as one JSON object per line, with the trace and span ids of the
@@ -171,7 +172,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] headerBytes() {
+  public byte @Nullable [] headerBytes() {
     return null;
   }
 
@@ -199,7 +200,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] footerBytes() {
+  public byte @Nullable [] footerBytes() {
     return null;
   }
 

@@ -3,6 +3,7 @@ package com.englog.observability.logging;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -59,8 +60,8 @@ public final class StructuredLogger {
    * @param duration      written as {@code duration_ms}, a number with microsecond precision; left out if null
    * @param userId        left out when null (anonymous requests)
    */
-  public void logRequest(String method, String route, int status, Duration duration, String correlationId,
-      String userId) {
+  public void logRequest(String method, String route, int status, @Nullable Duration duration,
+      String correlationId, @Nullable String userId) {
     boolean serverError = status >= 500;
     if (serverError ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
       return;
@@ -84,7 +85,8 @@ public final class StructuredLogger {
    * One AI task: {@code ai_processing_success} at INFO, or {@code ai_processing_error} at ERROR with
    * {@code error} attached as the line's structured (redacted) exception.
    */
-  public void logAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+  public void logAiProcessing(String taskType, String provider, @Nullable Duration duration,
+      @Nullable Throwable error) {
     boolean failed = error != null;
     if (failed ? !logger.isErrorEnabled() : !logger.isInfoEnabled()) {
       return;
@@ -107,7 +109,7 @@ public final class StructuredLogger {
    * out when null) and each metadata entry with its own name and type (maps and lists nest). A metadata
    * name equal to another field's is written as {@code kv.<name>}; fields named like secrets are redacted.
    */
-  public void logBusinessEvent(String event, String userId, Map<String, ?> metadata) {
+  public void logBusinessEvent(String event, @Nullable String userId, Map<String, ?> metadata) {
     if (!logger.isInfoEnabled()) {
       return;
     }

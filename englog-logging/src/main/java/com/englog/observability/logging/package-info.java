@@ -16,5 +16,10 @@
  * <p>The jar also ships logback configurations under {@code englog/}: {@code logback-production.xml},
  * {@code logback-production-file.xml}, {@code logback-development.xml} and the includable
  * {@code logback-appenders.xml} and {@code logback-file-appender.xml}.
+ *
+ * <p>Parameters and return values are non-null unless marked {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package com.englog.observability.logging;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package com.englog.observability.metrics;
 
 import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps an AI provider failure to its {@link AiErrorType}. Called on the recording thread for each
@@ -17,7 +18,7 @@ import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
 public interface AiErrorClassifier {
 
   /** The error's type, or null to fall back to {@link #standard()}. */
-  AiErrorType classify(Throwable error);
+  @Nullable AiErrorType classify(Throwable error);
 
   /**
    * Classifies by the exception and its causes, outermost first, never by the message: an HTTP status

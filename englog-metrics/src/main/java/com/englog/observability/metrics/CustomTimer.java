@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service's own timer: a histogram in seconds with the buckets you choose, guarded like the built-in
@@ -35,7 +36,7 @@ public final class CustomTimer {
   }
 
   /** Records a duration of the metric without labels (null or negative counts as 0). */
-  public void record(Duration duration) {
+  public void record(@Nullable Duration duration) {
     record(series.get(), duration);
   }
 

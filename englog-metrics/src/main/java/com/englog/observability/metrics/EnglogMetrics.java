@@ -49,6 +49,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Typed recorders for every EngLog metric, on a Micrometer {@link MeterRegistry} (a
@@ -316,7 +317,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * Records an AI task's duration and, when {@code error} is not null, counts the error under its
    * classified {@code error_type} (see {@link AiErrorClassifier}).
    */
-  public void recordAiProcessing(String taskType, String provider, Duration duration, Throwable error) {
+  public void recordAiProcessing(String taskType, String provider, Duration duration, @Nullable Throwable error) {
     try {
       HistogramCell h = aiDuration.get(taskType, provider);
       if (h != null) {
@@ -378,7 +379,7 @@ public final class EnglogMetrics implements AutoCloseable {
   }
 
   /** Counts a failed authentication attempt; a null reason counts as {@code other}. */
-  public void recordAuthenticationFailure(String authMethod, AuthFailureReason reason) {
+  public void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason) {
     increment(authFailures, authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
   }
 

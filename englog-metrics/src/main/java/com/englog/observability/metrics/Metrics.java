@@ -3,6 +3,7 @@ package com.englog.observability.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Static facade over one default {@link EnglogMetrics}, for application code that does not want to
@@ -75,7 +76,7 @@ public final class Metrics {
 
   /** See {@link EnglogMetrics#recordAiProcessing}. */
   public static void recordAiProcessing(String taskType, String provider, Duration duration,
-      Throwable error) {
+      @Nullable Throwable error) {
     instance().recordAiProcessing(taskType, provider, duration, error);
   }
 
@@ -105,7 +106,7 @@ public final class Metrics {
   }
 
   /** See {@link EnglogMetrics#recordAuthenticationFailure}. */
-  public static void recordAuthenticationFailure(String authMethod, AuthFailureReason reason) {
+  public static void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason) {
     instance().recordAuthenticationFailure(authMethod, reason);
   }
 

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link PrometheusMeterRegistry} for a scrape, independent of any HTTP server: the
@@ -49,7 +50,7 @@ public final class ScrapeHandler {
   }
 
   /** The content type served for {@code accept} (null allowed). */
-  public static String negotiate(String accept) {
+  public static String negotiate(@Nullable String accept) {
     return AcceptHeader.prefersOpenMetrics(accept) ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
   }
 
@@ -57,7 +58,7 @@ public final class ScrapeHandler {
    * Renders the registry in the format {@code accept} asks for. Never throws: a failing scrape answers
    * 500 with a one-line plain-text reason.
    */
-  public Response handle(String accept) {
+  public Response handle(@Nullable String accept) {
     String contentType = negotiate(accept);
     // Sized from the previous scrape so the body is written without regrowing and copying.
     Buffer out = new Buffer(Math.max(MIN_BUFFER, lastSize + lastSize / 8));

@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * A real PostgreSQL (Debian's {@code postgresql}, version 15) on a free loopback port, in a fresh
- * data directory under {@code target/servers/postgres-*}.
+ * data directory (a {@link ServerDirectory} under the system's temporary directory, removed by {@link
+ * #close()}), with its log in {@code target/servers/postgres-*}.
  *
  * <pre>{@code
  * try (PostgresServer pg = PostgresServer.start()) {
@@ -26,8 +27,10 @@ import java.util.Objects;
  *
  * <p>PostgreSQL refuses to run as root: when the tests run as root (as in CI), the data directory is
  * handed to the {@code postgres} user and {@code initdb} and {@code postgres} run through {@code
- * runuser -u postgres --}. The server listens on 127.0.0.1 only; its Unix socket lives in the scratch
- * directory. Authentication is {@code trust} unless a password is set.
+ * runuser -u postgres --}. That is why the data directory is not under the checkout: a clone in
+ * {@code /root} or in a {@code mktemp -d} folder is a place {@code postgres} cannot enter. The server
+ * listens on 127.0.0.1 only; its Unix socket lives in the scratch directory. Authentication is {@code
+ * trust} unless a password is set.
  */
 public final class PostgresServer extends ScratchServer {
 
@@ -35,7 +38,7 @@ public final class PostgresServer extends ScratchServer {
 
   private final String password;
 
-  private PostgresServer(ManagedProcess process, Path directory, int port, String password) {
+  private PostgresServer(ManagedProcess process, ServerDirectory directory, int port, String password) {
     super(process, directory, port);
     this.password = password;
   }
@@ -109,43 +112,62 @@ public final class PostgresServer extends ScratchServer {
       if (root) {
         asPostgres.addAll(List.of(RUNUSER.require().toString(), "-u", "postgres", "--"));
       }
-      Path dir = TestEnvironment.scratchDirectory("postgres");
-      int port = FreePort.next();
+      Path logDir = TestEnvironment.scratchDirectory("postgres");
+      ServerDirectory scratch = scratchDirectory(root);
       try {
-        Path socketDir = Files.createDirectories(dir.resolve("sock"));
-        List<String> init = new ArrayList<>(asPostgres);
-        init.addAll(List.of(initdb.toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
-            "-E", "UTF8", "--locale=C", "--no-sync"));
-        if (password != null) {
-          Path pwfile = dir.resolve("pwfile");
-          Files.writeString(pwfile, password + "\n");
-          init.addAll(List.of("-A", "scram-sha-256", "--pwfile=" + pwfile));
-        } else {
-          init.addAll(List.of("-A", "trust"));
-        }
-        if (root) {
-          run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
-        }
-        ToolRun initRun = ToolRun.run(init, null, Duration.ofSeconds(120), dir);
-        if (initRun.exitCode() != 0) {
-          throw new AssertionError("initdb failed: " + initRun.describe());
-        }
-        List<String> command = new ArrayList<>(asPostgres);
-        command.addAll(List.of(postgres.toString(), "-D", dir.resolve("data").toString(),
-            "-p", Integer.toString(port),
-            "-c", "listen_addresses=127.0.0.1",
-            "-c", "unix_socket_directories=" + socketDir,
-            "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
-            "-c", "shared_buffers=16MB", "-c", "max_connections=40"));
-        ManagedProcess process = launch("postgres", command, dir, "postgres.log",
-            "database system is ready to accept connections", port, Duration.ofSeconds(60));
-        return new PostgresServer(process, dir, port, password);
+        return start(postgres, initdb, root, asPostgres, scratch, logDir);
       } catch (IOException e) {
+        scratch.close();
         throw new UncheckedIOException(e);
+      } catch (RuntimeException | AssertionError e) {
+        scratch.close();
+        throw e;
       }
     }
 
-    private static boolean isRoot() {
+    private PostgresServer start(Path postgres, Path initdb, boolean root, List<String> asPostgres,
+        ServerDirectory scratch, Path logDir) throws IOException {
+      Path dir = scratch.path();
+      int port = FreePort.next();
+      Path socketDir = Files.createDirectories(dir.resolve("sock"));
+      List<String> init = new ArrayList<>(asPostgres);
+      init.addAll(List.of(initdb.toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
+          "-E", "UTF8", "--locale=C", "--no-sync"));
+      if (password != null) {
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, password + "\n");
+        init.addAll(List.of("-A", "scram-sha-256", "--pwfile=" + pwfile));
+      } else {
+        init.addAll(List.of("-A", "trust"));
+      }
+      if (root) {
+        run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+      }
+      ToolRun initRun = ToolRun.run(init, null, Duration.ofSeconds(120), dir);
+      if (initRun.exitCode() != 0) {
+        throw new AssertionError("initdb failed: " + initRun.describe());
+      }
+      List<String> command = new ArrayList<>(asPostgres);
+      command.addAll(List.of(postgres.toString(), "-D", dir.resolve("data").toString(),
+          "-p", Integer.toString(port),
+          "-c", "listen_addresses=127.0.0.1",
+          "-c", "unix_socket_directories=" + socketDir,
+          "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
+          "-c", "shared_buffers=16MB", "-c", "max_connections=40"));
+      ManagedProcess process = launch("postgres", command, dir, logDir.resolve("postgres.log"),
+          "database system is ready to accept connections", port, Duration.ofSeconds(60));
+      return new PostgresServer(process, scratch, port, password);
+    }
+
+    /**
+     * Where a server's data goes: a directory {@code postgres} can reach when the tests run as root
+     * (the server then runs as {@code postgres}), otherwise one of the current user's.
+     */
+    static ServerDirectory scratchDirectory(boolean root) {
+      return ServerDirectory.create("postgres", root ? "postgres" : System.getProperty("user.name"));
+    }
+
+    static boolean isRoot() {
       ToolRun id = ToolRun.run(List.of("id", "-u"), null, Duration.ofSeconds(10));
       return id.exitCode() == 0 && "0".equals(id.stdout().strip());
     }

@@ -13,6 +13,10 @@ import java.util.Map;
  * target/servers/}, its output in a log file there, ready once the log shows a readiness line and its
  * loopback port accepts connections. {@link PostgresServer} and {@link RedisServer} are built on it.
  *
+ * <p>A server that runs as another user keeps its data in a {@link ServerDirectory} instead, which
+ * {@link #close()} removes; if a test never closes the server, a shutdown hook stops it and removes
+ * the directory when the JVM exits.
+ *
  * <p>{@link #freeze()} stops every process of the tree with SIGSTOP and returns only when each one is
  * stopped, so a test that simulates a hung dependency knows that nothing of the server answers.
  */
@@ -21,11 +25,28 @@ public abstract class ScratchServer implements AutoCloseable {
   private final ManagedProcess process;
   private final Path directory;
   private final int port;
+  private final ServerDirectory owned;
+  private final Thread shutdownHook;
 
   protected ScratchServer(ManagedProcess process, Path directory, int port) {
     this.process = process;
     this.directory = directory;
     this.port = port;
+    this.owned = null;
+    this.shutdownHook = null;
+  }
+
+  /**
+   * A server whose data lives in {@code directory}, removed by {@link #close()} (or at JVM exit if
+   * the server was never closed).
+   */
+  protected ScratchServer(ManagedProcess process, ServerDirectory directory, int port) {
+    this.process = process;
+    this.directory = directory.path();
+    this.port = port;
+    this.owned = directory;
+    this.shutdownHook = new Thread(this::close, "englog-test-server-cleanup-" + port);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -36,13 +57,21 @@ public abstract class ScratchServer implements AutoCloseable {
    */
   protected static ManagedProcess launch(String name, List<String> command, Path directory, String logName,
       String readyLine, int port, Duration timeout) {
-    Path log = directory.resolve(logName);
+    return launch(name, command, directory, directory.resolve(logName), readyLine, port, timeout);
+  }
+
+  /**
+   * Like {@link #launch(String, List, Path, String, String, int, Duration)}, with the log in a file of
+   * its own: the JVM writes it, so it may lie where the server's user cannot reach.
+   */
+  protected static ManagedProcess launch(String name, List<String> command, Path workingDirectory,
+      Path log, String readyLine, int port, Duration timeout) {
     try {
       Files.createFile(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ManagedProcess process = ManagedProcess.start(name, command, directory, Map.of(), log);
+    ManagedProcess process = ManagedProcess.start(name, command, workingDirectory, Map.of(), log);
     try {
       process.awaitCondition(name + " logs \"" + readyLine + "\"", timeout,
           () -> process.logTail().contains(readyLine));
@@ -59,7 +88,7 @@ public abstract class ScratchServer implements AutoCloseable {
     return port;
   }
 
-  /** The scratch directory holding the server's data and log. */
+  /** The scratch directory holding the server's data (and its log unless the server says otherwise). */
   public Path directory() {
     return directory;
   }
@@ -99,10 +128,21 @@ public abstract class ScratchServer implements AutoCloseable {
     return process;
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL) and every process it started. */
+  /**
+   * Stops the server (SIGTERM, then SIGKILL) and every process it started, and removes its {@link
+   * ServerDirectory} if it has one.
+   */
   @Override
   public void close() {
     process.close();
+    if (owned != null) {
+      owned.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is exiting: this is the hook running.
+      }
+    }
   }
 
   @Override

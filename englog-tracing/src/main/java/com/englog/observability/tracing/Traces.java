@@ -8,6 +8,7 @@ import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Static facade over one default {@link Tracing}, for application code that cannot be handed an
@@ -100,14 +101,14 @@ public final class Traces {
   }
 
   /** {@link Tracing#inSpan(String, SpanKind, Attributes, SpanWork)} on the default instance. */
-  public static <T, E extends Throwable> T inSpan(String name, SpanKind kind, Attributes attributes,
-      SpanWork<T, E> work) throws E {
+  public static <T, E extends Throwable> T inSpan(String name, @Nullable SpanKind kind,
+      @Nullable Attributes attributes, SpanWork<T, E> work) throws E {
     return get().inSpan(name, kind, attributes, work);
   }
 
   /** {@link Tracing#inSpan(String, SpanKind, Attributes, VoidSpanWork)} on the default instance. */
-  public static <E extends Throwable> void inSpan(String name, SpanKind kind, Attributes attributes,
-      VoidSpanWork<E> work) throws E {
+  public static <E extends Throwable> void inSpan(String name, @Nullable SpanKind kind,
+      @Nullable Attributes attributes, VoidSpanWork<E> work) throws E {
     get().inSpan(name, kind, attributes, work);
   }
 

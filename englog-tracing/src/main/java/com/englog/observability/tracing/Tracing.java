@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tracing for one EngLog service: an OpenTelemetry SDK exporting OTLP, the span helpers EngLog code
@@ -293,15 +294,15 @@ public final class Tracing implements AutoCloseable {
    * @param attributes null means none
    * @throws E what {@code work} threw, unchanged
    */
-  public <T, E extends Throwable> T inSpan(String name, SpanKind kind, Attributes attributes, SpanWork<T, E> work)
-      throws E {
+  public <T, E extends Throwable> T inSpan(String name, @Nullable SpanKind kind, @Nullable Attributes attributes,
+      SpanWork<T, E> work) throws E {
     Objects.requireNonNull(work, "work");
     return call(span(name, kind, attributes), null, work, KIND_OTHER, null, null);
   }
 
   /** {@link #inSpan(String, SpanKind, Attributes, SpanWork)} for work without a result. */
-  public <E extends Throwable> void inSpan(String name, SpanKind kind, Attributes attributes, VoidSpanWork<E> work)
-      throws E {
+  public <E extends Throwable> void inSpan(String name, @Nullable SpanKind kind, @Nullable Attributes attributes,
+      VoidSpanWork<E> work) throws E {
     Objects.requireNonNull(work, "work");
     run(span(name, kind, attributes), null, work, KIND_OTHER, null, null);
   }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Tracing}. Every SDK setting also has its standard OpenTelemetry system property
@@ -317,13 +318,13 @@ public final class TracingBuilder {
   }
 
   /** Where system properties are read (default {@code System::getProperty}); for tests. */
-  public TracingBuilder systemProperties(Function<String, String> systemProperties) {
+  public TracingBuilder systemProperties(Function<String, @Nullable String> systemProperties) {
     this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
     return this;
   }
 
   /** Where environment variables are read (default {@code System::getenv}); for tests. */
-  public TracingBuilder environment(Function<String, String> environment) {
+  public TracingBuilder environment(Function<String, @Nullable String> environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
     return this;
   }

@@ -1,6 +1,7 @@
 package com.englog.observability.tracing;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told when a helper's work ends, so the same call site can feed other signals: the metrics module's
@@ -25,12 +26,12 @@ public interface TracingListener {
    *
    * @param error what the work threw, or null
    */
-  default void onDbQuery(String operation, String table, Duration duration, Throwable error) {}
+  default void onDbQuery(String operation, String table, Duration duration, @Nullable Throwable error) {}
 
   /**
    * A {@code traceAiProcessing} ended.
    *
    * @param error what the work threw, or null
    */
-  default void onAiProcessing(String taskType, String provider, Duration duration, Throwable error) {}
+  default void onAiProcessing(String taskType, String provider, Duration duration, @Nullable Throwable error) {}
 }
