@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret (bearer token, password, API key) read from a file or an environment variable, never from
@@ -71,7 +72,7 @@ public final class Secret {
   }
 
   /** As {@link #fromEnv(String)}, reading variables through {@code environment} (tests, CLIs). */
-  public static Secret fromEnv(String name, Function<String, String> environment) {
+  public static Secret fromEnv(String name, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(environment, "environment");
     return new Secret("environment variable " + name, null, nonBlank(environment.apply(name)),
