@@ -1,11 +1,12 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.common.internal.HikariProbe;
+import com.englog.observability.common.internal.Settings;
 import com.englog.observability.metrics.internal.ExactNamingConvention;
 import com.englog.observability.metrics.internal.FastHistogram;
 import com.englog.observability.metrics.internal.FastHistogramCollector;
 import com.englog.observability.metrics.internal.FastHistogramFamily;
 import com.englog.observability.metrics.internal.HistogramCell;
-import com.englog.observability.metrics.internal.HikariPoolProbe;
 import com.englog.observability.metrics.internal.HttpSeries;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
 import com.englog.observability.metrics.internal.LabelSpec;
@@ -47,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 
 /**
@@ -456,10 +458,7 @@ public final class EnglogMetrics implements AutoCloseable {
     Objects.requireNonNull(idle, "idle");
     Objects.requireNonNull(max, "max");
     Objects.requireNonNull(pending, "pending");
-    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
-    if (!pools.add(db)) {
-      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
-    }
+    String db = claimPool(database);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, active);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, idle);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, max);
@@ -468,18 +467,49 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /**
    * Binds a HikariCP pool (found by reflection: no compile dependency on HikariCP), as
-   * {@link #bindConnectionPool(String, IntSupplier, IntSupplier, IntSupplier, IntSupplier)}.
+   * {@link #bindConnectionPool(String, IntSupplier, IntSupplier, IntSupplier, IntSupplier)}. Before
+   * the pool's first connection every gauge but {@code _max} reads 0; a pool whose statistics cannot
+   * be read (a HikariCP version without them, a pool that throws) reads NaN, never 0.
    *
    * @throws IllegalArgumentException if {@code dataSource} is not (and does not wrap) a
    *     {@code HikariDataSource}, or the database is already bound
    */
   public void bindConnectionPool(String database, DataSource dataSource) {
-    HikariPoolProbe probe = HikariPoolProbe.of(Objects.requireNonNull(dataSource, "dataSource"));
-    bindConnectionPool(database, probe::active, probe::idle, probe::max, probe::pending);
+    Objects.requireNonNull(dataSource, "dataSource");
+    HikariProbe probe = HikariProbe.detect(dataSource);
+    if (probe == null) {
+      throw new IllegalArgumentException(dataSource.getClass().getName() + " is not a HikariCP "
+          + "DataSource; bind its pool with bindConnectionPool(database, active, idle, max, pending)");
+    }
+    String db = claimPool(database);
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, hikari(probe, HikariProbe.Stats::active));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, hikari(probe, HikariProbe.Stats::idle));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, hikari(probe, HikariProbe.Stats::max));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_PENDING, HELP_DB_PENDING, db,
+        hikari(probe, HikariProbe.Stats::pending));
+  }
+
+  /** One reading of the pool per gauge and scrape; NaN when the probe cannot read it. */
+  private static DoubleSupplier hikari(HikariProbe probe, ToIntFunction<HikariProbe.Stats> count) {
+    return () -> {
+      HikariProbe.Stats stats = probe.read();
+      return stats == null ? Double.NaN : count.applyAsInt(stats);
+    };
+  }
+
+  private String claimPool(String database) {
+    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
+    if (!pools.add(db)) {
+      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
+    }
+    return db;
   }
 
   private void poolGauge(String name, String help, String db, IntSupplier supplier) {
-    DoubleSupplier value = supplier::getAsInt;
+    poolGauge(name, help, db, (DoubleSupplier) supplier::getAsInt);
+  }
+
+  private void poolGauge(String name, String help, String db, DoubleSupplier value) {
     Gauge.builder(name, value, CustomSeries::read).description(help).tag("database", db)
         .strongReference(true).register(registry);
   }
@@ -761,8 +791,8 @@ public final class EnglogMetrics implements AutoCloseable {
   /**
    * Configuration of an {@link EnglogMetrics}; every setting has a default. A few settings can also be
    * given by system property or environment variable, which win over the builder (system property
-   * first): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV}, {@value #USER_ID_PROPERTY} /
-   * {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
+   * first, a blank value counts as unset): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV},
+   * {@value #USER_ID_PROPERTY} / {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
    */
   public static final class Builder {
     /** System property overriding {@link #cardinalityLimit(int)}. */
@@ -778,8 +808,8 @@ public final class EnglogMetrics implements AutoCloseable {
     /** Environment variable overriding {@link #jvmMetrics(boolean)}. */
     public static final String JVM_ENV = "ENGLOG_METRICS_JVM";
 
-    private UnaryOperator<String> systemProperties = System::getProperty;
-    private UnaryOperator<String> environment = System::getenv;
+    private Function<String, String> systemProperties = System::getProperty;
+    private Function<String, String> environment = System::getenv;
     private MeterRegistry registry;
     private Clock clock;
     private SpanContext spanContext;
@@ -956,35 +986,33 @@ public final class EnglogMetrics implements AutoCloseable {
             + "with registry(...) call registry.config().commonTags(...) before build(), and EngLog's "
             + "histograms carry them too");
       }
-      String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
+      Settings settings = Settings.of("metrics", systemProperties, environment);
+      String limit = settings.get("cardinality-limit");
       if (limit != null) {
+        String origin = settings.origin("cardinality-limit");
         try {
-          cardinalityLimit = checkLimit(LIMIT_PROPERTY, Integer.parseInt(limit.strip()));
+          cardinalityLimit = checkLimit(origin, Integer.parseInt(limit));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(LIMIT_PROPERTY + " must be an integer between 2 and "
+          throw new IllegalArgumentException(origin + " must be an integer between 2 and "
               + "1000000, was " + limit, e);
         }
       }
-      String userId = override(USER_ID_PROPERTY, USER_ID_ENV);
+      String userId = settings.get("user-id-label");
       if (userId != null) {
-        userIdLabel = parseBoolean(USER_ID_PROPERTY, userId);
+        userIdLabel = parseBoolean(settings.origin("user-id-label"), userId);
       }
-      String jvm = override(JVM_PROPERTY, JVM_ENV);
+      String jvm = settings.get("jvm");
       if (jvm != null) {
-        jvmMetrics = parseBoolean(JVM_PROPERTY, jvm);
+        jvmMetrics = parseBoolean(settings.origin("jvm"), jvm);
       }
       return new EnglogMetrics(this);
     }
 
     /** Where system properties and environment variables are read; for tests. */
-    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
       this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
-    }
-
-    private String override(String property, String env) {
-      return Overrides.read(systemProperties, environment, property, env);
     }
 
     private static boolean parseBoolean(String name, String value) {
