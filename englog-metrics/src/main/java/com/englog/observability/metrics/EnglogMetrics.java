@@ -85,7 +85,7 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final int DEFAULT_CARDINALITY_LIMIT = 2000;
   /** Longest label value kept; longer values are cut to this many characters. */
   public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
-  /** HTTP request duration buckets in seconds: Prometheus' default buckets, as the seed used. */
+  /** HTTP request duration buckets in seconds: Prometheus' default buckets. */
   public static final List<Double> HTTP_DURATION_BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
   /** AI processing duration buckets in seconds. */
@@ -121,8 +121,7 @@ public final class EnglogMetrics implements AutoCloseable {
   static final String HELP_DB_QUERY = "Database query duration in seconds, by operation and table.";
   static final String HELP_CACHE_HITS = "Cache hits, by cache type and key pattern.";
   static final String HELP_CACHE_MISSES = "Cache misses, by cache type and key pattern.";
-  static final String HELP_USERS_ACTIVE =
-      "Active users in a time window (a gauge: the seed's englog_users_active_total was misnamed).";
+  static final String HELP_USERS_ACTIVE = "Active users in a time window.";
   static final String HELP_SESSIONS = "User sessions started, by authentication method.";
   static final String HELP_AUTH_FAILURES =
       "Failed authentication attempts, by authentication method and reason.";

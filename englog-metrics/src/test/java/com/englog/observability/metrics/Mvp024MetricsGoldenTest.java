@@ -13,12 +13,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's metrics after a known sequence of calls, compared line by line with golden files written
- * by hand from the calls below (names, label order, bucket counts, sums). Both exposition formats.
+ * The metrics MVP-024 defined, after a known sequence of calls, compared line by line with golden
+ * files written by hand from the calls below (names, label order, bucket counts, sums). Both
+ * exposition formats.
  */
-class SeedMetricsGoldenTest {
+class Mvp024MetricsGoldenTest {
 
-  static final List<String> SEED_FAMILIES = List.of(
+  static final List<String> MVP_024_FAMILIES = List.of(
       "englog_ai_processing_duration_seconds", "englog_ai_processing_errors",
       "englog_business_journals_created", "englog_cache_hits", "englog_cache_misses",
       "englog_database_connections_active", "englog_database_connections_idle",
@@ -66,7 +67,7 @@ class SeedMetricsGoldenTest {
   void prometheusTextMatchesTheGoldenFile() throws IOException {
     try (EnglogMetrics m = recordKnownCalls()) {
       String body = m.scrapeHandler().handle("text/plain;version=0.0.4").bodyText();
-      assertThat(seedFamiliesOnly(body, false)).isEqualTo(golden("golden/seed-metrics.prom"));
+      assertThat(mvp024FamiliesOnly(body, false)).isEqualTo(golden("golden/mvp-024-metrics.prom"));
     }
   }
 
@@ -74,20 +75,20 @@ class SeedMetricsGoldenTest {
   void openMetricsTextMatchesTheGoldenFile() throws IOException {
     try (EnglogMetrics m = recordKnownCalls()) {
       String body = m.scrapeHandler().handle("application/openmetrics-text; version=1.0.0").bodyText();
-      assertThat(seedFamiliesOnly(body, true)).isEqualTo(golden("golden/seed-metrics.om"));
+      assertThat(mvp024FamiliesOnly(body, true)).isEqualTo(golden("golden/mvp-024-metrics.om"));
     }
   }
 
-  /** Keeps the HELP/TYPE blocks of the seed families (and their _max gauges) in exposition order. */
-  static String seedFamiliesOnly(String body, boolean openMetrics) {
+  /** Keeps the HELP/TYPE blocks of the MVP-024 families (and their _max gauges) in exposition order. */
+  static String mvp024FamiliesOnly(String body, boolean openMetrics) {
     List<String> out = new ArrayList<>();
     boolean keep = false;
     for (String line : body.split("\n")) {
       if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
         String name = line.split(" ")[2];
         String base = openMetrics ? name : name.replaceAll("_total$", "");
-        keep = SEED_FAMILIES.contains(base)
-            || base.endsWith("_max") && SEED_FAMILIES.contains(base.substring(0, base.length() - 4));
+        keep = MVP_024_FAMILIES.contains(base)
+            || base.endsWith("_max") && MVP_024_FAMILIES.contains(base.substring(0, base.length() - 4));
       } else if (line.startsWith("# EOF")) {
         keep = false;
       }
@@ -99,7 +100,7 @@ class SeedMetricsGoldenTest {
   }
 
   static String golden(String resource) throws IOException {
-    try (InputStream in = SeedMetricsGoldenTest.class.getResourceAsStream("/" + resource)) {
+    try (InputStream in = Mvp024MetricsGoldenTest.class.getResourceAsStream("/" + resource)) {
       assertThat(in).as(resource).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
