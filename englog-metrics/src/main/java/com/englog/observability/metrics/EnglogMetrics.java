@@ -8,13 +8,13 @@ import com.englog.observability.metrics.internal.FastHistogramCollector;
 import com.englog.observability.metrics.internal.FastHistogramFamily;
 import com.englog.observability.metrics.internal.HistogramCell;
 import com.englog.observability.metrics.internal.HttpSeries;
+import com.englog.observability.metrics.internal.JavaTimeClock;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
 import com.englog.observability.metrics.internal.TimerCell;
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,6 +31,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -174,7 +175,8 @@ public final class EnglogMetrics implements AutoCloseable {
     this.ownsRegistry = b.registry == null;
     this.registry = b.registry != null ? b.registry
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-            b.clock != null ? b.clock : Clock.SYSTEM, b.spanContext);
+            b.clock != null ? JavaTimeClock.of(b.clock) : io.micrometer.core.instrument.Clock.SYSTEM,
+            b.spanContext);
     this.defaultLimit = b.cardinalityLimit;
     this.limits = Map.copyOf(b.limits);
     this.maxLabelValueLength = b.maxLabelValueLength;
@@ -835,7 +837,11 @@ public final class EnglogMetrics implements AutoCloseable {
       return this;
     }
 
-    /** The clock of the registry this builder creates (not used with {@link #registry}). */
+    /**
+     * The clock of the registry this builder creates (default: the system clock; not used with {@link
+     * #registry}). A clock other than the system's moves wall and monotonic time together, which is
+     * what a test wants.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

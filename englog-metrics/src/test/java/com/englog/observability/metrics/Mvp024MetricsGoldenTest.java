@@ -2,12 +2,14 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MockClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class Mvp024MetricsGoldenTest {
   }
 
   static EnglogMetrics recordKnownCalls() {
-    EnglogMetrics m = EnglogMetrics.builder().clock(new MockClock()).jvmMetrics(false).build();
+    EnglogMetrics m = EnglogMetrics.builder().clock(Clock.fixed(Instant.ofEpochMilli(1), ZoneOffset.UTC)).jvmMetrics(false).build();
     m.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(30));
     m.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(120));
     m.recordHttpRequest("POST", "/api/v1/journals", 201, Duration.ofSeconds(2));
