@@ -68,7 +68,7 @@ class ReadmeExampleTest {
         assertThat(id).isEqualTo(entry.length());
         assertThatThrownBy(() -> tracing.traceDbQuery("insert", "journals", () -> insertJournal("")))
             .isInstanceOf(SQLException.class);
-        String exposition = Metrics.instance().scrapeHandler().handle("text/plain").bodyText();
+        String exposition = Metrics.get().scrapeHandler().handle("text/plain").bodyText();
         assertThat(exposition)
             .contains("englog_business_journals_created_total{entry_type=\"daily\"} 1.0")
             .doesNotContain(userId)

@@ -81,7 +81,7 @@ public class MetricsRecordingBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     englog = EnglogMetrics.builder().jvmMetrics(false).build();
-    Metrics.install(englog);
+    Metrics.setDefault(englog);
     Metrics.recordCacheHit(cacheType, keyPattern);
     Metrics.recordUserSession(authMethod);
     Metrics.recordHttpRequest(method, route, status, httpDuration);

@@ -1,19 +1,20 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.common.internal.HikariProbe;
+import com.englog.observability.common.internal.Settings;
 import com.englog.observability.metrics.internal.ExactNamingConvention;
 import com.englog.observability.metrics.internal.FastHistogram;
 import com.englog.observability.metrics.internal.FastHistogramCollector;
 import com.englog.observability.metrics.internal.FastHistogramFamily;
 import com.englog.observability.metrics.internal.HistogramCell;
-import com.englog.observability.metrics.internal.HikariPoolProbe;
 import com.englog.observability.metrics.internal.HttpSeries;
+import com.englog.observability.metrics.internal.JavaTimeClock;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
 import com.englog.observability.metrics.internal.TimerCell;
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +31,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.tracer.common.SpanContext;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -84,7 +87,7 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final int DEFAULT_CARDINALITY_LIMIT = 2000;
   /** Longest label value kept; longer values are cut to this many characters. */
   public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
-  /** HTTP request duration buckets in seconds: Prometheus' default buckets, as the seed used. */
+  /** HTTP request duration buckets in seconds: Prometheus' default buckets. */
   public static final List<Double> HTTP_DURATION_BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
   /** AI processing duration buckets in seconds. */
@@ -120,8 +123,7 @@ public final class EnglogMetrics implements AutoCloseable {
   static final String HELP_DB_QUERY = "Database query duration in seconds, by operation and table.";
   static final String HELP_CACHE_HITS = "Cache hits, by cache type and key pattern.";
   static final String HELP_CACHE_MISSES = "Cache misses, by cache type and key pattern.";
-  static final String HELP_USERS_ACTIVE =
-      "Active users in a time window (a gauge: the seed's englog_users_active_total was misnamed).";
+  static final String HELP_USERS_ACTIVE = "Active users in a time window.";
   static final String HELP_SESSIONS = "User sessions started, by authentication method.";
   static final String HELP_AUTH_FAILURES =
       "Failed authentication attempts, by authentication method and reason.";
@@ -174,7 +176,8 @@ public final class EnglogMetrics implements AutoCloseable {
     this.ownsRegistry = b.registry == null;
     this.registry = b.registry != null ? b.registry
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-            b.clock != null ? b.clock : Clock.SYSTEM, b.spanContext);
+            b.clock != null ? JavaTimeClock.of(b.clock) : io.micrometer.core.instrument.Clock.SYSTEM,
+            b.spanContext);
     this.defaultLimit = b.cardinalityLimit;
     this.limits = Map.copyOf(b.limits);
     this.maxLabelValueLength = b.maxLabelValueLength;
@@ -457,10 +460,7 @@ public final class EnglogMetrics implements AutoCloseable {
     Objects.requireNonNull(idle, "idle");
     Objects.requireNonNull(max, "max");
     Objects.requireNonNull(pending, "pending");
-    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
-    if (!pools.add(db)) {
-      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
-    }
+    String db = claimPool(database);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, active);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, idle);
     poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, max);
@@ -469,18 +469,49 @@ public final class EnglogMetrics implements AutoCloseable {
 
   /**
    * Binds a HikariCP pool (found by reflection: no compile dependency on HikariCP), as
-   * {@link #bindConnectionPool(String, IntSupplier, IntSupplier, IntSupplier, IntSupplier)}.
+   * {@link #bindConnectionPool(String, IntSupplier, IntSupplier, IntSupplier, IntSupplier)}. Before
+   * the pool's first connection every gauge but {@code _max} reads 0; a pool whose statistics cannot
+   * be read (a HikariCP version without them, a pool that throws) reads NaN, never 0.
    *
    * @throws IllegalArgumentException if {@code dataSource} is not (and does not wrap) a
    *     {@code HikariDataSource}, or the database is already bound
    */
   public void bindConnectionPool(String database, DataSource dataSource) {
-    HikariPoolProbe probe = HikariPoolProbe.of(Objects.requireNonNull(dataSource, "dataSource"));
-    bindConnectionPool(database, probe::active, probe::idle, probe::max, probe::pending);
+    Objects.requireNonNull(dataSource, "dataSource");
+    HikariProbe probe = HikariProbe.detect(dataSource);
+    if (probe == null) {
+      throw new IllegalArgumentException(dataSource.getClass().getName() + " is not a HikariCP "
+          + "DataSource; bind its pool with bindConnectionPool(database, active, idle, max, pending)");
+    }
+    String db = claimPool(database);
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, hikari(probe, HikariProbe.Stats::active));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, hikari(probe, HikariProbe.Stats::idle));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, hikari(probe, HikariProbe.Stats::max));
+    poolGauge(MetricNames.DATABASE_CONNECTIONS_PENDING, HELP_DB_PENDING, db,
+        hikari(probe, HikariProbe.Stats::pending));
+  }
+
+  /** One reading of the pool per gauge and scrape; NaN when the probe cannot read it. */
+  private static DoubleSupplier hikari(HikariProbe probe, ToIntFunction<HikariProbe.Stats> count) {
+    return () -> {
+      HikariProbe.Stats stats = probe.read();
+      return stats == null ? Double.NaN : count.applyAsInt(stats);
+    };
+  }
+
+  private String claimPool(String database) {
+    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
+    if (!pools.add(db)) {
+      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
+    }
+    return db;
   }
 
   private void poolGauge(String name, String help, String db, IntSupplier supplier) {
-    DoubleSupplier value = supplier::getAsInt;
+    poolGauge(name, help, db, (DoubleSupplier) supplier::getAsInt);
+  }
+
+  private void poolGauge(String name, String help, String db, DoubleSupplier value) {
     Gauge.builder(name, value, CustomSeries::read).description(help).tag("database", db)
         .strongReference(true).register(registry);
   }
@@ -762,8 +793,8 @@ public final class EnglogMetrics implements AutoCloseable {
   /**
    * Configuration of an {@link EnglogMetrics}; every setting has a default. A few settings can also be
    * given by system property or environment variable, which win over the builder (system property
-   * first): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV}, {@value #USER_ID_PROPERTY} /
-   * {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
+   * first, a blank value counts as unset): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV},
+   * {@value #USER_ID_PROPERTY} / {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
    */
   public static final class Builder {
     /** System property overriding {@link #cardinalityLimit(int)}. */
@@ -779,8 +810,8 @@ public final class EnglogMetrics implements AutoCloseable {
     /** Environment variable overriding {@link #jvmMetrics(boolean)}. */
     public static final String JVM_ENV = "ENGLOG_METRICS_JVM";
 
-    private UnaryOperator<String> systemProperties = System::getProperty;
-    private UnaryOperator<String> environment = System::getenv;
+    private Function<String, String> systemProperties = System::getProperty;
+    private Function<String, String> environment = System::getenv;
     private MeterRegistry registry;
     private Clock clock;
     private SpanContext spanContext;
@@ -807,7 +838,11 @@ public final class EnglogMetrics implements AutoCloseable {
       return this;
     }
 
-    /** The clock of the registry this builder creates (not used with {@link #registry}). */
+    /**
+     * The clock of the registry this builder creates (default: the system clock; not used with {@link
+     * #registry}). A clock other than the system's moves wall and monotonic time together, which is
+     * what a test wants.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -957,35 +992,33 @@ public final class EnglogMetrics implements AutoCloseable {
             + "with registry(...) call registry.config().commonTags(...) before build(), and EngLog's "
             + "histograms carry them too");
       }
-      String limit = override(LIMIT_PROPERTY, LIMIT_ENV);
+      Settings settings = Settings.of("metrics", systemProperties, environment);
+      String limit = settings.get("cardinality-limit");
       if (limit != null) {
+        String origin = settings.origin("cardinality-limit");
         try {
-          cardinalityLimit = checkLimit(LIMIT_PROPERTY, Integer.parseInt(limit.strip()));
+          cardinalityLimit = checkLimit(origin, Integer.parseInt(limit));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(LIMIT_PROPERTY + " must be an integer between 2 and "
+          throw new IllegalArgumentException(origin + " must be an integer between 2 and "
               + "1000000, was " + limit, e);
         }
       }
-      String userId = override(USER_ID_PROPERTY, USER_ID_ENV);
+      String userId = settings.get("user-id-label");
       if (userId != null) {
-        userIdLabel = parseBoolean(USER_ID_PROPERTY, userId);
+        userIdLabel = parseBoolean(settings.origin("user-id-label"), userId);
       }
-      String jvm = override(JVM_PROPERTY, JVM_ENV);
+      String jvm = settings.get("jvm");
       if (jvm != null) {
-        jvmMetrics = parseBoolean(JVM_PROPERTY, jvm);
+        jvmMetrics = parseBoolean(settings.origin("jvm"), jvm);
       }
       return new EnglogMetrics(this);
     }
 
     /** Where system properties and environment variables are read; for tests. */
-    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
       this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
-    }
-
-    private String override(String property, String env) {
-      return Overrides.read(systemProperties, environment, property, env);
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -19,7 +19,7 @@ public final class MetricNames {
   public static final String DATABASE_QUERY_DURATION_SECONDS = "englog_database_query_duration_seconds";
   public static final String CACHE_HITS_TOTAL = "englog_cache_hits_total";
   public static final String CACHE_MISSES_TOTAL = "englog_cache_misses_total";
-  /** A gauge; the seed's {@code englog_users_active_total} was misnamed. */
+  /** A gauge, hence no {@code _total}. */
   public static final String USERS_ACTIVE = "englog_users_active";
   public static final String USERS_SESSIONS_TOTAL = "englog_users_sessions_total";
   public static final String SECURITY_AUTHENTICATION_FAILURES_TOTAL =

@@ -1,7 +1,8 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.metrics.internal.BearerToken;
-import com.englog.observability.metrics.internal.ExchangeDeadlines;
+import com.englog.observability.common.internal.BearerTokens;
+import com.englog.observability.common.internal.BoundedHttpServer;
+import com.englog.observability.common.internal.Settings;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -10,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -37,9 +37,14 @@ import java.util.zip.GZIPOutputStream;
  * file, re-read when it changes, or from an environment variable) or call {@link
  * Builder#allowAnonymous()}; {@link Builder#start()} refuses to run with neither. The token file may
  * also be given by the system property {@value #TOKEN_FILE_PROPERTY} or the environment variable
- * {@value #TOKEN_FILE_ENV}, which win over the builder. A request without the right
- * {@code Authorization: Bearer …} header gets 401. Only {@code GET} and {@code HEAD} on the exact path
- * are served; bodies are gzip-compressed when the client accepts it.
+ * {@value #TOKEN_FILE_ENV}, which win over the builder (system property first; the former names
+ * {@code englog.metrics.bearer-token-file} / {@code ENGLOG_METRICS_BEARER_TOKEN_FILE} still work for
+ * one release, with a WARN). A request without the right {@code Authorization: Bearer …} header gets
+ * 401. While the token file is missing or empty, or the variable unset, there is no token: the server
+ * starts and every request gets 401, with one WARN each time the file enters such a state; once the
+ * file holds a token (it is re-read when it changes) requests carrying it are served. Only {@code GET}
+ * and {@code HEAD} on the exact path are served; bodies are gzip-compressed when the client accepts
+ * it.
  *
  * <p>Slow or stalled clients cannot hold the server: requests run on a small pool of daemon threads
  * ({@link Builder#threads}, or your {@link Builder#executor}), and a request that has not been read,
@@ -54,9 +59,9 @@ public final class MetricsHttpServer implements AutoCloseable {
   /** Default path. */
   public static final String DEFAULT_PATH = "/metrics";
   /** System property naming the bearer token file; wins over the builder and the environment. */
-  public static final String TOKEN_FILE_PROPERTY = "englog.metrics.bearer-token-file";
+  public static final String TOKEN_FILE_PROPERTY = "englog.metrics.token-file";
   /** Environment variable naming the bearer token file; wins over the builder. */
-  public static final String TOKEN_FILE_ENV = "ENGLOG_METRICS_BEARER_TOKEN_FILE";
+  public static final String TOKEN_FILE_ENV = "ENGLOG_METRICS_TOKEN_FILE";
   /**
    * Default time a request may take from its first byte to the end of the response: Prometheus'
    * default {@code scrape_timeout}, past which it has given up anyway.
@@ -64,17 +69,20 @@ public final class MetricsHttpServer implements AutoCloseable {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Default number of request threads (scrapes are rare and short; more only serve slow clients). */
   public static final int DEFAULT_THREADS = 2;
-  /** Connections that may wait for a request thread; past that, new ones are closed at once. */
-  static final int QUEUED_CONNECTIONS = 64;
 
-  private final HttpServer server;
+  private final BoundedHttpServer server;
   private final String path;
-  private final ExchangeDeadlines deadlines;
 
-  private MetricsHttpServer(HttpServer server, String path, ExchangeDeadlines deadlines) {
+  private MetricsHttpServer(BoundedHttpServer server, String path) {
     this.server = server;
     this.path = path;
-    this.deadlines = deadlines;
+  }
+
+  /** The settings of this module, with the token file's former names as aliases. */
+  static Settings settings(Function<String, String> systemProperties,
+      Function<String, String> environment) {
+    return Settings.of("metrics", systemProperties, environment)
+        .withAlias("token-file", "englog.metrics.bearer-token-file", "ENGLOG_METRICS_BEARER_TOKEN_FILE");
   }
 
   /** A builder serving {@code handler}. */
@@ -84,32 +92,23 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   /** The port the server listens on (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** {@code http://host:port/path} of the metrics endpoint. */
   public URI uri() {
-    InetSocketAddress a = server.getAddress();
-    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    }
-    return URI.create("http://" + host + ":" + a.getPort() + path);
+    return server.uri(path);
   }
 
   /** Requests whose connection was closed because they outlived the request timeout. */
   public long timedOutRequests() {
-    return deadlines.timedOut();
+    return server.timedOutRequests();
   }
 
   /** Stops the server, letting requests in flight finish for up to a second, and its threads. */
   @Override
   public void close() {
-    try {
-      server.stop(1);
-    } finally {
-      deadlines.close();
-    }
+    server.close();
   }
 
   /** Configures the endpoint; every setting but the authentication choice has a default. */
@@ -124,8 +123,8 @@ public final class MetricsHttpServer implements AutoCloseable {
     private Executor executor;
     private int threads = DEFAULT_THREADS;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private UnaryOperator<String> systemProperties = System::getProperty;
-    private UnaryOperator<String> environment = System::getenv;
+    private Function<String, String> systemProperties = System::getProperty;
+    private Function<String, String> environment = System::getenv;
 
     private Builder(ScrapeHandler handler) {
       this.handler = handler;
@@ -164,13 +163,19 @@ public final class MetricsHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Require {@code Authorization: Bearer <token>} with the token held in {@code file}. */
+    /**
+     * Require {@code Authorization: Bearer <token>} with the token held in {@code file}, re-read when
+     * it changes. While the file is missing or empty every request gets 401.
+     */
     public Builder bearerTokenFile(Path file) {
       this.tokenFile = Objects.requireNonNull(file, "file");
       return this;
     }
 
-    /** Require {@code Authorization: Bearer <token>} with the token in environment variable {@code name}. */
+    /**
+     * Require {@code Authorization: Bearer <token>} with the token in environment variable {@code
+     * name}, read when the server starts. While it is unset or blank every request gets 401.
+     */
     public Builder bearerTokenEnv(String name) {
       this.tokenEnv = Objects.requireNonNull(name, "name");
       return this;
@@ -224,7 +229,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     /** Where system properties and environment variables are read; for tests. */
-    Builder lookups(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
       this.systemProperties = systemProperties;
       this.environment = environment;
       return this;
@@ -236,7 +241,6 @@ public final class MetricsHttpServer implements AutoCloseable {
      * (with the JDK's default executor, one stalled client blocks the whole server).
      *
      * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
-     * @throws IllegalArgumentException if the configured token cannot be read or is empty
      */
     public HttpHandler buildHandler() {
       return new Handler(handler, path, resolveToken());
@@ -250,44 +254,22 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public MetricsHttpServer start() {
       HttpHandler h = buildHandler();
-      HttpServer server;
-      try {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+      BoundedHttpServer.Builder server = BoundedHttpServer.builder("metrics").host(host).port(port)
+          .threads(threads).requestTimeout(requestTimeout).context(path, h);
+      if (executor != null) {
+        server.executor(executor);
       }
-      long timeout = requestTimeout.toNanos();
-      ExchangeDeadlines deadlines = executor != null ? ExchangeDeadlines.on(executor, timeout)
-          : ExchangeDeadlines.ownPool(threads, QUEUED_CONNECTIONS, timeout);
-      try {
-        server.createContext(path, h);
-        server.setExecutor(deadlines);
-        server.start();
-      } catch (RuntimeException e) {
-        deadlines.close();
-        server.stop(0);
-        throw e;
-      }
-      return new MetricsHttpServer(server, path, deadlines);
+      return new MetricsHttpServer(server.start(), path);
     }
 
-    private BearerToken resolveToken() {
-      String file = Overrides.read(systemProperties, environment, TOKEN_FILE_PROPERTY, TOKEN_FILE_ENV);
-      if (file != null) {
-        return BearerToken.fromFile(Path.of(file.strip()));
+    private BearerTokens resolveToken() {
+      try {
+        return BearerTokens.resolve(settings(systemProperties, environment), tokenFile, tokenEnv,
+            anonymous, "the metrics endpoint");
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(e.getMessage() + ": call bearerTokenFile(...), "
+            + "bearerTokenEnv(...) or allowAnonymous()", e);
       }
-      if (tokenFile != null) {
-        return BearerToken.fromFile(tokenFile);
-      }
-      if (tokenEnv != null) {
-        return BearerToken.of(environment.apply(tokenEnv), "environment variable " + tokenEnv);
-      }
-      if (anonymous) {
-        return null;
-      }
-      throw new IllegalStateException("the metrics endpoint needs a bearer token (bearerTokenFile, "
-          + "bearerTokenEnv, -D" + TOKEN_FILE_PROPERTY + " or " + TOKEN_FILE_ENV
-          + ") or an explicit allowAnonymous()");
     }
   }
 
@@ -295,9 +277,9 @@ public final class MetricsHttpServer implements AutoCloseable {
     private static final byte[] UNAUTHORIZED = "unauthorized\n".getBytes(StandardCharsets.UTF_8);
     private final ScrapeHandler handler;
     private final String path;
-    private final BearerToken token;
+    private final BearerTokens token;
 
-    Handler(ScrapeHandler handler, String path, BearerToken token) {
+    Handler(ScrapeHandler handler, String path, BearerTokens token) {
       this.handler = handler;
       this.path = path;
       this.token = token;

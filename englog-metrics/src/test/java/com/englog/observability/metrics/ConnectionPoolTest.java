@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.englog.observability.testsupport.Exposition;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -59,32 +65,107 @@ class ConnectionPoolTest {
     }
   }
 
-  @Test
-  void bindsAHikariPoolByReflection() throws Exception {
+  /** Polls the gauge until it reads {@code expected}; HikariCP fills and hands out in the background. */
+  private static double awaitGauge(EnglogMetrics m, String suffix, String db, double expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    double v = gauge(m, suffix, db);
+    while (v != expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      v = gauge(m, suffix, db);
+    }
+    return v;
+  }
+
+  private static HikariConfig pool(String name, int size) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:h2:mem:pooltest;DB_CLOSE_DELAY=-1");
-    config.setMaximumPoolSize(4);
-    config.setMinimumIdle(4);
-    config.setPoolName("pooltest");
-    try (HikariDataSource ds = new HikariDataSource(config);
+    config.setJdbcUrl("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(size);
+    config.setConnectionTimeout(Duration.ofSeconds(60).toMillis());
+    config.setPoolName(name);
+    return config;
+  }
+
+  @Test
+  void bindsAHikariPoolByReflectionAndReadsItsRealCounts() throws Exception {
+    ExecutorService waiters = Executors.newFixedThreadPool(2);
+    List<Connection> held = new ArrayList<>();
+    try (HikariDataSource ds = new HikariDataSource(pool("pooltest", 3));
         EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
       m.bindConnectionPool("journals", ds);
-      List<Connection> held = new ArrayList<>();
-      try {
-        held.add(ds.getConnection());
-        held.add(ds.getConnection());
-        held.add(ds.getConnection());
-        assertThat(gauge(m, "active", "journals")).isEqualTo(3);
-        assertThat(gauge(m, "max", "journals")).isEqualTo(4);
-        assertThat(gauge(m, "pending", "journals")).isZero();
-        // HikariCP fills idle connections in the background; it never exceeds max - active.
-        assertThat(gauge(m, "idle", "journals")).isBetween(0.0, 1.0);
-      } finally {
-        for (Connection c : held) {
-          c.close();
-        }
-      }
+      // Filled to minimumIdle in the background: every connection open and idle.
+      assertThat(awaitGauge(m, "idle", "journals", 3)).isEqualTo(3);
       assertThat(gauge(m, "active", "journals")).isZero();
+      assertThat(gauge(m, "max", "journals")).isEqualTo(3);
+      assertThat(gauge(m, "pending", "journals")).isZero();
+
+      held.add(ds.getConnection());
+      assertThat(gauge(m, "active", "journals")).isEqualTo(1);
+      assertThat(gauge(m, "idle", "journals")).isEqualTo(2);
+      held.add(ds.getConnection());
+      held.add(ds.getConnection());
+      assertThat(gauge(m, "idle", "journals")).isZero();
+
+      // Two more threads ask while the pool is exhausted: they wait, and the gauge says so.
+      List<Future<Connection>> waiting = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        waiting.add(waiters.submit(() -> ds.getConnection()));
+      }
+      assertThat(awaitGauge(m, "pending", "journals", 2)).isEqualTo(2);
+      assertThat(gauge(m, "active", "journals")).isEqualTo(3);
+
+      held.remove(0).close();
+      assertThat(awaitGauge(m, "pending", "journals", 1)).isEqualTo(1);
+      held.remove(0).close();
+      assertThat(awaitGauge(m, "pending", "journals", 0)).isZero();
+      for (Future<Connection> f : waiting) {
+        held.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(gauge(m, "active", "journals")).isEqualTo(3);
+
+      for (Connection c : held) {
+        c.close();
+      }
+      held.clear();
+      assertThat(gauge(m, "active", "journals")).isZero();
+      assertThat(gauge(m, "idle", "journals")).isEqualTo(3);
+    } finally {
+      for (Connection c : held) {
+        c.close();
+      }
+      waiters.shutdownNow();
+    }
+  }
+
+  /** A HikariCP pool whose statistics cannot be read, as when the pool fails inside. */
+  static final class BrokenStatsDataSource extends HikariDataSource {
+    BrokenStatsDataSource(HikariConfig config) {
+      super(config);
+    }
+
+    @Override
+    public HikariPoolMXBean getHikariPoolMXBean() {
+      throw new IllegalStateException("pool statistics unavailable");
+    }
+  }
+
+  @Test
+  void aPoolThatCannotBeReadIsExportedAsNaNNotZero() throws Exception {
+    try (HikariDataSource ds = new BrokenStatsDataSource(pool("unreadable", 2));
+        EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      m.bindConnectionPool("broken", ds);
+      Connection c = ds.getConnection();
+      try {
+        for (String suffix : List.of("active", "idle", "max", "pending")) {
+          assertThat(gauge(m, suffix, "broken")).as(suffix).isNaN();
+        }
+      } finally {
+        c.close();
+      }
+      // The scrape itself survives, with the other metrics in it.
+      assertThat(m.scrapeHandler().handle(null).bodyText())
+          .contains("englog_metrics_recordings_dropped_total");
     }
   }
 

@@ -30,7 +30,7 @@ class DocsExampleTest {
         .declareLabelValues("endpoint", "/api/v1/journals", "/api/v1/journals/{id}")
         .declareLabelValues("method", "GET", "POST")
         .build();
-    Metrics.install(metrics);                                 // optional: the static facade
+    Metrics.setDefault(metrics);                              // optional: the static facade
 
     // Anywhere in the service:
     Metrics.recordJournalCreated(userId, "text");             // user_id is not a label by default

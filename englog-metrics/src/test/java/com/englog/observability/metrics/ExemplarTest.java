@@ -169,7 +169,7 @@ class ExemplarTest {
   @Test
   void aClockCannotBeCombinedWithAnOwnRegistry() {
     assertThatThrownBy(() -> EnglogMetrics.builder().registry(new SimpleMeterRegistry())
-            .clock(Clock.SYSTEM).build())
+            .clock(java.time.Clock.systemUTC()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("clock");
   }

@@ -26,13 +26,18 @@ class FacadeAndHooksTest {
     assertThat(Metrics.registry()).isInstanceOf(PrometheusMeterRegistry.class);
     assertThat(Metrics.registry().find("englog_business_journals_created").counter().count())
         .isEqualTo(1);
-    assertThat(Metrics.registry()).isSameAs(Metrics.instance().registry());
+    assertThat(Metrics.registry()).isSameAs(Metrics.get().registry());
+    assertThat(Metrics.get()).isSameAs(Metrics.get());
   }
 
   @Test
-  void theFacadeCanBeReplacedOnceAtStartup() {
-    try (EnglogMetrics mine = EnglogMetrics.builder().jvmMetrics(false).build()) {
-      Metrics.install(mine);
+  void theFacadeCanBeGivenAnInstanceOnceAtStartup() {
+    try (EnglogMetrics mine = EnglogMetrics.builder().jvmMetrics(false).build();
+        EnglogMetrics other = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      Metrics.setDefault(mine);
+      assertThatThrownBy(() -> Metrics.setDefault(other)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already called");
+      assertThat(Metrics.get()).isSameAs(mine);
       Metrics.recordCacheHit("redis", "user:*");
       Metrics.recordCacheMiss("redis", "user:*");
       Metrics.recordUserSession("oauth");
@@ -47,8 +52,29 @@ class FacadeAndHooksTest {
       assertThat(mine.registry().find("englog_cache_hits").counter().count()).isEqualTo(1);
       assertThat(mine.registry().find("englog_security_audit_events").tag("outcome", "failure")
           .counter().count()).isEqualTo(1);
-      assertThatThrownBy(() -> Metrics.install(mine)).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("once");
+    }
+  }
+
+  /** Records through the facade; the line a too-late setDefault must point at. */
+  private static void recordAtStartupByMistake() {
+    Metrics.recordCacheHit("redis", "user:*");
+  }
+
+  @Test
+  void setDefaultAfterFirstUseFailsAndSaysWhereTheFacadeWasFirstUsed() {
+    recordAtStartupByMistake();
+    EnglogMetrics first = Metrics.get();
+    try (EnglogMetrics late = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      assertThatThrownBy(() -> Metrics.setDefault(late))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("after the facade was first used, at " + FacadeAndHooksTest.class.getName()
+              + ".recordAtStartupByMistake(FacadeAndHooksTest.java:")
+          .cause().hasMessageContaining("first used here");
+      // The facade keeps recording where it started: nothing recorded so far is split off.
+      Metrics.recordCacheHit("redis", "user:*");
+      assertThat(Metrics.get()).isSameAs(first);
+      assertThat(first.registry().find("englog_cache_hits").counter().count()).isEqualTo(2);
+      assertThat(late.registry().find("englog_cache_hits").counter()).isNull();
     }
   }
 
@@ -156,7 +182,12 @@ class FacadeAndHooksTest {
     assertThatThrownBy(() -> EnglogMetrics.builder()
         .lookups(k -> null, Map.of(EnglogMetrics.Builder.LIMIT_ENV, "lots")::get).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("englog.metrics.cardinality-limit").hasMessageContaining("lots");
+        .hasMessageContaining("environment variable ENGLOG_METRICS_CARDINALITY_LIMIT")
+        .hasMessageContaining("lots");
+    assertThatThrownBy(() -> EnglogMetrics.builder()
+        .lookups(Map.of(EnglogMetrics.Builder.JVM_PROPERTY, "maybe")::get, k -> null).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("system property englog.metrics.jvm must be true or false, was maybe");
   }
 
   @Test

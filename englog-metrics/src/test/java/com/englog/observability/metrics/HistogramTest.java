@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Percentage.withPercentage;
 
 import com.englog.observability.testsupport.Exposition;
-import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +27,17 @@ class HistogramTest {
 
   @Test
   void maxCoversTheLastOneToTwoMinutesAndNeedsNoClockWhenRecording() {
-    MockClock clock = new MockClock();
+    MutableClock clock = new MutableClock(Instant.EPOCH);
     try (EnglogMetrics m = EnglogMetrics.builder().clock(clock).jvmMetrics(false).build()) {
       m.recordDatabaseQuery("select", "t", Duration.ofSeconds(5));
       assertThat(max(m)).isEqualTo(5.0);
-      clock.add(61, TimeUnit.SECONDS);
+      clock.advance(Duration.ofSeconds(61));
       assertThat(max(m)).isEqualTo(5.0);   // read, then a new window starts
       m.recordDatabaseQuery("select", "t", Duration.ofSeconds(1));
-      clock.add(61, TimeUnit.SECONDS);
+      clock.advance(Duration.ofSeconds(61));
       assertThat(max(m)).isEqualTo(5.0);   // the previous window still holds 5
       assertThat(max(m)).isEqualTo(1.0);   // 5 has aged out
-      clock.add(61, TimeUnit.SECONDS);
+      clock.advance(Duration.ofSeconds(61));
       max(m);
       assertThat(max(m)).isZero();
     }

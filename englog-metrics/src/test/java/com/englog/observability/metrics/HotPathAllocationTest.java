@@ -31,7 +31,7 @@ class HotPathAllocationTest {
     assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counting unsupported");
     threads.setThreadAllocatedMemoryEnabled(true);
     m = EnglogMetrics.builder().jvmMetrics(false).build();
-    Metrics.install(m);
+    Metrics.setDefault(m);
   }
 
   @AfterEach

@@ -11,7 +11,7 @@ import java.util.Set;
  * convention. Needed for {@code englog_business_journals_created_total}: the Prometheus convention
  * strips a trailing {@code _created} from counter names (OpenMetrics reserves it for creation
  * timestamps), which would expose {@code englog_business_journals_total} instead of the name the
- * seed's dashboards and alerts query.
+ * dashboards and alert rules query.
  */
 public final class ExactNamingConvention implements NamingConvention {
 

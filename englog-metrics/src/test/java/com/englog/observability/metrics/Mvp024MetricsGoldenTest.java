@@ -2,23 +2,26 @@ package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MockClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's metrics after a known sequence of calls, compared line by line with golden files written
- * by hand from the calls below (names, label order, bucket counts, sums). Both exposition formats.
+ * The metrics MVP-024 defined, after a known sequence of calls, compared line by line with golden
+ * files written by hand from the calls below (names, label order, bucket counts, sums). Both
+ * exposition formats.
  */
-class SeedMetricsGoldenTest {
+class Mvp024MetricsGoldenTest {
 
-  static final List<String> SEED_FAMILIES = List.of(
+  static final List<String> MVP_024_FAMILIES = List.of(
       "englog_ai_processing_duration_seconds", "englog_ai_processing_errors",
       "englog_business_journals_created", "englog_cache_hits", "englog_cache_misses",
       "englog_database_connections_active", "englog_database_connections_idle",
@@ -36,7 +39,7 @@ class SeedMetricsGoldenTest {
   }
 
   static EnglogMetrics recordKnownCalls() {
-    EnglogMetrics m = EnglogMetrics.builder().clock(new MockClock()).jvmMetrics(false).build();
+    EnglogMetrics m = EnglogMetrics.builder().clock(Clock.fixed(Instant.ofEpochMilli(1), ZoneOffset.UTC)).jvmMetrics(false).build();
     m.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(30));
     m.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(120));
     m.recordHttpRequest("POST", "/api/v1/journals", 201, Duration.ofSeconds(2));
@@ -66,7 +69,7 @@ class SeedMetricsGoldenTest {
   void prometheusTextMatchesTheGoldenFile() throws IOException {
     try (EnglogMetrics m = recordKnownCalls()) {
       String body = m.scrapeHandler().handle("text/plain;version=0.0.4").bodyText();
-      assertThat(seedFamiliesOnly(body, false)).isEqualTo(golden("golden/seed-metrics.prom"));
+      assertThat(mvp024FamiliesOnly(body, false)).isEqualTo(golden("golden/mvp-024-metrics.prom"));
     }
   }
 
@@ -74,20 +77,20 @@ class SeedMetricsGoldenTest {
   void openMetricsTextMatchesTheGoldenFile() throws IOException {
     try (EnglogMetrics m = recordKnownCalls()) {
       String body = m.scrapeHandler().handle("application/openmetrics-text; version=1.0.0").bodyText();
-      assertThat(seedFamiliesOnly(body, true)).isEqualTo(golden("golden/seed-metrics.om"));
+      assertThat(mvp024FamiliesOnly(body, true)).isEqualTo(golden("golden/mvp-024-metrics.om"));
     }
   }
 
-  /** Keeps the HELP/TYPE blocks of the seed families (and their _max gauges) in exposition order. */
-  static String seedFamiliesOnly(String body, boolean openMetrics) {
+  /** Keeps the HELP/TYPE blocks of the MVP-024 families (and their _max gauges) in exposition order. */
+  static String mvp024FamiliesOnly(String body, boolean openMetrics) {
     List<String> out = new ArrayList<>();
     boolean keep = false;
     for (String line : body.split("\n")) {
       if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
         String name = line.split(" ")[2];
         String base = openMetrics ? name : name.replaceAll("_total$", "");
-        keep = SEED_FAMILIES.contains(base)
-            || base.endsWith("_max") && SEED_FAMILIES.contains(base.substring(0, base.length() - 4));
+        keep = MVP_024_FAMILIES.contains(base)
+            || base.endsWith("_max") && MVP_024_FAMILIES.contains(base.substring(0, base.length() - 4));
       } else if (line.startsWith("# EOF")) {
         keep = false;
       }
@@ -99,7 +102,7 @@ class SeedMetricsGoldenTest {
   }
 
   static String golden(String resource) throws IOException {
-    try (InputStream in = SeedMetricsGoldenTest.class.getResourceAsStream("/" + resource)) {
+    try (InputStream in = Mvp024MetricsGoldenTest.class.getResourceAsStream("/" + resource)) {
       assertThat(in).as(resource).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
