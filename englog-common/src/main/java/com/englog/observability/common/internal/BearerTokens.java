@@ -34,7 +34,7 @@ public final class BearerTokens {
   /**
    * The token source of an endpoint by the precedence rule: setting {@code token-file} of {@code
    * settings} (system property, then environment variable), then the file or environment variable
-   * given in code. With none of them, null when {@code anonymous} was chosen explicitly.
+   * given in code (read through {@code settings}' environment lookup). With none of them, null when {@code anonymous} was chosen explicitly.
    *
    * @param endpoint what the token protects, for the message ("the metrics endpoint")
    * @throws IllegalStateException with neither a token source nor {@code anonymous}; the message names
@@ -50,7 +50,7 @@ public final class BearerTokens {
       return of(Secret.fromFile(codeFile));
     }
     if (codeVariable != null) {
-      return of(Secret.fromEnv(codeVariable));
+      return of(Secret.fromEnv(codeVariable, settings::environmentVariable));
     }
     if (anonymous) {
       return null;

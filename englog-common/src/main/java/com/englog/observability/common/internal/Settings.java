@@ -121,6 +121,14 @@ public final class Settings {
     return o == null ? null : o.origin;
   }
 
+  /**
+   * The environment variable {@code variable} as these settings see it (their environment lookup, which
+   * tests replace), for names outside the scheme such as a token variable chosen in code; null when unset.
+   */
+  public String environmentVariable(String variable) {
+    return environment.apply(Objects.requireNonNull(variable, "variable"));
+  }
+
   /** Both names of {@code name}, for messages: {@code englog.x.y / ENGLOG_X_Y}. */
   public String describe(String name) {
     return property(name) + " / " + variable(name);

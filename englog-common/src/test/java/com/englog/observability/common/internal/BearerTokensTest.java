@@ -62,6 +62,14 @@ class BearerTokensTest {
   }
 
   @Test
+  void aTokenVariableNamedInCodeIsReadThroughTheSettingsLookup() {
+    Settings settings = Settings.of("metrics", n -> null, Map.of("MY_TOKEN", "from-env")::get);
+    BearerTokens t = BearerTokens.resolve(settings, null, "MY_TOKEN", false, "x");
+    assertThat(t.permits("Bearer from-env")).isTrue();
+    assertThat(t.toString()).contains("MY_TOKEN").doesNotContain("from-env");
+  }
+
+  @Test
   void aMissingTokenFileIsNotAStartupFailure() {
     Settings settings = Settings.of("metrics", n -> null, n -> null);
     BearerTokens t = BearerTokens.resolve(settings, dir.resolve("not-yet"), null, false, "x");
