@@ -118,10 +118,10 @@ class HealthHttpHandlerTest {
   }
 
   @Test
-  void seedScriptPathsAnswerPerComponentAndUnknownPathsAre404() throws Exception {
+  void componentPathsOfTheMvp024ScriptAnswerAndUnknownPathsAre404() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-        .add("db", context -> Health.healthy())
-        .add("redis", context -> Health.healthy())
+        .add("db", context -> Health.up().build())
+        .add("redis", context -> Health.up().build())
         .build(), HealthAccess.never());
 
     assertThat(get(base.resolve("/health/db"), null).statusCode()).isEqualTo(200);
@@ -136,9 +136,9 @@ class HealthHttpHandlerTest {
   @Test
   void aComponentOrGroupNamedLikeAProbePathIsRefused() {
     try (HealthRegistry component = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-            .add("ready", context -> Health.healthy()).build();
+            .add("ready", context -> Health.up().build()).build();
         HealthRegistry group = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-            .add("db", context -> Health.healthy(), o -> o.groups("live")).build()) {
+            .add("db", context -> Health.up().build(), o -> o.groups("live")).build()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(component).build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("a component or group called \"ready\" cannot be served: /health/ready is the readiness probe");
@@ -151,7 +151,7 @@ class HealthHttpHandlerTest {
   @Test
   void onlyGetAndHeadAreAllowed() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-        .add("db", context -> Health.healthy()).build(), HealthAccess.never());
+        .add("db", context -> Health.up().build()).build(), HealthAccess.never());
 
     HttpResponse<String> post = endpoint.send(HttpRequest.newBuilder(base.resolve("/health"))
         .POST(HttpRequest.BodyPublishers.ofString("x")));

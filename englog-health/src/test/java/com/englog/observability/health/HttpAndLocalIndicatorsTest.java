@@ -37,7 +37,8 @@ class HttpAndLocalIndicatorsTest {
 
       RecordedRequest request = ai.awaitRequests(1, Duration.ofSeconds(5)).get(0);
       assertThat(up.status()).isEqualTo(Status.UP);
-      assertThat(up.details()).containsEntry("statusCode", 200)
+      assertThat(up.details()).containsOnlyKeys("url", "statusCode", "latencyMs")
+          .containsEntry("statusCode", 200)
           .containsEntry("url", "http://127.0.0.1:" + ai.port() + "/v1/models");
       assertThat(request.header("Authorization")).isEqualTo("Bearer sk-test-123");
       assertThat(request.header("x-api-key")).isEqualTo("k2");
@@ -117,6 +118,7 @@ class HttpAndLocalIndicatorsTest {
     ComponentHealth missing = check(DiskSpaceHealthIndicator.of(dir.resolve("no/such/dir")));
 
     assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat(up.details()).containsOnlyKeys("path", "freeBytes", "totalBytes");
     assertThat((Long) up.details().get("freeBytes")).isPositive();
     assertThat(degraded.status()).isEqualTo(Status.DEGRADED);
     assertThat(down.status()).isEqualTo(Status.DOWN);
@@ -133,6 +135,7 @@ class HttpAndLocalIndicatorsTest {
     ComponentHealth down = check(HeapHealthIndicator.builder().downAbove(0).build());
 
     assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat(up.details()).containsOnlyKeys("pool", "usedBytes", "maxBytes", "usedRatio");
     assertThat((Long) up.details().get("maxBytes")).isPositive();
     assertThat(degraded.status()).isEqualTo(Status.DEGRADED);
     assertThat(degraded.reason()).contains("used after GC");

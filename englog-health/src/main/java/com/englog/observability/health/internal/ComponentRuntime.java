@@ -214,10 +214,10 @@ public final class ComponentRuntime {
       }
     } catch (VirtualMachineError e) {
       run.end();
-      complete(run, Health.down(e), System.nanoTime() - run.startNanos);
+      complete(run, Health.down(e).build(), System.nanoTime() - run.startNanos);
       throw e;
     } catch (Throwable e) {
-      health = Health.down(e);
+      health = Health.down(e).build();
     }
     run.end();
     complete(run, health, System.nanoTime() - run.startNanos);
