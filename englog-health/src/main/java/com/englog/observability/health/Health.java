@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * return Health.up().detail("version", "15.8").build();
- * return Health.down("replica lag 42 s").build();
+ * return Health.down("replica lag 42 s").detail("lag_seconds", 42).build();
  * return Health.down(exception).detail("url", safeUrl).build();
  * return Health.builder(statusFromSomewhere).reason(why).build();
  * }</pre>
@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * #down(String)}, {@link #down(Throwable)} and {@link #unknown(String)} for a status known when the
  * code is written, {@link #builder(Status)} for one chosen at run time. {@code Health.up().build()}
  * without a reason or details returns a shared instance.
+ *
+ * <p>Detail keys are {@code snake_case}, with the unit as a suffix ({@code latency_ms}, {@code
+ * free_bytes}), like the keys of the built-in indicators and of the health JSON around them.
  *
  * <p>Reasons are cut to {@value #MAX_REASON_LENGTH} characters and details to {@value #MAX_DETAILS}
  * entries whose values are strings (cut like reasons), numbers or booleans, so a hostile or huge value
@@ -114,7 +117,7 @@ public final class Health {
     }
 
     /**
-     * Adds a detail. Numbers and booleans are kept as they are (a
+     * Adds a detail under a {@code snake_case} key. Numbers and booleans are kept as they are (a
      * mutable or custom number as its value now), anything else as its (cut) string form; a null
      * value is written as the string {@code "null"}. Details beyond {@value #MAX_DETAILS} are ignored.
      */

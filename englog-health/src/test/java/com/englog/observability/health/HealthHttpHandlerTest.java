@@ -51,7 +51,7 @@ class HealthHttpHandlerTest {
     return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock)
         .add("db", context -> Health.up().detail("database", "PostgreSQL 15.8").build(),
             o -> o.groups(HealthRegistry.READINESS, HealthRegistry.STARTUP, "storage"))
-        .add("ai", context -> Health.down("HTTP 503 (expected 2xx)").detail("statusCode", 503).build(),
+        .add("ai", context -> Health.down("HTTP 503 (expected 2xx)").detail("status_code", 503).build(),
             o -> o.nonCritical())
         .build();
   }
@@ -84,7 +84,7 @@ class HealthHttpHandlerTest {
     String body = get(base.resolve("/health"), null).body();
 
     // Durations vary from run to run; everything else is fixed by the injected clock.
-    String normalised = body.replaceAll("\"durationMs\":[0-9.]+", "\"durationMs\":0");
+    String normalised = body.replaceAll("\"duration_ms\":[0-9.]+", "\"duration_ms\":0");
     assertThat(normalised).isEqualTo(golden("health-report.json"));
   }
 
@@ -118,7 +118,7 @@ class HealthHttpHandlerTest {
   }
 
   @Test
-  void componentPathsOfTheMvp024ScriptAnswerAndUnknownPathsAre404() throws Exception {
+  void seedScriptPathsAnswerPerComponentAndUnknownPathsAre404() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .add("db", context -> Health.up().build())
         .add("redis", context -> Health.up().build())

@@ -142,8 +142,8 @@ class HealthRegistryTest {
     ComponentHealth first = registry.check().component("db").orElseThrow();
     assertThat(first.status()).isEqualTo(Status.DOWN);
     assertThat(first.reason()).isEqualTo("timed out after 100 ms");
-    assertThat(first.details()).containsOnlyKeys("timedOut", "deadlineMs").containsEntry("timedOut", true)
-        .containsEntry("deadlineMs", 100L);
+    assertThat(first.details()).containsOnlyKeys("timed_out", "deadline_ms").containsEntry("timed_out", true)
+        .containsEntry("deadline_ms", 100L);
 
     clock.advance(Duration.ofSeconds(3));
     for (int i = 0; i < 20; i++) {
@@ -296,14 +296,14 @@ class HealthRegistryTest {
     }
     assertThat(calls).hasValue(3);
     ComponentHealth open = registry.check().component("ai").orElseThrow();
-    assertThat(open.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(open.details()).containsEntry("circuit_breaker", "OPEN");
     assertThat(open.reason()).contains("circuit breaker open").contains("HTTP 500");
 
     // While open, the failed result is served past maxAge (0 here) without a check, with its age.
     clock.advance(Duration.ofSeconds(20));
     ComponentHealth stale = registry.check().component("ai").orElseThrow();
     assertThat(stale.status()).isEqualTo(Status.DOWN);
-    assertThat(stale.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(stale.details()).containsEntry("circuit_breaker", "OPEN");
     assertThat(stale.age()).isEqualTo(Duration.ofSeconds(20));
     assertThat(calls).hasValue(3);
 

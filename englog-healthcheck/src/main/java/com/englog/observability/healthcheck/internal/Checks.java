@@ -55,12 +55,12 @@ public final class Checks {
         data.put("durationMs", c.duration().toMillis());
         if (spec instanceof Config.Endpoint) {
           Config.Endpoint e = (Config.Endpoint) spec;
-          Object status = c.details().get("statusCode");
+          Object status = c.details().get("status_code");
           data.put("url", c.details().getOrDefault("url", e.url().getHost()));
           if (status != null) {
             data.put("statusCode", status);
           }
-          String message = ok ? status + " in " + c.details().get("latencyMs") + " ms" : c.reason();
+          String message = ok ? status + " in " + c.details().get("latency_ms") + " ms" : c.reason();
           outcomes.add(new CheckOutcome("endpoint", e.name(), result, message, data));
         } else {
           Config.MetricCheck m = (Config.MetricCheck) spec;
