@@ -118,7 +118,7 @@ class HealthHttpHandlerTest {
   }
 
   @Test
-  void seedScriptPathsAnswerPerComponentAndUnknownPathsAre404() throws Exception {
+  void componentPathsOfTheMvp024ScriptAnswerAndUnknownPathsAre404() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .add("db", context -> Health.up().build())
         .add("redis", context -> Health.up().build())

@@ -56,7 +56,7 @@ public final class Reports {
     return MiniJson.write(root);
   }
 
-  /** A Slack incoming-webhook message in the seed script's shape: text plus a coloured attachment. */
+  /** A Slack incoming-webhook message in the shape of MVP-024's script: text plus a coloured attachment. */
   public static String slack(String title, String profile, List<CheckOutcome> outcomes) {
     boolean ok = healthy(outcomes);
     String status = ok ? "HEALTHY" : "UNHEALTHY";
