@@ -48,7 +48,7 @@ public class HealthBenchmark {
     cachedRegistry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .defaults(o -> o.refreshAfter(Duration.ofHours(1)).maxAge(Duration.ofHours(2)))
         .add("db", c -> Health.up().detail("database", "PostgreSQL 15.8").build())
-        .add("redis", c -> Health.healthy())
+        .add("redis", c -> Health.up().build())
         .add("ai", c -> Health.down("HTTP 503").build(), o -> o.nonCritical())
         .build();
     handler = HealthHandler.builder(cachedRegistry)
@@ -109,7 +109,7 @@ public class HealthBenchmark {
 
   private static Health sleep(long ms) throws InterruptedException {
     Thread.sleep(ms);
-    return Health.healthy();
+    return Health.up().build();
   }
 
   private static final HealthCheckContext NO_CONTEXT = new HealthCheckContext() {

@@ -52,8 +52,8 @@ public final class HealthEndpointLoad {
     HealthRegistry registry = HealthRegistry.builder()
         .defaults(o -> o.refreshAfter(Duration.ofSeconds(5)).maxAge(Duration.ofSeconds(30)))
         .add("db", c -> Health.up().detail("database", "PostgreSQL 15.8").build())
-        .add("redis", c -> Health.healthy())
-        .add("ai", c -> Health.healthy(), o -> o.nonCritical())
+        .add("redis", c -> Health.up().build())
+        .add("ai", c -> Health.up().build(), o -> o.nonCritical())
         .build();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     server.createContext("/health", new HealthHttpHandler(

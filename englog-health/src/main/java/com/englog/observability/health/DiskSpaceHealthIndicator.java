@@ -53,7 +53,7 @@ public final class DiskSpaceHealthIndicator implements HealthIndicator {
     } else {
       health = Health.up();
     }
-    return health.detail("path", path.toString()).detail("freeBytes", free).detail("totalBytes", total)
+    return health.detail("path", path.toString()).detail("free_bytes", free).detail("total_bytes", total)
         .build();
   }
 

@@ -12,8 +12,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * return Health.up().detail("version", "15.8").build();
- * return Health.down("replica lag 42 s").build();
+ * return Health.down("replica lag 42 s").detail("lag_seconds", 42).build();
+ * return Health.down(exception).detail("url", safeUrl).build();
+ * return Health.builder(statusFromSomewhere).reason(why).build();
  * }</pre>
+ *
+ * <p>Every factory returns a {@link Builder}: {@link #up()}, {@link #degraded(String)}, {@link
+ * #down(String)}, {@link #down(Throwable)} and {@link #unknown(String)} for a status known when the
+ * code is written, {@link #builder(Status)} for one chosen at run time. {@code Health.up().build()}
+ * without a reason or details returns a shared instance.
+ *
+ * <p>Detail keys are {@code snake_case}, with the unit as a suffix ({@code latency_ms}, {@code
+ * free_bytes}), like the keys of the built-in indicators and of the health JSON around them.
  *
  * <p>Reasons are cut to {@value #MAX_REASON_LENGTH} characters and details to {@value #MAX_DETAILS}
  * entries whose values are strings (cut like reasons), numbers or booleans, so a hostile or huge value
@@ -59,20 +69,15 @@ public final class Health {
     return new Builder(Status.UNKNOWN, Objects.requireNonNull(reason, "reason"));
   }
 
-  /** A builder for any status. */
-  public static Builder status(Status status) {
-    return new Builder(Objects.requireNonNull(status, "status"), "");
-  }
-
-  /** A DOWN result whose reason names the exception and its root cause. */
-  public static Health down(Throwable error) {
+  /** A builder for a DOWN result whose reason names the exception and its root cause. */
+  public static Builder down(Throwable error) {
     Objects.requireNonNull(error, "error");
-    return new Builder(Status.DOWN, Reasons.describe(error)).build();
+    return new Builder(Status.DOWN, Reasons.describe(error));
   }
 
-  /** UP, without reason or details (a shared instance). */
-  public static Health healthy() {
-    return UP;
+  /** A builder for a status chosen at run time, without a reason until {@link Builder#reason(String)}. */
+  public static Builder builder(Status status) {
+    return new Builder(Objects.requireNonNull(status, "status"), "");
   }
 
   public Status status() {
@@ -112,9 +117,9 @@ public final class Health {
     }
 
     /**
-     * Adds a detail. Numbers and booleans are kept as they are (a mutable or custom number as its
-     * value now), anything else as its (cut) string form; a null value is written as the string {@code "null"}. Details beyond {@value
-     * #MAX_DETAILS} are ignored.
+     * Adds a detail under a {@code snake_case} key. Numbers and booleans are kept as they are (a
+     * mutable or custom number as its value now), anything else as its (cut) string form; a null
+     * value is written as the string {@code "null"}. Details beyond {@value #MAX_DETAILS} are ignored.
      */
     public Builder detail(String key, @Nullable Object value) {
       Objects.requireNonNull(key, "key");
@@ -145,6 +150,7 @@ public final class Health {
       return d == l ? (Number) l : (Number) d;
     }
 
+    /** The result; {@code Health.up().build()} without reason or details is a shared instance. */
     public Health build() {
       if (details == null && status == Status.UP && reason.isEmpty()) {
         return UP;

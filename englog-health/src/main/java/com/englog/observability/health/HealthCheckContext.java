@@ -11,7 +11,7 @@ public interface HealthCheckContext {
   /** The name the indicator was registered under. */
   String component();
 
-  /** The check's deadline as given in {@link ComponentOptions#deadline(Duration)}. */
+  /** The check's deadline as given in {@link ComponentOptions.Builder#deadline(Duration)}. */
   Duration deadline();
 
   /** Time left until the deadline; zero or negative once it has passed. */

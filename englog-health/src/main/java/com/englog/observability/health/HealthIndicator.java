@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * HealthIndicator queue = context -> consumer.isConnected()
- *     ? Health.healthy()
+ *     ? Health.up().build()
  *     : Health.down("consumer disconnected").build();
  * }</pre>
  *
@@ -44,7 +44,7 @@ public interface HealthIndicator {
   static HealthIndicator of(Callable<Boolean> probe) {
     Objects.requireNonNull(probe, "probe");
     return context -> Boolean.TRUE.equals(probe.call())
-        ? Health.healthy()
+        ? Health.up().build()
         : Health.down("probe returned false").build();
   }
 }

@@ -21,7 +21,9 @@ public interface HealthListener {
   /**
    * A recovery action finished.
    *
-   * @param outcome {@code success}, {@code failure} or {@code timeout}
+   * @param component the component the action belongs to
+   * @param action the name the action was registered under
+   * @param outcome how the attempt ended
    */
-  default void onRecoveryAttempt(String component, String action, String outcome) {}
+  default void onRecoveryAttempt(String component, String action, RecoveryOutcome outcome) {}
 }

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * The worst status of its members, where a non-critical member that is not UP counts as DEGRADED, and
  * an empty group is UP. Groups: {@link #LIVENESS} (empty unless a component asks for it), {@link
  * #READINESS} and {@link #STARTUP} (every component by default), custom groups named in {@link
- * ComponentOptions#groups(String...)}, {@link #ALL} (every component), and one group per component
+ * ComponentOptions.Builder#groups(String...)}, {@link #ALL} (every component), and one group per component
  * under the component's own name.
  *
  * <h2>Threads</h2>
@@ -145,7 +145,7 @@ public final class HealthRegistry implements AutoCloseable {
   /** Builds a {@link HealthRegistry}. */
   public static final class Builder {
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
-    private final List<Consumer<ComponentOptions>> defaults = new ArrayList<>();
+    private final List<Consumer<ComponentOptions.Builder>> defaults = new ArrayList<>();
     private MeterRegistry meterRegistry;
     private Clock clock;
     private Executor executor;
@@ -166,12 +166,13 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     /**
-     * Adds a component; {@code options} adjusts its {@link ComponentOptions}.
+     * Adds a component; {@code options} adjusts its {@link ComponentOptions}, starting from the defaults
+     * and what {@link #defaults(Consumer)} set.
      *
      * @param name 1 to 64 of {@code A-Z a-z 0-9 _ . -}, starting with a letter or digit; not "all" and
      *     not the name of a group ({@link #build()} fails otherwise)
      */
-    public Builder add(String name, HealthIndicator indicator, Consumer<ComponentOptions> options) {
+    public Builder add(String name, HealthIndicator indicator, Consumer<ComponentOptions.Builder> options) {
       ComponentOptions.validName("name", name);
       if (ALL.equals(name)) {
         throw new IllegalArgumentException("name \"all\" is reserved for the group of every component");
@@ -185,7 +186,7 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     /** Options applied to every component before its own (call in any order). */
-    public Builder defaults(Consumer<ComponentOptions> options) {
+    public Builder defaults(Consumer<ComponentOptions.Builder> options) {
       defaults.add(Objects.requireNonNull(options, "options"));
       return this;
     }
@@ -234,10 +235,10 @@ public final class HealthRegistry implements AutoCloseable {
       groups.put(READINESS, new ArrayList<>());
       groups.put(STARTUP, new ArrayList<>());
       registrations.forEach((name, reg) -> {
-        ComponentOptions o = new ComponentOptions();
+        ComponentOptions.Builder o = ComponentOptions.builder();
         defaults.forEach(d -> d.accept(o));
         reg.options.accept(o);
-        ComponentOptions c = o.copy();
+        ComponentOptions c = o.build();
         List<ComponentRuntime.RecoverySpec> recoveries = new ArrayList<>();
         for (ComponentOptions.Recovery r : c.recoveries) {
           recoveries.add(new ComponentRuntime.RecoverySpec(r.name, r.action, r.policy));
@@ -266,9 +267,9 @@ public final class HealthRegistry implements AutoCloseable {
 
     private static final class Registration {
       final HealthIndicator indicator;
-      final Consumer<ComponentOptions> options;
+      final Consumer<ComponentOptions.Builder> options;
 
-      Registration(HealthIndicator indicator, Consumer<ComponentOptions> options) {
+      Registration(HealthIndicator indicator, Consumer<ComponentOptions.Builder> options) {
         this.indicator = indicator;
         this.options = options;
       }

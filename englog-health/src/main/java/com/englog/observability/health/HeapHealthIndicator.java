@@ -83,8 +83,8 @@ public final class HeapHealthIndicator implements HealthIndicator {
     } else {
       health = Health.up();
     }
-    return health.detail("pool", pool).detail("usedBytes", used).detail("maxBytes", max)
-        .detail("usedRatio", Math.round(worst * 1000) / 1000.0).build();
+    return health.detail("pool", pool).detail("used_bytes", used).detail("max_bytes", max)
+        .detail("used_ratio", Math.round(worst * 1000) / 1000.0).build();
   }
 
   @Override

@@ -113,8 +113,8 @@ public final class HttpHealthIndicator implements HealthIndicator {
     } else {
       health = Health.up();
     }
-    return health.detail("url", safeUri).detail("statusCode", status)
-        .detail("latencyMs", latency.toMillis()).build();
+    return health.detail("url", safeUri).detail("status_code", status)
+        .detail("latency_ms", latency.toMillis()).build();
   }
 
   private boolean expected(int status) {

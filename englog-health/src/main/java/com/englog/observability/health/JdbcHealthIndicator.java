@@ -108,14 +108,14 @@ public final class JdbcHealthIndicator implements HealthIndicator {
     } else {
       health = Health.up();
     }
-    health.detail("database", database).detail("validationMs", validationNanos / 1_000_000);
+    health.detail("database", database).detail("validation_ms", validationNanos / 1_000_000);
     return withStats(health, after).build();
   }
 
   private static Health.Builder withStats(Health.Builder health, PoolStats stats) {
     if (stats != null) {
-      health.detail("pool.active", stats.active).detail("pool.idle", stats.idle)
-          .detail("pool.max", stats.max).detail("pool.waiting", stats.waiting);
+      health.detail("pool_active", stats.active).detail("pool_idle", stats.idle)
+          .detail("pool_max", stats.max).detail("pool_waiting", stats.waiting);
     }
     return health;
   }

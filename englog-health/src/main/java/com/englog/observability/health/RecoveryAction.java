@@ -2,7 +2,7 @@ package com.englog.observability.health;
 
 /**
  * Something that may bring a failing component back: reconnect a pool, clear a cache, restart a
- * consumer. Registered with {@link ComponentOptions#recovery(String, RecoveryAction, RecoveryPolicy)}.
+ * consumer. Registered with {@link ComponentOptions.Builder#recovery(String, RecoveryAction, RecoveryPolicy)}.
  *
  * <p>Runs on a runtime thread dedicated to recovery, never on a request thread, at most one attempt
  * per action at a time. An action that throws counts as a failed attempt; one that outlives {@link

@@ -33,8 +33,8 @@ public final class RecoveryPolicy {
     this.timeout = b.timeout;
   }
 
-  /** The defaults: after 3 failures, backoff 30 s doubling up to 10 min, 6 per hour, 30 s timeout. */
-  public static RecoveryPolicy defaults() {
+  /** The default policy: after 3 failures, backoff 30 s doubling up to 10 min, 6 per hour, 30 s timeout. */
+  public static RecoveryPolicy of() {
     return DEFAULTS;
   }
 

@@ -110,7 +110,7 @@ public final class RedisHealthIndicator implements HealthIndicator {
     String reply = password == null ? firstReply(in, context) : readLine(in, context);
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     if ("+PONG".equals(reply)) {
-      Health.Builder up = Health.up().detail("address", host + ":" + port).detail("latencyMs", latencyMs);
+      Health.Builder up = Health.up().detail("address", host + ":" + port).detail("latency_ms", latencyMs);
       return (tls == null ? up : up.detail("tls", true)).build();
     }
     return Health.down("Redis replied to PING: " + errorText(reply))

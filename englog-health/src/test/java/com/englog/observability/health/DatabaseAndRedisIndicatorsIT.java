@@ -58,6 +58,7 @@ class DatabaseAndRedisIndicatorsIT {
     ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat(up.details()).containsOnlyKeys("database", "validation_ms");
     assertThat((String) up.details().get("database")).startsWith("PostgreSQL 15");
     assertThat(down.status()).isEqualTo(Status.DOWN);
     assertThat(down.reason()).contains("Connection to 127.0.0.1:" + pg.port() + " refused");
@@ -96,13 +97,14 @@ class DatabaseAndRedisIndicatorsIT {
       try (HikariDataSource single = hikari(pg, 1)) {
         ComponentHealth alone = check(JdbcHealthIndicator.of(single));
         assertThat(alone.status()).as(alone.toString()).isEqualTo(Status.UP);
-        assertThat(alone.details()).containsEntry("pool.max", 1).containsEntry("pool.active", 0);
+        assertThat(alone.details()).containsOnlyKeys("database", "validation_ms", "pool_active", "pool_idle",
+            "pool_max", "pool_waiting").containsEntry("pool_max", 1).containsEntry("pool_active", 0);
       }
       try (HikariDataSource pool = hikari(pg, 4)) {
         JdbcHealthIndicator indicator = JdbcHealthIndicator.builder(pool).saturationThreshold(0.75).build();
         ComponentHealth idle = check(indicator);
         assertThat(idle.status()).isEqualTo(Status.UP);
-        assertThat(idle.details()).containsEntry("pool.max", 4);
+        assertThat(idle.details()).containsEntry("pool_max", 4);
 
         List<Connection> held = new ArrayList<>();
         held.add(pool.getConnection());
@@ -130,7 +132,7 @@ class DatabaseAndRedisIndicatorsIT {
 
         // 2 of 4 held by the service is below 75 % (with the check's own connection it would be 3/4).
         assertThat(half.status()).as(half.toString()).isEqualTo(Status.UP);
-        assertThat(half.details()).containsEntry("pool.active", 2);
+        assertThat(half.details()).containsEntry("pool_active", 2);
         assertThat(nearlyFull.status()).isEqualTo(Status.DEGRADED);
         assertThat(nearlyFull.reason()).isEqualTo("connection pool nearly saturated: 3/4 connections active");
         assertThat(exhausted.status()).isEqualTo(Status.DEGRADED);
@@ -148,7 +150,8 @@ class DatabaseAndRedisIndicatorsIT {
     ComponentHealth down = result.stopped();
 
     assertThat(up.status()).isEqualTo(Status.UP);
-    assertThat(up.details()).containsEntry("address", "127.0.0.1:" + redis.port());
+    assertThat(up.details()).containsOnlyKeys("address", "latency_ms")
+        .containsEntry("address", "127.0.0.1:" + redis.port());
     assertThat(down.status()).isEqualTo(Status.DOWN);
     assertThat(down.reason()).contains("Connection refused");
   }

@@ -51,7 +51,7 @@ class HealthHttpHandlerTest {
     return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock)
         .add("db", context -> Health.up().detail("database", "PostgreSQL 15.8").build(),
             o -> o.groups(HealthRegistry.READINESS, HealthRegistry.STARTUP, "storage"))
-        .add("ai", context -> Health.down("HTTP 503 (expected 2xx)").detail("statusCode", 503).build(),
+        .add("ai", context -> Health.down("HTTP 503 (expected 2xx)").detail("status_code", 503).build(),
             o -> o.nonCritical())
         .build();
   }
@@ -84,7 +84,7 @@ class HealthHttpHandlerTest {
     String body = get(base.resolve("/health"), null).body();
 
     // Durations vary from run to run; everything else is fixed by the injected clock.
-    String normalised = body.replaceAll("\"durationMs\":[0-9.]+", "\"durationMs\":0");
+    String normalised = body.replaceAll("\"duration_ms\":[0-9.]+", "\"duration_ms\":0");
     assertThat(normalised).isEqualTo(golden("health-report.json"));
   }
 
@@ -118,10 +118,10 @@ class HealthHttpHandlerTest {
   }
 
   @Test
-  void seedScriptPathsAnswerPerComponentAndUnknownPathsAre404() throws Exception {
+  void componentPathsOfTheMvp024ScriptAnswerAndUnknownPathsAre404() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-        .add("db", context -> Health.healthy())
-        .add("redis", context -> Health.healthy())
+        .add("db", context -> Health.up().build())
+        .add("redis", context -> Health.up().build())
         .build(), HealthAccess.never());
 
     assertThat(get(base.resolve("/health/db"), null).statusCode()).isEqualTo(200);
@@ -136,9 +136,9 @@ class HealthHttpHandlerTest {
   @Test
   void aComponentOrGroupNamedLikeAProbePathIsRefused() {
     try (HealthRegistry component = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-            .add("ready", context -> Health.healthy()).build();
+            .add("ready", context -> Health.up().build()).build();
         HealthRegistry group = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-            .add("db", context -> Health.healthy(), o -> o.groups("live")).build()) {
+            .add("db", context -> Health.up().build(), o -> o.groups("live")).build()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthHandler.builder(component).build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("a component or group called \"ready\" cannot be served: /health/ready is the readiness probe");
@@ -151,7 +151,7 @@ class HealthHttpHandlerTest {
   @Test
   void onlyGetAndHeadAreAllowed() throws Exception {
     URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
-        .add("db", context -> Health.healthy()).build(), HealthAccess.never());
+        .add("db", context -> Health.up().build()).build(), HealthAccess.never());
 
     HttpResponse<String> post = endpoint.send(HttpRequest.newBuilder(base.resolve("/health"))
         .POST(HttpRequest.BodyPublishers.ofString("x")));

@@ -35,10 +35,10 @@ class HealthMetricsCatalogTest {
     CountDownLatch release = new CountDownLatch(1);
     try (HealthRegistry registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
         .meterRegistry(prometheus)
-        .add("db", c -> Health.healthy(), o -> o.groups(HealthRegistry.READINESS, "storage"))
+        .add("db", c -> Health.up().build(), o -> o.groups(HealthRegistry.READINESS, "storage"))
         .add("ai", c -> {
           HealthRegistryTest.awaitUninterruptibly(release);
-          return Health.healthy();
+          return Health.up().build();
         }, o -> o.nonCritical().deadline(Duration.ofMillis(50)).noCache()
             .recovery("reconnect", failing -> { }, RecoveryPolicy.builder().afterFailures(1).build()))
         .build()) {

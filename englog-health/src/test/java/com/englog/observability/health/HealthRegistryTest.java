@@ -33,7 +33,7 @@ class HealthRegistryTest {
   @Test
   void nonCriticalDependencyDownMakesTheServiceDegradedNotDown() {
     registry = builder()
-        .add("db", context -> Health.healthy())
+        .add("db", context -> Health.up().build())
         .add("ai", context -> Health.down("HTTP 503").build(), o -> o.nonCritical())
         .build();
 
@@ -49,7 +49,7 @@ class HealthRegistryTest {
   void criticalDependencyDownMakesTheServiceDown() {
     registry = builder()
         .add("db", context -> Health.down("connection refused").build())
-        .add("ai", context -> Health.healthy(), o -> o.nonCritical())
+        .add("ai", context -> Health.up().build(), o -> o.nonCritical())
         .build();
 
     assertThat(registry.status(HealthRegistry.READINESS)).isEqualTo(Status.DOWN);
@@ -81,7 +81,7 @@ class HealthRegistryTest {
   @Test
   void customGroupsAndComponentNamesAreGroups() {
     registry = builder()
-        .add("db", context -> Health.healthy(), o -> o.groups(HealthRegistry.READINESS, "storage"))
+        .add("db", context -> Health.up().build(), o -> o.groups(HealthRegistry.READINESS, "storage"))
         .add("redis", context -> Health.down("refused").build(), o -> o.groups("storage"))
         .build();
 
@@ -113,7 +113,7 @@ class HealthRegistryTest {
     CyclicBarrier allThreeRunning = new CyclicBarrier(3);
     HealthIndicator waitsForTheOthers = context -> {
       allThreeRunning.await(5, TimeUnit.SECONDS);
-      return Health.healthy();
+      return Health.up().build();
     };
     registry = builder()
         .defaults(o -> o.deadline(Duration.ofSeconds(10)))
@@ -135,14 +135,15 @@ class HealthRegistryTest {
           if (hang.get()) {
             awaitUninterruptibly(release);
           }
-          return Health.healthy();
+          return Health.up().build();
         }, o -> o.deadline(Duration.ofMillis(100)).noCache().withoutCircuitBreaker())
         .build();
 
     ComponentHealth first = registry.check().component("db").orElseThrow();
     assertThat(first.status()).isEqualTo(Status.DOWN);
     assertThat(first.reason()).isEqualTo("timed out after 100 ms");
-    assertThat(first.details()).containsEntry("timedOut", true);
+    assertThat(first.details()).containsOnlyKeys("timed_out", "deadline_ms").containsEntry("timed_out", true)
+        .containsEntry("deadline_ms", 100L);
 
     clock.advance(Duration.ofSeconds(3));
     for (int i = 0; i < 20; i++) {
@@ -171,7 +172,7 @@ class HealthRegistryTest {
             interrupted.countDown();
             throw e;
           }
-          return Health.healthy();
+          return Health.up().build();
         }, o -> o.deadline(Duration.ofMillis(50)).noCache())
         .build();
 
@@ -192,7 +193,7 @@ class HealthRegistryTest {
       MutableClock jumping = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
       AtomicInteger calls = new AtomicInteger();
       try (HealthRegistry r = HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(jumping)
-          .add("db", context -> calls.incrementAndGet() == 1 ? Health.healthy() : Health.down("now down").build(),
+          .add("db", context -> calls.incrementAndGet() == 1 ? Health.up().build() : Health.down("now down").build(),
               o -> o.refreshAfter(Duration.ofSeconds(1)).maxAge(Duration.ofSeconds(10)))
           .build()) {
         assertThat(r.status()).isEqualTo(Status.UP);
@@ -212,7 +213,7 @@ class HealthRegistryTest {
             awaitUninterruptibly(secondCheck);
             return Health.down("second").build();
           }
-          return Health.healthy();
+          return Health.up().build();
         }, o -> o.refreshAfter(Duration.ofSeconds(5)).maxAge(Duration.ofSeconds(30))
             .deadline(Duration.ofSeconds(30)))
         .build();
@@ -236,7 +237,7 @@ class HealthRegistryTest {
   void resultOlderThanMaxAgeWaitsForTheRefresh() {
     AtomicInteger calls = new AtomicInteger();
     registry = builder()
-        .add("db", context -> calls.incrementAndGet() == 1 ? Health.healthy() : Health.down("now down").build(),
+        .add("db", context -> calls.incrementAndGet() == 1 ? Health.up().build() : Health.down("now down").build(),
             o -> o.refreshAfter(Duration.ofSeconds(1)).maxAge(Duration.ofSeconds(10)))
         .build();
 
@@ -255,7 +256,7 @@ class HealthRegistryTest {
         .backgroundRefresh(Duration.ofMillis(20))
         .add("db", context -> {
           calls.incrementAndGet();
-          return healthy.get() ? Health.healthy() : Health.down("connection refused").build();
+          return healthy.get() ? Health.up().build() : Health.down("connection refused").build();
         }, o -> o.refreshAfter(Duration.ofSeconds(5)).maxAge(Duration.ofSeconds(30)))
         .build();
     java.util.function.Function<String, Double> gauge = status -> meters.get("englog.health.status")
@@ -286,7 +287,7 @@ class HealthRegistryTest {
     registry = builder()
         .add("ai", context -> {
           calls.incrementAndGet();
-          return healthy.get() ? Health.healthy() : Health.down("HTTP 500").build();
+          return healthy.get() ? Health.up().build() : Health.down("HTTP 500").build();
         }, o -> o.noCache().circuitBreaker(3, Duration.ofSeconds(30)))
         .build();
 
@@ -295,14 +296,14 @@ class HealthRegistryTest {
     }
     assertThat(calls).hasValue(3);
     ComponentHealth open = registry.check().component("ai").orElseThrow();
-    assertThat(open.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(open.details()).containsEntry("circuit_breaker", "OPEN");
     assertThat(open.reason()).contains("circuit breaker open").contains("HTTP 500");
 
     // While open, the failed result is served past maxAge (0 here) without a check, with its age.
     clock.advance(Duration.ofSeconds(20));
     ComponentHealth stale = registry.check().component("ai").orElseThrow();
     assertThat(stale.status()).isEqualTo(Status.DOWN);
-    assertThat(stale.details()).containsEntry("circuitBreaker", "OPEN");
+    assertThat(stale.details()).containsEntry("circuit_breaker", "OPEN");
     assertThat(stale.age()).isEqualTo(Duration.ofSeconds(20));
     assertThat(calls).hasValue(3);
 
@@ -317,26 +318,26 @@ class HealthRegistryTest {
   @Test
   void builderRejectsBadNamesAndDurations() {
     HealthRegistry.Builder b = HealthRegistry.builder();
-    assertThatThrownBy(() -> b.add("has space", c -> Health.healthy()))
+    assertThatThrownBy(() -> b.add("has space", c -> Health.up().build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name must match");
-    assertThatThrownBy(() -> b.add("all", c -> Health.healthy()))
+    assertThatThrownBy(() -> b.add("all", c -> Health.up().build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
-    assertThatThrownBy(() -> new ComponentOptions().deadline(Duration.ZERO))
+    assertThatThrownBy(() -> ComponentOptions.builder().deadline(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deadline must be between 1 ms and 24 h");
     assertThatThrownBy(() -> b.backgroundRefresh(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backgroundRefresh");
-    b.add("db", c -> Health.healthy());
-    assertThatThrownBy(() -> b.add("db", c -> Health.healthy()))
+    b.add("db", c -> Health.up().build());
+    assertThatThrownBy(() -> b.add("db", c -> Health.up().build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
   }
 
   @Test
   void componentsCannotShadowOrBeShadowedByGroups() {
-    assertThatThrownBy(() -> HealthRegistry.builder().add("readiness", c -> Health.healthy()).build())
+    assertThatThrownBy(() -> HealthRegistry.builder().add("readiness", c -> Health.up().build()).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("component readiness has the name of a group");
     assertThatThrownBy(() -> HealthRegistry.builder()
-        .add("db", c -> Health.healthy(), o -> o.groups("storage"))
-        .add("storage", c -> Health.healthy())
+        .add("db", c -> Health.up().build(), o -> o.groups("storage"))
+        .add("storage", c -> Health.up().build())
         .build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("component storage has the name of a group");
   }

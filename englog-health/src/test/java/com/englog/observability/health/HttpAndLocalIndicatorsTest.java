@@ -37,7 +37,8 @@ class HttpAndLocalIndicatorsTest {
 
       RecordedRequest request = ai.awaitRequests(1, Duration.ofSeconds(5)).get(0);
       assertThat(up.status()).isEqualTo(Status.UP);
-      assertThat(up.details()).containsEntry("statusCode", 200)
+      assertThat(up.details()).containsOnlyKeys("url", "status_code", "latency_ms")
+          .containsEntry("status_code", 200)
           .containsEntry("url", "http://127.0.0.1:" + ai.port() + "/v1/models");
       assertThat(request.header("Authorization")).isEqualTo("Bearer sk-test-123");
       assertThat(request.header("x-api-key")).isEqualTo("k2");
@@ -117,7 +118,8 @@ class HttpAndLocalIndicatorsTest {
     ComponentHealth missing = check(DiskSpaceHealthIndicator.of(dir.resolve("no/such/dir")));
 
     assertThat(up.status()).isEqualTo(Status.UP);
-    assertThat((Long) up.details().get("freeBytes")).isPositive();
+    assertThat(up.details()).containsOnlyKeys("path", "free_bytes", "total_bytes");
+    assertThat((Long) up.details().get("free_bytes")).isPositive();
     assertThat(degraded.status()).isEqualTo(Status.DEGRADED);
     assertThat(down.status()).isEqualTo(Status.DOWN);
     assertThat(down.reason()).startsWith("only ").contains(" MiB free, below ");
@@ -133,7 +135,8 @@ class HttpAndLocalIndicatorsTest {
     ComponentHealth down = check(HeapHealthIndicator.builder().downAbove(0).build());
 
     assertThat(up.status()).isEqualTo(Status.UP);
-    assertThat((Long) up.details().get("maxBytes")).isPositive();
+    assertThat(up.details()).containsOnlyKeys("pool", "used_bytes", "max_bytes", "used_ratio");
+    assertThat((Long) up.details().get("max_bytes")).isPositive();
     assertThat(degraded.status()).isEqualTo(Status.DEGRADED);
     assertThat(degraded.reason()).contains("used after GC");
     assertThat(down.status()).isEqualTo(Status.DOWN);

@@ -31,7 +31,13 @@ class RecoveryActionTest {
   }
 
   private HealthRegistry registry(HealthIndicator indicator, RecoveryAction action, RecoveryPolicy policy) {
+    return registry(indicator, action, policy, new HealthListener() { });
+  }
+
+  private HealthRegistry registry(HealthIndicator indicator, RecoveryAction action, RecoveryPolicy policy,
+      HealthListener listener) {
     return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock).meterRegistry(meters)
+        .listener(listener)
         .add("pool", indicator, o -> o.noCache().withoutCircuitBreaker().recovery("reconnect", action, policy))
         .build();
   }
@@ -40,7 +46,7 @@ class RecoveryActionTest {
   void actionRunsAfterConsecutiveFailuresAndTheComponentIsRecheckedAtOnce() {
     AtomicBoolean broken = new AtomicBoolean(true);
     AtomicInteger runs = new AtomicInteger();
-    registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.healthy(),
+    registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.up().build(),
         failing -> {
           assertThat(failing.reason()).isEqualTo("pool closed");
           runs.incrementAndGet();
@@ -115,7 +121,7 @@ class RecoveryActionTest {
   }
 
   @Test
-  void everyAttemptAndItsOutcomeIsLogged() {
+  void everyAttemptAndItsOutcomeIsLoggedCountedAndHeardByListeners() {
     ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
         org.slf4j.LoggerFactory.getLogger("com.englog.observability.health");
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
@@ -126,7 +132,14 @@ class RecoveryActionTest {
       AtomicBoolean broken = new AtomicBoolean(true);
       AtomicInteger runs = new AtomicInteger();
       CountDownLatch hungActionReturned = new CountDownLatch(1);
-      registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.healthy(),
+      java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      HealthListener listener = new HealthListener() {
+        @Override
+        public void onRecoveryAttempt(String component, String action, RecoveryOutcome outcome) {
+          heard.add(component + "/" + action + ":" + outcome);
+        }
+      };
+      registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.up().build(),
           failing -> {
             int run = runs.incrementAndGet();
             if (run == 1) {
@@ -143,7 +156,7 @@ class RecoveryActionTest {
             broken.set(false);
           },
           RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
-              .timeout(Duration.ofMillis(200)).build());
+              .timeout(Duration.ofMillis(200)).build(), listener);
 
       registry.status();
       awaitCondition(() -> attempts("failure") == 1);
@@ -167,6 +180,12 @@ class RecoveryActionTest {
           "WARN health: pool recovery reconnect timed out after N ms; interrupting it",
           "WARN health: pool is DOWN (N consecutive failures): attempting recovery reconnect (attempt 3)",
           "INFO health: pool recovery reconnect succeeded in N ms");
+      // Listeners hear the outcomes the metric counts, as enum constants named like its labels.
+      assertThat(heard).containsExactly("pool/reconnect:FAILURE", "pool/reconnect:TIMEOUT",
+          "pool/reconnect:SUCCESS");
+      for (RecoveryOutcome outcome : RecoveryOutcome.values()) {
+        assertThat(attempts(outcome.name().toLowerCase(java.util.Locale.ROOT))).as("%s", outcome).isEqualTo(1);
+      }
     } finally {
       logger.detachAppender(appender);
       appender.stop();

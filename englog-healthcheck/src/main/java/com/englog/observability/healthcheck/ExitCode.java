@@ -1,16 +1,25 @@
 package com.englog.observability.healthcheck;
 
-/** Exit codes of the health-check CLI. */
-public final class ExitCode {
+/** Exit codes of the health-check CLI; {@link #code()} is what the process exits with. */
+public enum ExitCode {
 
-  /** Every check passed. */
-  public static final int HEALTHY = 0;
+  /** Every check passed (warnings allowed). */
+  HEALTHY(0),
   /** At least one check failed. */
-  public static final int UNHEALTHY = 1;
+  UNHEALTHY(1),
   /** The configuration or the command line is invalid. */
-  public static final int USAGE = 2;
+  USAGE(2),
   /** Every check passed, but the Slack summary could not be delivered. */
-  public static final int NOTIFICATION_FAILED = 3;
+  NOTIFICATION_FAILED(3);
 
-  private ExitCode() {}
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  /** The process exit status: 0, 1, 2 or 3. */
+  public int code() {
+    return code;
+  }
 }

@@ -75,21 +75,21 @@ public final class HealthCheckCli {
     // The CLI prints its own report; library warnings go to stderr, quietly.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "error"));
-    System.exit(run(args, System.out, System.err, System::getenv));
+    System.exit(run(args, System.out, System.err, System::getenv).code());
   }
 
   /**
    * Runs the command with the given streams and environment (tests, embedding).
    *
-   * @return the {@link ExitCode}
+   * @return how the run ended; {@link ExitCode#code()} is the process exit status
    */
-  public static int run(String[] args, PrintStream out, PrintStream err, Function<String, @Nullable String> env) {
+  public static ExitCode run(String[] args, PrintStream out, PrintStream err, Function<String, @Nullable String> env) {
     Objects.requireNonNull(args, "args");
     return new HealthCheckCli(Objects.requireNonNull(out, "out"), Objects.requireNonNull(err, "err"),
         Objects.requireNonNull(env, "env"), Clock.systemUTC()).execute(args);
   }
 
-  private int execute(String[] args) {
+  private ExitCode execute(String[] args) {
     String configPath = null;
     String profile = null;
     String sla = null;
@@ -136,7 +136,7 @@ public final class HealthCheckCli {
     }
   }
 
-  private int run(Config config, String sla, boolean json, boolean notify) throws ConfigException {
+  private ExitCode run(Config config, String sla, boolean json, boolean notify) throws ConfigException {
     PrometheusClient prometheus = null;
     if (config.prometheus() != null) {
       Secret token = config.prometheus().bearerTokenFile() != null

@@ -37,7 +37,7 @@ class CliJarIT {
   void helpPrintsTheUsageAndExitsZero() throws Exception {
     ToolRun help = javaJar("--help");
 
-    assertThat(help.exitCode()).as(help.toString()).isEqualTo(ExitCode.HEALTHY);
+    assertThat(help.exitCode()).as(help.toString()).isEqualTo(ExitCode.HEALTHY.code());
     assertThat(help.stdout()).startsWith("usage: englog-healthcheck [--config FILE]").contains("--sla WINDOW");
     assertThat(help.stderr()).isEmpty();
   }
@@ -46,7 +46,7 @@ class CliJarIT {
   void anUnknownOptionIsAUsageError() throws Exception {
     ToolRun bad = javaJar("--verbose");
 
-    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCode.USAGE.code());
     assertThat(bad.stderr()).startsWith("englog-healthcheck: unknown option --verbose").contains("usage:");
   }
 
@@ -58,14 +58,14 @@ class CliJarIT {
       Files.writeString(config, "endpoints:\n  - {name: API Health, url: '" + api.uri("/health") + "'}\n");
 
       ToolRun healthy = javaJar("--config", config.toString());
-      assertThat(healthy.exitCode()).as(healthy.toString()).isEqualTo(ExitCode.HEALTHY);
+      assertThat(healthy.exitCode()).as(healthy.toString()).isEqualTo(ExitCode.HEALTHY.code());
       assertThat(healthy.stdout()).contains("PASS  API Health", "HEALTHY: all 1 checks passed");
       // The shaded jar carries its SLF4J provider: no "No SLF4J providers were found" warning.
       assertThat(healthy.stderr()).doesNotContain("SLF4J");
 
       api.respondWith(503, "{\"status\":\"DOWN\"}");
       ToolRun unhealthy = javaJar("--config", config.toString(), "--json");
-      assertThat(unhealthy.exitCode()).as(unhealthy.toString()).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(unhealthy.exitCode()).as(unhealthy.toString()).isEqualTo(ExitCode.UNHEALTHY.code());
       assertThat(unhealthy.stdout()).contains("\"status\":\"UNHEALTHY\"", "\"result\":\"FAIL\"");
     }
   }

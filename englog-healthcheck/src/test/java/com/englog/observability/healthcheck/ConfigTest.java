@@ -101,7 +101,7 @@ class ConfigTest {
   }
 
   @Test
-  void seedOperatorsLtAndGtAreAccepted() throws Exception {
+  void mvp024OperatorsLtAndGtAreAccepted() throws Exception {
     Config c = Config.load(write("prometheus: {url: 'http://p:9090'}\nchecks:\n"
         + "  - {name: a, query: up, operator: lt, threshold: 1}\n  - {name: b, query: up, operator: gt, threshold: 1}\n"),
         null);

@@ -94,10 +94,10 @@ class HealthCheckCliIT {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  private int cli(Map<String, String> env, String... args) {
+  private ExitCode cli(Map<String, String> env, String... args) {
     out.reset();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = HealthCheckCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    ExitCode code = HealthCheckCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
     System.out.println(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
     return code;
@@ -161,6 +161,8 @@ class HealthCheckCliIT {
           .containsEntry("Active users (1h)", "FAIL").containsEntry("API Health", "PASS")
           .containsEntry("Memory usage", "PASS");
       JsonNode cpu = find(report, "CPU usage");
+      assertThat(cpu.fieldNames()).toIterable().containsExactly("kind", "name", "result", "message", "duration_ms",
+          "query", "operator", "threshold", "value");
       assertThat(cpu.path("value").asDouble()).isEqualTo(95.0);
       assertThat(cpu.path("message").asText()).isEqualTo("95 % is not < 80 %");
       JsonNode p95 = find(report, "API p95 latency");
@@ -187,7 +189,7 @@ class HealthCheckCliIT {
   static final class SloService implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthRegistry health = HealthRegistry.builder().meterRegistry(meters)
-        .add("db", c -> Health.healthy())
+        .add("db", c -> Health.up().build())
         .add("redis", c -> Health.down("Connection refused").build(), o -> o.nonCritical())
         .build();
     private final HttpServer server;
@@ -297,19 +299,23 @@ class HealthCheckCliIT {
         assertThat(cli(Map.of(), "--config", config.toString(), "--sla", "7d", "--json")).isEqualTo(ExitCode.UNHEALTHY);
         JsonNode sla = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         JsonNode availability = find(sla, "api-availability");
+        assertThat(availability.fieldNames()).toIterable().containsExactly("kind", "name", "result", "message",
+            "window", "objective", "attainment", "error_budget_remaining");
         assertThat(availability.path("result").asText()).as(availability.toString()).isEqualTo("PASS");
         assertThat(availability.path("objective").asDouble()).isEqualTo(0.999);
         assertThat(availability.path("attainment").asDouble()).isCloseTo(0.9995, Offset.offset(1e-9));
-        assertThat(availability.path("errorBudgetRemaining").asDouble()).isCloseTo(0.5, Offset.offset(1e-6));
+        assertThat(availability.path("error_budget_remaining").asDouble()).isCloseTo(0.5, Offset.offset(1e-6));
         JsonNode apiLatency = find(sla, "api-latency");
         assertThat(apiLatency.path("result").asText()).as(apiLatency.toString()).isEqualTo("PASS");
         assertThat(apiLatency.path("attainment").asDouble()).isEqualTo(1.0);
         JsonNode aiAvailability = find(sla, "ai-availability");
         assertThat(aiAvailability.path("result").asText()).isEqualTo("FAIL");
         assertThat(aiAvailability.path("message").asText()).startsWith("95.000% < objective 99.000% over 7d");
-        assertThat(aiAvailability.path("errorBudgetRemaining").asDouble()).isCloseTo(-4.0, Offset.offset(1e-6));
+        assertThat(aiAvailability.path("error_budget_remaining").asDouble()).isCloseTo(-4.0, Offset.offset(1e-6));
         assertThat(find(sla, "ai-latency").path("result").asText()).isEqualTo("PASS");
         JsonNode db = find(sla, "db");
+        assertThat(db.fieldNames()).toIterable().containsExactly("kind", "name", "result", "message", "window",
+            "availability", "objective");
         assertThat(db.path("result").asText()).isEqualTo("PASS");
         assertThat(db.path("availability").asDouble()).isEqualTo(1.0);
         JsonNode redis = find(sla, "redis");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.testsupport.HttpRecorder;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class HealthCheckCliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  private int run(Map<String, String> env, String... args) {
+  private ExitCode run(Map<String, String> env, String... args) {
     return HealthCheckCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
   }
@@ -57,9 +58,9 @@ class HealthCheckCliTest {
       Map<String, String> env = Map.of("SLACK_URL", slack.uri("/services/T000/B000/XXX").toString(),
           "ENGLOG_HEALTHCHECK_CONFIG", config.toString());
 
-      int healthy = run(env);
+      ExitCode healthy = run(env);
       assertThat(healthy).as(stdout() + stderr()).isEqualTo(ExitCode.HEALTHY);
-      assertThat(stdout()).contains("PASS  API Health", "200 in ", "WARN  Optional thing",
+      assertThat(stdout()).containsPattern("PASS  API Health +200 in \\d+ ms").contains("WARN  Optional thing",
           "HTTP 200 (expected 204)", "HEALTHY: all 2 checks passed (1 warning)");
       String post = slack.awaitRequests(1, Duration.ofSeconds(10)).get(0).bodyAsString();
       assertThat(post).contains("\"text\":\":white_check_mark: Health check HEALTHY (it)\"", "\"color\":\"good\"");
@@ -68,8 +69,60 @@ class HealthCheckCliTest {
       out.reset();
       assertThat(run(env, "--json", "--no-notify")).isEqualTo(ExitCode.UNHEALTHY);
       assertThat(stdout()).contains("\"status\":\"UNHEALTHY\"", "\"message\":\"HTTP 503 (expected 200)\"",
-          "\"statusCode\":503");
+          "\"status_code\":503");
       assertThat(slack.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void jsonReportIsTheGoldenFile() throws Exception {
+    String golden;
+    try (InputStream in = getClass().getResourceAsStream("/golden/healthcheck-report.json")) {
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+    try (HttpRecorder api = HttpRecorder.start()) {
+      api.respondWith(200, "{\"status\":\"UP\"}");
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "profiles:\n  production:\n    variables: {apiUrl: 'http://127.0.0.1:" + api.port()
+          + "'}\nendpoints:\n  - {name: API Health, url: '${apiUrl}/health'}\n"
+          + "  - {name: Optional thing, url: '${apiUrl}/optional', expectedStatus: 204, critical: false}\n");
+
+      assertThat(run(Map.of(), "--config", config.toString(), "--json")).isEqualTo(ExitCode.HEALTHY);
+
+      // What differs from run to run: the time, the port, how long each probe took.
+      String normalised = stdout().strip()
+          .replaceAll("\"checked_at\":\"[^\"]+\"", "\"checked_at\":\"2026-11-28T03:00:00Z\"")
+          .replace("127.0.0.1:" + api.port() + "/", "api.englog.com/")
+          .replaceAll("\"duration_ms\":\\d+", "\"duration_ms\":16")
+          .replaceAll("200 in \\d+ ms", "200 in 16 ms");
+      assertThat(normalised).isEqualTo(golden);
+    }
+  }
+
+  @Test
+  void endpointProbesJudgeTheStatusCodeWhicheverSpellingTheHealthJsonUses() throws Exception {
+    // A probe reads the status code only: services still on the camelCase health JSON of pre-release
+    // builds and services on snake_case pass and fail alike.
+    String camel = "{\"status\":\"%s\",\"group\":\"all\",\"generatedAt\":\"2026-01-01T00:00:00Z\",\"components\":"
+        + "{\"db\":{\"status\":\"%s\",\"durationMs\":1.5,\"checkedAt\":\"2026-01-01T00:00:00Z\",\"ageMs\":10}}}";
+    String snake = camel.replace("generatedAt", "generated_at").replace("durationMs", "duration_ms")
+        .replace("checkedAt", "checked_at").replace("ageMs", "age_ms");
+    try (HttpRecorder older = HttpRecorder.start(); HttpRecorder newer = HttpRecorder.start()) {
+      Path config = dir.resolve("hc.yml");
+      Files.writeString(config, "endpoints:\n  - {name: Older service, url: '" + older.uri("/health") + "'}\n"
+          + "  - {name: Newer service, url: '" + newer.uri("/health") + "'}\n");
+      older.respondWith(200, String.format(camel, "UP", "UP"));
+      newer.respondWith(200, String.format(snake, "UP", "UP"));
+
+      assertThat(run(Map.of(), "--config", config.toString(), "--no-notify")).isEqualTo(ExitCode.HEALTHY);
+      assertThat(stdout()).contains("PASS  Older service", "PASS  Newer service");
+
+      older.respondWith(503, String.format(camel, "DOWN", "DOWN"));
+      newer.respondWith(503, String.format(snake, "DOWN", "DOWN"));
+      out.reset();
+      assertThat(run(Map.of(), "--config", config.toString(), "--no-notify")).isEqualTo(ExitCode.UNHEALTHY);
+      assertThat(stdout()).contains("FAIL  Older service  HTTP 503 (expected 200)",
+          "FAIL  Newer service  HTTP 503 (expected 200)");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.healthcheck.internal.Config;
 import com.englog.observability.testsupport.DocsSnippets;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,16 @@ class HealthCheckDocsTest {
   void configurationIsTheTestedExampleFile() throws Exception {
     String example = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
     assertThat(blocks("yaml")).as("docs/healthcheck.md shows %s verbatim", EXAMPLE).contains(example);
+  }
+
+  @Test
+  void jsonReportIsTheGoldenFile() throws Exception {
+    String golden;
+    try (InputStream in = getClass().getResourceAsStream("/golden/healthcheck-report.json")) {
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+    // The page breaks the line after each check for reading; the golden file has one line.
+    assertThat(blocks("json").get(0).replaceAll("\\n\\s*", "")).isEqualTo(golden);
   }
 
   @Test

@@ -214,10 +214,10 @@ public final class ComponentRuntime {
       }
     } catch (VirtualMachineError e) {
       run.end();
-      complete(run, Health.down(e), System.nanoTime() - run.startNanos);
+      complete(run, Health.down(e).build(), System.nanoTime() - run.startNanos);
       throw e;
     } catch (Throwable e) {
-      health = Health.down(e);
+      health = Health.down(e).build();
     }
     run.end();
     complete(run, health, System.nanoTime() - run.startNanos);
@@ -252,8 +252,8 @@ public final class ComponentRuntime {
       return;
     }
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("timedOut", true);
-    details.put("deadlineMs", spec.deadline().toMillis());
+    details.put("timed_out", true);
+    details.put("deadline_ms", spec.deadline().toMillis());
     Result result = new Result(Status.DOWN, "timed out after " + Reasons.duration(spec.deadline()),
         java.util.Collections.unmodifiableMap(details), deadlineNanos, engine.tick(),
         engine.clock().instant());
@@ -311,7 +311,7 @@ public final class ComponentRuntime {
       return cached.view;
     }
     Map<String, Object> details = new LinkedHashMap<>(r.details);
-    details.put("circuitBreaker", breaker == null ? "CLOSED" : breaker.getState().name());
+    details.put("circuit_breaker", breaker == null ? "CLOSED" : breaker.getState().name());
     String reason = Reasons.cut("circuit breaker open after repeated failures; last check: "
         + (r.reason.isEmpty() ? r.status.name() : r.reason));
     Result view = r.withReasonAndDetails(reason, java.util.Collections.unmodifiableMap(details));

@@ -3,6 +3,7 @@ package com.englog.observability.health.internal;
 import com.englog.observability.health.ComponentHealth;
 import com.englog.observability.health.HealthListener;
 import com.englog.observability.health.HealthReport;
+import com.englog.observability.health.RecoveryOutcome;
 import com.englog.observability.health.Status;
 import java.time.Clock;
 import java.time.Duration;
@@ -181,7 +182,8 @@ public final class HealthEngine implements AutoCloseable {
     }
   }
 
-  void recoveryAttempted(String component, String action, String outcome) {
+  void recoveryAttempted(String component, String action, String outcomeLabel) {
+    RecoveryOutcome outcome = RecoveryOutcome.valueOf(outcomeLabel.toUpperCase(java.util.Locale.ROOT));
     for (HealthListener l : listeners) {
       try {
         l.onRecoveryAttempt(component, action, outcome);

@@ -16,12 +16,12 @@ public final class HealthJson {
     return ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The full report: status, group, and each component's result with timing and age. */
+  /** The full report: status, group, and each component's result with timing and age; keys in snake_case. */
   public static byte[] report(HealthReport report) {
     StringBuilder out = new StringBuilder(256 + 256 * report.components().size());
     out.append("{\"status\":\"").append(report.status().name()).append("\",\"group\":");
     Json.string(out, report.group());
-    out.append(",\"generatedAt\":\"").append(report.generatedAt()).append("\",\"components\":{");
+    out.append(",\"generated_at\":\"").append(report.generatedAt()).append("\",\"components\":{");
     boolean first = true;
     for (ComponentHealth c : report.components()) {
       if (!first) {
@@ -32,10 +32,10 @@ public final class HealthJson {
           .append("\",\"critical\":").append(c.critical())
           .append(",\"reason\":");
       Json.string(out, c.reason());
-      out.append(",\"durationMs\":").append(millis(c.duration()));
+      out.append(",\"duration_ms\":").append(millis(c.duration()));
       if (c.checkedAt() != null) {
-        out.append(",\"checkedAt\":\"").append(c.checkedAt()).append('"');
-        out.append(",\"ageMs\":").append(c.age().toMillis());
+        out.append(",\"checked_at\":\"").append(c.checkedAt()).append('"');
+        out.append(",\"age_ms\":").append(c.age().toMillis());
       }
       out.append(",\"details\":{");
       boolean firstDetail = true;

@@ -52,15 +52,15 @@ public final class Checks {
         CheckOutcome.Result result = ok ? CheckOutcome.Result.PASS
             : c.critical() ? CheckOutcome.Result.FAIL : CheckOutcome.Result.WARN;
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("durationMs", c.duration().toMillis());
+        data.put("duration_ms", c.duration().toMillis());
         if (spec instanceof Config.Endpoint) {
           Config.Endpoint e = (Config.Endpoint) spec;
-          Object status = c.details().get("statusCode");
+          Object status = c.details().get("status_code");
           data.put("url", c.details().getOrDefault("url", e.url().getHost()));
           if (status != null) {
-            data.put("statusCode", status);
+            data.put("status_code", status);
           }
-          String message = ok ? status + " in " + c.details().get("latencyMs") + " ms" : c.reason();
+          String message = ok ? status + " in " + c.details().get("latency_ms") + " ms" : c.reason();
           outcomes.add(new CheckOutcome("endpoint", e.name(), result, message, data));
         } else {
           Config.MetricCheck m = (Config.MetricCheck) spec;

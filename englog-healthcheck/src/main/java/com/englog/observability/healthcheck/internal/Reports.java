@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Not public API. The report as text for people, JSON for machines, and a Slack message. */
+/** Not public API. The report as text for people, JSON (snake_case keys) for machines, and a Slack message. */
 public final class Reports {
 
   private static final Map<String, String> TITLES = Map.of(
@@ -48,7 +48,7 @@ public final class Reports {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("mode", mode);
     root.put("profile", profile);
-    root.put("checkedAt", at.toString());
+    root.put("checked_at", at.toString());
     root.put("status", healthy(outcomes) ? "HEALTHY" : "UNHEALTHY");
     List<Object> checks = new ArrayList<>();
     outcomes.forEach(o -> checks.add(o.toJson()));
@@ -56,7 +56,7 @@ public final class Reports {
     return MiniJson.write(root);
   }
 
-  /** A Slack incoming-webhook message in the seed script's shape: text plus a coloured attachment. */
+  /** A Slack incoming-webhook message in the shape of MVP-024's script: text plus a coloured attachment. */
   public static String slack(String title, String profile, List<CheckOutcome> outcomes) {
     boolean ok = healthy(outcomes);
     String status = ok ? "HEALTHY" : "UNHEALTHY";

@@ -61,7 +61,7 @@ public final class SlaReport {
       data.put("window", window);
       data.put("objective", objective == null ? null : objective.value);
       data.put("attainment", error == null || Double.isNaN(error.value) ? null : 1 - error.value);
-      data.put("errorBudgetRemaining", noBudget ? null : budget.value);
+      data.put("error_budget_remaining", noBudget ? null : budget.value);
       if (objective == null) {
         outcomes.add(noData("slo", key, "englog:slo_objective:ratio has no series for it", passOnNoData, data));
       } else if (error == null || Double.isNaN(error.value)) {
