@@ -4,8 +4,8 @@ import com.englog.observability.health.internal.ComponentRuntime;
 import com.englog.observability.health.internal.HealthEngine;
 import com.englog.observability.health.internal.HealthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +147,7 @@ public final class HealthRegistry implements AutoCloseable {
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
     private final List<Consumer<ComponentOptions.Builder>> defaults = new ArrayList<>();
     private MeterRegistry meterRegistry;
-    private Clock clock;
+    private InstantSource clock;
     private Executor executor;
     private Duration backgroundRefresh = DEFAULT_BACKGROUND_REFRESH;
     private final List<HealthListener> listeners = new ArrayList<>();
@@ -197,8 +197,14 @@ public final class HealthRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The clock for result timestamps and ages (tests); default: system time, monotonic ages. */
-    public Builder clock(Clock clock) {
+    /**
+     * The registry's one time source (tests: a virtual clock, any {@link java.time.Clock}): result
+     * timestamps, ages, check durations, {@link HealthCheckContext#remaining()} and deadlines all
+     * follow it. Default: the system clock for timestamps, and {@link System#nanoTime()} (monotonic)
+     * for everything measured. The timer that enforces deadlines waits in real time; a caller that
+     * finds a running check past its deadline by this source reports it timed out at once.
+     */
+    public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -7,6 +7,9 @@ import com.englog.observability.health.RecoveryOutcome;
 import com.englog.observability.health.Status;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,16 +59,18 @@ public final class HealthEngine implements AutoCloseable {
   private ScheduledFuture<?> background;
 
   /**
-   * @param clock null for the system clock with monotonic ages; a given clock drives ages too
+   * @param time the one time source of the runtime: result timestamps, ages, check durations and
+   *     deadlines all come from it (tests pass a virtual one); null for the system's, where timestamps
+   *     are the system clock's and ages, durations and deadlines {@link System#nanoTime()}'s
    * @param checkExecutor null for the engine's own bounded pool
    * @param groupMembers group name to member names, in order (liveness, readiness, startup first);
    *     each of them gets status gauges, as does the group of every component ({@code all})
    */
   public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
-      Clock clock, Executor checkExecutor, HealthMetrics metrics, List<HealthListener> listeners) {
+      InstantSource time, Executor checkExecutor, HealthMetrics metrics, List<HealthListener> listeners) {
     this.listeners = listeners;
-    this.clock = clock == null ? Clock.systemUTC() : clock;
-    this.ticker = clock == null ? System::nanoTime : () -> clock.millis() * 1_000_000L;
+    this.clock = time == null ? Clock.systemUTC() : time.withZone(ZoneOffset.UTC);
+    this.ticker = time == null ? System::nanoTime : () -> nanos(time.instant());
     this.metrics = metrics;
     int n = Math.max(1, specs.size());
     this.timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("englog-health-timer"));
@@ -134,10 +139,16 @@ public final class HealthEngine implements AutoCloseable {
     }
   }
 
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  /** Wall time, for result timestamps (and the circuit breaker's open interval). */
   Clock clock() {
     return clock;
   }
 
+  /** Monotonic nanoseconds for ages, check durations and deadlines. */
   long tick() {
     return ticker.getAsLong();
   }
