@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -79,6 +80,26 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public HealthReport check(String group) {
     return resolve(group).report();
+  }
+
+  /** {@link #check(String)} without blocking: completes at the latest deadline of its checks. */
+  CompletableFuture<HealthReport> checkAsync(String group) {
+    return resolve(group).reportAsync();
+  }
+
+  /** {@link #status(String)} without blocking: completes at the latest deadline of its checks. */
+  CompletableFuture<Status> statusAsync(String group) {
+    return resolve(group).statusAsync();
+  }
+
+  /** {@link #check(String)} from the results at hand: starts due checks but never waits for one. */
+  HealthReport checkNow(String group) {
+    return resolve(group).reportNow();
+  }
+
+  /** {@link #status(String)} from the results at hand: starts due checks but never waits for one. */
+  Status statusNow(String group) {
+    return resolve(group).statusNow();
   }
 
   /** The aggregated status of every component, without building a report. */

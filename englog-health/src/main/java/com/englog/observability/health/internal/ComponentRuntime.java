@@ -180,6 +180,27 @@ public final class ComponentRuntime {
     }
   }
 
+  /**
+   * The future result of {@code run}, completed by the check or at its deadline by the timer; timed
+   * out here at once when the time source says its deadline has passed.
+   */
+  CompletableFuture<Result> outcome(Run run) {
+    if (!run.outcome.isDone() && engine.tick() - run.startNanos >= deadlineNanos) {
+      timeout(run);
+    }
+    return run.outcome;
+  }
+
+  /** For callers that must not wait: {@code run}'s result if it has one, else the last result. */
+  Result lastOrInProgress(Run run) {
+    Result done = run.outcome.getNow(null);
+    if (done != null) {
+      return done;
+    }
+    Result r = last;
+    return r != null ? r : unknown("first check in progress");
+  }
+
   private Run start() {
     if (engine.isClosed()) {
       return null;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -329,6 +330,100 @@ public final class HealthEngine implements AutoCloseable {
             ? (Result) results[i] : members[i].await((ComponentRuntime.Run) results[i]);
         s = worst(s, contribution(r.status, members[i].critical()));
         list.add(members[i].toComponentHealth(r, Math.max(now, tick())));
+      }
+      return new HealthReport(name, s, list, clock.instant());
+    }
+
+    /**
+     * Like {@link #status()}, without blocking the caller: completes when every check it started or
+     * joined has a result, at its deadline at the latest (completed by the thread that ends the
+     * check or by the deadline timer, so dependents must be quick and must not block).
+     */
+    public CompletableFuture<Status> statusAsync() {
+      Object[] results = evaluateAll();
+      CompletableFuture<?>[] pending = pending(results);
+      if (pending.length == 0) {
+        return CompletableFuture.completedFuture(statusOf(results));
+      }
+      return CompletableFuture.allOf(pending).thenApply(v -> statusOf(results));
+    }
+
+    /** Like {@link #report()}, without blocking the caller (see {@link #statusAsync()}). */
+    public CompletableFuture<HealthReport> reportAsync() {
+      Object[] results = evaluateAll();
+      CompletableFuture<?>[] pending = pending(results);
+      if (pending.length == 0) {
+        return CompletableFuture.completedFuture(reportOf(results));
+      }
+      return CompletableFuture.allOf(pending).thenApply(v -> reportOf(results));
+    }
+
+    /**
+     * The status now, never waiting: checks that are due are started as usual, but a component whose
+     * check is running counts with its last result (UNKNOWN before its first).
+     */
+    public Status statusNow() {
+      return statusOf(evaluateNow());
+    }
+
+    /** Like {@link #statusNow()}, with every component's result. */
+    public HealthReport reportNow() {
+      return reportOf(evaluateNow());
+    }
+
+    private Object[] evaluateAll() {
+      Object[] results = new Object[members.length];
+      for (int i = 0; i < members.length; i++) {
+        results[i] = members[i].evaluate();
+      }
+      return results;
+    }
+
+    private Object[] evaluateNow() {
+      Object[] results = evaluateAll();
+      for (int i = 0; i < members.length; i++) {
+        if (!(results[i] instanceof Result)) {
+          results[i] = members[i].lastOrInProgress((ComponentRuntime.Run) results[i]);
+        }
+      }
+      return results;
+    }
+
+    private CompletableFuture<?>[] pending(Object[] results) {
+      List<CompletableFuture<Result>> pending = new ArrayList<>();
+      for (int i = 0; i < members.length; i++) {
+        if (!(results[i] instanceof Result)) {
+          CompletableFuture<Result> outcome = members[i].outcome((ComponentRuntime.Run) results[i]);
+          if (!outcome.isDone()) {
+            pending.add(outcome);
+          }
+        }
+      }
+      return pending.toArray(new CompletableFuture<?>[0]);
+    }
+
+    /** The result of member {@code i} among {@code results}, whose runs have all completed. */
+    private Result resultOf(Object[] results, int i) {
+      return results[i] instanceof Result ? (Result) results[i]
+          : members[i].outcome((ComponentRuntime.Run) results[i]).join();
+    }
+
+    private Status statusOf(Object[] results) {
+      Status s = Status.UP;
+      for (int i = 0; i < members.length; i++) {
+        s = worst(s, contribution(resultOf(results, i).status, members[i].critical()));
+      }
+      return s;
+    }
+
+    private HealthReport reportOf(Object[] results) {
+      Status s = Status.UP;
+      List<ComponentHealth> list = new ArrayList<>(members.length);
+      long now = tick();
+      for (int i = 0; i < members.length; i++) {
+        Result r = resultOf(results, i);
+        s = worst(s, contribution(r.status, members[i].critical()));
+        list.add(members[i].toComponentHealth(r, now));
       }
       return new HealthReport(name, s, list, clock.instant());
     }
