@@ -111,6 +111,32 @@ class HealthHttpServerTest {
   }
 
   @Test
+  void aProbeWaitingForACheckIsAnsweredWhenTheRegistryCloses() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    HealthRegistry registry = registry(c -> {
+      entered.countDown();
+      release.await();
+      return Health.up().build();
+    });
+    try {
+      CompletableFuture<HealthResponse> answer = HealthHandler.builder(registry).build()
+          .handleAsync(HealthRequest.of("GET", "/health/ready", h -> null)).toCompletableFuture();
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(answer).isNotDone();
+
+      registry.close();
+
+      HealthResponse response = answer.get(30, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.bodyAsString()).isEqualTo("{\"status\":\"UNKNOWN\"}");
+    } finally {
+      release.countDown();
+      registry.close();
+    }
+  }
+
+  @Test
   void settingsOutsideTheirRangeAreRefusedWithTheSettingsName() {
     try (HealthRegistry registry = registry(c -> Health.up().build())) {
       HealthHttpServer.Builder b = HealthHttpServer.builder(HealthHandler.builder(registry).build());

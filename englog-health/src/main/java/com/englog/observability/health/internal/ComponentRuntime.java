@@ -191,6 +191,18 @@ public final class ComponentRuntime {
     return run.outcome;
   }
 
+  /** On close of the engine: the check in flight, if any, ends now as UNKNOWN for its waiters. */
+  void closed() {
+    Run run = inFlight.get();
+    if (run != null && run.settled.compareAndSet(false, true)) {
+      if (run.watchdog != null) {
+        run.watchdog.cancel(false);
+      }
+      run.outcome.complete(unknown("health registry closed"));
+      run.abandon();
+    }
+  }
+
   /** For callers that must not wait: {@code run}'s result if it has one, else the last result. */
   Result lastOrInProgress(Run run) {
     Result done = run.outcome.getNow(null);

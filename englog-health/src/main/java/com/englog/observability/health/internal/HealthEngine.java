@@ -242,6 +242,11 @@ public final class HealthEngine implements AutoCloseable {
       background.cancel(false);
     }
     timer.shutdownNow();
+    // The timer no longer ends checks at their deadline: end those in flight now, so that nobody
+    // waiting for one (an asynchronous probe) waits for ever.
+    for (ComponentRuntime c : components.values()) {
+      c.closed();
+    }
     if (ownedCheckExecutor != null) {
       ownedCheckExecutor.shutdownNow();
     }
@@ -363,7 +368,13 @@ public final class HealthEngine implements AutoCloseable {
      * check is running counts with its last result (UNKNOWN before its first).
      */
     public Status statusNow() {
-      return statusOf(evaluateNow());
+      Status s = Status.UP;
+      for (ComponentRuntime c : members) {
+        Object o = c.evaluate();
+        Result r = o instanceof Result ? (Result) o : c.lastOrInProgress((ComponentRuntime.Run) o);
+        s = worst(s, contribution(r.status, c.critical()));
+      }
+      return s;
     }
 
     /** Like {@link #statusNow()}, with every component's result. */
