@@ -17,6 +17,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,7 @@ public final class HealthHttpServer implements AutoCloseable {
     private Executor executor;
     private int threads = DEFAULT_THREADS;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private ObjLongConsumer<String> answered;
 
     private Builder(HealthHandler handler) {
       this.handler = handler;
@@ -212,6 +214,16 @@ public final class HealthHttpServer implements AutoCloseable {
     }
 
     /**
+     * Tells {@code answered} the path and the time, in nanoseconds, from the moment the server saw a
+     * request's first bytes to the moment its answer was written; for tests, which judge the bound on
+     * the server's own clock rather than on a loaded client's.
+     */
+    Builder answered(ObjLongConsumer<String> answered) {
+      this.answered = Objects.requireNonNull(answered, "answered");
+      return this;
+    }
+
+    /**
      * Binds and starts the server.
      *
      * @throws UncheckedIOException if the port cannot be bound
@@ -230,9 +242,9 @@ public final class HealthHttpServer implements AutoCloseable {
         BoundedHttpServer server = BoundedHttpServer.builder("health")
             .host(host)
             .port(port)
-            .executor(readers)
+            .executor(answered == null ? readers : Endpoint.timed(readers))
             .requestTimeout(requestTimeout)
-            .context(prefix.isEmpty() ? "/" : prefix, new Endpoint(handler, prefix, answers))
+            .context(prefix.isEmpty() ? "/" : prefix, new Endpoint(handler, prefix, answers, answered))
             .start();
         return new HealthHttpServer(server, prefix, readers, answers);
       } catch (RuntimeException e) {
@@ -257,18 +269,35 @@ public final class HealthHttpServer implements AutoCloseable {
    * check is needed, and otherwise leaves the exchange open for the answer to complete later.
    */
   private static final class Endpoint implements HttpHandler {
+    /** When the exchange on this reader thread was handed to the pool (only with a listener). */
+    private static final ThreadLocal<long[]> RECEIVED = ThreadLocal.withInitial(() -> new long[1]);
+
     private final HealthHandler handler;
     private final String prefix;
     private final Executor answers;
+    private final ObjLongConsumer<String> answered;
 
-    Endpoint(HealthHandler handler, String prefix, Executor answers) {
+    Endpoint(HealthHandler handler, String prefix, Executor answers, ObjLongConsumer<String> answered) {
       this.handler = handler;
       this.prefix = prefix;
       this.answers = answers;
+      this.answered = answered;
+    }
+
+    /** {@code readers}, noting for each exchange when the server handed it over. */
+    static Executor timed(Executor readers) {
+      return exchange -> {
+        long received = System.nanoTime();
+        readers.execute(() -> {
+          RECEIVED.get()[0] = received;
+          exchange.run();
+        });
+      };
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+      long received = answered == null ? 0 : RECEIVED.get()[0];
       HealthHttpHandler.drainBody(exchange);
       String raw = exchange.getRequestURI().getRawPath();
       String rest = raw.startsWith(prefix) ? raw.substring(prefix.length()) : raw;
@@ -284,18 +313,28 @@ public final class HealthHttpServer implements AutoCloseable {
       }
       if (answer.isDone()) {
         HealthHttpHandler.send(exchange, answerOf(answer, exchange));
+        report(routed, received);
         return;
       }
       // Completed by the thread that ends the last check or by the deadline timer: hand the write
       // over, so neither ever blocks on a client.
       answer.whenComplete((response, error) -> {
         try {
-          answers.execute(() -> finish(exchange, answer));
+          answers.execute(() -> {
+            finish(exchange, answer);
+            report(routed, received);
+          });
         } catch (RejectedExecutionException e) {
           LOG.warn("health: answer to {} dropped, no thread to write it: {}", raw, e.toString());
           exchange.close();
         }
       });
+    }
+
+    private void report(String path, long received) {
+      if (answered != null) {
+        answered.accept(path, System.nanoTime() - received);
+      }
     }
 
     private static void finish(HttpExchange exchange, CompletableFuture<HealthResponse> answer) {
