@@ -1,5 +1,6 @@
 package com.englog.observability.benchmarks;
 
+import com.englog.observability.common.Secret;
 import com.englog.observability.health.Health;
 import com.englog.observability.health.HealthAccess;
 import com.englog.observability.health.HealthCheckContext;
@@ -52,7 +53,7 @@ public class HealthBenchmark {
         .add("ai", c -> Health.down("HTTP 503").build(), o -> o.nonCritical())
         .build();
     handler = HealthHandler.builder(cachedRegistry)
-        .access(HealthAccess.bearerToken(com.englog.observability.health.Secret.of("bench-token")))
+        .access(HealthAccess.bearerToken(Secret.of("bench-token")))
         .build();
     handler.handle(AUTHORISED);
 

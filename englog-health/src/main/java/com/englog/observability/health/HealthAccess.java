@@ -1,10 +1,12 @@
 package com.englog.observability.health;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.englog.observability.common.Secret;
+import com.englog.observability.common.internal.BearerTokens;
+import com.englog.observability.common.internal.Settings;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -16,6 +18,13 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public abstract class HealthAccess {
+
+  /** Setting of module {@code health}: {@code never}, {@code always} or {@code token}. */
+  private static final String DETAILS = "details";
+  /** Setting of module {@code health}: the file holding the token. */
+  private static final String TOKEN_FILE = "token-file";
+  /** The environment variable holding the token itself (never a system property: command lines leak). */
+  private static final String TOKEN_VARIABLE = "ENGLOG_HEALTH_TOKEN";
 
   private static final HealthAccess NEVER = new HealthAccess("never") {
     @Override
@@ -51,25 +60,11 @@ public abstract class HealthAccess {
    * comparison takes the same time whatever the mismatch; a missing or empty secret authorises nobody.
    */
   public static HealthAccess bearerToken(Secret token) {
-    Objects.requireNonNull(token, "token");
-    return new HealthAccess("bearer token from " + token) {
-      // The expected token and its digest, recomputed only when the secret changes.
-      private volatile Hashed hashed;
-
+    BearerTokens tokens = BearerTokens.of(Objects.requireNonNull(token, "token"));
+    return new HealthAccess(tokens.toString()) {
       @Override
       public boolean mayViewDetails(HealthRequest request) {
-        Optional<String> expected = token.value();
-        String header = request.header("Authorization");
-        if (expected.isEmpty() || header == null || header.length() < 7
-            || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          return false;
-        }
-        Hashed h = hashed;
-        if (h == null || !h.value.equals(expected.get())) {
-          h = new Hashed(expected.get(), sha256(expected.get()));
-          hashed = h;
-        }
-        return MessageDigest.isEqual(sha256(header.substring(7).strip()), h.hash);
+        return tokens.permits(request.header("Authorization"));
       }
     };
   }
@@ -88,9 +83,10 @@ public abstract class HealthAccess {
   /**
    * The access configured outside the code, system property first, then environment variable:
    * {@code englog.health.details} / {@code ENGLOG_HEALTH_DETAILS} = {@code never}, {@code always} or
-   * {@code token}; the token from the file {@code englog.health.token.file} / {@code
-   * ENGLOG_HEALTH_TOKEN_FILE}, else the variable {@code ENGLOG_HEALTH_TOKEN}. Without any of these:
-   * {@link #never()}; with only a token configured: {@code token}.
+   * {@code token}; the token from the file named by {@code englog.health.token-file} / {@code
+   * ENGLOG_HEALTH_TOKEN_FILE}, else from the variable {@code ENGLOG_HEALTH_TOKEN}. Without any of
+   * these: {@link #never()}; with only a token configured: {@code token}. The former property {@code
+   * englog.health.token.file} still works for this release and logs one WARN naming the new one.
    *
    * <pre>{@code
    * HealthAccess access = HealthAccess.fromConfiguration(System::getProperty, System::getenv);
@@ -98,63 +94,39 @@ public abstract class HealthAccess {
    *
    * @throws IllegalArgumentException for an unknown mode, or {@code token} without a token source
    */
-  public static HealthAccess fromConfiguration(
-      java.util.function.Function<String, String> systemProperties,
-      java.util.function.Function<String, String> environment) {
-    Objects.requireNonNull(systemProperties, "systemProperties");
-    Objects.requireNonNull(environment, "environment");
-    String tokenFile = first(systemProperties.apply("englog.health.token.file"),
-        environment.apply("ENGLOG_HEALTH_TOKEN_FILE"));
-    String tokenEnv = environment.apply("ENGLOG_HEALTH_TOKEN");
+  public static HealthAccess fromConfiguration(Function<String, String> systemProperties,
+      Function<String, String> environment) {
+    Settings settings = Settings.of("health", systemProperties, environment)
+        .withAlias(TOKEN_FILE, "englog.health.token.file", null);
+    String tokenFile = settings.get(TOKEN_FILE);
+    String tokenEnv = environment.apply(TOKEN_VARIABLE);
     boolean hasToken = tokenFile != null || (tokenEnv != null && !tokenEnv.isBlank());
-    String mode = first(systemProperties.apply("englog.health.details"), environment.apply("ENGLOG_HEALTH_DETAILS"));
+    String mode = settings.get(DETAILS);
     if (mode == null) {
       mode = hasToken ? "token" : "never";
     }
-    switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+    switch (mode.toLowerCase(Locale.ROOT)) {
       case "never":
         return never();
       case "always":
         return always();
       case "token":
         if (tokenFile != null) {
-          return bearerToken(Secret.fromFile(java.nio.file.Path.of(tokenFile)));
+          return bearerToken(Secret.fromFile(Path.of(tokenFile)));
         }
         if (hasToken) {
-          return bearerToken(Secret.fromEnv("ENGLOG_HEALTH_TOKEN", environment));
+          return bearerToken(Secret.fromEnv(TOKEN_VARIABLE, environment));
         }
-        throw new IllegalArgumentException("englog.health.details=token needs a token: set "
-            + "englog.health.token.file, ENGLOG_HEALTH_TOKEN_FILE or ENGLOG_HEALTH_TOKEN");
+        throw new IllegalArgumentException(settings.property(DETAILS) + "=token needs a token: set "
+            + settings.describe(TOKEN_FILE) + " or " + TOKEN_VARIABLE);
       default:
-        throw new IllegalArgumentException("englog.health.details must be never, always or token, was \""
-            + mode + "\"");
+        throw new IllegalArgumentException(settings.property(DETAILS) + " must be never, always or "
+            + "token, was \"" + mode + "\"");
     }
-  }
-
-  private static String first(String a, String b) {
-    return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
   }
 
   /** Whether the caller may see details. Must not throw; a failure means no. */
   public abstract boolean mayViewDetails(HealthRequest request);
-
-  private static final class Hashed {
-    final String value;
-    final byte[] hash;
-
-    Hashed(String value, byte[] hash) {
-      this.value = value;
-      this.hash = hash;
-    }
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-  }
 
   @Override
   public String toString() {

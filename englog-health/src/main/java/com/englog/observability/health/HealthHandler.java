@@ -5,12 +5,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The health endpoint, independent of any HTTP server: a request in, a status code and JSON out.
- * {@link HealthHttpHandler} adapts it to the JDK's HTTP server; the servlet module adapts it to
+ * {@link HealthHttpServer} serves it on the JDK's HTTP server with bounded waits, {@link
+ * HealthHttpHandler} adapts it to a JDK server you own; the servlet module adapts it to
  * jakarta.servlet.
  *
  * <pre>{@code
@@ -34,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * pod that cannot tell is worse than waiting) and 503 everywhere else. 404 for an unknown group, 405
  * for methods other than GET and HEAD. Callers that {@link HealthAccess} authorises get the full
  * report; everybody else gets {@code {"status":"UP"}} and nothing more.
+ *
+ * <p>Liveness never waits for a check: it is answered from the latest results (a due check is
+ * started in the background, and a component not checked yet is UNKNOWN, which liveness answers
+ * with 200), so a probe with a short timeout cannot fail because some check is slow. Every other
+ * path waits, at most, for the deadlines of the checks it needs.
  */
 public final class HealthHandler {
 
@@ -103,24 +111,74 @@ public final class HealthHandler {
     return new Builder(registry);
   }
 
-  /** Answers one request. Never throws for bad input; waits at most for the checks' deadlines. */
+  /**
+   * Answers one request. Never throws for bad input; waits at most for the checks' deadlines, and
+   * for liveness not at all (see the class comment).
+   */
   public HealthResponse handle(HealthRequest request) {
     Objects.requireNonNull(request, "request");
+    HealthResponse early = early(request);
+    if (early != null) {
+      return early;
+    }
+    String group = group(request.path());
+    boolean head = "HEAD".equals(request.method());
+    boolean live = HealthRegistry.LIVENESS.equals(group);
+    if (mayViewDetails(request)) {
+      return detailed(group, live ? registry.checkNow(group) : registry.check(group), head);
+    }
+    return anonymous(group, live ? registry.statusNow(group) : registry.status(group), head);
+  }
+
+  /**
+   * Answers one request without blocking the calling thread: the answer completes when the checks
+   * it needs have results, at their deadline at the latest, on the thread that ends the last check
+   * or on the registry's deadline timer. Dependents of the returned stage must therefore be quick
+   * (hand the writing of the answer to an executor of your own). The request is read (method, path,
+   * headers, access check) before this method returns, so an adapter may complete it later. Requests
+   * that need no check (liveness, 404, 405) are answered at once.
+   */
+  public CompletionStage<HealthResponse> handleAsync(HealthRequest request) {
+    Objects.requireNonNull(request, "request");
+    HealthResponse early = early(request);
+    if (early != null) {
+      return CompletableFuture.completedFuture(early);
+    }
+    String group = group(request.path());
+    if (HealthRegistry.LIVENESS.equals(group)) {
+      return CompletableFuture.completedFuture(handle(request));
+    }
+    boolean head = "HEAD".equals(request.method());
+    if (mayViewDetails(request)) {
+      return registry.checkAsync(group).thenApply(report -> detailed(group, report, head));
+    }
+    return registry.statusAsync(group).thenApply(status -> anonymous(group, status, head));
+  }
+
+  /** The answer to a request with a wrong method or an unknown path; null for a health request. */
+  private HealthResponse early(HealthRequest request) {
     String method = request.method();
     boolean head = "HEAD".equals(method);
     if (!head && !"GET".equals(method)) {
       return new HealthResponse(405, NOT_ALLOWED, false);
     }
-    String group = group(request.path());
-    if (group == null) {
+    if (group(request.path()) == null) {
       return new HealthResponse(404, NOT_FOUND, head);
     }
-    if (mayViewDetails(request)) {
-      HealthReport report = registry.check(group);
-      return new HealthResponse(statusCode(group, report.status()), HealthJson.report(report), head);
-    }
-    Status status = registry.status(group);
+    return null;
+  }
+
+  private static HealthResponse detailed(String group, HealthReport report, boolean head) {
+    return new HealthResponse(statusCode(group, report.status()), HealthJson.report(report), head);
+  }
+
+  private HealthResponse anonymous(String group, Status status, boolean head) {
     return anonymous[HealthRegistry.LIVENESS.equals(group) ? 1 : 0][status.ordinal()][head ? 1 : 0];
+  }
+
+  /** Where the handler answers ({@code /health}); empty for the root. */
+  String basePath() {
+    return basePath;
   }
 
   /** The HTTP status code for {@code status} of {@code group}. */

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * The health endpoint on the JDK's built-in HTTP server ({@code com.sun.net.httpserver}).
+ * The health endpoint on a JDK HTTP server ({@code com.sun.net.httpserver}) that you create and own.
  *
  * <pre>{@code
  * HttpServer server = HttpServer.create(new InetSocketAddress(8081), 0);
@@ -17,6 +17,12 @@ import java.util.Objects;
  * server.setExecutor(Executors.newFixedThreadPool(4));
  * server.start();
  * }</pre>
+ *
+ * <p><b>Unbounded</b>: on a server you own nothing bounds how long a request holds a thread of your
+ * executor. Each request is answered on that thread, which waits while the checks run (up to their
+ * deadline), so concurrent probes queue behind each other, liveness included; and a client that
+ * sends half a request holds a thread for as long as it stalls (with the JDK's default executor, the
+ * whole server). Prefer {@link HealthHttpServer}, which bounds every probe by its checks' deadline.
  */
 public final class HealthHttpHandler implements HttpHandler {
 
@@ -28,6 +34,12 @@ public final class HealthHttpHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    drainBody(exchange);
+    send(exchange, handler.handle(new ExchangeRequest(exchange, exchange.getRequestURI().getRawPath())));
+  }
+
+  /** Reads and discards a small request body, so the connection can be reused. */
+  static void drainBody(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       // Health requests have no body; drain a small one so the connection can be reused.
       byte[] buffer = new byte[512];
@@ -37,7 +49,10 @@ public final class HealthHttpHandler implements HttpHandler {
         total += n;
       }
     }
-    HealthResponse response = handler.handle(new ExchangeRequest(exchange));
+  }
+
+  /** Writes {@code response} and completes the exchange. */
+  static void send(HttpExchange exchange, HealthResponse response) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
     String[] headers = response.headers();
     for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -51,11 +66,14 @@ public final class HealthHttpHandler implements HttpHandler {
     }
   }
 
-  private static final class ExchangeRequest implements HealthRequest {
+  /** A JDK exchange as the handler sees it, with the path the handler should route. */
+  static final class ExchangeRequest implements HealthRequest {
     private final HttpExchange exchange;
+    private final String path;
 
-    ExchangeRequest(HttpExchange exchange) {
+    ExchangeRequest(HttpExchange exchange, String path) {
       this.exchange = exchange;
+      this.path = path;
     }
 
     @Override
@@ -65,7 +83,7 @@ public final class HealthHttpHandler implements HttpHandler {
 
     @Override
     public String path() {
-      return exchange.getRequestURI().getRawPath();
+      return path;
     }
 
     @Override

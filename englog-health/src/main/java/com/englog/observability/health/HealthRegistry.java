@@ -4,14 +4,15 @@ import com.englog.observability.health.internal.ComponentRuntime;
 import com.englog.observability.health.internal.HealthEngine;
 import com.englog.observability.health.internal.HealthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -81,6 +82,26 @@ public final class HealthRegistry implements AutoCloseable {
     return resolve(group).report();
   }
 
+  /** {@link #check(String)} without blocking: completes at the latest deadline of its checks. */
+  CompletableFuture<HealthReport> checkAsync(String group) {
+    return resolve(group).reportAsync();
+  }
+
+  /** {@link #status(String)} without blocking: completes at the latest deadline of its checks. */
+  CompletableFuture<Status> statusAsync(String group) {
+    return resolve(group).statusAsync();
+  }
+
+  /** {@link #check(String)} from the results at hand: starts due checks but never waits for one. */
+  HealthReport checkNow(String group) {
+    return resolve(group).reportNow();
+  }
+
+  /** {@link #status(String)} from the results at hand: starts due checks but never waits for one. */
+  Status statusNow(String group) {
+    return resolve(group).statusNow();
+  }
+
   /** The aggregated status of every component, without building a report. */
   public Status status() {
     return engine.all().status();
@@ -147,7 +168,7 @@ public final class HealthRegistry implements AutoCloseable {
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
     private final List<Consumer<ComponentOptions.Builder>> defaults = new ArrayList<>();
     private MeterRegistry meterRegistry;
-    private Clock clock;
+    private InstantSource clock;
     private Executor executor;
     private Duration backgroundRefresh = DEFAULT_BACKGROUND_REFRESH;
     private final List<HealthListener> listeners = new ArrayList<>();
@@ -197,8 +218,14 @@ public final class HealthRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The clock for result timestamps and ages (tests); default: system time, monotonic ages. */
-    public Builder clock(Clock clock) {
+    /**
+     * The registry's one time source (tests: a virtual clock, any {@link java.time.Clock}): result
+     * timestamps, ages, check durations, {@link HealthCheckContext#remaining()} and deadlines all
+     * follow it. Default: the system clock for timestamps, and {@link System#nanoTime()} (monotonic)
+     * for everything measured. The timer that enforces deadlines waits in real time; a caller that
+     * finds a running check past its deadline by this source reports it timed out at once.
+     */
+    public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the {@link HealthHandler} needs to know about an HTTP request, whatever the container: method,
- * path, headers and the caller's address. Adapters (the JDK server's {@link HealthHttpHandler}, the
+ * path, headers and the caller's address. Adapters ({@link HealthHttpServer}, {@link HealthHttpHandler}, the
  * servlet module) implement it over their request type.
  */
 public interface HealthRequest {

@@ -1,5 +1,6 @@
 package com.englog.observability.health;
 
+import com.englog.observability.common.Secret;
 import com.englog.observability.health.internal.Reasons;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package com.englog.observability.health;
 
-import com.englog.observability.health.internal.HikariPool;
+import com.englog.observability.common.internal.HikariProbe;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -44,10 +44,11 @@ public final class JdbcHealthIndicator implements HealthIndicator {
     if (b.poolStats != null) {
       this.poolStats = b.poolStats;
     } else {
-      HikariPool hikari = HikariPool.detect(b.dataSource);
+      // Counts that cannot be read (reflection failed, the pool threw) are no details, never zeros.
+      HikariProbe hikari = HikariProbe.detect(b.dataSource);
       this.poolStats = hikari == null ? () -> null : () -> {
-        int[] s = hikari.stats();
-        return s == null ? null : new PoolStats(s[0], s[1], s[2], s[3]);
+        HikariProbe.Stats s = hikari.read();
+        return s == null ? null : new PoolStats(s.active(), s.idle(), s.max(), s.pending());
       };
     }
   }

@@ -1,5 +1,6 @@
 package com.englog.observability.health;
 
+import com.englog.observability.common.Secret;
 import com.englog.observability.health.internal.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

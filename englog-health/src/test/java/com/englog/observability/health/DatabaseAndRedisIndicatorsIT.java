@@ -2,6 +2,7 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.common.Secret;
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.RedisServer;
 import com.englog.observability.testsupport.ScratchServer;

@@ -2,11 +2,10 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.common.Secret;
 import com.englog.observability.testsupport.HttpRecorder;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -36,6 +33,7 @@ class DocsExampleTest {
       URI aiHealth = ai.uri("/health");
       Path tokenFile = secrets.resolve("health-token");
       int redisPort = 1;
+      int healthPort = 0;                                     // any free port (8081 by default)
 
       // docs:start wiring
       HealthRegistry health = HealthRegistry.builder()
@@ -54,16 +52,14 @@ class DocsExampleTest {
       HealthHandler handler = HealthHandler.builder(health)
           .access(HealthAccess.bearerToken(Secret.fromFile(tokenFile)))   // details for ops only
           .build();
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/health", new HealthHttpHandler(handler));
-      ExecutorService executor = Executors.newFixedThreadPool(2);
-      server.setExecutor(executor);
-      server.start();
+      HealthHttpServer server = HealthHttpServer.builder(handler)      // /health, /health/ready, …
+          .port(healthPort)
+          .start();
       // docs:end wiring
 
       try {
         HttpClient client = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = URI.create("http://127.0.0.1:" + server.port());
         HttpResponse<String> ready = client.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
             HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> live = client.send(HttpRequest.newBuilder(base.resolve("/health/live")).build(),
@@ -77,8 +73,7 @@ class DocsExampleTest {
         assertThat(details.body()).contains("\"db\":{\"status\":\"DOWN\"", "\"ai\":{\"status\":\"UP\"");
         assertThat(meterRegistry.scrape()).contains("englog_health_status{component=\"db\",critical=\"true\",status=\"DOWN\"} 1");
       } finally {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
         health.close();
       }
     }

@@ -50,7 +50,7 @@ class FrozenDependencyIT {
   /** A server that answers at all answers a loopback request well within this. */
   private static final int SILENCE_MS = 500;
   /** PostgreSQL's SSLRequest: a running postmaster answers it with one byte, 'S' or 'N'. */
-  private static final byte[] PG_SSL_REQUEST = ByteBuffer.allocate(8).putInt(8).putInt(80877103).array();
+  static final byte[] PG_SSL_REQUEST = ByteBuffer.allocate(8).putInt(8).putInt(80877103).array();
   private static final byte[] REDIS_PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
 
   @Test
@@ -115,7 +115,7 @@ class FrozenDependencyIT {
         .build();
   }
 
-  private static HikariDataSource hikari(PostgresServer pg) {
+  static HikariDataSource hikari(PostgresServer pg) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(pg.jdbcUrl());
     config.setUsername(pg.user());
@@ -131,7 +131,7 @@ class FrozenDependencyIT {
    * Fails loudly unless a new connection to the server gets no answer to {@code request} within
    * {@value #SILENCE_MS} ms: without a frozen server the run would prove nothing.
    */
-  private static void assertFrozen(ScratchServer server, byte[] request) {
+  static void assertFrozen(ScratchServer server, byte[] request) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
       socket.setSoTimeout(SILENCE_MS);

@@ -3,6 +3,7 @@ package com.englog.observability.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.englog.observability.common.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.common.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package com.englog.observability.healthcheck;
 
-import com.englog.observability.health.Secret;
+import com.englog.observability.common.Secret;
 import com.englog.observability.healthcheck.internal.CheckOutcome;
 import com.englog.observability.healthcheck.internal.Checks;
 import com.englog.observability.healthcheck.internal.Config;

@@ -159,9 +159,13 @@ public final class ComponentRuntime {
     return run;
   }
 
-  /** Waits for {@code run} until its deadline (plus a little grace); then reports it timed out. */
+  /**
+   * Waits for {@code run} until its deadline (plus a little grace); then reports it timed out. The
+   * deadline is the engine's ticker's: a run already past it (as a virtual ticker of a test may
+   * decide) is timed out at once; otherwise the wait itself takes real time.
+   */
   Result await(Run run) {
-    long remaining = run.startNanos + deadlineNanos + GRACE_NANOS - System.nanoTime();
+    long remaining = run.startNanos + deadlineNanos + GRACE_NANOS - engine.tick();
     try {
       return run.outcome.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -176,6 +180,39 @@ public final class ComponentRuntime {
     }
   }
 
+  /**
+   * The future result of {@code run}, completed by the check or at its deadline by the timer; timed
+   * out here at once when the time source says its deadline has passed.
+   */
+  CompletableFuture<Result> outcome(Run run) {
+    if (!run.outcome.isDone() && engine.tick() - run.startNanos >= deadlineNanos) {
+      timeout(run);
+    }
+    return run.outcome;
+  }
+
+  /** On close of the engine: the check in flight, if any, ends now as UNKNOWN for its waiters. */
+  void closed() {
+    Run run = inFlight.get();
+    if (run != null && run.settled.compareAndSet(false, true)) {
+      if (run.watchdog != null) {
+        run.watchdog.cancel(false);
+      }
+      run.outcome.complete(unknown("health registry closed"));
+      run.abandon();
+    }
+  }
+
+  /** For callers that must not wait: {@code run}'s result if it has one, else the last result. */
+  Result lastOrInProgress(Run run) {
+    Result done = run.outcome.getNow(null);
+    if (done != null) {
+      return done;
+    }
+    Result r = last;
+    return r != null ? r : unknown("first check in progress");
+  }
+
   private Run start() {
     if (engine.isClosed()) {
       return null;
@@ -184,7 +221,7 @@ public final class ComponentRuntime {
       maybeRecover();
       return skippedByBreaker;
     }
-    Run run = new Run(System.nanoTime());
+    Run run = new Run(engine.tick());
     if (!inFlight.compareAndSet(null, run)) {
       if (breaker != null) {
         breaker.releasePermission();
@@ -214,13 +251,13 @@ public final class ComponentRuntime {
       }
     } catch (VirtualMachineError e) {
       run.end();
-      complete(run, Health.down(e).build(), System.nanoTime() - run.startNanos);
+      complete(run, Health.down(e).build(), engine.tick() - run.startNanos);
       throw e;
     } catch (Throwable e) {
       health = Health.down(e).build();
     }
     run.end();
-    complete(run, health, System.nanoTime() - run.startNanos);
+    complete(run, health, engine.tick() - run.startNanos);
   }
 
   private void complete(Run run, Health health, long durationNanos) {
@@ -406,7 +443,7 @@ public final class ComponentRuntime {
       }
       nextAllowed = now + Math.min(backoff, spec.policy().maxBackoff().toNanos());
       AtomicBoolean recorded = new AtomicBoolean();
-      long started = System.nanoTime();
+      long started = engine.tick();
       LOG.warn("health: {} is DOWN ({} consecutive failures): attempting recovery {} (attempt {})",
           name(), consecutiveFailures, spec.name(), attempts);
       Future<?> task;
@@ -451,7 +488,7 @@ public final class ComponentRuntime {
       }
       meters.record(outcome);
       engine.recoveryAttempted(name(), spec.name(), outcome);
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      long ms = TimeUnit.NANOSECONDS.toMillis(engine.tick() - started);
       if (error == null) {
         LOG.info("health: {} recovery {} succeeded in {} ms", name(), spec.name(), ms);
         afterSuccessfulRecovery();
@@ -540,7 +577,7 @@ public final class ComponentRuntime {
 
     @Override
     public Duration remaining() {
-      return Duration.ofNanos(startNanos + deadlineNanos - System.nanoTime());
+      return Duration.ofNanos(startNanos + deadlineNanos - engine.tick());
     }
 
     @Override

@@ -7,6 +7,9 @@ import com.englog.observability.health.RecoveryOutcome;
 import com.englog.observability.health.Status;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,16 +60,18 @@ public final class HealthEngine implements AutoCloseable {
   private ScheduledFuture<?> background;
 
   /**
-   * @param clock null for the system clock with monotonic ages; a given clock drives ages too
+   * @param time the one time source of the runtime: result timestamps, ages, check durations and
+   *     deadlines all come from it (tests pass a virtual one); null for the system's, where timestamps
+   *     are the system clock's and ages, durations and deadlines {@link System#nanoTime()}'s
    * @param checkExecutor null for the engine's own bounded pool
    * @param groupMembers group name to member names, in order (liveness, readiness, startup first);
    *     each of them gets status gauges, as does the group of every component ({@code all})
    */
   public HealthEngine(List<ComponentRuntime.Spec> specs, Map<String, List<String>> groupMembers,
-      Clock clock, Executor checkExecutor, HealthMetrics metrics, List<HealthListener> listeners) {
+      InstantSource time, Executor checkExecutor, HealthMetrics metrics, List<HealthListener> listeners) {
     this.listeners = listeners;
-    this.clock = clock == null ? Clock.systemUTC() : clock;
-    this.ticker = clock == null ? System::nanoTime : () -> clock.millis() * 1_000_000L;
+    this.clock = time == null ? Clock.systemUTC() : time.withZone(ZoneOffset.UTC);
+    this.ticker = time == null ? System::nanoTime : () -> nanos(time.instant());
     this.metrics = metrics;
     int n = Math.max(1, specs.size());
     this.timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("englog-health-timer"));
@@ -134,10 +140,16 @@ public final class HealthEngine implements AutoCloseable {
     }
   }
 
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  /** Wall time, for result timestamps (and the circuit breaker's open interval). */
   Clock clock() {
     return clock;
   }
 
+  /** Monotonic nanoseconds for ages, check durations and deadlines. */
   long tick() {
     return ticker.getAsLong();
   }
@@ -230,6 +242,11 @@ public final class HealthEngine implements AutoCloseable {
       background.cancel(false);
     }
     timer.shutdownNow();
+    // The timer no longer ends checks at their deadline: end those in flight now, so that nobody
+    // waiting for one (an asynchronous probe) waits for ever.
+    for (ComponentRuntime c : components.values()) {
+      c.closed();
+    }
     if (ownedCheckExecutor != null) {
       ownedCheckExecutor.shutdownNow();
     }
@@ -318,6 +335,106 @@ public final class HealthEngine implements AutoCloseable {
             ? (Result) results[i] : members[i].await((ComponentRuntime.Run) results[i]);
         s = worst(s, contribution(r.status, members[i].critical()));
         list.add(members[i].toComponentHealth(r, Math.max(now, tick())));
+      }
+      return new HealthReport(name, s, list, clock.instant());
+    }
+
+    /**
+     * Like {@link #status()}, without blocking the caller: completes when every check it started or
+     * joined has a result, at its deadline at the latest (completed by the thread that ends the
+     * check or by the deadline timer, so dependents must be quick and must not block).
+     */
+    public CompletableFuture<Status> statusAsync() {
+      Object[] results = evaluateAll();
+      CompletableFuture<?>[] pending = pending(results);
+      if (pending.length == 0) {
+        return CompletableFuture.completedFuture(statusOf(results));
+      }
+      return CompletableFuture.allOf(pending).thenApply(v -> statusOf(results));
+    }
+
+    /** Like {@link #report()}, without blocking the caller (see {@link #statusAsync()}). */
+    public CompletableFuture<HealthReport> reportAsync() {
+      Object[] results = evaluateAll();
+      CompletableFuture<?>[] pending = pending(results);
+      if (pending.length == 0) {
+        return CompletableFuture.completedFuture(reportOf(results));
+      }
+      return CompletableFuture.allOf(pending).thenApply(v -> reportOf(results));
+    }
+
+    /**
+     * The status now, never waiting: checks that are due are started as usual, but a component whose
+     * check is running counts with its last result (UNKNOWN before its first).
+     */
+    public Status statusNow() {
+      Status s = Status.UP;
+      for (ComponentRuntime c : members) {
+        Object o = c.evaluate();
+        Result r = o instanceof Result ? (Result) o : c.lastOrInProgress((ComponentRuntime.Run) o);
+        s = worst(s, contribution(r.status, c.critical()));
+      }
+      return s;
+    }
+
+    /** Like {@link #statusNow()}, with every component's result. */
+    public HealthReport reportNow() {
+      return reportOf(evaluateNow());
+    }
+
+    private Object[] evaluateAll() {
+      Object[] results = new Object[members.length];
+      for (int i = 0; i < members.length; i++) {
+        results[i] = members[i].evaluate();
+      }
+      return results;
+    }
+
+    private Object[] evaluateNow() {
+      Object[] results = evaluateAll();
+      for (int i = 0; i < members.length; i++) {
+        if (!(results[i] instanceof Result)) {
+          results[i] = members[i].lastOrInProgress((ComponentRuntime.Run) results[i]);
+        }
+      }
+      return results;
+    }
+
+    private CompletableFuture<?>[] pending(Object[] results) {
+      List<CompletableFuture<Result>> pending = new ArrayList<>();
+      for (int i = 0; i < members.length; i++) {
+        if (!(results[i] instanceof Result)) {
+          CompletableFuture<Result> outcome = members[i].outcome((ComponentRuntime.Run) results[i]);
+          if (!outcome.isDone()) {
+            pending.add(outcome);
+          }
+        }
+      }
+      return pending.toArray(new CompletableFuture<?>[0]);
+    }
+
+    /** The result of member {@code i} among {@code results}, whose runs have all completed. */
+    private Result resultOf(Object[] results, int i) {
+      return results[i] instanceof Result ? (Result) results[i]
+          : members[i].outcome((ComponentRuntime.Run) results[i]).join();
+    }
+
+    private Status statusOf(Object[] results) {
+      Status s = Status.UP;
+      for (int i = 0; i < members.length; i++) {
+        s = worst(s, contribution(resultOf(results, i).status, members[i].critical()));
+      }
+      return s;
+    }
+
+    private HealthReport reportOf(Object[] results) {
+      Status s = Status.UP;
+      List<ComponentHealth> list = new ArrayList<>(members.length);
+      long now = tick();
+      for (int i = 0; i < members.length; i++) {
+        Result r = resultOf(results, i);
+        s = worst(s, contribution(r.status, members[i].critical()));
+        list.add(members[i].toComponentHealth(r, now));
       }
       return new HealthReport(name, s, list, clock.instant());
     }

@@ -1,6 +1,6 @@
 package com.englog.observability.healthcheck.internal;
 
-import com.englog.observability.health.Secret;
+import com.englog.observability.common.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
