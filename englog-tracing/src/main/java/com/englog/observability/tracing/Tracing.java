@@ -332,7 +332,7 @@ public final class Tracing implements AutoCloseable {
     return pipeline.stats().queuedSpans();
   }
 
-  /** The queue's bound ({@code maxQueueSize}); 0 when this instance does not export. */
+  /** The queue's bound ({@code otel.bsp.max.queue.size}); 0 when this instance does not export. */
   public int queueCapacity() {
     return pipeline.stats().queueCapacity();
   }

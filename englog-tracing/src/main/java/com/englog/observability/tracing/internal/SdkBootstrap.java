@@ -109,7 +109,7 @@ public final class SdkBootstrap {
       int eq = entry.indexOf('=');
       if (eq > 0) {
         String key = entry.substring(0, eq).trim();
-        if (key.equals(ENVIRONMENT.getKey()) || key.equals(LEGACY_ENVIRONMENT.getKey()) && environment == null) {
+        if (key.equals(ENVIRONMENT.getKey()) || (key.equals(LEGACY_ENVIRONMENT.getKey()) && environment == null)) {
           environment = entry.substring(eq + 1).trim();
         }
       }
