@@ -548,8 +548,8 @@ public final class Tracing implements AutoCloseable {
 
     /**
      * Reads system properties and environment variables from these maps instead of the JVM's, which
-     * are then not read at all; for tests. Keys as the JVM spells them: {@code otel.service.name},
-     * {@code OTEL_SERVICE_NAME}.
+     * are then not read (autoconfigure still checks the real {@code OTEL_CONFIG_FILE}); for tests.
+     * Keys as the JVM spells them: {@code otel.service.name}, {@code OTEL_SERVICE_NAME}.
      */
     public Builder configuration(Map<String, String> systemProperties, Map<String, String> environment) {
       this.injectedProperties = Map.copyOf(Objects.requireNonNull(systemProperties, "systemProperties"));
