@@ -126,9 +126,11 @@ class LeafHooksTest {
     EnglogMetrics metrics = EnglogMetrics.builder().jvmMetrics(false).build();
     Tracing tracing = Tracing.builder().serviceName("englog-api")
         .spanExporter(heldThenFailing)
-        .maxQueueSize(1).maxExportBatchSize(1).scheduleDelay(Duration.ofMillis(10))
-        .exportTimeout(WAIT).shutdownTimeout(Duration.ofSeconds(5))
-        .configuration(Map.of(), Map.of()).registerShutdownHook(false)
+        .property("otel.bsp.max.queue.size", "1")
+        .property("otel.bsp.max.export.batch.size", "1")
+        .property("otel.bsp.schedule.delay", "10ms")
+        .property("otel.bsp.export.timeout", WAIT.toMillis() + "ms")
+        .configuration(Map.of(), Map.of())
         .build();
     publishExportCounters(metrics, tracing);
 
@@ -185,7 +187,6 @@ class LeafHooksTest {
           }
         })
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")) // test only: no OTEL_* of this machine
-        .registerShutdownHook(false)                                       // test only
         .build();
     // docs:end one-call-site
 

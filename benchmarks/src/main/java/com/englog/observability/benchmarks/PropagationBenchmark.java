@@ -1,6 +1,5 @@
 package com.englog.observability.benchmarks;
 
-import com.englog.observability.tracing.Propagation;
 import com.englog.observability.tracing.Tracing;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -51,9 +50,9 @@ public class PropagationBenchmark {
     inbound.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     inbound.put("content-type", "application/json");
     inbound.put("user-agent", "englog-ios/3.2");
-    w3cOnly = Tracing.builder().propagations(Propagation.TRACECONTEXT).registerShutdownHook(false)
+    w3cOnly = Tracing.builder().property("otel.propagators", "tracecontext")
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build();
-    defaults = Tracing.builder().registerShutdownHook(false)
+    defaults = Tracing.builder()
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build();
     bareW3c = W3CTraceContextPropagator.getInstance();
     bareDefault = TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),

@@ -71,9 +71,8 @@ public class TracingHelperBenchmark {
   public void setUp() {
     tracing = Tracing.builder()
         .serviceName("benchmark")
-        .sampleRatio(1.0)
+        .property("otel.traces.sampler.arg", "1.0")
         .spanExporter(new NoopExporter())
-        .registerShutdownHook(false)
         .configuration(Map.of(), Map.of())
         .build();
     noopTracing = Tracing.noop();

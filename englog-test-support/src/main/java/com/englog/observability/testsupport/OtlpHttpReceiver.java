@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>{@code
  * try (OtlpHttpReceiver otlp = OtlpHttpReceiver.start()) {
- *   Tracing tracing = Tracing.builder().otlpEndpoint(otlp.endpoint()).build();
+ *   Tracing tracing = Tracing.builder().property("otel.exporter.otlp.endpoint", otlp.endpoint()).build();
  *   ...
  *   List<ReceivedSpan> spans = otlp.awaitSpans(3, Duration.ofSeconds(30));
  * }

@@ -1,13 +1,13 @@
 package com.englog.observability.tracing;
 
 import com.englog.observability.tracing.internal.AgentDetector;
-import com.englog.observability.tracing.internal.ConfigSource;
+import com.englog.observability.tracing.internal.ConfigLayers;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,10 +15,11 @@ import org.jspecify.annotations.Nullable;
  * instance. Prefer passing the instance: two services in one JVM (a test) need two, and library code
  * never reads this facade.
  *
- * <p>It works with no setup: until {@link #setDefault(Tracing)} is called, it uses the OpenTelemetry
- * Java agent's SDK when the agent is attached, and otherwise a {@linkplain Tracing#noop() no-op}
- * that records nothing but passes W3C trace context through. Call {@code setDefault} once at
- * startup:
+ * <p>It works with no setup: unless {@link #setDefault(Tracing)} was called first, the default is
+ * the OpenTelemetry Java agent's SDK when the agent is attached, and otherwise a {@linkplain
+ * Tracing#noop() no-op} that records nothing but passes W3C trace context through. The first use
+ * ({@link #get()} or any helper) fixes the default; call {@code setDefault} once at startup, before
+ * that:
  *
  * <pre>{@code
  * Tracing tracing = Tracing.builder().serviceName("englog-worker").build();
@@ -27,53 +28,68 @@ import org.jspecify.annotations.Nullable;
  * Traces.traceDbQuery("update", "journals", () -> repo.markSummarized(id));
  * }</pre>
  *
- * <p>(DESIGN.md names both the instance and the facade "Tracing"; Java cannot give one type a static
- * and an instance method of the same signature, hence {@code Tracing} and {@code Traces}.)
+ * <p>The instance and the facade cannot share the name {@code Tracing}: Java cannot give one type a
+ * static and an instance method of the same signature.
  */
 public final class Traces {
 
-  private static final AtomicReference<Tracing> explicit = new AtomicReference<>();
-  private static volatile Tracing fallback;
+  private static final StackWalker WALKER = StackWalker.getInstance();
+
+  private static volatile Tracing current;
+  /** Where the default was fixed: the first use, or the {@code setDefault} call. */
+  private static String fixedAt;
+  private static boolean explicit;
 
   private Traces() {}
 
   /**
-   * Makes {@code tracing} the default, once per JVM.
+   * Makes {@code tracing} the default, once per JVM, before the facade is first used.
    *
-   * @throws IllegalStateException if a default was already set
+   * @throws IllegalStateException if a default was already set, or the facade was already used
+   *     (the message says where)
    */
   public static void setDefault(Tracing tracing) {
     Objects.requireNonNull(tracing, "tracing");
-    if (!explicit.compareAndSet(null, tracing)) {
-      throw new IllegalStateException("Traces.setDefault was already called (with " + explicit.get()
-          + "); set the default once at startup, or pass Tracing instances explicitly");
+    synchronized (Traces.class) {
+      if (current != null) {
+        throw new IllegalStateException(explicit
+            ? "Traces.setDefault was already called, at " + fixedAt + " (with " + current
+                + "); set the default once at startup, or pass Tracing instances explicitly"
+            : "Traces.setDefault was called after the facade was first used, at " + fixedAt + ", which fixed the"
+                + " default to " + current + "; call setDefault at startup, before any Traces call");
+      }
+      fixedAt = caller();
+      explicit = true;
+      current = tracing;
     }
   }
 
   /** The default instance: the one set at startup, else the agent's or a no-op. */
   public static Tracing get() {
-    Tracing t = explicit.get();
-    return t != null ? t : fallback();
+    Tracing t = current;
+    return t != null ? t : firstUse();
   }
 
-  private static Tracing fallback() {
-    Tracing f = fallback;
-    if (f == null) {
-      synchronized (Traces.class) {
-        f = fallback;
-        if (f == null) {
-          ConfigSource system = new ConfigSource(System::getProperty, System::getenv);
-          f = AgentDetector.BOOTSTRAP.agentActive(system) ? Tracing.agent() : Tracing.noop();
-          fallback = f;
-        }
-      }
+  private static synchronized Tracing firstUse() {
+    if (current == null) {
+      fixedAt = caller();
+      current = AgentDetector.BOOTSTRAP.agentActive(ConfigLayers.system(Map.of())) ? Tracing.agent() : Tracing.noop();
     }
-    return f;
+    return current;
+  }
+
+  /** The first frame outside this class: recorded once, when the default is fixed. */
+  private static String caller() {
+    Optional<StackWalker.StackFrame> frame = WALKER.walk(frames ->
+        frames.filter(f -> !f.getClassName().equals(Traces.class.getName())).findFirst());
+    return frame.map(Object::toString).orElse("an unknown caller");
   }
 
   /** For tests in this package: forget the default. */
-  static void resetForTest() {
-    explicit.set(null);
+  static synchronized void resetForTest() {
+    current = null;
+    fixedAt = null;
+    explicit = false;
   }
 
   /** {@link Tracing#traceDbQuery(String, String, SpanWork)} on the default instance. */

@@ -1,40 +1,30 @@
 package com.englog.observability.tracing;
 
+import com.englog.observability.tracing.internal.AgentDetector;
 import com.englog.observability.tracing.internal.Carriers;
-import com.englog.observability.tracing.internal.ConfigSource;
-import com.englog.observability.tracing.internal.ExportStats;
+import com.englog.observability.tracing.internal.CodeExporterLoader;
+import com.englog.observability.tracing.internal.ConfigLayers;
 import com.englog.observability.tracing.internal.Pipeline;
-import com.englog.observability.tracing.internal.PropagatorFactory;
+import com.englog.observability.tracing.internal.Pipelines;
 import com.englog.observability.tracing.internal.SafePropagator;
-import com.englog.observability.tracing.internal.SdkFactory;
-import com.englog.observability.tracing.internal.SdkSettings;
-import com.englog.observability.tracing.internal.SpanNames;
-import com.englog.observability.tracing.internal.SqlStates;
-import io.opentelemetry.api.GlobalOpenTelemetry;
+import com.englog.observability.tracing.internal.SpanHelpers;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * caller's thread, records an exception (event, {@code error.type}, status ERROR) and rethrows it
  * unchanged, and ends the span. The work's checked exception type passes through ({@link SpanWork}).
  *
- * <p>Thread-safe. When the OpenTelemetry Java agent is attached, {@link TracingBuilder#build()}
- * reuses the agent's SDK instead of installing a second one ({@link Mode#AGENT}).
+ * <p>Thread-safe. When the OpenTelemetry Java agent is attached, {@link Builder#build()} reuses the
+ * agent's SDK instead of installing a second one ({@link Mode#AGENT}).
  */
 public final class Tracing implements AutoCloseable {
 
@@ -76,68 +66,21 @@ public final class Tracing implements AutoCloseable {
 
   /** The instrumentation scope of the helpers' spans. */
   public static final String INSTRUMENTATION_SCOPE = "com.englog.observability.tracing";
+  /** How long {@link #close()} (and the JVM shutdown hook) waits for the last export. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final System.Logger LOG = System.getLogger(Tracing.class.getName());
 
-  private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey(SpanAttributes.DB_SYSTEM_NAME);
-  private static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey(SpanAttributes.DB_OPERATION_NAME);
-  private static final AttributeKey<String> DB_COLLECTION = AttributeKey.stringKey(SpanAttributes.DB_COLLECTION_NAME);
-  private static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey(SpanAttributes.DB_NAMESPACE);
-  private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey(SpanAttributes.SERVER_ADDRESS);
-  private static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey(SpanAttributes.SERVER_PORT);
-  private static final AttributeKey<String> DB_QUERY_SUMMARY = AttributeKey.stringKey(SpanAttributes.DB_QUERY_SUMMARY);
-  private static final AttributeKey<String> DB_STATUS_CODE =
-      AttributeKey.stringKey(SpanAttributes.DB_RESPONSE_STATUS_CODE);
-  private static final AttributeKey<String> AI_OPERATION = AttributeKey.stringKey(SpanAttributes.GEN_AI_OPERATION_NAME);
-  private static final AttributeKey<String> AI_PROVIDER = AttributeKey.stringKey(SpanAttributes.GEN_AI_PROVIDER_NAME);
-  private static final AttributeKey<String> AI_TASK = AttributeKey.stringKey(SpanAttributes.ENGLOG_AI_TASK_TYPE);
-  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey(SpanAttributes.ERROR_TYPE);
-  private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey(SpanAttributes.MESSAGING_SYSTEM);
-  private static final AttributeKey<String> MESSAGING_DESTINATION =
-      AttributeKey.stringKey(SpanAttributes.MESSAGING_DESTINATION_NAME);
-  private static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
-      AttributeKey.stringKey(SpanAttributes.MESSAGING_OPERATION_TYPE);
-  private static final AttributeKey<String> MESSAGING_OPERATION_NAME =
-      AttributeKey.stringKey(SpanAttributes.MESSAGING_OPERATION_NAME);
-
-  /** GenAI's well-known {@code gen_ai.operation.name} values: a task type spelled like one is used as is. */
-  private static final Set<String> GEN_AI_OPERATIONS = Set.of("chat", "generate_content", "text_completion",
-      "embeddings", "retrieval", "execute_tool", "create_agent", "invoke_agent");
-  /** The span status description carries the exception message, cut to this length (the event has all of it). */
-  private static final int MAX_STATUS_DESCRIPTION = 256;
-  private static final String SEND = "send";
-  private static final String PROCESS = "process";
-
-  private static final int KIND_OTHER = 0;
-  private static final int KIND_DB = 1;
-  private static final int KIND_AI = 2;
-
   private final Mode mode;
-  /** False for NOOP and DISABLED: helpers then run the work without building spans at all. */
-  private final boolean recording;
   private final Pipeline pipeline;
   private final Tracer tracer;
   private final SafePropagator propagator;
-  private final String databaseSystem;
-  private final String databaseServerAddress;
-  private final Long databaseServerPort;
-  private final String databaseNamespace;
-  /** The span name's target when a query names no table: namespace, else {@code address:port}, else null. */
-  private final String databaseTarget;
-  private final String aiOperationName;
-  private final String messagingSystem;
-  private final TracingListener listener;
-  private final boolean notifyListener;
-  private final SpanNames names = new SpanNames();
-  private final LongAdder listenerFailures = new LongAdder();
-  private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
-  private final Duration shutdownTimeout;
+  private final SpanHelpers helpers;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Tracing(Mode mode, Pipeline pipeline, TracingBuilder b, boolean hook) {
-    this.mode = mode;
-    this.recording = mode != Mode.NOOP && mode != Mode.DISABLED;
+  private Tracing(Pipeline pipeline, Builder b) {
+    this.mode = pipeline.mode();
     this.pipeline = pipeline;
     TracerBuilder tb = pipeline.openTelemetry().tracerBuilder(INSTRUMENTATION_SCOPE);
     String version = Tracing.class.getPackage().getImplementationVersion();
@@ -146,28 +89,20 @@ public final class Tracing implements AutoCloseable {
     }
     this.tracer = tb.build();
     this.propagator = pipeline.propagator();
-    this.databaseSystem = b.databaseSystem;
-    this.databaseServerAddress = b.databaseServerAddress;
-    this.databaseServerPort = b.databaseServerPort > 0 ? Long.valueOf(b.databaseServerPort) : null;
-    this.databaseNamespace = b.databaseNamespace;
-    this.databaseTarget = b.databaseNamespace != null ? b.databaseNamespace
-        : b.databaseServerAddress != null ? b.databaseServerAddress + ":" + b.databaseServerPort : null;
-    this.aiOperationName = b.aiOperationName;
-    this.messagingSystem = b.messagingSystem;
-    this.listener = b.listener;
-    this.notifyListener = b.listener != TracingListener.NONE;
-    this.shutdownTimeout = b.shutdownTimeout;
-    if (hook && pipeline.ownsSdk()) {
-      this.shutdownHook = new Thread(() -> pipeline.shutdown(shutdownTimeout), "englog-tracing-shutdown");
+    this.helpers = new SpanHelpers(tracer, propagator, mode != Mode.NOOP && mode != Mode.DISABLED,
+        new SpanHelpers.Defaults(b.databaseSystem, b.databaseServerAddress, b.databaseServerPort,
+            b.databaseNamespace, b.messagingSystem, b.aiOperationName), b.listener);
+    if (pipeline.ownsSdk()) {
+      this.shutdownHook = new Thread(() -> pipeline.shutdown(DEFAULT_SHUTDOWN_TIMEOUT), "englog-tracing-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } else {
       this.shutdownHook = null;
     }
   }
 
-  /** A builder; see {@link TracingBuilder}. */
-  public static TracingBuilder builder() {
-    return new TracingBuilder();
+  /** A builder; see {@link Builder}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -175,64 +110,17 @@ public final class Tracing implements AutoCloseable {
    * through (a request's {@code traceparent} reaches the services it calls). Nothing to close.
    */
   public static Tracing noop() {
-    return new Tracing(Mode.NOOP, propagating(TracingBuilder.DEFAULT_PROPAGATIONS, "no-op"), new TracingBuilder(),
-        false);
+    return new Tracing(Pipelines.noop(), new Builder());
   }
 
-  /** The helpers over an {@code OpenTelemetry} the application built; see {@link TracingBuilder#openTelemetry}. */
+  /** The helpers over an {@code OpenTelemetry} the application built; see {@link Builder#openTelemetry}. */
   public static Tracing of(OpenTelemetry openTelemetry) {
     return builder().openTelemetry(openTelemetry).build();
   }
 
-  static Tracing create(TracingBuilder b, ConfigSource config) {
-    if (b.openTelemetry != null) {
-      return new Tracing(Mode.EXTERNAL, external(b.openTelemetry, "external OpenTelemetry"), b, false);
-    }
-    if (b.agentDetector.agentActive(config)) {
-      LOG.log(Level.INFO, "OpenTelemetry Java agent detected: EngLog tracing reuses its SDK; exporter,"
-          + " sampler and resource settings come from the agent's OTEL_* configuration");
-      return new Tracing(Mode.AGENT, agentPipeline(), b, false);
-    }
-    SdkSettings settings = SdkSettings.resolve(b.code.copy(), config, b.environment);
-    if (Boolean.TRUE.equals(config.bool("otel.sdk.disabled"))) {
-      LOG.log(Level.INFO, "EngLog tracing disabled by otel.sdk.disabled / OTEL_SDK_DISABLED");
-      return new Tracing(Mode.DISABLED,
-          propagating(settings.propagations(), "disabled (otel.sdk.disabled=true)"), b, false);
-    }
-    Pipeline pipeline = SdkFactory.create(settings);
-    if (b.registerGlobal) {
-      try {
-        GlobalOpenTelemetry.set(pipeline.openTelemetry());
-      } catch (IllegalStateException e) {
-        pipeline.shutdown(b.shutdownTimeout);
-        throw new IllegalStateException("registerGlobal(true), but GlobalOpenTelemetry is already set in "
-            + "this JVM; register only one Tracing (the application's), or build with registerGlobal(false)", e);
-      }
-    }
-    Tracing tracing = new Tracing(Mode.SDK, pipeline, b, b.registerShutdownHook);
-    LOG.log(Level.INFO, "EngLog tracing started: " + pipeline.description());
-    return tracing;
-  }
-
   /** The helpers over the attached agent's SDK, for the {@link Traces} facade's default. */
   static Tracing agent() {
-    return new Tracing(Mode.AGENT, agentPipeline(), new TracingBuilder(), false);
-  }
-
-  private static Pipeline agentPipeline() {
-    return external(GlobalOpenTelemetry.get(), "OpenTelemetry Java agent");
-  }
-
-  /** No SDK: nothing recorded or exported, trace context read and written with {@code propagations}. */
-  private static Pipeline propagating(Set<Propagation> propagations, String description) {
-    SafePropagator propagator = new SafePropagator(PropagatorFactory.create(propagations));
-    return new Pipeline(OpenTelemetry.propagating(ContextPropagators.create(propagator)), null, propagator,
-        new ExportStats(), description);
-  }
-
-  private static Pipeline external(OpenTelemetry openTelemetry, String description) {
-    SafePropagator propagator = new SafePropagator(openTelemetry.getPropagators().getTextMapPropagator());
-    return new Pipeline(openTelemetry, null, propagator, new ExportStats(), description);
+    return new Tracing(Pipelines.agent(), new Builder());
   }
 
   // ---------------------------------------------------------------- helpers
@@ -251,20 +139,18 @@ public final class Tracing implements AutoCloseable {
    * @throws E what {@code work} threw, unchanged
    */
   public <T, E extends Throwable> T traceDbQuery(String operation, String table, SpanWork<T, E> work) throws E {
-    Objects.requireNonNull(work, "work");
-    return call(dbSpan(operation, table), null, work, KIND_DB, operation, table);
+    return helpers.traceDbQuery(operation, table, work);
   }
 
   /** {@link #traceDbQuery(String, String, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceDbQuery(String operation, String table, VoidSpanWork<E> work) throws E {
-    Objects.requireNonNull(work, "work");
-    run(dbSpan(operation, table), null, work, KIND_DB, operation, table);
+    helpers.traceDbQuery(operation, table, work);
   }
 
   /**
    * Runs {@code work} in a {@code CLIENT} span named {@code "<taskType> <provider>"} with {@code
    * gen_ai.operation.name} (the task type when it is one of GenAI's operation names such as {@code
-   * embeddings}, else the instance's {@link TracingBuilder#aiOperationName}, default {@code chat}),
+   * embeddings}, else the instance's {@link Builder#aiOperationName}, default {@code chat}),
    * {@code gen_ai.provider.name} and {@code englog.ai.task_type}, and tells the {@link
    * TracingListener} (which can record {@code EnglogMetrics.recordAiProcessing} from the same call).
    * The work can add {@code gen_ai.request.model} and token counts to {@code Span.current()}.
@@ -275,15 +161,13 @@ public final class Tracing implements AutoCloseable {
    */
   public <T, E extends Throwable> T traceAiProcessing(String taskType, String provider, SpanWork<T, E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    return call(aiSpan(taskType, provider), null, work, KIND_AI, taskType, provider);
+    return helpers.traceAiProcessing(taskType, provider, work);
   }
 
   /** {@link #traceAiProcessing(String, String, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceAiProcessing(String taskType, String provider, VoidSpanWork<E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    run(aiSpan(taskType, provider), null, work, KIND_AI, taskType, provider);
+    helpers.traceAiProcessing(taskType, provider, work);
   }
 
   /**
@@ -296,15 +180,13 @@ public final class Tracing implements AutoCloseable {
    */
   public <T, E extends Throwable> T inSpan(String name, @Nullable SpanKind kind, @Nullable Attributes attributes,
       SpanWork<T, E> work) throws E {
-    Objects.requireNonNull(work, "work");
-    return call(span(name, kind, attributes), null, work, KIND_OTHER, null, null);
+    return helpers.inSpan(name, kind, attributes, work);
   }
 
   /** {@link #inSpan(String, SpanKind, Attributes, SpanWork)} for work without a result. */
   public <E extends Throwable> void inSpan(String name, @Nullable SpanKind kind, @Nullable Attributes attributes,
       VoidSpanWork<E> work) throws E {
-    Objects.requireNonNull(work, "work");
-    run(span(name, kind, attributes), null, work, KIND_OTHER, null, null);
+    helpers.inSpan(name, kind, attributes, work);
   }
 
   /**
@@ -320,15 +202,13 @@ public final class Tracing implements AutoCloseable {
    */
   public <T, E extends Throwable> T traceEnqueue(String jobType, Map<String, String> carrier, SpanWork<T, E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    return call(sendSpan(jobType, carrier), null, work, KIND_OTHER, null, null);
+    return helpers.traceEnqueue(jobType, carrier, work);
   }
 
   /** {@link #traceEnqueue(String, Map, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceEnqueue(String jobType, Map<String, String> carrier, VoidSpanWork<E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    run(sendSpan(jobType, carrier), null, work, KIND_OTHER, null, null);
+    helpers.traceEnqueue(jobType, carrier, work);
   }
 
   /**
@@ -346,232 +226,13 @@ public final class Tracing implements AutoCloseable {
    */
   public <T, E extends Throwable> T traceJob(String jobType, Map<String, String> carrier, SpanWork<T, E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    Context parent = jobContext(carrier);
-    return call(processSpan(jobType, parent), parent, work, KIND_OTHER, null, null);
+    return helpers.traceJob(jobType, carrier, work);
   }
 
   /** {@link #traceJob(String, Map, SpanWork)} for work without a result. */
   public <E extends Throwable> void traceJob(String jobType, Map<String, String> carrier, VoidSpanWork<E> work)
       throws E {
-    Objects.requireNonNull(work, "work");
-    Context parent = jobContext(carrier);
-    run(processSpan(jobType, parent), parent, work, KIND_OTHER, null, null);
-  }
-
-  private Span dbSpan(String operation, String table) {
-    if (!recording) {
-      return null;
-    }
-    String target = table != null ? table : databaseTarget;
-    String name;
-    if (operation != null) {
-      name = target != null ? names.name(operation, target) : operation;
-    } else {
-      name = target != null ? target : databaseSystem;
-    }
-    SpanBuilder builder = tracer.spanBuilder(name)
-        .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(DB_SYSTEM, databaseSystem);
-    if (operation != null) {
-      builder.setAttribute(DB_OPERATION, operation);
-    }
-    if (table != null) {
-      builder.setAttribute(DB_COLLECTION, table);
-      if (operation != null) {
-        builder.setAttribute(DB_QUERY_SUMMARY, name);
-      }
-    }
-    if (databaseNamespace != null) {
-      builder.setAttribute(DB_NAMESPACE, databaseNamespace);
-    }
-    if (databaseServerAddress != null) {
-      builder.setAttribute(SERVER_ADDRESS, databaseServerAddress);
-      builder.setAttribute(SERVER_PORT, databaseServerPort);
-    }
-    return builder.startSpan();
-  }
-
-  private Span aiSpan(String taskType, String provider) {
-    if (!recording) {
-      return null;
-    }
-    String name;
-    if (taskType != null && provider != null) {
-      name = names.name(taskType, provider);
-    } else {
-      name = taskType != null ? taskType : provider != null ? provider : "ai";
-    }
-    SpanBuilder builder = tracer.spanBuilder(name)
-        .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(AI_OPERATION,
-            taskType != null && GEN_AI_OPERATIONS.contains(taskType) ? taskType : aiOperationName);
-    if (provider != null) {
-      builder.setAttribute(AI_PROVIDER, provider);
-    }
-    if (taskType != null) {
-      builder.setAttribute(AI_TASK, taskType);
-    }
-    return builder.startSpan();
-  }
-
-  private Span span(String name, SpanKind kind, Attributes attributes) {
-    if (!recording) {
-      return null;
-    }
-    SpanBuilder builder = tracer.spanBuilder(name == null ? "span" : name)
-        .setSpanKind(kind == null ? SpanKind.INTERNAL : kind);
-    if (attributes != null) {
-      builder.setAllAttributes(attributes);
-    }
-    return builder.startSpan();
-  }
-
-  /** The PRODUCER span (null when not recording), its context already written into {@code carrier}. */
-  private Span sendSpan(String jobType, Map<String, String> carrier) {
-    Span span = recording ? messagingSpan(SEND, jobType, SpanKind.PRODUCER).startSpan() : null;
-    propagator.inject(span == null ? Context.current() : Context.current().with(span), carrier, Carriers.MAP_SETTER);
-    return span;
-  }
-
-  /** What is current, with the carrier's trace context and baggage (when valid) on top. */
-  private Context jobContext(Map<String, String> carrier) {
-    return propagator.extract(Context.current(), carrier, Carriers.MAP_GETTER);
-  }
-
-  private Span processSpan(String jobType, Context parent) {
-    if (!recording) {
-      return null;
-    }
-    SpanBuilder builder = messagingSpan(PROCESS, jobType, SpanKind.CONSUMER).setParent(parent);
-    SpanContext creation = Span.fromContext(parent).getSpanContext();
-    SpanContext ambient = Span.current().getSpanContext();
-    // Identity: jobContext returns what is current, unchanged, unless the carrier named a context.
-    if (creation != ambient && creation.isValid()) {
-      builder.addLink(creation);
-      if (ambient.isValid()) {
-        // The job runs inside a span of the worker's own: keep that correlation as a link.
-        builder.addLink(ambient);
-      }
-    }
-    return builder.startSpan();
-  }
-
-  private SpanBuilder messagingSpan(String operation, String jobType, SpanKind kind) {
-    String destination = jobType == null ? "job" : jobType;
-    return tracer.spanBuilder(names.name(operation, destination))
-        .setSpanKind(kind)
-        .setAttribute(MESSAGING_SYSTEM, messagingSystem)
-        .setAttribute(MESSAGING_DESTINATION, destination)
-        .setAttribute(MESSAGING_OPERATION_NAME, operation)
-        .setAttribute(MESSAGING_OPERATION_TYPE, operation);
-  }
-
-  // call and run differ only in how the work is invoked; everything around it lives in finish(),
-  // which runs while the span is still current: a metric the listener records gets an exemplar
-  // pointing at this span, not at its parent.
-  @SuppressWarnings("try") // the scope is closed, never read
-  private <T, E extends Throwable> T call(Span span, Context context, SpanWork<T, E> work, int kind, String a,
-      String b) throws E {
-    long start = startNanos(kind);
-    Throwable failure = null;
-    try (Scope ignored = scope(span, context)) {
-      try {
-        return work.run();
-      } catch (Throwable t) {
-        failure = t;
-        throw t;
-      } finally {
-        finish(span, kind, a, b, start, failure);
-      }
-    }
-  }
-
-  @SuppressWarnings("try")
-  private <E extends Throwable> void run(Span span, Context context, VoidSpanWork<E> work, int kind, String a,
-      String b) throws E {
-    long start = startNanos(kind);
-    Throwable failure = null;
-    try (Scope ignored = scope(span, context)) {
-      try {
-        work.run();
-      } catch (Throwable t) {
-        failure = t;
-        throw t;
-      } finally {
-        finish(span, kind, a, b, start, failure);
-      }
-    }
-  }
-
-  private boolean timed(int kind) {
-    return notifyListener && kind != KIND_OTHER;
-  }
-
-  private long startNanos(int kind) {
-    return timed(kind) ? System.nanoTime() : 0L;
-  }
-
-  /** Ends the span (marking a failure first) and tells the listener, the span still current. */
-  private void finish(Span span, int kind, String a, String b, long start, Throwable failure) {
-    if (span != null) {
-      if (failure != null) {
-        recordFailure(span, kind, failure);
-      }
-      span.end();
-    }
-    if (timed(kind)) {
-      tell(kind, a, b, start, failure);
-    }
-  }
-
-  /** The span (null when not recording) current, on top of {@code context} when given. */
-  private static Scope scope(Span span, Context context) {
-    if (span == null) {
-      return context == null ? Scope.noop() : context.makeCurrent();
-    }
-    return context == null ? span.makeCurrent() : context.with(span).makeCurrent();
-  }
-
-  private static void recordFailure(Span span, int kind, Throwable t) {
-    if (!span.isRecording()) {
-      return;
-    }
-    try {
-      String message = t.getMessage();
-      if (message == null) {
-        span.setStatus(StatusCode.ERROR);
-      } else {
-        span.setStatus(StatusCode.ERROR, message.length() <= MAX_STATUS_DESCRIPTION ? message
-            : message.substring(0, MAX_STATUS_DESCRIPTION) + "…");
-      }
-      span.setAttribute(ERROR_TYPE, t.getClass().getName());
-      if (kind == KIND_DB) {
-        String sqlState = SqlStates.of(t);
-        if (sqlState != null) {
-          span.setAttribute(DB_STATUS_CODE, sqlState);
-        }
-      }
-      span.recordException(t);
-    } catch (RuntimeException e) {
-      // The work's own exception is what the caller must see.
-    }
-  }
-
-  private void tell(int kind, String a, String b, long start, Throwable failure) {
-    try {
-      Duration duration = Duration.ofNanos(System.nanoTime() - start);
-      if (kind == KIND_DB) {
-        listener.onDbQuery(a, b, duration, failure);
-      } else {
-        listener.onAiProcessing(a, b, duration, failure);
-      }
-    } catch (RuntimeException e) {
-      listenerFailures.increment();
-      if (listenerFailureLogged.compareAndSet(false, true)) {
-        LOG.log(Level.WARNING, "TracingListener threw; it must not (counted in listenerFailures())", e);
-      }
-    }
+    helpers.traceJob(jobType, carrier, work);
   }
 
   // ---------------------------------------------------------------- propagation
@@ -671,7 +332,7 @@ public final class Tracing implements AutoCloseable {
     return pipeline.stats().queuedSpans();
   }
 
-  /** The queue's bound ({@code maxQueueSize}); 0 when this instance does not export. */
+  /** The queue's bound ({@code otel.bsp.max.queue.size}); 0 when this instance does not export. */
   public int queueCapacity() {
     return pipeline.stats().queueCapacity();
   }
@@ -686,7 +347,7 @@ public final class Tracing implements AutoCloseable {
 
   /** Times the {@link TracingListener} threw. */
   public long listenerFailures() {
-    return listenerFailures.sum();
+    return helpers.listenerFailures();
   }
 
   /**
@@ -699,16 +360,14 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Flushes the queue and shuts the SDK down, waiting at most the shutdown timeout (also when the
-   * collector hangs: the export still in flight then ends on its own, within the exporter timeouts,
-   * on the processor's daemon thread). Spans running at close and ended later are dropped and
-   * counted; helpers called afterwards run their work without recording spans. Does nothing to an
-   * agent's or external SDK. Idempotent.
+   * {@link #close()} waiting at most {@code timeout} instead of {@link #DEFAULT_SHUTDOWN_TIMEOUT}.
+   *
+   * @return true if the last export finished within {@code timeout} (also when already closed)
    */
-  @Override
-  public void close() {
+  public boolean shutdown(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
     if (!closed.compareAndSet(false, true)) {
-      return;
+      return true;
     }
     if (shutdownHook != null) {
       try {
@@ -717,10 +376,25 @@ public final class Tracing implements AutoCloseable {
         // The JVM is already shutting down; the hook runs anyway.
       }
     }
-    if (!pipeline.shutdown(shutdownTimeout)) {
-      LOG.log(Level.WARNING, "EngLog tracing did not flush within " + shutdownTimeout.toMillis()
-          + " ms; unexported spans are counted in failedSpans()/droppedSpans()");
+    if (pipeline.shutdown(timeout)) {
+      return true;
     }
+    LOG.log(Level.WARNING, "EngLog tracing did not flush within " + timeout.toMillis()
+        + " ms; unexported spans are counted in failedSpans()/droppedSpans()");
+    return false;
+  }
+
+  /**
+   * Flushes the queue and shuts the SDK down, waiting at most {@link #DEFAULT_SHUTDOWN_TIMEOUT}
+   * (also when the collector hangs: the export still in flight then ends on its own, within the
+   * exporter timeouts, on the processor's daemon thread). Spans running at close and ended later are
+   * dropped and counted; helpers called afterwards run their work without recording spans. Does
+   * nothing to an agent's or external SDK. Idempotent. A JVM shutdown hook does the same for an
+   * instance that was never closed.
+   */
+  @Override
+  public void close() {
+    shutdown(DEFAULT_SHUTDOWN_TIMEOUT);
   }
 
   @Override
@@ -728,5 +402,191 @@ public final class Tracing implements AutoCloseable {
     String uncounted = pipeline.stats().uncounted();
     return "Tracing{" + mode + ", " + pipeline.description()
         + (uncounted == null ? "" : ", dropped/queued spans uncounted: " + uncounted) + "}";
+  }
+
+  /**
+   * Builds a {@link Tracing}. The SDK is configured by OpenTelemetry's autoconfigure from the standard
+   * {@code otel.*} system properties and {@code OTEL_*} environment variables, which win over what is
+   * set here (precedence: system property > environment variable > this builder > EngLog's default),
+   * so operators can re-point or re-sample a service without a rebuild. {@code docs/tracing.md}
+   * lists the names and EngLog's defaults.
+   *
+   * <pre>{@code
+   * Tracing tracing = Tracing.builder()
+   *     .serviceName("englog-api")
+   *     .property("otel.resource.attributes", "service.version=1.4.2,deployment.environment.name=production")
+   *     .databaseServer("db.internal", 5432)
+   *     .build();
+   * }</pre>
+   *
+   * <p>Not thread-safe; build once at startup.
+   */
+  public static final class Builder {
+
+    /** EngLog's database. */
+    public static final String DEFAULT_DATABASE_SYSTEM = "postgresql";
+    /** EngLog's job queue. */
+    public static final String DEFAULT_MESSAGING_SYSTEM = "redis";
+    /** {@code gen_ai.operation.name} of {@code traceAiProcessing} spans: EngLog's AI tasks are chat completions. */
+    public static final String DEFAULT_AI_OPERATION_NAME = "chat";
+
+    private final Map<String, String> code = new LinkedHashMap<>();
+    private String databaseSystem = DEFAULT_DATABASE_SYSTEM;
+    private String databaseServerAddress;
+    private int databaseServerPort = -1;
+    private String databaseNamespace;
+    private String messagingSystem = DEFAULT_MESSAGING_SYSTEM;
+    private String aiOperationName = DEFAULT_AI_OPERATION_NAME;
+    private boolean registerGlobal;
+    private TracingListener listener = TracingListener.NONE;
+    private OpenTelemetry openTelemetry;
+    private SpanExporter spanExporter;
+    private Map<String, String> injectedProperties;
+    private Map<String, String> injectedEnvironment;
+    private AgentDetector agentDetector = AgentDetector.BOOTSTRAP;
+
+    private Builder() {}
+
+    /** {@code service.name}: {@code otel.service.name} set in code; {@code OTEL_SERVICE_NAME} wins. */
+    public Builder serviceName(String serviceName) {
+      return property("otel.service.name", nonBlank(serviceName, "serviceName"));
+    }
+
+    /**
+     * Any OpenTelemetry SDK setting by its system property name, as a value set in code: the system
+     * property and the environment variable of the same name win over it. For example
+     * {@code property("otel.exporter.otlp.endpoint", "http://otel-collector:4318")},
+     * {@code property("otel.traces.sampler.arg", "0.25")}, {@code property("otel.propagators",
+     * "tracecontext,baggage,b3")}, {@code property("otel.bsp.max.queue.size", "4096")}. Values are
+     * checked by {@link #build()}.
+     *
+     * @param otelKey an {@code otel.*} name, e.g. {@code otel.exporter.otlp.headers}
+     */
+    public Builder property(String otelKey, String value) {
+      String key = ConfigLayers.normalize(nonBlank(otelKey, "otelKey"));
+      if (!key.startsWith("otel.")) {
+        throw new IllegalArgumentException("otelKey must be an OpenTelemetry setting such as"
+            + " otel.exporter.otlp.endpoint, was '" + otelKey + "'");
+      }
+      code.put(key, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** {@code db.system.name} on {@code traceDbQuery} spans; default {@value #DEFAULT_DATABASE_SYSTEM}. */
+    public Builder databaseSystem(String databaseSystem) {
+      this.databaseSystem = nonBlank(databaseSystem, "databaseSystem");
+      return this;
+    }
+
+    /** {@code server.address} and {@code server.port} on {@code traceDbQuery} spans. */
+    public Builder databaseServer(String address, int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [1, 65535], was " + port);
+      }
+      this.databaseServerAddress = nonBlank(address, "address");
+      this.databaseServerPort = port;
+      return this;
+    }
+
+    /** {@code db.namespace} (the database name) on {@code traceDbQuery} spans. */
+    public Builder databaseNamespace(String namespace) {
+      this.databaseNamespace = nonBlank(namespace, "namespace");
+      return this;
+    }
+
+    /** {@code messaging.system} on job hand-off spans; default {@value #DEFAULT_MESSAGING_SYSTEM}. */
+    public Builder messagingSystem(String messagingSystem) {
+      this.messagingSystem = nonBlank(messagingSystem, "messagingSystem");
+      return this;
+    }
+
+    /**
+     * {@code gen_ai.operation.name} on {@code traceAiProcessing} spans whose task type is not itself
+     * a GenAI operation name; default {@value #DEFAULT_AI_OPERATION_NAME}. Use the conventions'
+     * names: {@code generate_content} (Gemini), {@code text_completion}, {@code embeddings}, …
+     */
+    public Builder aiOperationName(String operationName) {
+      this.aiOperationName = nonBlank(operationName, "operationName");
+      return this;
+    }
+
+    /**
+     * Sends spans to {@code exporter} instead of OTLP (tests, or a backend with its own exporter). It
+     * still sits behind the bounded batch queue and its results are counted. {@code
+     * OTEL_TRACES_EXPORTER} still wins: {@code otlp} there replaces it.
+     */
+    public Builder spanExporter(SpanExporter exporter) {
+      this.spanExporter = Objects.requireNonNull(exporter, "exporter");
+      code.put("otel.traces.exporter", CodeExporterLoader.NAME);
+      return this;
+    }
+
+    /**
+     * Also make the SDK {@code GlobalOpenTelemetry}, so third-party instrumentation that reads the
+     * global finds it (default false). Only one per JVM; an application's {@code main} does it.
+     */
+    public Builder registerGlobal(boolean register) {
+      this.registerGlobal = register;
+      return this;
+    }
+
+    /** Told when {@code traceDbQuery} / {@code traceAiProcessing} work ends (e.g. to record metrics). */
+    public Builder listener(TracingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Use an {@code OpenTelemetry} the application already built instead of building an SDK: the
+     * helpers, propagation and executors work on it; its exporter, sampler and resource stay as they
+     * are, and {@link Tracing#close()} leaves it running.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * Reads system properties and environment variables from these maps instead of the JVM's, which
+     * are then not read (autoconfigure still checks the real {@code OTEL_CONFIG_FILE}); for tests.
+     * Keys as the JVM spells them: {@code otel.service.name}, {@code OTEL_SERVICE_NAME}.
+     */
+    public Builder configuration(Map<String, String> systemProperties, Map<String, String> environment) {
+      this.injectedProperties = Map.copyOf(Objects.requireNonNull(systemProperties, "systemProperties"));
+      this.injectedEnvironment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+      return this;
+    }
+
+    Builder agentDetector(AgentDetector agentDetector) {
+      this.agentDetector = Objects.requireNonNull(agentDetector, "agentDetector");
+      return this;
+    }
+
+    /**
+     * Builds the instance: reuses the OpenTelemetry Java agent's SDK when the agent is attached, a
+     * no-op when {@code OTEL_SDK_DISABLED=true}, otherwise a new SDK.
+     *
+     * @throws IllegalArgumentException when a setting has an invalid value (the message names it,
+     *     where it came from and what OpenTelemetry's autoconfigure objected to)
+     * @throws IllegalStateException when {@code grpc} is chosen without a gRPC sender on the class
+     *     path, or {@link #registerGlobal} finds the global already set
+     */
+    public Tracing build() {
+      if (openTelemetry != null) {
+        return new Tracing(Pipelines.external(openTelemetry), this);
+      }
+      ConfigLayers layers = injectedProperties == null ? ConfigLayers.system(code)
+          : ConfigLayers.injected(injectedProperties, injectedEnvironment, code);
+      return new Tracing(Pipelines.start(code, spanExporter, layers, agentDetector, registerGlobal,
+          DEFAULT_SHUTDOWN_TIMEOUT), this);
+    }
+
+    private static String nonBlank(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank");
+      }
+      return value.trim();
+    }
   }
 }

@@ -53,11 +53,11 @@ class AgentDetectionTest {
 
   @Test
   void anAttachedButDisabledAgentIsIgnored() {
-    try (Tracing tracing = Tracing.builder().agentDetector(AGENT_ATTACHED).registerShutdownHook(false)
+    try (Tracing tracing = Tracing.builder().agentDetector(AGENT_ATTACHED)
         .configuration(Map.of("otel.javaagent.enabled", "false"), Map.of("OTEL_TRACES_EXPORTER", "none")).build()) {
       assertThat(tracing.mode()).isEqualTo(Tracing.Mode.SDK);
     }
-    try (Tracing tracing = Tracing.builder().agentDetector(AGENT_ATTACHED).registerShutdownHook(false)
+    try (Tracing tracing = Tracing.builder().agentDetector(AGENT_ATTACHED)
         .configuration(Map.of(), Map.of("OTEL_JAVAAGENT_ENABLED", "false", "OTEL_TRACES_EXPORTER", "none")).build()) {
       assertThat(tracing.mode()).isEqualTo(Tracing.Mode.SDK);
     }
@@ -65,7 +65,7 @@ class AgentDetectionTest {
 
   @Test
   void withoutTheAgentTheBuilderInstallsItsOwnSdk() {
-    try (Tracing tracing = Tracing.builder().agentDetector(NO_AGENT).registerShutdownHook(false)
+    try (Tracing tracing = Tracing.builder().agentDetector(NO_AGENT)
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build()) {
       assertThat(tracing.mode()).isEqualTo(Tracing.Mode.SDK);
       assertThat(GlobalOpenTelemetry.isSet()).as("library code leaves the global alone").isFalse();
@@ -75,15 +75,15 @@ class AgentDetectionTest {
   @Test
   void theRealDetectorFindsNoAgentInThisJvm() {
     assertThat(AgentDetector.BOOTSTRAP.agentActive(
-        new com.englog.observability.tracing.internal.ConfigSource(k -> null, k -> null))).isFalse();
+        com.englog.observability.tracing.internal.ConfigLayers.injected(Map.of(), Map.of(), Map.of()))).isFalse();
   }
 
   @Test
   void registerGlobalMakesTheSdkGlobalAndRefusesASecondOne() {
-    try (Tracing first = Tracing.builder().agentDetector(NO_AGENT).registerShutdownHook(false).registerGlobal(true)
+    try (Tracing first = Tracing.builder().agentDetector(NO_AGENT).registerGlobal(true)
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build()) {
       assertThat(GlobalOpenTelemetry.isSet()).isTrue();
-      TracingBuilder second = Tracing.builder().agentDetector(NO_AGENT).registerShutdownHook(false)
+      Tracing.Builder second = Tracing.builder().agentDetector(NO_AGENT)
           .registerGlobal(true).configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none"));
       org.assertj.core.api.Assertions.assertThatThrownBy(second::build)
           .isInstanceOf(IllegalStateException.class)

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact counts from the SDK's own batch processor: with the export thread held inside an export,
- * nothing drains, so the queue holds exactly its capacity and everything past it is dropped. This
- * pins the two processor instruments {@code droppedSpans()} and {@code queuedSpans()} are read from:
- * an SDK that renamed either fails here in milliseconds (TracingFaultsIT needs a minute and a
- * collector to show the same).
+ * Exact counts from the SDK's own batch processor, as autoconfigure builds it: with the export thread
+ * held inside an export, nothing drains, so the queue holds exactly its capacity and everything past
+ * it is dropped. This pins the two processor instruments {@code droppedSpans()} and {@code
+ * queuedSpans()} are read from: an SDK that renamed either fails here in milliseconds
+ * (TracingFaultsIT needs a minute and a collector to show the same).
  */
 class ExportAccountingTest {
 
@@ -57,8 +57,10 @@ class ExportAccountingTest {
 
   private final HeldExporter exporter = new HeldExporter();
   private final Tracing tracing = Tracing.builder().serviceName("englog-api")
-      .maxQueueSize(QUEUE).maxExportBatchSize(1).scheduleDelay(Duration.ofMillis(1))
-      .exportTimeout(Duration.ofMinutes(5)).registerShutdownHook(false)
+      .property("otel.bsp.max.queue.size", String.valueOf(QUEUE))
+      .property("otel.bsp.max.export.batch.size", "1")
+      .property("otel.bsp.schedule.delay", "1ms")
+      .property("otel.bsp.export.timeout", "5m")
       .configuration(Map.of(), Map.of()).spanExporter(exporter).build();
 
   @AfterEach
@@ -76,8 +78,8 @@ class ExportAccountingTest {
       tracing.traceDbQuery("select", "journals", () -> 1);
     }
 
-    assertThat(tracing.queuedSpans()).as("otel.sdk.processor.span.queue.size").isEqualTo(QUEUE);
-    assertThat(tracing.droppedSpans()).as("otel.sdk.processor.span.processed{error.type=queue_full}").isEqualTo(5);
+    assertThat(tracing.queuedSpans()).as("the processor's queueSize").isEqualTo(QUEUE);
+    assertThat(tracing.droppedSpans()).as("the processor's processedSpans{dropped=true}").isEqualTo(5);
     assertThat(tracing.queueCapacity()).isEqualTo(QUEUE);
 
     exporter.release.countDown();

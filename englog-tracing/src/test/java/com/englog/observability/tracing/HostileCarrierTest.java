@@ -33,7 +33,7 @@ class HostileCarrierTest {
   private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-b7ad6b7169203331-01";
 
-  private final InMemoryTracing memory = new InMemoryTracing(b -> b.propagations(Propagation.values()));
+  private final InMemoryTracing memory = new InMemoryTracing(b -> b.property("otel.propagators", "tracecontext,baggage,b3,b3multi,jaeger"));
   private final Tracing tracing = memory.tracing;
 
   @AfterEach

@@ -19,11 +19,10 @@ final class InMemoryTracing implements AutoCloseable {
     this(b -> {});
   }
 
-  InMemoryTracing(Consumer<TracingBuilder> customizer) {
-    TracingBuilder builder = Tracing.builder()
+  InMemoryTracing(Consumer<Tracing.Builder> customizer) {
+    Tracing.Builder builder = Tracing.builder()
         .serviceName("test-service")
         .configuration(Map.of(), Map.of())
-        .registerShutdownHook(false)
         .spanExporter(exporter);
     customizer.accept(builder);
     tracing = builder.build();

@@ -34,11 +34,9 @@ class OtlpExportIT {
     all.put("HOSTNAME", "api-7f9c");
     return Tracing.builder()
         .serviceName("englog-api")
-        .serviceVersion("1.4.2")
-        .deploymentEnvironment("staging")
+        .property("otel.resource.attributes", "service.version=1.4.2,deployment.environment.name=staging")
         .databaseServer("127.0.0.1", 5432)
-        .scheduleDelay(Duration.ofMillis(100))
-        .registerShutdownHook(false)
+        .property("otel.bsp.schedule.delay", "100ms")
         .configuration(Map.of(), all)
         .build();
   }
@@ -106,8 +104,7 @@ class OtlpExportIT {
 
   @Test
   void closeFlushesWhatIsStillQueued() {
-    Tracing tracing = Tracing.builder().serviceName("englog-worker").scheduleDelay(Duration.ofMinutes(10))
-        .registerShutdownHook(false)
+    Tracing tracing = Tracing.builder().serviceName("englog-worker").property("otel.bsp.schedule.delay", "10m")
         .configuration(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())).build();
     for (int i = 0; i < 10; i++) {
       tracing.traceDbQuery("select", "journals", () -> 1);

@@ -38,21 +38,19 @@ class OtlpTlsIT {
   @AfterEach
   void stop() {
     if (tracing != null) {
-      tracing.close();
+      tracing.shutdown(Duration.ofSeconds(5));
     }
     if (receiver != null) {
       receiver.close();
     }
   }
 
-  private Tracing tracing(TracingBuilder builder, Map<String, String> props, Map<String, String> env) {
+  private Tracing tracing(Tracing.Builder builder, Map<String, String> props, Map<String, String> env) {
     Map<String, String> all = new HashMap<>(env);
     all.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
     return builder.serviceName("englog-api")
-        .scheduleDelay(Duration.ofMillis(50))
-        .otlpTimeout(Duration.ofSeconds(5))
-        .shutdownTimeout(Duration.ofSeconds(5))
-        .registerShutdownHook(false)
+        .property("otel.bsp.schedule.delay", "50ms")
+        .property("otel.exporter.otlp.timeout", "5s")
         .configuration(props, all)
         .build();
   }
@@ -96,7 +94,7 @@ class OtlpTlsIT {
   @Test
   void theEnvironmentsCaBeatsTheOneSetInCode() {
     receiver = OtlpHttpReceiver.startHttps(server, null);
-    tracing = tracing(Tracing.builder().otlpTrustedCertificates(stranger.certificatePem()), Map.of(),
+    tracing = tracing(Tracing.builder().property("otel.exporter.otlp.certificate", stranger.certificatePem().toString()), Map.of(),
         Map.of("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", server.certificatePem().toString()));
     exportsOneSpan();
   }
@@ -104,7 +102,7 @@ class OtlpTlsIT {
   @Test
   void aCaSetInCodeThatDoesNotMatchFailsTheExport() {
     receiver = OtlpHttpReceiver.startHttps(server, null);
-    tracing = tracing(Tracing.builder().otlpTrustedCertificates(stranger.certificatePem()), Map.of(), Map.of());
+    tracing = tracing(Tracing.builder().property("otel.exporter.otlp.certificate", stranger.certificatePem().toString()), Map.of(), Map.of());
     failsToExportOneSpan();
   }
 
@@ -121,8 +119,9 @@ class OtlpTlsIT {
   @Test
   void mutualTlsFromTheBuilderWorksToo() {
     receiver = OtlpHttpReceiver.startHttps(server, client);
-    tracing = tracing(Tracing.builder().otlpTrustedCertificates(server.certificatePem())
-        .otlpClientTls(client.privateKeyPem(), client.certificatePem()), Map.of(), Map.of());
+    tracing = tracing(Tracing.builder().property("otel.exporter.otlp.certificate", server.certificatePem().toString())
+        .property("otel.exporter.otlp.client.key", client.privateKeyPem().toString())
+        .property("otel.exporter.otlp.client.certificate", client.certificatePem().toString()), Map.of(), Map.of());
     exportsOneSpan();
   }
 

@@ -47,8 +47,23 @@ class TracesTest {
       assertThat(memory.spans()).extracting(s -> s.getName())
           .containsExactly("select journals", "render", "send summarize", "process summarize");
       assertThatThrownBy(() -> Traces.setDefault(Tracing.noop()))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("already called");
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("already called, at ")
+          .hasMessageContaining(TracesTest.class.getName() + ".theDefaultIsSetOnceAndThenUsed(TracesTest.java:");
       assertThat(Traces.get()).isSameAs(memory.tracing);
+    }
+  }
+
+  @Test
+  void settingTheDefaultAfterTheFacadeWasUsedFailsSayingWhereItWasFirstUsed() {
+    Traces.traceDbQuery("select", "journals", () -> 1); // fixes the default: a no-op here
+
+    try (InMemoryTracing memory = new InMemoryTracing()) {
+      assertThatThrownBy(() -> Traces.setDefault(memory.tracing))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("after the facade was first used, at " + TracesTest.class.getName()
+              + ".settingTheDefaultAfterTheFacadeWasUsedFailsSayingWhereItWasFirstUsed(TracesTest.java:")
+          .hasMessageContaining("NOOP");
+      assertThat(Traces.get().mode()).isEqualTo(Tracing.Mode.NOOP);
     }
   }
 }

@@ -68,11 +68,9 @@ class TracingDocsExampleTest {
     // docs:start quick-start
     try (Tracing tracing = Tracing.builder()
         .serviceName("englog-api")
-        .serviceVersion("1.4.2")
-        .deploymentEnvironment("production")
+        .property("otel.resource.attributes", "service.version=1.4.2,deployment.environment.name=production")
         .databaseServer("db.internal", 5432)
-        .configuration(Map.of(), Map.of()).spanExporter(exporter).sampleRatio(1.0) // test only: no OTEL_* of this machine, spans into memory, every trace sampled
-        .registerShutdownHook(false) // test only
+        .configuration(Map.of(), Map.of()).spanExporter(exporter).property("otel.traces.sampler.arg", "1.0") // test only: no OTEL_* of this machine, spans into memory, every trace sampled
         .build()) {
       Traces.setDefault(tracing);
 
@@ -88,22 +86,44 @@ class TracingDocsExampleTest {
     // docs:end quick-start
   }
 
+  // docs/tracing.md "Configuration"
+  Tracing configured() {
+    // docs:start configuration
+    return Tracing.builder()
+        .serviceName("englog-api")
+        .property("otel.exporter.otlp.endpoint", "http://otel-collector:4318")
+        .property("otel.bsp.max.queue.size", "4096")
+        .configuration(Map.of(), Map.of("OTEL_BSP_MAX_QUEUE_SIZE", "8192")) // test only: the operator's setting wins
+        .build();
+    // docs:end configuration
+  }
+
+  @Test
+  void theConfigurationExampleSetsCodeValuesThatTheEnvironmentStillWinsOver() {
+    try (Tracing tracing = configured()) {
+      assertThat(tracing.toString()).contains("service=englog-api", "http://otel-collector:4318/v1/traces");
+      assertThat(tracing.queueCapacity()).isEqualTo(8192);
+    }
+  }
+
   @Test
   void quickStart() throws SQLException {
     assertThat(handle(new Entry("today")).text()).isEqualTo("short: today");
   }
 
   @Test
-  void theQuickStartOnThePageIsThisTestVerbatim() {
+  void theExamplesOnThePageAreThisTestVerbatim() {
     Map<String, String> regions = DocsSnippets.regions(SOURCE);
-    assertThat(regions).containsOnlyKeys("quick-start");
+    assertThat(regions).containsOnlyKeys("quick-start", "configuration");
     List<String> blocks = DocsSnippets.fencedBlocks(DOC, "java");
-    assertThat(blocks).as("docs/tracing.md shows this example verbatim:\n%s", regions.get("quick-start"))
-        .contains(regions.get("quick-start"));
+    for (String region : regions.keySet()) {
+      assertThat(blocks).as("docs/tracing.md shows this example verbatim:\n%s", regions.get(region))
+          .contains(regions.get(region));
+    }
     // The other java blocks: two regions of architecture-tests' LeafHooksTest (checked there), and four
     // excerpts of TwoServiceTraceIT, JobHandOffTest and TracingExecutorsTest, shortened for reading.
     // A new block must be added here knowingly.
-    assertThat(blocks).hasSize(1 + 2 + 4);
+    assertThat(blocks).hasSize(2 + 2 + 4);
   }
 
   @Test

@@ -27,12 +27,11 @@ class TracingFaultsIT {
 
   private Tracing tracing(String endpoint, int queue, int batch) {
     return Tracing.builder().serviceName("englog-api")
-        .maxQueueSize(queue).maxExportBatchSize(batch)
-        .scheduleDelay(Duration.ofMillis(20))
-        .otlpTimeout(Duration.ofSeconds(1))
-        .exportTimeout(Duration.ofSeconds(3))
-        .shutdownTimeout(Duration.ofSeconds(5))
-        .registerShutdownHook(false)
+        .property("otel.bsp.max.queue.size", String.valueOf(queue))
+        .property("otel.bsp.max.export.batch.size", String.valueOf(batch))
+        .property("otel.bsp.schedule.delay", "20ms")
+        .property("otel.exporter.otlp.timeout", "1s")
+        .property("otel.bsp.export.timeout", "3s")
         .configuration(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint))
         .build();
   }
@@ -40,7 +39,7 @@ class TracingFaultsIT {
   @AfterEach
   void stop() {
     if (tracing != null) {
-      tracing.close();
+      tracing.shutdown(Duration.ofSeconds(5));
     }
     if (receiver != null) {
       receiver.close();
@@ -96,20 +95,23 @@ class TracingFaultsIT {
   }
 
   @Test
-  void closeReturnsWithinItsShutdownTimeoutWhileTheCollectorHangs() {
+  void shutdownReturnsWithinItsTimeoutWhileTheCollectorHangs() {
     receiver = OtlpHttpReceiver.start().hang();
-    // Exports may wait ten minutes; only the one-second shutdown timeout may bound close().
+    // Exports may wait ten minutes; only the one-second timeout may bound shutdown().
     tracing = Tracing.builder().serviceName("englog-api")
-        .maxQueueSize(QUEUE).maxExportBatchSize(16).scheduleDelay(Duration.ofMillis(20))
-        .otlpTimeout(Duration.ofMinutes(10)).exportTimeout(Duration.ofMinutes(10))
-        .shutdownTimeout(Duration.ofSeconds(1)).registerShutdownHook(false)
+        .property("otel.bsp.max.queue.size", String.valueOf(QUEUE))
+        .property("otel.bsp.max.export.batch.size", "16")
+        .property("otel.bsp.schedule.delay", "20ms")
+        .property("otel.exporter.otlp.timeout", "10m")
+        .property("otel.bsp.export.timeout", "10m")
         .configuration(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()))
         .build();
     flood(500);
     Eventually.await(WAIT, () -> receiver.requestCount() >= 1, this::counters); // an export hangs now
 
     // Generous against a loaded machine, far below the ten minutes an unbounded wait would take.
-    assertTimeoutPreemptively(Duration.ofSeconds(60), tracing::close, "close() waited for the hung collector");
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThat(tracing.shutdown(Duration.ofSeconds(1))).isFalse(),
+        "shutdown(1 s) waited for the hung collector");
 
     assertThat(tracing.exportedSpans()).isZero();
     assertThat(tracing.traceDbQuery("select", "journals", () -> "after close")).isEqualTo("after close");

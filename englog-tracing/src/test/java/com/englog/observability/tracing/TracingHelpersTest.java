@@ -280,7 +280,7 @@ class TracingHelpersTest {
     assertThat(tracing.exportedSpans()).isEqualTo(5);
     assertThat(tracing.droppedSpans()).isZero();
     assertThat(tracing.failedSpans()).isZero();
-    assertThat(tracing.queueCapacity()).isEqualTo(TracingBuilder.DEFAULT_MAX_QUEUE_SIZE);
+    assertThat(tracing.queueCapacity()).isEqualTo(2048); // the SDK batch processor's default
   }
 
   @Test

@@ -45,8 +45,7 @@ class TwoServiceTraceIT {
   private HttpServer summarizerServer;
 
   private Tracing tracing(String service) {
-    return Tracing.builder().serviceName(service).serviceVersion("test").scheduleDelay(Duration.ofMillis(100))
-        .registerShutdownHook(false)
+    return Tracing.builder().serviceName(service).property("otel.resource.attributes", "service.version=test").property("otel.bsp.schedule.delay", "100ms")
         .configuration(Map.of(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()))
         .build();
   }

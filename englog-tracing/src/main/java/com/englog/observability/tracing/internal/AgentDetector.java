@@ -28,12 +28,12 @@ public final class AgentDetector {
   }
 
   /** True when the agent is attached and enabled according to {@code config}. */
-  public boolean agentActive(ConfigSource config) {
+  public boolean agentActive(ConfigLayers config) {
     if (!classPresent.test(AGENT_MARKER_CLASS)) {
       return false;
     }
-    String enabled = config.string("otel.javaagent.enabled");
-    return enabled == null || !enabled.toLowerCase(Locale.ROOT).equals("false");
+    String enabled = config.get("otel.javaagent.enabled");
+    return enabled == null || !enabled.trim().toLowerCase(Locale.ROOT).equals("false");
   }
 
   private static boolean inBootstrapLoader(String className) {

@@ -32,7 +32,7 @@ public final class CountingSpanExporter implements SpanExporter {
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
     if (telemetry != null && exports < 2 && ++exports == 2) {
-      telemetry.verify();
+      telemetry.verify(stats);
     }
     int count = spans.size();
     CompletableResultCode result;

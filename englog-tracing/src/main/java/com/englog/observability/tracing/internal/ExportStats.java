@@ -1,12 +1,13 @@
 package com.englog.observability.tracing.internal;
 
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 /**
- * What happened to the spans a {@code Tracing} instance ended: exported, failed to export, dropped
- * before export (queue full or after shutdown), or still queued. Written by the export pipeline,
- * read by getters that a composing module publishes as metrics.
+ * What happened to the spans a {@code Tracing} instance ended: exported or failed
+ * ({@link CountingSpanExporter}), dropped before export because the queue was full or still queued
+ * (the SDK's batch processor, read through {@link ProcessorTelemetry}), or dropped because they ended
+ * after shutdown ({@link CountingSpanProcessor}). Read by getters that a composing module publishes
+ * as metrics.
  *
  * <p>Not public API.
  */
@@ -15,8 +16,8 @@ public final class ExportStats {
   final LongAdder exportedSpans = new LongAdder();
   final LongAdder failedSpans = new LongAdder();
   final LongAdder exportFailures = new LongAdder();
-  final LongAdder droppedSpans = new LongAdder();
-  private volatile LongSupplier queueSize = () -> 0L;
+  final LongAdder droppedAfterShutdown = new LongAdder();
+  private volatile ProcessorTelemetry telemetry;
   private volatile int queueCapacity;
   private volatile String uncounted;
 
@@ -33,11 +34,13 @@ public final class ExportStats {
   }
 
   public long droppedSpans() {
-    return droppedSpans.sum();
+    ProcessorTelemetry t = telemetry;
+    return droppedAfterShutdown.sum() + (t == null ? 0 : t.queueFull());
   }
 
   public long queuedSpans() {
-    return queueSize.getAsLong();
+    ProcessorTelemetry t = telemetry;
+    return t == null ? 0 : t.queued();
   }
 
   public int queueCapacity() {
@@ -53,8 +56,8 @@ public final class ExportStats {
     this.uncounted = reason;
   }
 
-  void queueSize(LongSupplier supplier) {
-    this.queueSize = supplier;
+  void telemetry(ProcessorTelemetry telemetry) {
+    this.telemetry = telemetry;
   }
 
   void queueCapacity(int capacity) {

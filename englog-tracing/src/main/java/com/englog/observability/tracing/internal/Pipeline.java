@@ -1,5 +1,6 @@
 package com.englog.observability.tracing.internal;
 
+import com.englog.observability.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -19,14 +20,20 @@ public final class Pipeline {
   private final SafePropagator propagator;
   private final ExportStats stats;
   private final String description;
+  private final Tracing.Mode mode;
 
-  public Pipeline(OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk, SafePropagator propagator,
-      ExportStats stats, String description) {
+  public Pipeline(Tracing.Mode mode, OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk,
+      SafePropagator propagator, ExportStats stats, String description) {
+    this.mode = mode;
     this.openTelemetry = openTelemetry;
     this.ownedSdk = ownedSdk;
     this.propagator = propagator;
     this.stats = stats;
     this.description = description;
+  }
+
+  public Tracing.Mode mode() {
+    return mode;
   }
 
   public OpenTelemetry openTelemetry() {

@@ -1,222 +1,168 @@
 package com.englog.observability.tracing.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleCounterBuilder;
-import io.opentelemetry.api.metrics.DoubleGaugeBuilder;
-import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
-import io.opentelemetry.api.metrics.DoubleUpDownCounterBuilder;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongCounterBuilder;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
-import io.opentelemetry.api.metrics.LongUpDownCounterBuilder;
-import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.MeterBuilder;
-import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.metrics.ObservableLongCounter;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
-import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * The {@link MeterProvider} handed to the SDK's {@code BatchSpanProcessor} (with internal telemetry
- * version {@code LATEST}): it turns the processor's own semantic-convention metrics into our plain
- * counters, without a metrics SDK. {@code otel.sdk.processor.span.processed} with an
- * {@code error.type} ({@code queue_full}, {@code already_shutdown}) counts dropped spans;
- * {@code otel.sdk.processor.span.queue.size} gives the live queue size. Everything else the SDK may
- * ask for goes to a no-op meter.
+ * A {@link MetricReader} on the SDK's own meter provider that reads what the SDK's
+ * {@code BatchSpanProcessor} reports about itself: spans dropped because the queue was full, and
+ * the queue's size now. Autoconfigure hands that processor the SDK's meter provider; with this
+ * reader registered on it (and {@code otel.metrics.exporter=none}, the only reader) the two
+ * instruments record, and {@code droppedSpans()} / {@code queuedSpans()} collect them on demand.
+ * Both namings of the processor's internal telemetry are read: {@code processedSpans{dropped=true}}
+ * and {@code queueSize} (the default, {@code otel.experimental.sdk.telemetry.version=legacy}), and
+ * {@code otel.sdk.processor.span.processed{error.type=queue_full}} and
+ * {@code otel.sdk.processor.span.queue.size} ({@code latest}).
  *
  * <p>Using the SDK's batch processor (a lock-free bounded queue, tuned and battle-tested) beats
  * writing our own, at the price of depending on the names of its instruments. If a later SDK renames
- * or stops asking for them, the counts would silently stay 0; instead {@link #verify()} (called by
- * the exporter once exports run) logs a WARNING and marks the stats uncounted, and {@code
- * ExportAccountingTest} and {@code TracingFaultsIT} fail on such an SDK before it ships.
+ * them, the counts would silently stay 0; instead {@link #verify()} (called by the exporter once
+ * exports run) logs a WARNING and marks the stats uncounted, and {@code ExportAccountingTest} and
+ * {@code TracingFaultsIT} fail on such an SDK before it ships.
  *
  * <p>Not public API.
  */
-public final class ProcessorTelemetry implements MeterProvider {
+public final class ProcessorTelemetry implements MetricReader {
 
+  static final String LEGACY_PROCESSED = "processedSpans";
+  static final String LEGACY_QUEUE_SIZE = "queueSize";
   static final String PROCESSED = "otel.sdk.processor.span.processed";
   static final String QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
+  private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   private static final System.Logger LOG = System.getLogger(ProcessorTelemetry.class.getName());
 
-  private final ExportStats stats;
-  private final Meter noopMeter = MeterProvider.noop().get("noop");
-  private volatile boolean processedWired;
-  private volatile boolean queueSizeWired;
   private final AtomicBoolean verified = new AtomicBoolean();
+  private CollectionRegistration registration = CollectionRegistration.noop();
+  /** Queue-full drops as last collected: what {@link #queueFull()} reports once the SDK is shut down. */
+  private long lastQueueFull;
+  private boolean shutdown;
 
-  public ProcessorTelemetry(ExportStats stats) {
-    this.stats = stats;
+  /** What one collection found. */
+  public static final class Reading {
+    final boolean processedSeen;
+    final boolean queueSizeSeen;
+    final long queueFull;
+    final long queued;
+
+    Reading(boolean processedSeen, boolean queueSizeSeen, long queueFull, long queued) {
+      this.processedSeen = processedSeen;
+      this.queueSizeSeen = queueSizeSeen;
+      this.queueFull = queueFull;
+      this.queued = queued;
+    }
+  }
+
+  /** Spans dropped because the queue was full, so far. */
+  public synchronized long queueFull() {
+    return shutdown ? lastQueueFull : read().queueFull;
+  }
+
+  /** Spans in the queue now; 0 once the SDK is shut down. */
+  public synchronized long queued() {
+    return shutdown ? 0 : read().queued;
+  }
+
+  /** Collects the processor's instruments now. */
+  synchronized Reading read() {
+    boolean processedSeen = false;
+    boolean queueSizeSeen = false;
+    long queueFull = 0;
+    long queued = 0;
+    Collection<MetricData> metrics = registration.collectAllMetrics();
+    for (MetricData metric : metrics) {
+      String name = metric.getName();
+      if ((name.equals(LEGACY_PROCESSED) || name.equals(PROCESSED)) && metric.getType() == MetricDataType.LONG_SUM) {
+        processedSeen = true;
+        for (LongPointData point : metric.getLongSumData().getPoints()) {
+          if (Boolean.TRUE.equals(point.getAttributes().get(LEGACY_DROPPED))
+              || "queue_full".equals(point.getAttributes().get(ERROR_TYPE))) {
+            queueFull += point.getValue();
+          }
+        }
+      } else if (name.equals(LEGACY_QUEUE_SIZE) && metric.getType() == MetricDataType.LONG_GAUGE) {
+        queueSizeSeen = true;
+        for (LongPointData point : metric.getLongGaugeData().getPoints()) {
+          queued += point.getValue();
+        }
+      } else if (name.equals(QUEUE_SIZE) && metric.getType() == MetricDataType.LONG_SUM) {
+        queueSizeSeen = true;
+        for (LongPointData point : metric.getLongSumData().getPoints()) {
+          queued += point.getValue();
+        }
+      }
+    }
+    lastQueueFull = Math.max(lastQueueFull, queueFull);
+    return new Reading(processedSeen, queueSizeSeen, queueFull, queued);
   }
 
   /**
-   * Checks, once, that the processor asked for both instruments; call it when the processor has
-   * certainly ended and exported spans (the SDK builds them lazily on first use). When one is
+   * Checks, once, that the processor reported both instruments; call it when the processor has
+   * certainly queued and exported spans (the SDK builds them lazily on first use). When one is
    * missing, {@code droppedSpans()} / {@code queuedSpans()} cannot count: say so loudly.
+   *
+   * @return why the spans cannot be counted, or null when they can
    */
-  public void verify() {
+  public String verify(ExportStats stats) {
     if (!verified.compareAndSet(false, true)) {
-      return;
+      return null;
     }
+    Reading reading = read();
     StringBuilder missing = new StringBuilder();
-    if (!processedWired) {
-      missing.append(PROCESSED).append(" (droppedSpans)");
+    if (!reading.processedSeen) {
+      missing.append(LEGACY_PROCESSED).append(" / ").append(PROCESSED).append(" (droppedSpans)");
     }
-    if (!queueSizeWired) {
-      missing.append(missing.length() == 0 ? "" : ", ").append(QUEUE_SIZE).append(" (queuedSpans)");
+    if (!reading.queueSizeSeen) {
+      missing.append(missing.length() == 0 ? "" : ", ").append(LEGACY_QUEUE_SIZE).append(" / ").append(QUEUE_SIZE)
+          .append(" (queuedSpans)");
     }
-    if (missing.length() > 0) {
-      stats.uncounted("the SDK's BatchSpanProcessor did not report " + missing);
-      LOG.log(System.Logger.Level.WARNING, "EngLog tracing cannot count dropped or queued spans with this "
-          + "OpenTelemetry SDK: its BatchSpanProcessor did not report " + missing + "; those getters stay 0."
-          + " Use the OpenTelemetry SDK version englog-tracing was built with, or report this.");
+    if (missing.length() == 0) {
+      return null;
     }
+    String reason = "the SDK's BatchSpanProcessor did not report " + missing;
+    stats.uncounted(reason);
+    LOG.log(System.Logger.Level.WARNING, "EngLog tracing cannot count dropped or queued spans with this "
+        + "OpenTelemetry SDK: its BatchSpanProcessor did not report " + missing + "; those getters stay 0."
+        + " Use the OpenTelemetry SDK version englog-tracing was built with, or report this.");
+    return reason;
   }
 
   @Override
-  public MeterBuilder meterBuilder(String instrumentationScopeName) {
-    return new MeterBuilder() {
-      @Override
-      public MeterBuilder setSchemaUrl(String schemaUrl) {
-        return this;
-      }
-
-      @Override
-      public MeterBuilder setInstrumentationVersion(String instrumentationScopeVersion) {
-        return this;
-      }
-
-      @Override
-      public Meter build() {
-        return meter;
-      }
-    };
+  public synchronized void register(CollectionRegistration registration) {
+    this.registration = registration;
   }
 
-  private final Meter meter = new Meter() {
-    @Override
-    public LongCounterBuilder counterBuilder(String name) {
-      LongCounterBuilder noop = noopMeter.counterBuilder(name);
-      return PROCESSED.equals(name) ? new ProcessedCounterBuilder(noop) : noop;
-    }
-
-    @Override
-    public LongUpDownCounterBuilder upDownCounterBuilder(String name) {
-      LongUpDownCounterBuilder noop = noopMeter.upDownCounterBuilder(name);
-      return QUEUE_SIZE.equals(name) ? new QueueSizeBuilder(noop) : noop;
-    }
-
-    @Override
-    public DoubleHistogramBuilder histogramBuilder(String name) {
-      return noopMeter.histogramBuilder(name);
-    }
-
-    @Override
-    public DoubleGaugeBuilder gaugeBuilder(String name) {
-      return noopMeter.gaugeBuilder(name);
-    }
-  };
-
-  private final class ProcessedCounterBuilder implements LongCounterBuilder {
-    private final LongCounterBuilder noop;
-
-    ProcessedCounterBuilder(LongCounterBuilder noop) {
-      this.noop = noop;
-    }
-
-    @Override
-    public LongCounterBuilder setDescription(String description) {
-      return this;
-    }
-
-    @Override
-    public LongCounterBuilder setUnit(String unit) {
-      return this;
-    }
-
-    @Override
-    public DoubleCounterBuilder ofDoubles() {
-      return noop.ofDoubles();
-    }
-
-    @Override
-    public LongCounter build() {
-      processedWired = true;
-      return new LongCounter() {
-        @Override
-        public void add(long value) {}
-
-        @Override
-        public void add(long value, Attributes attributes) {
-          if (attributes.get(ERROR_TYPE) != null) {
-            stats.droppedSpans.add(value);
-          }
-        }
-
-        @Override
-        public void add(long value, Attributes attributes, Context context) {
-          add(value, attributes);
-        }
-      };
-    }
-
-    @Override
-    public ObservableLongCounter buildWithCallback(Consumer<ObservableLongMeasurement> callback) {
-      return noop.buildWithCallback(callback);
-    }
+  @Override
+  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+    return AggregationTemporality.CUMULATIVE;
   }
 
-  private final class QueueSizeBuilder implements LongUpDownCounterBuilder {
-    private final LongUpDownCounterBuilder noop;
+  @Override
+  public CompletableResultCode forceFlush() {
+    return CompletableResultCode.ofSuccess();
+  }
 
-    QueueSizeBuilder(LongUpDownCounterBuilder noop) {
-      this.noop = noop;
-    }
+  @Override
+  public synchronized CompletableResultCode shutdown() {
+    // A last collection, so that the drops counted so far stay readable after close.
+    read();
+    shutdown = true;
+    registration = CollectionRegistration.noop();
+    return CompletableResultCode.ofSuccess();
+  }
 
-    @Override
-    public LongUpDownCounterBuilder setDescription(String description) {
-      return this;
-    }
-
-    @Override
-    public LongUpDownCounterBuilder setUnit(String unit) {
-      return this;
-    }
-
-    @Override
-    public DoubleUpDownCounterBuilder ofDoubles() {
-      return noop.ofDoubles();
-    }
-
-    @Override
-    public LongUpDownCounter build() {
-      return noop.build();
-    }
-
-    @Override
-    public ObservableLongUpDownCounter buildWithCallback(Consumer<ObservableLongMeasurement> callback) {
-      queueSizeWired = true;
-      stats.queueSize(() -> {
-        long[] holder = new long[1];
-        callback.accept(new ObservableLongMeasurement() {
-          @Override
-          public void record(long value) {
-            holder[0] = value;
-          }
-
-          @Override
-          public void record(long value, Attributes attributes) {
-            holder[0] = value;
-          }
-        });
-        return holder[0];
-      });
-      return noop.buildWithCallback(callback);
-    }
+  @Override
+  public String toString() {
+    return "EngLogProcessorTelemetry";
   }
 }

@@ -2,7 +2,9 @@ package com.englog.observability.tracing.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.InternalTelemetryVersion;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -16,9 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What happens when the mechanism behind {@code droppedSpans()} breaks. The SDK's older internal
- * telemetry ({@code LEGACY}) names its instruments differently, which is exactly what a rename in a
- * later SDK would look like to us: the failure must be loud, not a counter that silently stays 0.
+ * The reader behind {@code droppedSpans()} and {@code queuedSpans()}, on a pipeline wired as
+ * autoconfigure wires it (the batch processor reporting to an SDK meter provider with this reader).
+ * Both namings of the processor's telemetry are read; a processor that reports neither (what a rename
+ * in a later SDK would look like to us) must be loud, not a counter that silently stays 0.
  */
 class ProcessorTelemetryTest {
 
@@ -51,13 +54,15 @@ class ProcessorTelemetryTest {
     JUL.setUseParentHandlers(true);
   }
 
-  /** Ends spans through a real SDK pipeline wired as SdkFactory wires it, two exports' worth. */
-  private static ExportStats run(InternalTelemetryVersion version) {
+  /** Ends spans through a real SDK pipeline, two exports' worth and one more. */
+  private static ExportStats run(InternalTelemetryVersion version, boolean reporting) {
     ExportStats stats = new ExportStats();
-    ProcessorTelemetry telemetry = new ProcessorTelemetry(stats);
+    ProcessorTelemetry telemetry = new ProcessorTelemetry();
+    stats.telemetry(telemetry);
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(telemetry).build();
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .addSpanProcessor(BatchSpanProcessor.builder(new CountingSpanExporter(InMemorySpanExporter.create(), stats, telemetry))
-            .setMeterProvider(telemetry).setInternalTelemetryVersion(version).build())
+            .setMeterProvider(reporting ? meters : MeterProvider.noop()).setInternalTelemetryVersion(version).build())
         .build();
     try {
       for (int export = 1; export <= 3; export++) {
@@ -71,8 +76,11 @@ class ProcessorTelemetryTest {
         }
         assertThat(stats.exportedSpans()).as("export %d", export).isEqualTo(export);
       }
+      assertThat(stats.queuedSpans()).isZero();
+      assertThat(stats.droppedSpans()).isZero();
     } finally {
       provider.shutdown().join(30, TimeUnit.SECONDS);
+      meters.shutdown().join(30, TimeUnit.SECONDS);
     }
     return stats;
   }
@@ -85,8 +93,16 @@ class ProcessorTelemetryTest {
   }
 
   @Test
-  void withTheInstrumentsThisSdkReportsNothingIsMissing() {
-    ExportStats stats = run(InternalTelemetryVersion.LATEST);
+  void theDefaultLegacyInstrumentsAreFound() {
+    ExportStats stats = run(InternalTelemetryVersion.LEGACY, true);
+
+    assertThat(stats.uncounted()).isNull();
+    assertThat(warnings()).isEmpty();
+  }
+
+  @Test
+  void theLatestInstrumentsAreFoundToo() {
+    ExportStats stats = run(InternalTelemetryVersion.LATEST, true);
 
     assertThat(stats.uncounted()).isNull();
     assertThat(warnings()).isEmpty();
@@ -94,9 +110,10 @@ class ProcessorTelemetryTest {
 
   @Test
   void aProcessorThatNoLongerReportsTheInstrumentsIsLoudAndMarksTheStats() {
-    ExportStats stats = run(InternalTelemetryVersion.LEGACY);
+    ExportStats stats = run(InternalTelemetryVersion.LEGACY, false);
 
-    assertThat(stats.uncounted()).contains(ProcessorTelemetry.PROCESSED, ProcessorTelemetry.QUEUE_SIZE);
+    assertThat(stats.uncounted()).contains(ProcessorTelemetry.LEGACY_PROCESSED, ProcessorTelemetry.PROCESSED,
+        ProcessorTelemetry.LEGACY_QUEUE_SIZE, ProcessorTelemetry.QUEUE_SIZE);
     assertThat(warnings()).singleElement().asString()
         .contains("cannot count dropped or queued spans", ProcessorTelemetry.PROCESSED, ProcessorTelemetry.QUEUE_SIZE);
   }
