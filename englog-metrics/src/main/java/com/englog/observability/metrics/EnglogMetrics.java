@@ -128,6 +128,14 @@ public final class EnglogMetrics implements AutoCloseable {
   private static final long MAX_RECORDED_NANOS = MAX_RECORDED_DURATION.toNanos();
 
   /**
+   * Counters of rare events by {@code endpoint}: the route templates a service declares for its HTTP
+   * metrics start them at 0 only when they fit their (small) limits; otherwise a route's series appears
+   * with its first recording, and declaring hundreds of routes still builds.
+   */
+  private static final Set<String> SHARED_ENDPOINT =
+      Set.of(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, MetricNames.SECURITY_RATE_LIMITED_TOTAL);
+
+  /**
    * The cardinality limit of each built-in metric, in exposed series, for the default series budget:
    * 300 route templates x 2 methods x 6 status codes never fold on the HTTP metrics
    * (docs/metrics.md shows the arithmetic).
@@ -789,9 +797,10 @@ public final class EnglogMetrics implements AutoCloseable {
       }
       values.add(v);
     }
-    if (!labels.isEmpty()) {
-      f.preRegister(values);
+    if (labels.isEmpty() || SHARED_ENDPOINT.contains(exposedName) && !f.fits(values)) {
+      return f;
     }
+    f.preRegister(values);
     return f;
   }
 

@@ -60,6 +60,50 @@ class ExposedSeriesBudgetTest {
     }
   }
 
+  @Test
+  void declaredRoutesMethodsAndStatusCodesFitTheDefaultLimitsAndStartAtZero() {
+    List<String> routes = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      routes.add("/api/v1/resource-" + i + "/{id}");
+    }
+    String[] statuses = new String[STATUSES.length];
+    for (int i = 0; i < STATUSES.length; i++) {
+      statuses[i] = Integer.toString(STATUSES[i]);
+    }
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false)
+        .declareLabelValues("endpoint", routes.toArray(new String[0]))
+        .declareLabelValues("method", METHODS.toArray(new String[0]))
+        .declareLabelValues("status_code", statuses).build()) {
+      // Hostile traffic first: the declared series exist already, so nothing of theirs folds.
+      for (int i = 0; i < 10_000; i++) {
+        m.recordHttpRequest("GET", "/raw/" + i, 200 + i % 400, Duration.ofMillis(1));
+      }
+      recordRoutes(m, routes);
+      Exposition e = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      Exposition.Family requests = e.family("englog_http_requests_total");
+      for (String route : routes) {
+        for (String method : METHODS) {
+          for (String status : statuses) {
+            assertThat(requests.value("englog_http_requests_total",
+                Map.of("method", method, "endpoint", route, "status_code", status))).isEqualTo(1.0);
+          }
+        }
+      }
+      assertThat(sampleLines(m.scrapeHandler().handle(ScrapeHandler.OPENMETRICS_TEXT).bodyText()))
+          .isLessThanOrEqualTo(BUDGET);
+      // 300 routes do not fit the small limits of the security counters: they start with their first
+      // recording instead of failing the build.
+      assertThat(e.families).doesNotContainKey("englog_security_access_denied_total");
+    }
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false)
+        .declareLabelValues("endpoint", "/a", "/b").build()) {
+      Exposition e = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(e.family("englog_security_access_denied_total").value(
+          "englog_security_access_denied_total", Map.of("endpoint", "/b"))).isZero();
+      assertThat(e.family("englog_security_rate_limited_total").series()).isEqualTo(2);
+    }
+  }
+
   /** Records the real routes, then hostile values, then the routes again; returns the OpenMetrics text. */
   private static String hammer(EnglogMetrics m) {
     List<String> routes = new ArrayList<>();

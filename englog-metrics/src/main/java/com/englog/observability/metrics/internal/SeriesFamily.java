@@ -452,6 +452,22 @@ public final class SeriesFamily<M> {
     }
   }
 
+  /**
+   * Whether {@link #preRegister} of {@code valuesPerLabel} fits the combinations left for values as
+   * given.
+   *
+   * @throws IllegalArgumentException if a value is not allowed
+   */
+  public boolean fits(List<List<String>> valuesPerLabel) {
+    long product = 1;
+    for (int i = 0; i < labels.length && i < valuesPerLabel.size(); i++) {
+      product *= labels[i].canonicalDeclared(valuesPerLabel.get(i), maxValueLength).size();
+    }
+    synchronized (lock) {
+      return product <= (long) exactBudget - series;
+    }
+  }
+
   private void preRegister(List<List<String>> canonical, int depth, List<String> prefix) {
     if (depth == canonical.size()) {
       if (lookup(prefix) == null) {
