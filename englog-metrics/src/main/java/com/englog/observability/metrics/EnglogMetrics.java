@@ -1059,7 +1059,10 @@ public final class EnglogMetrics implements AutoCloseable {
      * Declares the values a label is known to take (e.g. {@code "endpoint"} → your route templates).
      * Every metric with that label whose other labels are declared or closed starts with those series
      * at 0, so {@code rate()} and "nothing happened" alerts work from the first scrape. For a closed
-     * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0.
+     * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0;
+     * {@code status_code} values start at 0 only when declared. Declared {@code endpoint} values start
+     * {@code englog_security_access_denied_total} and {@code _rate_limited_total} at 0 only when they
+     * fit those counters' limits.
      * {@code englog_users_active} starts at 0 only for the {@code time_window} values declared here
      * (a gauge at 0 would say "no active users"). Calling it again for the same label adds values.
      */
@@ -1125,7 +1128,8 @@ public final class EnglogMetrics implements AutoCloseable {
     /**
      * Builds the metrics and registers every meter whose label values are known.
      *
-     * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set
+     * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set, a
+     *     limit is below what its metric needs, or the limits add up to more than the series budget
      * @throws IllegalStateException if {@link #clock} or {@link #commonTags} is combined with
      *     {@link #registry}
      */
