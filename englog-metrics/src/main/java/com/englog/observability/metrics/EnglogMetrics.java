@@ -684,7 +684,15 @@ public final class EnglogMetrics implements AutoCloseable {
 
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
       int seriesPerCombination, SeriesFamily.Factory<M> factory) {
-    SeriesFamily<M> family = guarded(exposedName, labels, limit, seriesPerCombination, factory);
+    SeriesFamily<M> family;
+    try {
+      family = guarded(exposedName, labels, limit, seriesPerCombination, factory);
+    } catch (RuntimeException e) {
+      // Refused (a limit too small, or beyond what is left of the budget): the name stays free, so
+      // the metric can be registered again with a smaller limit.
+      customNames.remove(exposedName);
+      throw e;
+    }
     // Kept here because callers may drop the CustomCounter/CustomGauge (registerFunction(...) is
     // usually a statement), and the family holds the sources function-backed series read.
     customFamilies.put(exposedName, family);

@@ -241,6 +241,9 @@ class CardinalityGuardTest {
               .cardinalityLimit(1_000_000).register())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("englog_huge_total needs 1000004 exposed series");
+      // Refused, the name stays free for a registration that fits.
+      m.counter("englog_huge").help("Huge.").labelNames("id").cardinalityLimit(200).register()
+          .increment("a");
     }
   }
 

@@ -14,7 +14,7 @@ public final class ExposedSeries {
   public static final int COUNTER = 2;
   /** The value. */
   public static final int GAUGE = 1;
-  /** A counter and a gauge of the guard's own, per guarded metric. */
+  /** The guard's own two counters (folded and dropped recordings) of each guarded metric. */
   public static final int SELF_MONITORING = 2 * COUNTER;
 
   private ExposedSeries() {}
