@@ -1,5 +1,6 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.metrics.internal.ExposedSeries;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.util.Objects;
@@ -136,7 +137,10 @@ public final class CustomCounter {
       return this;
     }
 
-    /** Series allowed for this counter (default: the instance's limit). */
+    /**
+     * Exposed series allowed for this counter (2 per combination of label values: _total and _created), claimed from the instance's series budget; default
+     * {@link EnglogMetrics#DEFAULT_CARDINALITY_LIMIT} with labels, what one series costs without.
+     */
     public Builder cardinalityLimit(int limit) {
       spec.limit(limit);
       return this;
@@ -170,7 +174,7 @@ public final class CustomCounter {
 
     private CustomCounter create() {
       CustomSeries series = CustomSeries.register(owner, spec, spec.name + "_total",
-          d -> values -> Counter.builder(d.name).description(d.help).tags(d.tags(values))
+          ExposedSeries.COUNTER, d -> values -> Counter.builder(d.name).description(d.help).tags(d.tags(values))
               .register(owner.registry()));
       return new CustomCounter(owner, spec.name, series, spec.help);
     }

@@ -1,5 +1,6 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.metrics.internal.ExposedSeries;
 import io.micrometer.core.instrument.Gauge;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,7 +104,10 @@ public final class CustomGauge {
       return this;
     }
 
-    /** Series allowed for this gauge (default: the instance's limit). */
+    /**
+     * Exposed series allowed for this gauge (1 per combination of label values), claimed from the instance's series budget; default
+     * {@link EnglogMetrics#DEFAULT_CARDINALITY_LIMIT} with labels, what one series costs without.
+     */
     public Builder cardinalityLimit(int limit) {
       spec.limit(limit);
       return this;
@@ -116,7 +120,8 @@ public final class CustomGauge {
      * @throws IllegalArgumentException if the name is taken
      */
     public CustomGauge register() {
-      CustomSeries series = CustomSeries.register(owner, spec, spec.name, d -> values -> {
+      CustomSeries series = CustomSeries.register(owner, spec, spec.name, ExposedSeries.GAUGE,
+          d -> values -> {
         AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
         Gauge.builder(d.name, bits, b -> Double.longBitsToDouble(b.get())).description(d.help)
             .tags(d.tags(values)).strongReference(true).register(owner.registry());

@@ -38,12 +38,13 @@ final class CustomSeries {
    * @throws IllegalArgumentException if the name is taken or declared values name no label
    */
   static CustomSeries register(EnglogMetrics owner, Spec spec, String exposedName,
-      Function<Definition, SeriesFamily.Factory<Object>> factory) {
+      int seriesPerCombination, Function<Definition, SeriesFamily.Factory<Object>> factory) {
     spec.checkReady();
     Definition d = new Definition(spec.name, spec.help, spec.labels());
     owner.claimCustomName(exposedName, spec.name);
-    return new CustomSeries(d, owner.customFamily(exposedName, d.labels,
-        owner.limitFor(exposedName, spec.limit), factory.apply(d)));
+    int limit = owner.limitFor(exposedName, spec.limit, d.labels, seriesPerCombination);
+    return new CustomSeries(d, owner.customFamily(exposedName, d.labels, limit, seriesPerCombination,
+        factory.apply(d)));
   }
 
   SeriesFamily<Object> family() {

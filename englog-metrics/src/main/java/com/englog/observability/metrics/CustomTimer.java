@@ -1,5 +1,6 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.metrics.internal.ExposedSeries;
 import com.englog.observability.metrics.internal.HistogramCell;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import java.time.Duration;
@@ -104,7 +105,10 @@ public final class CustomTimer {
       return this;
     }
 
-    /** Series allowed for this timer (default: the instance's limit). */
+    /**
+     * Exposed series allowed for this timer (per combination of label values: the buckets, +Inf, _count, _sum, _created and _max), claimed from the instance's series budget; default
+     * {@link EnglogMetrics#DEFAULT_CARDINALITY_LIMIT} with labels, what one series costs without.
+     */
     public Builder cardinalityLimit(int limit) {
       spec.limit(limit);
       return this;
@@ -143,7 +147,8 @@ public final class CustomTimer {
      */
     public CustomTimer register() {
       List<Double> bounds = buckets;
-      CustomSeries series = CustomSeries.register(owner, spec, spec.name, d -> {
+      CustomSeries series = CustomSeries.register(owner, spec, spec.name,
+          ExposedSeries.histogram(bounds.size()), d -> {
         SeriesFamily.Factory<HistogramCell> cells = owner.histogramCells(d.name, d.help, d.labels, bounds);
         return cells::create;
       });

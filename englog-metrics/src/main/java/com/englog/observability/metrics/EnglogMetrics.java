@@ -3,6 +3,7 @@ package com.englog.observability.metrics;
 import com.englog.observability.common.internal.HikariProbe;
 import com.englog.observability.common.internal.Settings;
 import com.englog.observability.metrics.internal.ExactNamingConvention;
+import com.englog.observability.metrics.internal.ExposedSeries;
 import com.englog.observability.metrics.internal.FastHistogram;
 import com.englog.observability.metrics.internal.FastHistogramCollector;
 import com.englog.observability.metrics.internal.FastHistogramFamily;
@@ -12,8 +13,10 @@ import com.englog.observability.metrics.internal.JavaTimeClock;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
+import com.englog.observability.metrics.internal.SeriesBudget;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
+import com.englog.observability.metrics.internal.StatusCodes;
 import com.englog.observability.metrics.internal.TimerCell;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -70,11 +73,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Names, label names and histogram buckets are the operators' contract (the metric catalog
  * {@code META-INF/englog/metrics-catalog/englog-metrics.json} lists them). Every label value passes
  * through the cardinality guard: values of a closed set are normalised (unknown ones become that set's
- * {@code other}/{@code OTHER}/{@code unknown}); other values count towards a per-metric series limit,
- * past which new values fold into {@code other} and
- * {@code englog_metrics_cardinality_overflow_total{metric}} counts the folded recordings. Null, empty,
- * huge or odd values never throw. Recording with label values that already have a series neither
- * allocates nor locks.
+ * {@code other}/{@code OTHER}/{@code unknown}); other values count towards a per-metric limit of exposed
+ * series (every bucket, {@code _max} and {@code _created} line counts), past which new values fold into
+ * {@code other} and {@code englog_metrics_cardinality_overflow_total{metric}} counts the folded
+ * recordings. The limits add up to at most the instance's series budget
+ * ({@value #DEFAULT_SERIES_BUDGET} by default), so whatever values callers pass the exposition stays
+ * within it. Null, empty, huge or odd values never throw. Recording with label values that already have
+ * a series neither allocates nor locks.
  *
  * <p>Recorders never throw: a recording that cannot be made (a value a closed label rejects, a meter the
  * registry refuses) is counted in {@code englog_metrics_recordings_dropped_total{metric}}.
@@ -83,8 +88,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EnglogMetrics implements AutoCloseable {
 
-  /** Series allowed per metric before new label values fold into {@code other}. */
-  public static final int DEFAULT_CARDINALITY_LIMIT = 2000;
+  /**
+   * Exposed series one instance may have: the cardinality limits of its metrics, the JVM metrics'
+   * allowance, the guard's own counters and connection pool gauges add up to at most this.
+   */
+  public static final int DEFAULT_SERIES_BUDGET = 20_000;
+  /**
+   * Exposed series a custom metric with labels may have unless it sets its own
+   * {@code cardinalityLimit}; a custom metric without labels takes exactly what its one series costs.
+   */
+  public static final int DEFAULT_CARDINALITY_LIMIT = 100;
+  /**
+   * Exposed series set aside for the JVM, process and system metrics when they are bound (about 70 on
+   * a typical JVM).
+   */
+  public static final int JVM_SERIES_ALLOWANCE = 200;
   /** Longest label value kept; longer values are cut to this many characters. */
   public static final int DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
   /** HTTP request duration buckets in seconds: Prometheus' default buckets. */
@@ -108,6 +126,40 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final Duration MAX_RECORDED_DURATION = Duration.ofDays(365);
 
   private static final long MAX_RECORDED_NANOS = MAX_RECORDED_DURATION.toNanos();
+
+  /**
+   * Counters of rare events by {@code endpoint}: the route templates a service declares for its HTTP
+   * metrics start them at 0 only when they fit their (small) limits; otherwise a route's series appears
+   * with its first recording, and declaring hundreds of routes still builds.
+   */
+  private static final Set<String> SHARED_ENDPOINT =
+      Set.of(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, MetricNames.SECURITY_RATE_LIMITED_TOTAL);
+
+  /**
+   * The cardinality limit of each built-in metric, in exposed series, for the default series budget:
+   * 300 route templates x 2 methods x 6 status codes never fold on the HTTP metrics
+   * (docs/metrics.md shows the arithmetic).
+   */
+  public static final Map<String, Integer> DEFAULT_CARDINALITY_LIMITS = defaultLimits();
+
+  private static Map<String, Integer> defaultLimits() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put(MetricNames.HTTP_REQUEST_DURATION_SECONDS, 9_840);
+    m.put(MetricNames.HTTP_REQUESTS_TOTAL, 8_360);
+    m.put(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, 60);
+    m.put(MetricNames.AI_PROCESSING_DURATION_SECONDS, 180);
+    m.put(MetricNames.AI_PROCESSING_ERRORS_TOTAL, 120);
+    m.put(MetricNames.DATABASE_QUERY_DURATION_SECONDS, 260);
+    m.put(MetricNames.CACHE_HITS_TOTAL, 100);
+    m.put(MetricNames.CACHE_MISSES_TOTAL, 100);
+    m.put(MetricNames.USERS_ACTIVE, 10);
+    m.put(MetricNames.USERS_SESSIONS_TOTAL, 20);
+    m.put(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL, 80);
+    m.put(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, 60);
+    m.put(MetricNames.SECURITY_RATE_LIMITED_TOTAL, 60);
+    m.put(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, 100);
+    return Collections.unmodifiableMap(m);
+  }
 
   static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
   static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
@@ -141,8 +193,9 @@ public final class EnglogMetrics implements AutoCloseable {
   private final MeterRegistry registry;
   private final boolean ownsRegistry;
   private final JvmMetricsBinder jvm;
-  private final int defaultLimit;
+  private final int limitCap;
   private final Map<String, Integer> limits;
+  private final SeriesBudget budget;
   private final int maxLabelValueLength;
   private final boolean userIdLabel;
   private final Map<String, List<String>> declared;
@@ -178,8 +231,9 @@ public final class EnglogMetrics implements AutoCloseable {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
             b.clock != null ? JavaTimeClock.of(b.clock) : io.micrometer.core.instrument.Clock.SYSTEM,
             b.spanContext);
-    this.defaultLimit = b.cardinalityLimit;
+    this.limitCap = b.cardinalityLimit;
     this.limits = Map.copyOf(b.limits);
+    this.budget = new SeriesBudget(b.seriesBudget);
     this.maxLabelValueLength = b.maxLabelValueLength;
     this.userIdLabel = b.userIdLabel;
     this.declared = copy(b.declared);
@@ -200,6 +254,10 @@ public final class EnglogMetrics implements AutoCloseable {
     // Registered first: their ids, as the registry's filters mapped them, tell which common tags the
     // histogram series (not Micrometer meters, so no filter sees them) must carry too.
     Meter representative = null;
+    budget.claim(MetricNames.SECURITY_REDACTIONS_TOTAL, REDACTION_KINDS.size() * ExposedSeries.COUNTER);
+    if (b.jvmMetrics) {
+      budget.claim("the JVM, process and system metrics", JVM_SERIES_ALLOWANCE);
+    }
     for (String kind : REDACTION_KINDS) {
       List<LongSupplier> sources = new CopyOnWriteArrayList<>();
       redactions.put(kind, sources);
@@ -210,15 +268,20 @@ public final class EnglogMetrics implements AutoCloseable {
     this.histogramCommonLabels = histograms == null ? Labels.EMPTY
         : commonLabels(representative, Set.of("kind"), registry.config().namingConvention());
 
-    LabelSpec method = LabelSpec.closed("method", HTTP_METHODS, "OTHER", true);
+    // method keeps its value while endpoint folds, and becomes OTHER only in the last resort;
+    // status_code never folds (into other it would hide 5xx from the error-rate alerts), so the last
+    // resort of the request counter reserves one combination per status code.
+    LabelSpec method = LabelSpec.closedFoldingLast("method", HTTP_METHODS, "OTHER", true);
     LabelSpec endpoint = LabelSpec.open("endpoint");
     SeriesFamily.Factory<HistogramCell> httpCells = histogramCells(
         MetricNames.HTTP_REQUEST_DURATION_SECONDS, HELP_HTTP_DURATION, List.of(method, endpoint),
         HTTP_DURATION_BUCKETS);
     this.httpDuration = family(MetricNames.HTTP_REQUEST_DURATION_SECONDS, List.of(method, endpoint),
+        ExposedSeries.histogram(HTTP_DURATION_BUCKETS.size()),
         values -> new HttpSeries(values.get(0), values.get(1), httpCells.create(values)), false);
     this.httpRequests = counterFamily(MetricNames.HTTP_REQUESTS_TOTAL, HELP_HTTP_REQUESTS,
-        List.of(method, endpoint, LabelSpec.open("status_code")));
+        List.of(method, endpoint,
+            LabelSpec.bounded("status_code", StatusCodes.values(), StatusCodes.OTHER)));
     this.journals = counterFamily(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, HELP_JOURNALS,
         userIdLabel ? List.of(LabelSpec.open("user_id"), LabelSpec.open("entry_type"))
             : List.of(LabelSpec.open("entry_type")));
@@ -237,7 +300,7 @@ public final class EnglogMetrics implements AutoCloseable {
     // Not pre-registered from its closed set: a service that never computes active users must not
     // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
     // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).
-    this.usersActive = family(MetricNames.USERS_ACTIVE, window, values -> {
+    this.usersActive = family(MetricNames.USERS_ACTIVE, window, ExposedSeries.GAUGE, values -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
           .tags(tags(window, values)).strongReference(true).register(registry);
@@ -501,7 +564,13 @@ public final class EnglogMetrics implements AutoCloseable {
 
   private String claimPool(String database) {
     String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
+    if (pools.contains(db)) {
+      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
+    }
+    // Four gauges, each one exposed series.
+    budget.claim("the connection pool gauges of database " + db, 4 * ExposedSeries.GAUGE);
     if (!pools.add(db)) {
+      budget.release(4 * ExposedSeries.GAUGE);
       throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
     }
     return db;
@@ -578,17 +647,52 @@ public final class EnglogMetrics implements AutoCloseable {
     }
   }
 
-  int limitFor(String exposedName, int builderLimit) {
+  /**
+   * The cardinality limit of a metric in exposed series: the metric's own builder, then
+   * {@code cardinalityLimit(metric, n)}, then the default (a built-in metric's, or
+   * {@link #DEFAULT_CARDINALITY_LIMIT} for a custom one with labels, or what its smallest fold needs
+   * if more) capped by {@code cardinalityLimit(n)} down to that smallest limit; a custom metric
+   * without labels takes what its one series costs.
+   */
+  int limitFor(String exposedName, int builderLimit, List<LabelSpec> labels, int seriesPerCombination) {
     if (builderLimit > 0) {
       return builderLimit;
     }
-    return limits.getOrDefault(exposedName, defaultLimit);
+    Integer explicit = limits.get(exposedName);
+    if (explicit != null) {
+      return explicit;
+    }
+    int minimum = SeriesFamily.minimumLimit(labels, seriesPerCombination);
+    if (labels.isEmpty()) {
+      return minimum;
+    }
+    return capped(Math.max(DEFAULT_CARDINALITY_LIMIT, minimum), minimum);
+  }
+
+  private int builtInLimit(String exposedName, int minimum) {
+    Integer explicit = limits.get(exposedName);
+    if (explicit != null) {
+      return explicit;
+    }
+    return capped(DEFAULT_CARDINALITY_LIMITS.get(exposedName), minimum);
+  }
+
+  /** A default limit lowered to {@code cardinalityLimit(n)}, but never below what the metric needs. */
+  private int capped(int defaultLimit, int minimum) {
+    return Math.min(defaultLimit, Math.max(limitCap, minimum));
   }
 
   <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
-      SeriesFamily.Factory<M> factory) {
-    SeriesFamily<M> family = new SeriesFamily<>(exposedName, labels, limit, maxLabelValueLength,
-        factory, listener(exposedName));
+      int seriesPerCombination, SeriesFamily.Factory<M> factory) {
+    SeriesFamily<M> family;
+    try {
+      family = guarded(exposedName, labels, limit, seriesPerCombination, factory);
+    } catch (RuntimeException e) {
+      // Refused (a limit too small, or beyond what is left of the budget): the name stays free, so
+      // the metric can be registered again with a smaller limit.
+      customNames.remove(exposedName);
+      throw e;
+    }
     // Kept here because callers may drop the CustomCounter/CustomGauge (registerFunction(...) is
     // usually a statement), and the family holds the sources function-backed series read.
     customFamilies.put(exposedName, family);
@@ -645,14 +749,15 @@ public final class EnglogMetrics implements AutoCloseable {
 
   private SeriesFamily<Counter> counterFamily(String exposedName, String help, List<LabelSpec> labels) {
     String meterName = stripTotal(exposedName);
-    return family(exposedName, labels,
+    return family(exposedName, labels, ExposedSeries.COUNTER,
         values -> Counter.builder(meterName).description(help).tags(tags(labels, values))
             .register(registry), false);
   }
 
   private SeriesFamily<HistogramCell> timerFamily(String exposedName, String help,
       List<LabelSpec> labels, List<Double> buckets) {
-    return family(exposedName, labels, histogramCells(exposedName, help, labels, buckets), false);
+    return family(exposedName, labels, ExposedSeries.histogram(buckets.size()),
+        histogramCells(exposedName, help, labels, buckets), false);
   }
 
   /**
@@ -683,16 +788,16 @@ public final class EnglogMetrics implements AutoCloseable {
   }
 
   private <M> SeriesFamily<M> family(String exposedName, List<LabelSpec> labels,
-      SeriesFamily.Factory<M> factory, boolean gauge) {
-    SeriesFamily<M> f = new SeriesFamily<>(exposedName, labels,
-        limits.getOrDefault(exposedName, defaultLimit), maxLabelValueLength, factory,
-        listener(exposedName));
+      int seriesPerCombination, SeriesFamily.Factory<M> factory, boolean gauge) {
+    SeriesFamily<M> f = guarded(exposedName, labels,
+        builtInLimit(exposedName, SeriesFamily.minimumLimit(labels, seriesPerCombination)),
+        seriesPerCombination, factory);
     // A gauge's 0 is a claim about the world ("no active users"), a counter's only "nothing counted
     // yet": gauges start at 0 only for values the service declared, never for a whole closed set.
     List<List<String>> values = new ArrayList<>();
     for (LabelSpec l : labels) {
       List<String> v = declared.get(l.name());
-      if (v == null && l.isClosed() && !gauge) {
+      if (v == null && l.isEnumerable() && !gauge) {
         v = l.closedValues();
       }
       if (v == null) {
@@ -700,10 +805,28 @@ public final class EnglogMetrics implements AutoCloseable {
       }
       values.add(v);
     }
-    if (!labels.isEmpty()) {
-      f.preRegister(values);
+    if (labels.isEmpty() || SHARED_ENDPOINT.contains(exposedName) && !f.fits(values)) {
+      return f;
     }
+    f.preRegister(values);
     return f;
+  }
+
+  /**
+   * A guarded family whose limit (and the guard's own two counters) is claimed from the series budget
+   * first, so the limits of an instance never add up to more than its budget.
+   */
+  private <M> SeriesFamily<M> guarded(String exposedName, List<LabelSpec> labels, int limit,
+      int seriesPerCombination, SeriesFamily.Factory<M> factory) {
+    int claim = limit + ExposedSeries.SELF_MONITORING;
+    budget.claim(exposedName, claim);
+    try {
+      return new SeriesFamily<>(exposedName, labels, limit, seriesPerCombination, maxLabelValueLength,
+          factory, listener(exposedName));
+    } catch (RuntimeException e) {
+      budget.release(claim);
+      throw e;
+    }
   }
 
   private SeriesFamily.Listener listener(String metric) {
@@ -793,10 +916,15 @@ public final class EnglogMetrics implements AutoCloseable {
   /**
    * Configuration of an {@link EnglogMetrics}; every setting has a default. A few settings can also be
    * given by system property or environment variable, which win over the builder (system property
-   * first, a blank value counts as unset): {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV},
+   * first, a blank value counts as unset): {@value #BUDGET_PROPERTY} / {@value #BUDGET_ENV},
+   * {@value #LIMIT_PROPERTY} / {@value #LIMIT_ENV},
    * {@value #USER_ID_PROPERTY} / {@value #USER_ID_ENV} and {@value #JVM_PROPERTY} / {@value #JVM_ENV}.
    */
   public static final class Builder {
+    /** System property overriding {@link #seriesBudget(int)}. */
+    public static final String BUDGET_PROPERTY = "englog.metrics.series-budget";
+    /** Environment variable overriding {@link #seriesBudget(int)}. */
+    public static final String BUDGET_ENV = "ENGLOG_METRICS_SERIES_BUDGET";
     /** System property overriding {@link #cardinalityLimit(int)}. */
     public static final String LIMIT_PROPERTY = "englog.metrics.cardinality-limit";
     /** Environment variable overriding {@link #cardinalityLimit(int)}. */
@@ -815,7 +943,8 @@ public final class EnglogMetrics implements AutoCloseable {
     private MeterRegistry registry;
     private Clock clock;
     private SpanContext spanContext;
-    private int cardinalityLimit = DEFAULT_CARDINALITY_LIMIT;
+    private int seriesBudget = DEFAULT_SERIES_BUDGET;
+    private int cardinalityLimit = Integer.MAX_VALUE;
     private final Map<String, Integer> limits = new LinkedHashMap<>();
     private int maxLabelValueLength = DEFAULT_MAX_LABEL_VALUE_LENGTH;
     private boolean userIdLabel;
@@ -860,8 +989,30 @@ public final class EnglogMetrics implements AutoCloseable {
     }
 
     /**
-     * Series allowed per metric (default {@value #DEFAULT_CARDINALITY_LIMIT}); past it, new label
-     * values fold into {@code other}.
+     * Exposed series this instance may have in all (default {@value #DEFAULT_SERIES_BUDGET}): every
+     * sample line of a scrape counts, each bucket, {@code _max} and {@code _created} included. The
+     * cardinality limits of the built-in and custom metrics, {@link #JVM_SERIES_ALLOWANCE} when JVM
+     * metrics are bound, the guard's own counters (4 per metric) and 4 per connection pool are claimed
+     * from it; what does not fit is refused when it is built or registered, never while recording.
+     *
+     * @throws IllegalArgumentException if {@code budget} is not between 100 and 10,000,000
+     */
+    public Builder seriesBudget(int budget) {
+      this.seriesBudget = checkBudget("seriesBudget", budget);
+      return this;
+    }
+
+    private static int checkBudget(String field, int budget) {
+      if (budget < 100 || budget > 10_000_000) {
+        throw new IllegalArgumentException(field + " must be between 100 and 10000000, was " + budget);
+      }
+      return budget;
+    }
+
+    /**
+     * Caps the cardinality limit of every metric at {@code limit} exposed series (a metric whose
+     * default is lower keeps it; {@link #cardinalityLimit(String, int)} is not capped). To let metrics
+     * grow, raise {@link #seriesBudget(int)} and their own limits.
      *
      * @throws IllegalArgumentException if {@code limit} is not between 2 and 1,000,000
      */
@@ -870,7 +1021,11 @@ public final class EnglogMetrics implements AutoCloseable {
       return this;
     }
 
-    /** Series allowed for one metric, by its exposed name, overriding {@link #cardinalityLimit(int)}. */
+    /**
+     * The cardinality limit of one metric, by its exposed name, in exposed series (see
+     * {@link EnglogMetrics#DEFAULT_CARDINALITY_LIMITS} for the built-in ones); it is claimed from
+     * {@link #seriesBudget(int)}.
+     */
     public Builder cardinalityLimit(String metric, int limit) {
       limits.put(Objects.requireNonNull(metric, "metric"), checkLimit("cardinalityLimit(" + metric + ")",
           limit));
@@ -912,7 +1067,10 @@ public final class EnglogMetrics implements AutoCloseable {
      * Declares the values a label is known to take (e.g. {@code "endpoint"} → your route templates).
      * Every metric with that label whose other labels are declared or closed starts with those series
      * at 0, so {@code rate()} and "nothing happened" alerts work from the first scrape. For a closed
-     * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0.
+     * label ({@code method}, {@code reason}, {@code error_type}) it narrows which values start at 0;
+     * {@code status_code} values start at 0 only when declared. Declared {@code endpoint} values start
+     * {@code englog_security_access_denied_total} and {@code _rate_limited_total} at 0 only when they
+     * fit those counters' limits.
      * {@code englog_users_active} starts at 0 only for the {@code time_window} values declared here
      * (a gauge at 0 would say "no active users"). Calling it again for the same label adds values.
      */
@@ -978,7 +1136,8 @@ public final class EnglogMetrics implements AutoCloseable {
     /**
      * Builds the metrics and registers every meter whose label values are known.
      *
-     * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set
+     * @throws IllegalArgumentException if declared values exceed a metric's limit or a closed set, a
+     *     limit is below what its metric needs, or the limits add up to more than the series budget
      * @throws IllegalStateException if {@link #clock} or {@link #commonTags} is combined with
      *     {@link #registry}
      */
@@ -993,6 +1152,16 @@ public final class EnglogMetrics implements AutoCloseable {
             + "histograms carry them too");
       }
       Settings settings = Settings.of("metrics", systemProperties, environment);
+      String seriesBudgetSetting = settings.get("series-budget");
+      if (seriesBudgetSetting != null) {
+        String origin = settings.origin("series-budget");
+        try {
+          seriesBudget = checkBudget(origin, Integer.parseInt(seriesBudgetSetting));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(origin + " must be an integer between 100 and "
+              + "10000000, was " + seriesBudgetSetting, e);
+        }
+      }
       String limit = settings.get("cardinality-limit");
       if (limit != null) {
         String origin = settings.origin("cardinality-limit");

@@ -15,7 +15,10 @@ final class Catalog {
 
   static final String RESOURCE = "/META-INF/englog/metrics-catalog/englog-metrics.json";
 
-  record Label(String name, List<String> values) {}
+  /**
+   * A label; {@code optIn} names the setting that adds it (null when every instance exposes it).
+   */
+  record Label(String name, List<String> values, String optIn) {}
 
   record Entry(String name, String type, String unit, String help, List<Label> labels,
       List<Double> buckets) {}
@@ -37,7 +40,8 @@ final class Catalog {
               values.add(v.asText());
             }
           }
-          labels.add(new Label(l.get("name").asText(), values));
+          labels.add(new Label(l.get("name").asText(), values,
+              l.has("opt_in") ? l.get("opt_in").asText() : null));
         }
         List<Double> buckets = null;
         if (n.has("buckets")) {

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The catalog is the contract monitoring-assets builds against: it must list exactly what the registry
  * exposes — names, types, help, label names, closed label values and histogram buckets — in both
- * directions.
+ * directions, for the default instance (without opt-in labels) and for one with every opt-in setting on
+ * (with them).
  */
 class CatalogConformanceTest {
 
@@ -26,14 +28,26 @@ class CatalogConformanceTest {
   static final Set<String> EVENT_DRIVEN =
       Set.of("jvm_gc_concurrent_phase_time_seconds", "jvm_gc_concurrent_phase_time_seconds_max");
 
+  /** How each opt-in setting of the catalog is turned on. */
+  static final Map<String, UnaryOperator<EnglogMetrics.Builder>> OPT_INS =
+      Map.of(EnglogMetrics.Builder.USER_ID_PROPERTY, b -> b.userIdLabel(true));
+
   static Map<String, Catalog.Entry> catalog;
   static Exposition exposition;
+  static Exposition optedIn;
 
   @BeforeAll
   static void scrapeEverything() throws InterruptedException {
     catalog = Catalog.load();
     try (EnglogMetrics m = Everything.record(EnglogMetrics.builder().build())) {
       exposition = Exposition.parse(Everything.scrapeAfterGc(m, null));
+    }
+    EnglogMetrics.Builder all = EnglogMetrics.builder();
+    for (UnaryOperator<EnglogMetrics.Builder> optIn : OPT_INS.values()) {
+      all = optIn.apply(all);
+    }
+    try (EnglogMetrics m = Everything.record(all.build())) {
+      optedIn = Exposition.parse(Everything.scrapeAfterGc(m, null));
     }
   }
 
@@ -61,6 +75,34 @@ class CatalogConformanceTest {
 
   @Test
   void typesHelpAndLabelNamesMatch() {
+    assertThat(mismatches(exposition, false)).isEmpty();
+  }
+
+  @Test
+  void withEveryOptInOnTheOptInLabelsAreExposedToo() {
+    assertThat(optedIn.families.keySet()).isEqualTo(exposition.families.keySet());
+    assertThat(mismatches(optedIn, true)).isEmpty();
+    assertThat(optedIn.family("englog_business_journals_created_total").labelNames())
+        .containsExactly("entry_type", "user_id");
+  }
+
+  @Test
+  void everyOptInLabelNamesASettingThatAddsIt() {
+    List<String> optIns = new ArrayList<>();
+    for (Catalog.Entry e : catalog.values()) {
+      for (Catalog.Label l : e.labels()) {
+        if (l.optIn() != null) {
+          optIns.add(e.name() + "{" + l.name() + "}: " + l.optIn());
+          assertThat(OPT_INS).as("opt-in setting of %s{%s}", e.name(), l.name())
+              .containsKey(l.optIn());
+        }
+      }
+    }
+    assertThat(optIns).containsExactly(
+        "englog_business_journals_created_total{user_id}: englog.metrics.user-id-label");
+  }
+
+  private static List<String> mismatches(Exposition exposition, boolean withOptIns) {
     List<String> mismatches = new ArrayList<>();
     exposition.families.forEach((name, family) -> {
       Catalog.Entry e = catalog.get(name);
@@ -74,7 +116,8 @@ class CatalogConformanceTest {
         mismatches.add(name + ": help \"" + family.help + "\" exposed, \"" + e.help() + "\" catalogued");
       }
       Set<String> catalogued = new TreeSet<>();
-      e.labels().forEach(l -> catalogued.add(l.name()));
+      e.labels().stream().filter(l -> withOptIns || l.optIn() == null)
+          .forEach(l -> catalogued.add(l.name()));
       if (!family.samples.isEmpty() && !catalogued.equals(family.labelNames())) {
         mismatches.add(name + ": labels " + family.labelNames() + " exposed, " + catalogued + " catalogued");
       }
@@ -82,7 +125,7 @@ class CatalogConformanceTest {
         mismatches.add(name + ": series with different label names");
       }
     });
-    assertThat(mismatches).isEmpty();
+    return mismatches;
   }
 
   @Test

@@ -118,8 +118,9 @@ class MetricsDocTest {
     }
     List<String> parts = new ArrayList<>();
     for (Catalog.Label l : e.labels()) {
-      parts.add(l.values() == null ? "`" + l.name() + "`"
-          : "`" + l.name() + "` (" + String.join(", ", l.values()) + ")");
+      String part = l.values() == null ? "`" + l.name() + "`"
+          : "`" + l.name() + "` (" + String.join(", ", l.values()) + ")";
+      parts.add(l.optIn() == null ? part : part + " (opt-in: `" + l.optIn() + "`)");
     }
     return String.join("<br>", parts);
   }

@@ -109,6 +109,9 @@ final class MetricCatalog {
       String name = m.path("name").asText();
       Map<String, List<String>> labels = new LinkedHashMap<>();
       for (JsonNode l : m.path("labels")) {
+        if (l.has("opt_in")) {
+          continue; // only there when a service turns a setting on: rules must not depend on it
+        }
         List<String> values = null;
         if (l.has("values")) {
           values = new ArrayList<>();

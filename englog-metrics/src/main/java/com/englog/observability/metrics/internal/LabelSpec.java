@@ -29,8 +29,11 @@ public final class LabelSpec {
   private final Map<String, String> closedInstances;
   private final String fallback;
   private final boolean upperCase;
+  private final boolean foldsLast;
+  private final boolean enumerable;
 
-  private LabelSpec(String name, Set<String> closedValues, String fallback, boolean upperCase) {
+  private LabelSpec(String name, Set<String> closedValues, String fallback, boolean upperCase,
+      boolean foldsLast, boolean enumerable) {
     this.name = Objects.requireNonNull(name, "name");
     this.closedValues = closedValues;
     if (closedValues == null) {
@@ -42,11 +45,13 @@ public final class LabelSpec {
     }
     this.fallback = fallback == null || closedInstances == null ? fallback : closedInstances.get(fallback);
     this.upperCase = upperCase;
+    this.foldsLast = foldsLast;
+    this.enumerable = enumerable;
   }
 
   /** A label whose values are guarded by the metric's series limit. */
   public static LabelSpec open(String name) {
-    return new LabelSpec(name, null, null, false);
+    return new LabelSpec(name, null, null, false, false, false);
   }
 
   /**
@@ -54,11 +59,37 @@ public final class LabelSpec {
    * of the values), or is rejected when {@code fallback} is null.
    */
   public static LabelSpec closed(String name, List<String> values, String fallback, boolean upperCase) {
+    return closed(name, values, fallback, upperCase, false, true);
+  }
+
+  /**
+   * A closed label that keeps its value while a metric folds open labels, and becomes its
+   * {@code fallback} only in the last resort (every open label {@code other}): {@code method}, whose
+   * ten values would otherwise multiply the series reserved for that last resort.
+   */
+  public static LabelSpec closedFoldingLast(String name, List<String> values, String fallback,
+      boolean upperCase) {
+    return closed(name, values, fallback, upperCase, true, true);
+  }
+
+  /**
+   * A closed label with too many values to start them all at 0, which never folds: {@code status_code}
+   * (every status from 100 to 599, then {@code other}). Only values the service declares start at 0.
+   */
+  public static LabelSpec bounded(String name, List<String> values, String fallback) {
+    return closed(name, values, fallback, false, false, false);
+  }
+
+  private static LabelSpec closed(String name, List<String> values, String fallback, boolean upperCase,
+      boolean foldsLast, boolean enumerable) {
     Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(values));
     if (fallback != null && !set.contains(fallback)) {
       throw new IllegalArgumentException("fallback " + fallback + " is not one of " + set);
     }
-    return new LabelSpec(name, set, fallback, upperCase);
+    if (foldsLast && fallback == null) {
+      throw new IllegalArgumentException("label " + name + " folds last but has no fallback value");
+    }
+    return new LabelSpec(name, set, fallback, upperCase, foldsLast, enumerable);
   }
 
   public String name() {
@@ -67,6 +98,19 @@ public final class LabelSpec {
 
   public boolean isClosed() {
     return closedValues != null;
+  }
+
+  /**
+   * Whether a counter or histogram starts with every closed value at 0 when the other labels are
+   * declared; false for open labels and for closed labels with hundreds of values.
+   */
+  public boolean isEnumerable() {
+    return enumerable;
+  }
+
+  /** Whether this label keeps its value in every fold (a closed label that does not fold last). */
+  boolean isKeptInLastResort() {
+    return closedValues != null && !foldsLast;
   }
 
   /** The closed values in declaration order; empty for an open label. */
@@ -79,9 +123,15 @@ public final class LabelSpec {
     return closedValues == null ? UNKNOWN : fallback;
   }
 
-  /** The value of this label in the all-{@code other} series an overflowing metric folds into. */
+  /**
+   * The value of this label in the last-resort series an overflowing metric folds into: {@code other}
+   * for an open label, the fallback for a label that folds last, the value itself otherwise.
+   */
   String overflowValue(String canonical) {
-    return closedValues == null ? OTHER : canonical;
+    if (closedValues == null) {
+      return OTHER;
+    }
+    return foldsLast ? fallback : canonical;
   }
 
   /**

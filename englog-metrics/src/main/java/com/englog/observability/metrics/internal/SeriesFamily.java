@@ -23,13 +23,23 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Everything else — a value never seen, a value that needs cleaning (null, wrong case, control
  * characters, too long), a value past the limit — takes the slow path: canonicalise, look up again,
- * and create the series under a lock if the budget allows. The limit is split three ways: series for
- * values as given may use all but a tenth of it (at least the closed combinations below); past that,
- * open-label values that no series has yet become {@code other} while keeping the known ones (so
+ * and create the series under a lock if the budget allows.
+ *
+ * <p>The limit counts exposed series — the sample lines Prometheus stores — not label combinations: a
+ * combination costs {@code seriesPerCombination} of them (2 for a counter: {@code _total} and
+ * {@code _created}; 1 for a gauge; a histogram's buckets, {@code +Inf}, {@code _count}, {@code _sum},
+ * {@code _created} and {@code _max}). The combinations the limit allows are split three ways. Room
+ * for the last resort is reserved: one combination per value of the closed labels that keep their
+ * value in every fold ({@code status_code}, {@code error_type}, …). Of the rest, one in fifty (at
+ * least one) is kept for folded combinations and the others take values as given. Past that, open-label
+ * values that no series has yet become {@code other} while keeping the known ones (so
  * {@code cache_type="redis",key_pattern="other"} keeps saying which cache overflowed); if even that
- * series cannot be created, every open label becomes {@code other}. Room for those all-{@code other}
- * series (one per combination of closed-label values) is reserved, so the family never exceeds its
- * limit and never drops a recording.
+ * series cannot be created, every open label becomes {@code other} and a label that folds last
+ * ({@code method}) its fallback. The family never exceeds its limit and never drops a recording.
+ *
+ * <p>The listener hears about each recording whose series has other label values than the recording
+ * had, once: a combination made only of values other series already use is still created as given
+ * while there is room, and is no fold.
  *
  * @param <M> what a series holds (a Micrometer meter, or a small holder of meters)
  */
@@ -105,10 +115,16 @@ public final class SeriesFamily<M> {
     }
   }
 
+  /** One combination in {@value} (at least one) of those not reserved is kept for folded values. */
+  static final int FOLD_SHARE = 50;
+
   private final String metric;
   private final LabelSpec[] labels;
   private final int limit;
+  private final int seriesPerCombination;
+  private final int combinations;
   private final int reserve;
+  private final int foldedBudget;
   private final int exactBudget;
   private final int maxValueLength;
   private final Factory<M> factory;
@@ -119,33 +135,78 @@ public final class SeriesFamily<M> {
   private final Object lock = new Object();
   private volatile int series;
 
-  public SeriesFamily(String metric, List<LabelSpec> labels, int limit, int maxValueLength,
-      Factory<M> factory, Listener listener) {
+  /**
+   * @param limit exposed series this family may have
+   * @param seriesPerCombination exposed series one combination of label values costs
+   * @throws IllegalArgumentException if {@code limit} leaves no room for values as given and folded
+   */
+  public SeriesFamily(String metric, List<LabelSpec> labels, int limit, int seriesPerCombination,
+      int maxValueLength, Factory<M> factory, Listener listener) {
     this.metric = metric;
     this.labels = labels.toArray(new LabelSpec[0]);
     this.maxValueLength = maxValueLength;
     this.factory = factory;
     this.listener = listener;
     this.missingKeys = new String[this.labels.length];
-    int combos = 1;
+    int kept = 1;
     for (int i = 0; i < this.labels.length; i++) {
       LabelSpec l = this.labels[i];
       String missing = l.missingValue();
       missingKeys[i] = missing == null ? REJECT : missing;
-      if (l.isClosed()) {
-        combos = Math.multiplyExact(combos, l.closedValues().size());
+      if (l.isKeptInLastResort()) {
+        kept = Math.multiplyExact(kept, l.closedValues().size());
       }
       known.add(ConcurrentHashMap.newKeySet());
     }
     this.root = new Level(this.labels.length == 0 ? NO_LABELS : missingKeys[0]);
-    this.reserve = combos;
-    if (limit <= reserve) {
-      throw new IllegalArgumentException("cardinality limit of " + metric + " must be greater than "
-          + reserve + " (the combinations of its closed labels, reserved for folded values), was "
-          + limit);
+    if (seriesPerCombination < 1) {
+      throw new IllegalArgumentException("a combination costs at least one series, was "
+          + seriesPerCombination);
     }
+    this.seriesPerCombination = seriesPerCombination;
     this.limit = limit;
-    this.exactBudget = limit - Math.max(reserve, limit / 10);
+    this.combinations = limit / seriesPerCombination;
+    if (this.labels.length == 0) {
+      // One series, never folded: nothing to reserve.
+      if (combinations < 1) {
+        throw new IllegalArgumentException("cardinality limit of " + metric + " must be at least "
+            + seriesPerCombination + " (the exposed series of its one combination), was " + limit);
+      }
+      this.reserve = 0;
+      this.foldedBudget = 0;
+      this.exactBudget = 1;
+      return;
+    }
+    this.reserve = kept;
+    int minimum = minimumLimit(labels, seriesPerCombination);
+    if (limit < minimum) {
+      throw new IllegalArgumentException("cardinality limit of " + metric + " must be at least "
+          + minimum + " exposed series (" + (reserve + 2) + " combinations of label values at "
+          + seriesPerCombination + " series each: one for values as given, one for folded values and "
+          + reserve + " reserved for the last resort" + (reserve > 1 ? ", one per value of its closed "
+          + "labels that never fold" : "") + "), was " + limit);
+    }
+    int open = combinations - reserve;
+    this.foldedBudget = Math.max(1, open / FOLD_SHARE);
+    this.exactBudget = open - foldedBudget;
+  }
+
+  /**
+   * The smallest limit a family with {@code labels} can have: room for the combinations reserved for
+   * the last resort, one for values as given and one for folded values (one combination without
+   * labels).
+   */
+  public static int minimumLimit(List<LabelSpec> labels, int seriesPerCombination) {
+    if (labels.isEmpty()) {
+      return seriesPerCombination;
+    }
+    int kept = 1;
+    for (LabelSpec l : labels) {
+      if (l.isKeptInLastResort()) {
+        kept = Math.multiplyExact(kept, l.closedValues().size());
+      }
+    }
+    return Math.multiplyExact(kept + 2, seriesPerCombination);
   }
 
   public String metric() {
@@ -156,9 +217,29 @@ public final class SeriesFamily<M> {
     return labels.length;
   }
 
-  /** Series created so far (never more than the limit). */
+  /** Combinations of label values created so far (never more than {@link #combinations()}). */
   public int size() {
     return series;
+  }
+
+  /** Exposed series of the combinations created so far (never more than {@link #limit()}). */
+  public int exposedSeries() {
+    return series * seriesPerCombination;
+  }
+
+  /** The limit in exposed series. */
+  public int limit() {
+    return limit;
+  }
+
+  /** Combinations the limit allows. */
+  public int combinations() {
+    return combinations;
+  }
+
+  /** Combinations that may take values as given (declared or recorded). */
+  public int exactBudget() {
+    return exactBudget;
   }
 
   @SuppressWarnings("unchecked")
@@ -271,31 +352,39 @@ public final class SeriesFamily<M> {
         }
       }
     }
-    listener.overflowed();
-    List<String> partial = fold(canonical, true);
-    m = lookup(partial);
-    if (m != null) {
-      return m;
-    }
-    synchronized (lock) {
-      m = lookup(partial);
-      if (m != null) {
-        return m;
+    List<String> used = fold(canonical, true);
+    m = lookup(used);
+    if (m == null) {
+      synchronized (lock) {
+        m = lookup(used);
+        if (m == null) {
+          if (series < combinations - reserve) {
+            m = create(used);
+          } else {
+            used = fold(canonical, false);
+            m = lookup(used);
+            if (m == null) {
+              m = create(used);
+            }
+          }
+        }
       }
-      if (series < limit - reserve) {
-        return create(partial);
-      }
-      List<String> all = fold(canonical, false);
-      m = lookup(all);
-      return m != null ? m : create(all);
     }
+    // Counted once, here, and only when the series has other values than the recording: a
+    // combination of values other series already use is still created as given while there is room.
+    if (m != null && !used.equals(canonical)) {
+      listener.overflowed();
+    }
+    return m;
   }
 
   private List<String> fold(List<String> canonical, boolean keepKnown) {
     List<String> folded = new ArrayList<>(canonical.size());
     for (int i = 0; i < labels.length; i++) {
       String v = canonical.get(i);
-      folded.add(keepKnown && known.get(i).contains(v) ? v : labels[i].overflowValue(v));
+      boolean keep = labels[i].isClosed() ? keepKnown || labels[i].isKeptInLastResort()
+          : keepKnown && known.get(i).contains(v);
+      folded.add(keep ? v : labels[i].overflowValue(v));
     }
     return folded;
   }
@@ -353,12 +442,29 @@ public final class SeriesFamily<M> {
     }
     synchronized (lock) {
       if (product > (long) exactBudget - series) {
-        throw new IllegalArgumentException("declared label values give " + product + " series for "
+        throw new IllegalArgumentException("declared label values give " + product + " combinations for "
             + metric + ", more than its cardinality limit allows (" + (exactBudget - series)
-            + " left for declared and recorded values, of a limit of " + limit
-            + "); raise cardinalityLimit(\"" + metric + "\", n) or declare fewer");
+            + " combinations left for declared and recorded values, of a limit of " + limit
+            + " exposed series at " + seriesPerCombination + " per combination); raise "
+            + "cardinalityLimit(\"" + metric + "\", n) or declare fewer");
       }
       preRegister(canonical, 0, new ArrayList<>());
+    }
+  }
+
+  /**
+   * Whether {@link #preRegister} of {@code valuesPerLabel} fits the combinations left for values as
+   * given.
+   *
+   * @throws IllegalArgumentException if a value is not allowed
+   */
+  public boolean fits(List<List<String>> valuesPerLabel) {
+    long product = 1;
+    for (int i = 0; i < labels.length && i < valuesPerLabel.size(); i++) {
+      product *= labels[i].canonicalDeclared(valuesPerLabel.get(i), maxValueLength).size();
+    }
+    synchronized (lock) {
+      return product <= (long) exactBudget - series;
     }
   }
 
@@ -399,7 +505,8 @@ public final class SeriesFamily<M> {
         throw new IllegalArgumentException(metric + " already has a series " + canonical);
       }
       if (series >= exactBudget) {
-        throw new IllegalArgumentException(metric + " reached its cardinality limit of " + limit);
+        throw new IllegalArgumentException(metric + " reached its cardinality limit of " + limit
+            + " exposed series");
       }
       M m = createWith(canonical, seriesFactory);
       if (m == null) {

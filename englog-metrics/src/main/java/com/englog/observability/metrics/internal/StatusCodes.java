@@ -1,5 +1,7 @@
 package com.englog.observability.metrics.internal;
 
+import java.util.List;
+
 /**
  * Not public API.
  *
@@ -21,7 +23,14 @@ public final class StatusCodes {
     VALUES[SLOTS - 1] = OTHER;
   }
 
+  private static final List<String> ALL = List.of(VALUES);
+
   private StatusCodes() {}
+
+  /** Every label value, 100 to 599 then {@link #OTHER}: the very instances {@link #label} returns. */
+  public static List<String> values() {
+    return ALL;
+  }
 
   /** The slot of {@code status} in {@link #label(int)}'s table. */
   public static int slot(int status) {
