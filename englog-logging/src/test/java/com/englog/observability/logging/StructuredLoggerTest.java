@@ -313,4 +313,30 @@ class StructuredLoggerTest {
     assertThat(partial.get("metadata_omitted").asText())
         .isEqualTo("entries after the 1st: its iterator threw java.util.ConcurrentModificationException");
   }
+
+  @Test
+  void theFluentApiCarriesTheSpanCurrentAtLogNotAtAtInfo() {
+    org.slf4j.Logger logger = context.getLogger("com.englog.api.Fluent");
+    Span first = tracing.get("test").spanBuilder("first").startSpan();
+    Span second = tracing.get("test").spanBuilder("second").startSpan();
+    org.slf4j.spi.LoggingEventBuilder builder;
+    try (Scope ignored = first.makeCurrent()) {
+      builder = logger.atInfo().setMessage("switched").addKeyValue("k", 1); // turbo filters run here
+    }
+    try (Scope ignored = second.makeCurrent()) {
+      builder.log();
+    }
+    org.slf4j.spi.LoggingEventBuilder outside;
+    try (Scope ignored = first.makeCurrent()) {
+      outside = logger.atInfo().setMessage("left the span");
+    }
+    outside.log();
+    first.end();
+    second.end();
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).get("span_id").asText()).isEqualTo(second.getSpanContext().getSpanId());
+    assertThat(lines.get(0).get("trace_id").asText()).isEqualTo(second.getSpanContext().getTraceId());
+    assertThat(lines.get(1).has("trace_id")).as("no span at log()").isFalse();
+  }
 }
