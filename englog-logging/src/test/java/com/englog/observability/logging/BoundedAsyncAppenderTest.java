@@ -117,9 +117,6 @@ class BoundedAsyncAppenderTest {
     BlockedAppender downstream = new BlockedAppender();
     LoggerContext context = shippedConsole(downstream,
         Map.of("ENGLOG_LOG_QUEUE_SIZE", "16", "ENGLOG_LOG_FLUSH_MILLIS", "60000"));
-    BoundedAsyncAppender async = (BoundedAsyncAppender)
-        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ENGLOG_JSON_CONSOLE");
-    assertThat(async.getMaxBlock()).isEqualTo(BOUND);
     Logger logger = context.getLogger("app");
     int threads = 4;
     int perLevelPerThread = 10;
@@ -149,6 +146,9 @@ class BoundedAsyncAppenderTest {
     } finally {
       pool.shutdownNow();
     }
+    BoundedAsyncAppender async = (BoundedAsyncAppender)
+        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ENGLOG_JSON_CONSOLE");
+    assertThat(async.getMaxBlock()).isEqualTo(BOUND);
     DroppedEventCounts drops = DroppedEventCounts.of(context);
     assertThat(drops.count(org.slf4j.event.Level.INFO)).as("INFO dropped").isPositive();
     assertThat(drops.count(org.slf4j.event.Level.WARN)).as("WARN dropped after the wait").isPositive();
