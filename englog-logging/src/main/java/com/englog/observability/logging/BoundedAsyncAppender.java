@@ -78,7 +78,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
 
   // Set by start(), read by append() on any thread.
   private volatile ArrayBlockingQueue<ILoggingEvent> queue;
-  private volatile long maxBlockNanos;
+  private volatile long maxBlockNanos = DEFAULT_MAX_BLOCK.toNanos();
   private volatile int threshold;
   private volatile DropTally drops = DropTally.standalone();
   private Thread worker;
@@ -122,7 +122,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     this.maxBlockSpec = maxBlock;
   }
 
-  /** The wait bound in effect since the last start (or the default). */
+  /** The wait bound in effect since the last start (the default before the first). */
   public Duration getMaxBlock() {
     return Duration.ofNanos(maxBlockNanos);
   }
