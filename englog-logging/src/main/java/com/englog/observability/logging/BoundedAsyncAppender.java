@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An asynchronous logback appender that never holds the logging thread longer than a bound, and counts
@@ -393,7 +394,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   }
 
   @Override
-  public Appender<ILoggingEvent> getAppender(String name) {
+  public @Nullable Appender<ILoggingEvent> getAppender(String name) {
     return appenders.getAppender(name);
   }
 
