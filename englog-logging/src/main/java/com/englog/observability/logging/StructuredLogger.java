@@ -1,6 +1,7 @@
 package com.englog.observability.logging;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -108,6 +109,13 @@ public final class StructuredLogger {
    * A business event: message {@code business_event}, INFO, fields {@code event}, {@code user_id} (left
    * out when null) and each metadata entry with its own name and type (maps and lists nest). A metadata
    * name equal to another field's is written as {@code kv.<name>}; fields named like secrets are redacted.
+   *
+   * <p>Never throws and always logs one line, whatever the map does: entries beyond
+   * {@link #MAX_METADATA_ENTRIES}, entries whose value is the map itself, and what a map that throws
+   * (from {@code size}, {@code isEmpty}, {@code entrySet}, its iterator or an entry) did not yield are
+   * left out, and {@code metadata_omitted} says what: for example {@code "999936 entries beyond the
+   * first 64"}, {@code "1 entry referring to the map itself: loop"} or {@code "all entries: entrySet()
+   * threw java.lang.IllegalStateException"}. The map's {@code toString} is never called.
    */
   public void logBusinessEvent(String event, @Nullable String userId, Map<String, ?> metadata) {
     if (!logger.isInfoEnabled()) {
@@ -119,25 +127,64 @@ public final class StructuredLogger {
     if (userId != null) {
       b.addKeyValue(LogFields.USER_ID, userId);
     }
-    if (metadata != null && !metadata.isEmpty()) {
-      int written = 0;
-      int size = metadata.size();
-      try {
-        for (Map.Entry<String, ?> e : metadata.entrySet()) {
-          if (written == MAX_METADATA_ENTRIES) {
-            break;
-          }
-          b.addKeyValue(String.valueOf(e.getKey()), e.getValue());
-          written++;
-        }
-      } catch (RuntimeException e) {
-        // A map that fails to iterate (concurrently modified, hostile): log what was collected.
-      }
-      if (written < size) {
-        b.addKeyValue(LogFields.METADATA_OMITTED, size - written);
+    if (metadata != null) {
+      String omitted = addMetadata(b, metadata);
+      if (omitted != null) {
+        b.addKeyValue(LogFields.METADATA_OMITTED, omitted);
       }
     }
     b.log();
+  }
+
+  /** Adds the entries of {@code metadata} it can read; returns what was left out, or null. */
+  private static String addMetadata(LoggingEventBuilder b, Map<String, ?> metadata) {
+    int written = 0;
+    int selfReferences = 0;
+    String step = "entrySet()";
+    try {
+      Iterator<? extends Map.Entry<String, ?>> it = metadata.entrySet().iterator();
+      step = "its iterator";
+      while (written < MAX_METADATA_ENTRIES && it.hasNext()) {
+        Map.Entry<String, ?> e = it.next();
+        step = "an entry";
+        Object key = e.getKey();
+        Object value = e.getValue();
+        if (value == metadata) {
+          selfReferences++;
+        } else {
+          b.addKeyValue(key instanceof String ? (String) key : String.valueOf(key), value);
+          written++;
+        }
+        step = "its iterator";
+      }
+      if (!it.hasNext()) {
+        return selfReferences == 0 ? null : loop(selfReferences);
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      // A map that fails to iterate (concurrently modified, hostile): log what was collected.
+      int read = written + selfReferences;
+      return (read == 0 ? "all entries" : "entries after the " + ordinal(read)) + ": " + step + " threw "
+          + e.getClass().getName() + (selfReferences == 0 ? "" : "; " + loop(selfReferences));
+    }
+    String rest;
+    try {
+      int size = metadata.size();
+      rest = Math.max(0, size - written - selfReferences) + " entries beyond the first " + MAX_METADATA_ENTRIES;
+    } catch (RuntimeException | StackOverflowError e) {
+      rest = "entries beyond the first " + MAX_METADATA_ENTRIES + " (size() threw " + e.getClass().getName() + ")";
+    }
+    return selfReferences == 0 ? rest : rest + "; " + loop(selfReferences);
+  }
+
+  private static String loop(int selfReferences) {
+    return selfReferences + (selfReferences == 1 ? " entry" : " entries") + " referring to the map itself: loop";
+  }
+
+  private static String ordinal(int n) {
+    int mod100 = n % 100;
+    String suffix = mod100 >= 11 && mod100 <= 13 ? "th"
+        : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+    return n + suffix;
   }
 
   /** Milliseconds rounded to the microsecond, as a number. */

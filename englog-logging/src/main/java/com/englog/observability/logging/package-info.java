@@ -11,6 +11,11 @@
  *       {@link com.englog.observability.logging.RedactionKind},
  *       {@link com.englog.observability.logging.RedactionListener}: what was redacted, for the security
  *       metric.
+ *   <li>{@link com.englog.observability.logging.BoundedAsyncAppender},
+ *       {@link com.englog.observability.logging.DroppedEventCounts}: asynchronous writing that holds no
+ *       logging thread beyond a bound and counts every event it drops.
+ *   <li>{@link com.englog.observability.logging.JulBridge}: {@code java.util.logging} records as log
+ *       lines of the logback configuration (a context listener in the shipped includes).
  * </ul>
  *
  * <p>The jar also ships logback configurations under {@code englog/}: {@code logback-production.xml},

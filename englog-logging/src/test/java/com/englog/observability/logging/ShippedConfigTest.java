@@ -81,14 +81,14 @@ class ShippedConfigTest {
   }
 
   @Test
-  void productionWritesTraceCorrelatedJsonToStdoutThroughANonDroppingAsyncAppender() {
+  void productionWritesTraceCorrelatedJsonToStdoutThroughABoundedAsyncAppender() {
     String[] traceId = new String[1];
     String out = stdout(() -> {
       LoggerContext context = load("englog/logback-production.xml", Map.of("ENGLOG_LOG_DIR", dir.toString()));
-      ch.qos.logback.classic.AsyncAppender async = (ch.qos.logback.classic.AsyncAppender)
-          context.getLogger("ROOT").getAppender("ENGLOG_JSON_CONSOLE");
+      BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_CONSOLE");
       assertThat(async.getDiscardingThreshold()).isZero();
-      assertThat(async.isNeverBlock()).isFalse();
+      assertThat(async.getMaxBlock()).isEqualTo(java.time.Duration.ofMillis(100));
+      assertThat(async.getMaxFlushTime()).isEqualTo(5000);
       withSpan(span -> {
         traceId[0] = span.getSpanContext().getTraceId();
         for (int i = 0; i < 500; i++) {
@@ -225,9 +225,9 @@ class ShippedConfigTest {
   @Test
   void productionFileDefaultsAreTheDocumentedOnes() {
     LoggerContext context = load("englog/logback-production-file.xml", Map.of("ENGLOG_LOG_DIR", dir.toString()));
-    ch.qos.logback.classic.AsyncAppender async = (ch.qos.logback.classic.AsyncAppender)
-        context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
+    BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
     assertThat(async.getDiscardingThreshold()).isZero();
+    assertThat(async.getMaxBlock()).isEqualTo(java.time.Duration.ofMillis(100));
     assertThat(async.getQueueSize()).isEqualTo(8192);
     @SuppressWarnings("unchecked")
     ch.qos.logback.core.rolling.RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file =

@@ -152,11 +152,12 @@ class StructuredLoggerTest {
     JsonNode bulk = lines().get(0);
     assertThat(bulk.has("m63")).isTrue();
     assertThat(bulk.has("m64")).isFalse();
-    assertThat(bulk.get("metadata_omitted").asInt()).isEqualTo(36);
+    assertThat(bulk.get("metadata_omitted").asText()).isEqualTo("36 entries beyond the first 64");
     assertThat(bulk.has("user_id")).isFalse();
     JsonNode failed = lines().get(1);
     assertThat(failed.get("event").asText()).isEqualTo("failing");
-    assertThat(failed.get("metadata_omitted").asInt()).isEqualTo(3);
+    assertThat(failed.get("metadata_omitted").asText())
+        .isEqualTo("all entries: entrySet() threw java.util.ConcurrentModificationException");
   }
 
   @Test
@@ -184,5 +185,158 @@ class StructuredLoggerTest {
   void hugeDurationsDoNotOverflow() {
     log.logRequest("GET", "/slow", 200, Duration.ofSeconds(Long.MAX_VALUE), "c", null);
     assertThat(lines().get(0).get("duration_ms").asDouble()).isPositive();
+  }
+
+  /** A map that throws from the methods named, with {@code entries} readable entries otherwise. */
+  private static Map<String, Object> hostile(int entries, String... throwing) {
+    Set<String> bad = Set.of(throwing);
+    Map<String, Object> real = new LinkedHashMap<>();
+    for (int i = 0; i < entries; i++) {
+      real.put("k" + i, i);
+    }
+    return new java.util.AbstractMap<>() {
+      @Override
+      public Set<Map.Entry<String, Object>> entrySet() {
+        if (bad.contains("entrySet")) {
+          throw new IllegalStateException("entrySet");
+        }
+        return real.entrySet();
+      }
+
+      @Override
+      public int size() {
+        if (bad.contains("size")) {
+          throw new IllegalStateException("size");
+        }
+        return real.size();
+      }
+
+      @Override
+      public boolean isEmpty() {
+        if (bad.contains("isEmpty")) {
+          throw new IllegalStateException("isEmpty");
+        }
+        return real.isEmpty();
+      }
+
+      @Override
+      public String toString() {
+        if (bad.contains("toString")) {
+          throw new IllegalStateException("toString");
+        }
+        return real.toString();
+      }
+    };
+  }
+
+  private JsonNode onlyLine(String event, Map<String, ?> metadata) {
+    Logback.capture(context, "CAPTURE").clear();
+    log.logBusinessEvent(event, "u", metadata);
+    List<JsonNode> lines = lines();
+    assertThat(lines).as("lines of %s", event).hasSize(1);
+    assertThat(lines.get(0).get("event").asText()).isEqualTo(event);
+    return lines.get(0);
+  }
+
+  @Test
+  void aBusinessEventIsOneLineSayingWhatWasLeftOutWhateverTheMapDoes() {
+    JsonNode sizeThrows = onlyLine("size", hostile(100, "size"));
+    assertThat(sizeThrows.has("k63")).isTrue();
+    assertThat(sizeThrows.get("metadata_omitted").asText())
+        .isEqualTo("entries beyond the first 64 (size() threw java.lang.IllegalStateException)");
+
+    JsonNode isEmptyThrows = onlyLine("isEmpty", hostile(2, "isEmpty"));
+    assertThat(isEmptyThrows.get("k1").asInt()).isEqualTo(1);
+    assertThat(isEmptyThrows.has("metadata_omitted")).isFalse(); // nothing was left out
+
+    JsonNode entrySetThrows = onlyLine("entrySet", hostile(5, "entrySet", "size", "isEmpty"));
+    assertThat(entrySetThrows.get("metadata_omitted").asText())
+        .isEqualTo("all entries: entrySet() threw java.lang.IllegalStateException");
+
+    JsonNode toStringThrows = onlyLine("toString", hostile(3, "toString"));
+    assertThat(toStringThrows.get("k2").asInt()).isEqualTo(2);
+    assertThat(toStringThrows.has("metadata_omitted")).isFalse();
+
+    Map<String, Object> self = new HashMap<>();
+    self.put("a", 1);
+    self.put("self", self);
+    JsonNode loop = onlyLine("self", self);
+    assertThat(loop.get("a").asInt()).isEqualTo(1);
+    assertThat(loop.has("self")).isFalse();
+    assertThat(loop.get("metadata_omitted").asText()).isEqualTo("1 entry referring to the map itself: loop");
+
+    Map<String, Object> million = new HashMap<>();
+    for (int i = 0; i < 1_000_000; i++) {
+      million.put("e" + i, i);
+    }
+    JsonNode huge = onlyLine("million", million);
+    assertThat(huge.get("metadata_omitted").asText()).isEqualTo("999936 entries beyond the first 64");
+    assertThat(huge.size()).isLessThan(64 + 20);
+
+    Map<String, Object> failingEntry = new LinkedHashMap<>();
+    failingEntry.put("ok", 1);
+    failingEntry.put("bad", 2);
+    Map<String, Object> entryThrows = new java.util.AbstractMap<>() {
+      @Override
+      public Set<Map.Entry<String, Object>> entrySet() {
+        return new java.util.AbstractSet<>() {
+          @Override
+          public java.util.Iterator<Map.Entry<String, Object>> iterator() {
+            java.util.Iterator<Map.Entry<String, Object>> it = failingEntry.entrySet().iterator();
+            return new java.util.Iterator<>() {
+              int n;
+
+              @Override
+              public boolean hasNext() {
+                return it.hasNext();
+              }
+
+              @Override
+              public Map.Entry<String, Object> next() {
+                if (n++ == 1) {
+                  throw new java.util.ConcurrentModificationException();
+                }
+                return it.next();
+              }
+            };
+          }
+
+          @Override
+          public int size() {
+            return 2;
+          }
+        };
+      }
+    };
+    JsonNode partial = onlyLine("partial", entryThrows);
+    assertThat(partial.get("ok").asInt()).isEqualTo(1);
+    assertThat(partial.get("metadata_omitted").asText())
+        .isEqualTo("entries after the 1st: its iterator threw java.util.ConcurrentModificationException");
+  }
+
+  @Test
+  void theFluentApiCarriesTheSpanCurrentAtLogNotAtAtInfo() {
+    org.slf4j.Logger logger = context.getLogger("com.englog.api.Fluent");
+    Span first = tracing.get("test").spanBuilder("first").startSpan();
+    Span second = tracing.get("test").spanBuilder("second").startSpan();
+    org.slf4j.spi.LoggingEventBuilder builder;
+    try (Scope ignored = first.makeCurrent()) {
+      builder = logger.atInfo().setMessage("switched").addKeyValue("k", 1); // turbo filters run here
+    }
+    try (Scope ignored = second.makeCurrent()) {
+      builder.log();
+    }
+    org.slf4j.spi.LoggingEventBuilder outside;
+    try (Scope ignored = first.makeCurrent()) {
+      outside = logger.atInfo().setMessage("left the span");
+    }
+    outside.log();
+    first.end();
+    second.end();
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).get("span_id").asText()).isEqualTo(second.getSpanContext().getSpanId());
+    assertThat(lines.get(0).get("trace_id").asText()).isEqualTo(second.getSpanContext().getTraceId());
+    assertThat(lines.get(1).has("trace_id")).as("no span at log()").isFalse();
   }
 }

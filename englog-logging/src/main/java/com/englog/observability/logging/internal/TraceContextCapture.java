@@ -6,7 +6,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.TurboFilterList;
 import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.FilterReply;
+import ch.qos.logback.core.spi.SequenceNumberGenerator;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.Set;
@@ -32,6 +34,12 @@ import org.slf4j.spi.MDCAdapter;
  * encoder of the current configuration is registered; otherwise it removes entries left on the threads
  * that log, so that no earlier id is ever read, by an encoder or by another layout. An encoder that
  * outlives a reset registers again when it next encodes.
+ *
+ * <p>SLF4J 2's fluent API asks the turbo filters at {@code atInfo()}, not at {@code log()}, where the
+ * event is made; the span may have changed in between. So the capture also runs when logback makes an
+ * event, through the context's sequence number generator, the one context-wide hook logback calls
+ * on the logging thread for every event it builds: it wraps the generator already set (if any), whose
+ * numbers events keep.
  */
 public final class TraceContextCapture extends TurboFilter implements LoggerContextListener {
 
@@ -48,11 +56,39 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
   /** Changes when the context resets or stops: registrations from before are void. */
   private volatile int generation;
   private final LongAdder failures = new LongAdder();
+  private final Sequence sequence;
 
   private TraceContextCapture(LoggerContext context) {
     this.loggerContext = context;
     setName("englog-trace-context-capture");
     setContext(context);
+    this.sequence = new Sequence(context);
+  }
+
+  /** Runs the capture when logback makes an event, then answers as the generator it wraps would. */
+  private final class Sequence extends ContextAwareBase implements SequenceNumberGenerator {
+    volatile SequenceNumberGenerator delegate;
+
+    Sequence(LoggerContext context) {
+      super(TraceContextCapture.this);
+      setContext(context);
+    }
+
+    @Override
+    public long nextSequenceNumber() {
+      reconcile();
+      SequenceNumberGenerator d = delegate;
+      return d == null ? 0 : d.nextSequenceNumber();
+    }
+  }
+
+  /** Called with INSTALL_LOCK held: makes {@link #sequence} the context's generator, wrapping another. */
+  private void hookEventCreation() {
+    SequenceNumberGenerator current = loggerContext.getSequenceNumberGenerator();
+    if (current != sequence) {
+      sequence.delegate = current;
+      loggerContext.setSequenceNumberGenerator(sequence);
+    }
   }
 
   /**
@@ -63,8 +99,10 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
     synchronized (INSTALL_LOCK) {
       for (TurboFilter f : context.getTurboFilterList()) {
         if (f instanceof TraceContextCapture) {
-          ((TraceContextCapture) f).moveToFront();
-          return (TraceContextCapture) f;
+          TraceContextCapture capture = (TraceContextCapture) f;
+          capture.moveToFront();
+          capture.hookEventCreation();
+          return capture;
         }
       }
       TraceContextCapture filter = new TraceContextCapture(context);
@@ -88,6 +126,7 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
     start();
     // First, so that a filter answering ACCEPT before it cannot skip the capture.
     loggerContext.getTurboFilterList().add(0, this);
+    hookEventCreation();
   }
 
   /**
@@ -121,11 +160,11 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
 
   /**
    * For an encoder on every event: false if its registration is void (the context was reset or
-   * stopped) or the filter lost its first place; the encoder then calls {@link #install} and
-   * {@link #register} again.
+   * stopped), the filter lost its first place or another sequence number generator replaced the hook;
+   * the encoder then calls {@link #install} and {@link #register} again.
    */
   public boolean isCurrent(int registeredGeneration) {
-    if (generation != registeredGeneration) {
+    if (generation != registeredGeneration || loggerContext.getSequenceNumberGenerator() != sequence) {
       return false;
     }
     TurboFilterList filters = loggerContext.getTurboFilterList();
@@ -143,6 +182,12 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
         && level.levelInt < logger.getEffectiveLevel().levelInt) {
       return FilterReply.NEUTRAL;
     }
+    reconcile();
+    return FilterReply.NEUTRAL;
+  }
+
+  /** Makes the entry match this thread's span (or removes it when no encoder wants it); never throws. */
+  private void reconcile() {
     try {
       MDCAdapter mdc = loggerContext.getMDCAdapter();
       if (writing) {
@@ -154,7 +199,6 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
       // Logging must go on without trace ids rather than fail.
       failures.increment();
     }
-    return FilterReply.NEUTRAL;
   }
 
   /** Calls that could not capture (an MDC adapter or context storage that threw). */
@@ -230,6 +274,9 @@ public final class TraceContextCapture extends TurboFilter implements LoggerCont
     forgetRegistrations();
     synchronized (INSTALL_LOCK) {
       loggerContext.getTurboFilterList().remove(this);
+      if (loggerContext.getSequenceNumberGenerator() == sequence) {
+        loggerContext.setSequenceNumberGenerator(sequence.delegate);
+      }
       stop();
     }
   }
