@@ -154,7 +154,7 @@ class BoundedAsyncAppenderTest {
   void aBlockedDownstreamHoldsNoLoggingThreadBeyondTheBoundAndEveryMissingEventIsCounted() throws Exception {
     StalledStdout stdout = new StalledStdout();
     LoggerContext context = shippedConsole(stdout,
-        Map.of("ENGLOG_LOG_QUEUE_SIZE", "16", "ENGLOG_LOG_FLUSH_MILLIS", "60000"));
+        Map.of("ENGLOG_LOGGING_QUEUE_SIZE", "16", "ENGLOG_LOGGING_FLUSH_MILLIS", "60000"));
     Logger logger = context.getLogger("app");
     int threads = 4;
     int perLevelPerThread = 10;
@@ -193,7 +193,7 @@ class BoundedAsyncAppenderTest {
     assertThat(drops.count(org.slf4j.event.Level.ERROR)).as("ERROR dropped after the wait").isPositive();
 
     stdout.release.countDown();
-    context.stop(); // the worker writes what is queued, well within ENGLOG_LOG_FLUSH_MILLIS
+    context.stop(); // the worker writes what is queued, well within ENGLOG_LOGGING_FLUSH_MILLIS
     int n = threads * perLevelPerThread;
     Map<String, Integer> written = stdout.linesByLevel();
     for (Level level : LEVELS) {

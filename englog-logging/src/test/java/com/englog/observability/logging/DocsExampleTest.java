@@ -58,7 +58,7 @@ class DocsExampleTest {
       try {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(MDC.getMDCAdapter());
-        context.putProperty("ENGLOG_LOG_DIR", dir.toString());
+        context.putProperty("ENGLOG_LOGGING_DIR", dir.toString());
         Logback.configure(context, xml);
         Logback.assertNoErrors(context);
         context.getLogger("docs").info("docs example {}", "password=x");

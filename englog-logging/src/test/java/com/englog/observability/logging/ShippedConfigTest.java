@@ -84,7 +84,7 @@ class ShippedConfigTest {
   void productionWritesTraceCorrelatedJsonToStdoutThroughABoundedAsyncAppender() {
     String[] traceId = new String[1];
     String out = stdout(() -> {
-      LoggerContext context = load("englog/logback-production.xml", Map.of("ENGLOG_LOG_DIR", dir.toString()));
+      LoggerContext context = load("englog/logback-production.xml", Map.of("ENGLOG_LOGGING_DIR", dir.toString()));
       BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_CONSOLE");
       assertThat(async.getDiscardingThreshold()).isZero();
       assertThat(async.getMaxBlock()).isEqualTo(java.time.Duration.ofMillis(100));
@@ -121,11 +121,11 @@ class ShippedConfigTest {
   void productionFileRotatesBySizeAndTimeCompressesAndCapsTheArchives() throws Exception {
     Path logs = dir.resolve("logs");
     LoggerContext context = load("englog/logback-production-file.xml", Map.of(
-        "ENGLOG_LOG_DIR", logs.toString(),
-        "ENGLOG_LOG_FILE", "api",
-        "ENGLOG_LOG_MAX_FILE_SIZE", "2KB",
-        "ENGLOG_LOG_ROLL_PATTERN", "yyyy-MM-dd_HH-mm-ss",
-        "ENGLOG_LOG_TOTAL_SIZE_CAP", "6KB"));
+        "ENGLOG_LOGGING_DIR", logs.toString(),
+        "ENGLOG_LOGGING_FILE", "api",
+        "ENGLOG_LOGGING_MAX_FILE_SIZE", "2KB",
+        "ENGLOG_LOGGING_ROLL_PATTERN", "yyyy-MM-dd_HH-mm-ss",
+        "ENGLOG_LOGGING_TOTAL_SIZE_CAP", "6KB"));
     java.util.Random random = new java.util.Random(3);
     PrintStream original = System.out;
     System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -177,7 +177,7 @@ class ShippedConfigTest {
   }
 
   /**
-   * Retention by {@code ENGLOG_LOG_MAX_HISTORY}: at start (the shipped file cleans history on start) and
+   * Retention by {@code ENGLOG_LOGGING_MAX_HISTORY}: at start (the shipped file cleans history on start) and
    * at each rollover logback deletes the archives of periods older than that many; here daily archives
    * left by an earlier run. Past 32 periods beyond it logback no longer looks (the documented limit).
    */
@@ -195,9 +195,9 @@ class ShippedConfigTest {
       }
     }
     LoggerContext context = load("englog/logback-production-file.xml", Map.of(
-        "ENGLOG_LOG_DIR", logs.toString(),
-        "ENGLOG_LOG_FILE", "api",
-        "ENGLOG_LOG_MAX_HISTORY", "3"));
+        "ENGLOG_LOGGING_DIR", logs.toString(),
+        "ENGLOG_LOGGING_FILE", "api",
+        "ENGLOG_LOGGING_MAX_HISTORY", "3"));
     PrintStream original = System.out;
     System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
@@ -223,8 +223,29 @@ class ShippedConfigTest {
   }
 
   @Test
+  void formerVariableNamesStillWorkBehindTheCurrentOnes() {
+    Path former = dir.resolve("former");
+    LoggerContext context = load("englog/logback-production-file.xml", Map.of(
+        "ENGLOG_LOG_DIR", former.toString(), "ENGLOG_LOG_FILE", "api", "ENGLOG_LOG_LEVEL", "WARN",
+        "ENGLOG_LOG_QUEUE_SIZE", "64"));
+    BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
+    assertThat(async.getQueueSize()).isEqualTo(64);
+    assertThat(((ch.qos.logback.core.FileAppender<?>) async.getAppender("ENGLOG_JSON_FILE_DIRECT")).getFile())
+        .isEqualTo(former + "/api.json");
+    assertThat(context.getLogger("ROOT").getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+    context.stop();
+
+    LoggerContext both = load("englog/logback-production-file.xml", Map.of(
+        "ENGLOG_LOG_DIR", former.toString(), "ENGLOG_LOGGING_DIR", dir.toString()));
+    BoundedAsyncAppender current = (BoundedAsyncAppender) both.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
+    assertThat(((ch.qos.logback.core.FileAppender<?>) current.getAppender("ENGLOG_JSON_FILE_DIRECT")).getFile())
+        .as("the current name wins").isEqualTo(dir + "/application.json");
+    both.stop();
+  }
+
+  @Test
   void productionFileDefaultsAreTheDocumentedOnes() {
-    LoggerContext context = load("englog/logback-production-file.xml", Map.of("ENGLOG_LOG_DIR", dir.toString()));
+    LoggerContext context = load("englog/logback-production-file.xml", Map.of("ENGLOG_LOGGING_DIR", dir.toString()));
     BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
     assertThat(async.getDiscardingThreshold()).isZero();
     assertThat(async.getMaxBlock()).isEqualTo(java.time.Duration.ofMillis(100));
@@ -273,7 +294,7 @@ class ShippedConfigTest {
         + "</configuration>";
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(MDC.getMDCAdapter());
-    context.putProperty("ENGLOG_LOG_DIR", dir.toString());
+    context.putProperty("ENGLOG_LOGGING_DIR", dir.toString());
     Logback.configure(context, xml);
     Logback.assertNoErrors(context);
     assertThat(Logback.statuses(context, Status.WARN)).anyMatch(m -> m.contains("ENGLOG_TEXT_CONSOLE") && m.contains("not referenced"));
