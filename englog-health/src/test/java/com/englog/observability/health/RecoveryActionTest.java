@@ -174,11 +174,14 @@ class RecoveryActionTest {
           RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
               .timeout(Duration.ofMillis(200)).build(), listener);
 
+      // An outcome is counted before its line is logged: wait for the line too before the next
+      // attempt, whose first line would otherwise race it.
       registry.status();
-      awaitCondition(() -> attempts("failure") == 1);
+      awaitCondition(() -> attempts("failure") == 1 && recoveryLines(appender).size() == 2);
       clock.advance(Duration.ofSeconds(1));
       registry.status();
-      awaitCondition(() -> attempts("timeout") == 1 && hungActionReturned.getCount() == 0);
+      awaitCondition(() -> attempts("timeout") == 1 && hungActionReturned.getCount() == 0
+          && recoveryLines(appender).size() == 4);
       clock.advance(Duration.ofSeconds(1));
       // The hung action's thread clears its slot just after it returns: ask until attempt 3 starts.
       awaitCondition(() -> {
