@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code /health/{name}}</td><td>a custom group, or a single component by its name</td></tr>
  * </table>
  *
+ * <p>A group path answers the group's status, in which a non-critical member that is not UP counts
+ * as DEGRADED; a component's own path answers that component's status, critical or not, so a probe
+ * of {@code /health/redis} sees a Redis outage (503) while {@code /health} stays 200 DEGRADED.
+ *
  * <p>Status codes: 200 for UP and DEGRADED, 503 for DOWN; UNKNOWN is 200 for liveness (restarting a
  * pod that cannot tell is worse than waiting) and 503 everywhere else. 404 for an unknown group, 405
  * for methods other than GET and HEAD. Callers that {@link HealthAccess} authorises get the full

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * an empty group is UP. Groups: {@link #LIVENESS} (empty unless a component asks for it), {@link
  * #READINESS} and {@link #STARTUP} (every component by default), custom groups named in {@link
  * ComponentOptions.Builder#groups(String...)}, {@link #ALL} (every component), and one group per component
- * under the component's own name.
+ * under the component's own name, whose status is the component's own, critical or not (a
+ * non-critical component that is DOWN is DOWN there).
  *
  * <h2>Threads</h2>
  * A call to {@link #check(String)} or {@link #status(String)} returns cached results when they are
@@ -74,7 +75,8 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   /**
-   * A group's (or a single component's) status and results.
+   * A group's (or a single component's) status and results. For a component's name the status is the
+   * component's own, even for a non-critical one.
    *
    * @throws IllegalArgumentException when no group or component has that name
    */

@@ -1,6 +1,7 @@
 package com.englog.observability.health;
 
 import com.englog.observability.common.internal.HikariProbe;
+import com.englog.observability.health.internal.PgjdbcTimeouts;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -20,8 +21,18 @@ import org.jspecify.annotations.Nullable;
  * .add("db", JdbcHealthIndicator.builder(dataSource).validationQuery("SELECT 1 FROM journals LIMIT 1").build())
  * }</pre>
  *
- * <p>A hung database cannot pin the check: when the deadline passes, the connection in use is
- * aborted ({@code Connection.abort}), which closes its socket. Pool statistics come from HikariCP
+ * <p>A hung database pins the check's thread as little as JDBC allows. Once the check holds a
+ * connection, its network timeout ({@code Connection.setNetworkTimeout}) is the time left to the
+ * deadline, and when the deadline passes the connection is aborted ({@code Connection.abort}), which
+ * closes its socket. Getting the connection has no abort hook in JDBC: on pgjdbc's unpooled {@code
+ * PGSimpleDataSource}, the check connects through a copy of your data source whose {@code
+ * loginTimeout}, {@code connectTimeout} and {@code socketTimeout} are the seconds left to the
+ * deadline (rounded up; your data source is not changed), so a frozen server releases the check
+ * within the deadline rounded up to whole seconds. A pool that waits inside {@code getConnection()}
+ * (for a free connection, or for its own login to a frozen server) keeps the check's thread until
+ * the pool's own timeout (HikariCP's {@code connectionTimeout}): the check is abandoned at its
+ * deadline (DOWN, "timed out after …"), and no second check of the component starts until it
+ * returns. Pool statistics come from HikariCP
  * automatically (read reflectively; no dependency) or from {@link Builder#poolStats(Supplier)}: the
  * check is DEGRADED when the share of connections the service holds (not counting the check's own)
  * reaches the saturation threshold, and when the pool is exhausted with callers waiting it reports
@@ -36,9 +47,12 @@ public final class JdbcHealthIndicator implements HealthIndicator {
   private final String validationQuery;
   private final Supplier<PoolStats> poolStats;
   private final double saturationThreshold;
+  /** Non-null for pgjdbc's PGSimpleDataSource: connects through a copy with the deadline's timeouts. */
+  private final PgjdbcTimeouts pgjdbc;
 
   private JdbcHealthIndicator(Builder b) {
     this.dataSource = b.dataSource;
+    this.pgjdbc = PgjdbcTimeouts.detect(b.dataSource);
     this.validationQuery = b.validationQuery;
     this.saturationThreshold = b.saturationThreshold;
     if (b.poolStats != null) {
@@ -72,16 +86,17 @@ public final class JdbcHealthIndicator implements HealthIndicator {
     long start = System.nanoTime();
     String database;
     long validationNanos;
-    try (Connection connection = dataSource.getConnection()) {
+    DataSource source = pgjdbc == null ? dataSource : pgjdbc.within(dataSource, secondsLeft(context));
+    try (Connection connection = source.getConnection()) {
       AtomicBoolean inUse = new AtomicBoolean(true);
       context.onAbort(() -> {
         if (inUse.get()) {
           connection.abort(Runnable::run);
         }
       });
+      int networkTimeout = boundNetworkTimeout(connection, context);
       try {
-        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-            (context.remaining().toMillis() + 999) / 1000));
+        int seconds = secondsLeft(context);
         if (validationQuery == null) {
           if (!connection.isValid(seconds)) {
             return Health.down("connection is not valid (Connection.isValid returned false)").build();
@@ -97,6 +112,7 @@ public final class JdbcHealthIndicator implements HealthIndicator {
         database = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
       } finally {
         inUse.set(false);
+        restoreNetworkTimeout(connection, networkTimeout);
       }
     }
     // Read once the check's own connection is back in the pool, so that only the service's
@@ -111,6 +127,41 @@ public final class JdbcHealthIndicator implements HealthIndicator {
     }
     health.detail("database", database).detail("validation_ms", validationNanos / 1_000_000);
     return withStats(health, after).build();
+  }
+
+  /** The time left to the deadline in whole seconds, rounded up, at least 1 (JDBC timeouts are seconds). */
+  private static int secondsLeft(HealthCheckContext context) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (context.remaining().toMillis() + 999) / 1000));
+  }
+
+  /**
+   * Bounds every wait of {@code connection} for the server by the time left to the deadline, so that
+   * a read that the abort hook cannot reach in time still ends; returns the previous network timeout
+   * to restore, or -1 when the driver does not support one.
+   */
+  private static int boundNetworkTimeout(Connection connection, HealthCheckContext context) {
+    try {
+      int previous = connection.getNetworkTimeout();
+      long left = Math.max(1, Math.min(Integer.MAX_VALUE, context.remaining().toMillis()));
+      connection.setNetworkTimeout(Runnable::run, (int) left);
+      return previous;
+    } catch (SQLException | RuntimeException | AbstractMethodError e) {
+      return -1;
+    }
+  }
+
+  /** Gives a (pooled) connection its network timeout back before it is returned. */
+  private static void restoreNetworkTimeout(Connection connection, int previous) {
+    if (previous < 0) {
+      return;
+    }
+    try {
+      if (!connection.isClosed()) {
+        connection.setNetworkTimeout(Runnable::run, previous);
+      }
+    } catch (SQLException | RuntimeException e) {
+      // An aborted or broken connection: the pool discards it.
+    }
   }
 
   private static Health.Builder withStats(Health.Builder health, PoolStats stats) {

@@ -24,7 +24,9 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A dependency that hangs (every process of the server stopped with SIGSTOP, so pooled connections
@@ -87,6 +89,89 @@ class FrozenDependencyIT {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .until(() -> endpoint.get("/health/db").statusCode() == 200);
       assertThat(endpoint.get("/health/db").body()).contains("\"status\":\"UP\"", "PostgreSQL");
+    }
+  }
+
+  /**
+   * An unpooled {@code PGSimpleDataSource} has no connection before the freeze: every check logs in to
+   * the frozen server, where JDBC has no abort hook. The check's login, connect and socket timeouts
+   * come from its deadline, so each check is DOWN within the deadline + 100 ms, the check's thread
+   * leaves the indicator within the deadline rounded up to whole seconds + 100 ms while the server is
+   * still frozen (with pgjdbc's defaults it waits 5 s for the answer to its SSL request, for ever
+   * without SSL), pgjdbc's own login thread ends too, and after SIGCONT the thread count is back
+   * where it was. Times are judged like {@link ResponseTimes} judges them, less the stalls of the
+   * machine ({@link Hiccups}).
+   */
+  @Test
+  void frozenPostgresBehindAnUnpooledDataSourceIsDownWithinTheDeadlineAndHoldsNoThread() {
+    Duration deadline = Duration.ofMillis(500);
+    int checks = 10;
+    try (PostgresServer pg = PostgresServer.start()) {
+      PGSimpleDataSource dataSource = new PGSimpleDataSource();
+      dataSource.setUrl(pg.jdbcUrl());
+      dataSource.setUser(pg.user());
+      JdbcHealthIndicator jdbc = JdbcHealthIndicator.of(dataSource);
+      AtomicInteger inside = new AtomicInteger();
+      List<long[]> spans = java.util.Collections.synchronizedList(new ArrayList<>());
+      HealthIndicator counted = context -> {
+        inside.incrementAndGet();
+        long entered = System.nanoTime();
+        try {
+          return jdbc.check(context);
+        } finally {
+          spans.add(new long[] {entered, System.nanoTime()});
+          inside.decrementAndGet();
+        }
+      };
+      try (HealthRegistry registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+          .add("db", counted, o -> o.deadline(deadline).noCache().withoutCircuitBreaker())
+          .build()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.status("db") == Status.UP);
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+
+        pg.freeze();
+        assertFrozen(pg, PG_SSL_REQUEST);
+        spans.clear();
+        List<Long> timings = new ArrayList<>();
+        List<Long> insideTimings = new ArrayList<>();
+        try (Hiccups hiccups = new Hiccups()) {
+          for (int i = 0; i < checks; i++) {
+            long start = System.nanoTime();
+            HealthReport report = registry.check("db");
+            long end = System.nanoTime();
+            timings.add(Math.max(0, (end - start - hiccups.within(start, end)) / 1_000_000));
+            assertThat(report.status()).as("check %d of the frozen server: %s", i, report).isEqualTo(Status.DOWN);
+            assertThat(report.component("db").orElseThrow().reason()).isEqualTo("timed out after 500 ms");
+            // The next check starts only once this one has left the indicator (one check in flight).
+            int n = i;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(inside).as("checks still inside the indicator 30 s after "
+                    + "check %d of the frozen server (process states %s)", n, pg.processStates()).hasValue(0));
+          }
+          synchronized (spans) {
+            for (long[] span : spans) {
+              insideTimings.add(Math.max(0, (span[1] - span[0] - hiccups.within(span[0], span[1])) / 1_000_000));
+            }
+          }
+        }
+        assertThat(insideTimings).as("checks that entered the indicator").hasSize(checks);
+        // JDBC timeouts are whole seconds: the thread is free by the deadline rounded up (+ 100 ms).
+        ResponseTimes.assertWithinDeadline(insideTimings, (deadline.toMillis() + 999) / 1000 * 1000);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+            JdbcHealthIndicatorTest.pgjdbcConnectThreads()).as("pgjdbc login threads while the server is frozen")
+            .isEmpty());
+        assertFrozen(pg, PG_SSL_REQUEST);
+        ResponseTimes.assertWithinDeadline(timings, deadline.toMillis());
+        assertThat(dataSource.getSocketTimeout()).as("the service's data source is not changed").isZero();
+
+        pg.thaw();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            .until(() -> registry.status("db") == Status.UP);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            ManagementFactory.getThreadMXBean().getThreadCount()).as("threads after the thaw")
+            .isLessThanOrEqualTo(threadsBefore + THREAD_TOLERANCE));
+        assertThat(JdbcHealthIndicatorTest.pgjdbcConnectThreads()).isEmpty();
+      }
     }
   }
 

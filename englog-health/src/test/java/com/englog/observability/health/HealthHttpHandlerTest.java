@@ -96,12 +96,57 @@ class HealthHttpHandlerTest {
         .add("ai", context -> Health.down("HTTP 500").build(), o -> o.nonCritical())
         .build(), HealthAccess.never());
 
-    assertThat(get(base.resolve("/health/ai"), null).statusCode()).isEqualTo(200);
-    assertThat(get(base.resolve("/health/ai"), null).body()).isEqualTo("{\"status\":\"DEGRADED\"}");
     assertThat(get(base.resolve("/health/db"), null).statusCode()).isEqualTo(503);
     assertThat(get(base.resolve("/health/ready"), null).statusCode()).isEqualTo(503);
     assertThat(get(base.resolve("/health"), null).body()).isEqualTo("{\"status\":\"DOWN\"}");
     assertThat(get(base.resolve("/health/live"), null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aNonCriticalComponentsOwnPathReportsItsOwnStatusWhileGroupPathsKeepTheirRule() throws Exception {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.up().build())
+        .add("redis", context -> Health.down("Connection refused").build(),
+            o -> o.nonCritical().groups(HealthRegistry.READINESS, "cache"))
+        .add("ai", context -> Health.degraded("slow").build(), o -> o.nonCritical())
+        .build(), HealthAccess.never());
+
+    // A probe of the component alone sees the outage ...
+    HttpResponse<String> redis = get(base.resolve("/health/redis"), null);
+    assertThat(redis.statusCode()).isEqualTo(503);
+    assertThat(redis.body()).isEqualTo("{\"status\":\"DOWN\"}");
+    assertThat(get(base.resolve("/health/redis/"), null).statusCode()).isEqualTo(503);
+    HttpResponse<String> head = endpoint.send(HttpRequest.newBuilder(base.resolve("/health/redis"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)));
+    assertThat(head.statusCode()).isEqualTo(503);
+    HttpResponse<String> ai = get(base.resolve("/health/ai"), null);
+    assertThat(ai.statusCode()).isEqualTo(200);
+    assertThat(ai.body()).isEqualTo("{\"status\":\"DEGRADED\"}");
+    // ... while every group, a custom group of that one component included, only degrades.
+    for (String group : new String[] {"/health", "/health/ready", "/health/cache"}) {
+      HttpResponse<String> response = get(base.resolve(group), null);
+      assertThat(response.statusCode()).as(group).isEqualTo(200);
+      assertThat(response.body()).as(group).isEqualTo("{\"status\":\"DEGRADED\"}");
+    }
+    assertThat(registry.status("redis")).isEqualTo(Status.DOWN);
+    assertThat(registry.check("redis").status()).isEqualTo(Status.DOWN);
+    assertThat(registry.status("cache")).isEqualTo(Status.DEGRADED);
+  }
+
+  @Test
+  void authorisedCallersOfANonCriticalComponentsPathGetItsOwnStatusAndTheCode() throws Exception {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("redis", context -> Health.down("Connection refused").build(), o -> o.nonCritical())
+        .build(), HealthAccess.always());
+
+    HttpResponse<String> redis = get(base.resolve("/health/redis"), null);
+    HttpResponse<String> all = get(base.resolve("/health"), null);
+
+    assertThat(redis.statusCode()).isEqualTo(503);
+    assertThat(redis.body()).startsWith("{\"status\":\"DOWN\",\"group\":\"redis\"")
+        .contains("\"critical\":false", "Connection refused");
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.body()).startsWith("{\"status\":\"DEGRADED\",\"group\":\"all\"");
   }
 
   @Test

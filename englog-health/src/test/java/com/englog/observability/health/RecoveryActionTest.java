@@ -64,32 +64,48 @@ class RecoveryActionTest {
     assertThat(runs).hasValue(1);
   }
 
+  /**
+   * The schedule of attempts on the injected clock. An attempt is decided, and its WARN line logged,
+   * by the check whose DOWN result it answers, before that check's caller gets the result; its action
+   * then sees that result, stamped with the injected clock. So the instants the action saw are the
+   * schedule, however late the recovery thread runs; and the test lets each attempt finish (its
+   * outcome counted) before moving the clock, so an attempt still running never postpones the next.
+   */
   @Test
-  void throwingActionCountsAsFailureAndBacksOff() {
-    AtomicInteger runs = new AtomicInteger();
-    registry = registry(c -> Health.down("still broken").build(),
-        failing -> {
-          runs.incrementAndGet();
-          throw new IllegalStateException("cannot reconnect");
-        },
-        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(10), Duration.ofSeconds(40)).build());
+  void throwingActionCountsAsFailureAndItsBackoffDoublesUpToTheMaximum() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger("com.englog.observability.health");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      Instant start = clock.instant();
+      java.util.List<Long> attemptedAtSeconds = new java.util.concurrent.CopyOnWriteArrayList<>();
+      registry = registry(c -> Health.down("still broken").build(),
+          failing -> {
+            attemptedAtSeconds.add(Duration.between(start, failing.checkedAt()).toSeconds());
+            throw new IllegalStateException("cannot reconnect");
+          },
+          RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(10), Duration.ofSeconds(40))
+              .maxAttemptsPerHour(100).build());
 
-    assertThat(registry.status()).isEqualTo(Status.DOWN);
-    awaitCondition(() -> attempts("failure") == 1);
-    for (int i = 0; i < 5; i++) {
-      assertThat(registry.status()).isEqualTo(Status.DOWN);
+      for (int second = 0; second <= 180; second += 5) {
+        assertThat(registry.status()).isEqualTo(Status.DOWN);
+        int started = (int) recoveryLines(appender).stream().filter(l -> l.contains("attempting recovery"))
+            .count();
+        awaitCondition(() -> attempts("failure") == started && attemptedAtSeconds.size() == started);
+        clock.advance(Duration.ofSeconds(5));
+      }
+
+      // Backoff 10 s, then 20 s, 40 s, and 40 s (the maximum) from then on.
+      assertThat(attemptedAtSeconds).containsExactly(0L, 10L, 30L, 70L, 110L, 150L);
+      assertThat(attempts("failure")).isEqualTo(6);
+      assertThat(attempts("success")).isZero();
+    } finally {
+      logger.detachAppender(appender);
+      appender.stop();
     }
-    assertThat(runs).as("no second attempt inside the backoff").hasValue(1);
-
-    clock.advance(Duration.ofSeconds(10));
-    registry.status();
-    awaitCondition(() -> attempts("failure") == 2);
-    clock.advance(Duration.ofSeconds(10));
-    registry.status();
-    assertThat(runs).as("backoff doubled to 20 s").hasValue(2);
-    clock.advance(Duration.ofSeconds(10));
-    registry.status();
-    awaitCondition(() -> attempts("failure") == 3);
   }
 
   @Test
@@ -158,11 +174,14 @@ class RecoveryActionTest {
           RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
               .timeout(Duration.ofMillis(200)).build(), listener);
 
+      // An outcome is counted before its line is logged: wait for the line too before the next
+      // attempt, whose first line would otherwise race it.
       registry.status();
-      awaitCondition(() -> attempts("failure") == 1);
+      awaitCondition(() -> attempts("failure") == 1 && recoveryLines(appender).size() == 2);
       clock.advance(Duration.ofSeconds(1));
       registry.status();
-      awaitCondition(() -> attempts("timeout") == 1 && hungActionReturned.getCount() == 0);
+      awaitCondition(() -> attempts("timeout") == 1 && hungActionReturned.getCount() == 0
+          && recoveryLines(appender).size() == 4);
       clock.advance(Duration.ofSeconds(1));
       // The hung action's thread clears its slot just after it returns: ask until attempt 3 starts.
       awaitCondition(() -> {

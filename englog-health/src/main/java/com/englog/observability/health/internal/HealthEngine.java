@@ -106,17 +106,19 @@ public final class HealthEngine implements AutoCloseable {
     for (ComponentRuntime.Spec s : specs) {
       components.put(s.name(), new ComponentRuntime(s, this, metrics));
     }
-    this.all = new Group("all", new ArrayList<>(components.values()));
+    this.all = new Group("all", new ArrayList<>(components.values()), false);
     // The overall status, as /health answers it: one series for dashboards ("is the service up?") that
     // PromQL cannot rebuild from the component series, since criticality caps what a member counts.
     metrics.group(all.name(), all::cachedStatus);
-    components.forEach((name, c) -> componentGroups.put(name, new Group(name, List.of(c))));
+    // A component's own path reports the component's own status: a probe of /health/redis must see a
+    // Redis outage even when Redis is non-critical (which only caps what it counts for in groups).
+    components.forEach((name, c) -> componentGroups.put(name, new Group(name, List.of(c), true)));
     groupMembers.forEach((name, members) -> {
       List<ComponentRuntime> list = new ArrayList<>();
       for (String m : members) {
         list.add(components.get(m));
       }
-      Group g = new Group(name, list);
+      Group g = new Group(name, list, false);
       groups.put(name, g);
       metrics.group(name, g::cachedStatus);
     });
@@ -269,14 +271,25 @@ public final class HealthEngine implements AutoCloseable {
     return a.ordinal() >= b.ordinal() ? a : b;
   }
 
-  /** A named set of components, evaluated together. */
+  /**
+   * A named set of components, evaluated together. A component's own group (its single-component
+   * path) counts the component's status as it is; every other group caps a non-critical member at
+   * DEGRADED.
+   */
   public final class Group {
     private final String name;
     private final ComponentRuntime[] members;
+    private final boolean single;
 
-    Group(String name, List<ComponentRuntime> members) {
+    Group(String name, List<ComponentRuntime> members, boolean single) {
       this.name = name;
       this.members = members.toArray(new ComponentRuntime[0]);
+      this.single = single;
+    }
+
+    /** How {@code member}'s status counts here. */
+    private Status counted(Status s, ComponentRuntime member) {
+      return contribution(s, single || member.critical());
     }
 
     public String name() {
@@ -287,7 +300,7 @@ public final class HealthEngine implements AutoCloseable {
     Status cachedStatus() {
       Status s = Status.UP;
       for (ComponentRuntime c : members) {
-        s = worst(s, contribution(c.currentStatus(), c.critical()));
+        s = worst(s, counted(c.currentStatus(), c));
       }
       return s;
     }
@@ -302,7 +315,7 @@ public final class HealthEngine implements AutoCloseable {
       for (int i = 0; i < members.length; i++) {
         Object o = members[i].evaluate();
         if (o instanceof Result) {
-          s = worst(s, contribution(((Result) o).status, members[i].critical()));
+          s = worst(s, counted(((Result) o).status, members[i]));
         } else {
           if (pending == null) {
             pending = new Object[members.length];
@@ -314,7 +327,7 @@ public final class HealthEngine implements AutoCloseable {
         for (int i = 0; i < members.length; i++) {
           if (pending[i] != null) {
             Result r = members[i].await((ComponentRuntime.Run) pending[i]);
-            s = worst(s, contribution(r.status, members[i].critical()));
+            s = worst(s, counted(r.status, members[i]));
           }
         }
       }
@@ -333,7 +346,7 @@ public final class HealthEngine implements AutoCloseable {
       for (int i = 0; i < members.length; i++) {
         Result r = results[i] instanceof Result
             ? (Result) results[i] : members[i].await((ComponentRuntime.Run) results[i]);
-        s = worst(s, contribution(r.status, members[i].critical()));
+        s = worst(s, counted(r.status, members[i]));
         list.add(members[i].toComponentHealth(r, Math.max(now, tick())));
       }
       return new HealthReport(name, s, list, clock.instant());
@@ -372,7 +385,7 @@ public final class HealthEngine implements AutoCloseable {
       for (ComponentRuntime c : members) {
         Object o = c.evaluate();
         Result r = o instanceof Result ? (Result) o : c.lastOrInProgress((ComponentRuntime.Run) o);
-        s = worst(s, contribution(r.status, c.critical()));
+        s = worst(s, counted(r.status, c));
       }
       return s;
     }
@@ -422,7 +435,7 @@ public final class HealthEngine implements AutoCloseable {
     private Status statusOf(Object[] results) {
       Status s = Status.UP;
       for (int i = 0; i < members.length; i++) {
-        s = worst(s, contribution(resultOf(results, i).status, members[i].critical()));
+        s = worst(s, counted(resultOf(results, i).status, members[i]));
       }
       return s;
     }
@@ -433,7 +446,7 @@ public final class HealthEngine implements AutoCloseable {
       long now = tick();
       for (int i = 0; i < members.length; i++) {
         Result r = resultOf(results, i);
-        s = worst(s, contribution(r.status, members[i].critical()));
+        s = worst(s, counted(r.status, members[i]));
         list.add(members[i].toComponentHealth(r, now));
       }
       return new HealthReport(name, s, list, clock.instant());
