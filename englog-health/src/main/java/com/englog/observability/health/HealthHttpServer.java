@@ -146,10 +146,7 @@ public final class HealthHttpServer implements AutoCloseable {
      * @throws IllegalArgumentException unless between 0 and 65535
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-      }
-      this.port = port;
+      this.port = BoundedHttpServer.checkPort(port);
       return this;
     }
 
@@ -189,10 +186,7 @@ public final class HealthHttpServer implements AutoCloseable {
      * @throws IllegalArgumentException unless between 1 and 64
      */
     public Builder threads(int threads) {
-      if (threads < 1 || threads > 64) {
-        throw new IllegalArgumentException("threads must be between 1 and 64, was " + threads);
-      }
-      this.threads = threads;
+      this.threads = BoundedHttpServer.checkThreads(threads);
       return this;
     }
 
@@ -204,12 +198,7 @@ public final class HealthHttpServer implements AutoCloseable {
      * @throws IllegalArgumentException unless between 100 ms and 10 minutes
      */
     public Builder requestTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "requestTimeout");
-      if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("requestTimeout must be between 100 ms and 10 minutes, was "
-            + timeout);
-      }
-      this.requestTimeout = timeout;
+      this.requestTimeout = BoundedHttpServer.checkRequestTimeout(timeout);
       return this;
     }
 

@@ -33,6 +33,44 @@ public final class BoundedHttpServer implements AutoCloseable {
     this.deadlines = deadlines;
   }
 
+  /**
+   * {@code port} if it can be bound (0 picks a free one).
+   *
+   * @throws IllegalArgumentException unless between 0 and 65535
+   */
+  public static int checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+    }
+    return port;
+  }
+
+  /**
+   * {@code threads} if it is a sensible size for an endpoint's own pool.
+   *
+   * @throws IllegalArgumentException unless between 1 and 64
+   */
+  public static int checkThreads(int threads) {
+    if (threads < 1 || threads > 64) {
+      throw new IllegalArgumentException("threads must be between 1 and 64, was " + threads);
+    }
+    return threads;
+  }
+
+  /**
+   * {@code timeout} if it is a sensible request timeout.
+   *
+   * @throws IllegalArgumentException unless between 100 ms and 10 minutes
+   */
+  public static Duration checkRequestTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "requestTimeout");
+    if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("requestTimeout must be between 100 ms and 10 minutes, was "
+          + timeout);
+    }
+    return timeout;
+  }
+
   /** A builder for endpoint {@code name}, a word used in thread names ({@code metrics}, {@code health}). */
   public static Builder builder(String name) {
     return new Builder(Objects.requireNonNull(name, "name"));
