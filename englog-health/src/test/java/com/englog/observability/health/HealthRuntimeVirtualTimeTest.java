@@ -1,5 +1,6 @@
 package com.englog.observability.health;
 
+import com.englog.observability.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

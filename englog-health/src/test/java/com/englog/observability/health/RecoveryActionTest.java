@@ -1,5 +1,6 @@
 package com.englog.observability.health;
 
+import com.englog.observability.testsupport.MutableClock;
 import static com.englog.observability.health.HealthRegistryTest.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
