@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code src/test/promtool/equivalent-mutants.yml}: the rule mutants no test can kill because they
  * behave exactly like the shipped rule, each with the reason. An entry names the rule file, the rule
  * ({@link RuleFiles.Rule#id()}) and the mutation ({@link RuleMutants.Mutant#mutation()}); a {@code *}
- * in the mutation stands for any text, so one entry can cover the same change at several places.
+ * in either stands for any text, so one entry can cover the same change at several places or tiers.
  */
 final class EquivalentMutants {
 
@@ -19,7 +19,8 @@ final class EquivalentMutants {
   /** One listed equivalent mutant. */
   record Entry(String file, String rule, String mutation, String reason) {
     boolean matches(RuleMutants.Mutant m) {
-      return file.equals(m.rule().file.getFileName().toString()) && rule.equals(m.rule().id())
+      return file.equals(m.rule().file.getFileName().toString())
+          && glob(rule).matcher(m.rule().id()).matches()
           && glob(mutation).matcher(m.mutation()).matches();
     }
 
