@@ -39,10 +39,12 @@ import org.junit.jupiter.api.Test;
  * (comma-separated) restrict the sweep while working on one rule.
  *
  * <p>A mutant only changes the alerts of its own name, and promtool's alert cases only look at the
- * alert they name: each mutant runs on the test files that load its rule file, reduced to the cases
- * of that alert name, against a copy of the rule file that keeps every recording rule and the alert
- * rules of that name. Before its mutants, every rule runs the same way unchanged (printed back
- * through the parser), which must pass. Two promtool processes run at a time.
+ * alert they name: each mutant runs on the cases of that alert name from the test files that load
+ * its rule file, against a copy of the rule file that keeps every recording rule and the alert rules
+ * of that name. Each case (test group) runs as a test file of its own, cheapest first, and the first
+ * failure kills the mutant. Before its mutants, every rule runs the same way unchanged (printed back
+ * through the parser), which must pass and gives the cost of each case. Two promtool processes run at
+ * a time. Listed equivalent mutants are not run unless {@code -Drule-mutation.equivalents=run}.
  */
 class RuleMutationSweep {
 
