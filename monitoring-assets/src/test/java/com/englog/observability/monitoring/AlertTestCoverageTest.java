@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class AlertTestCoverageTest {
 
   static final Set<String> SCENARIOS = Set.of("fires", "healthy baseline", "missing series",
-      "restart blip", "zero denominator", "low traffic");
+      "restart blip", "zero denominator", "low traffic", "near miss");
 
   /** What the test files say about one alert rule (alert name + severity + slo). */
   static final class Coverage {

@@ -44,7 +44,7 @@ final class Assets {
 
   /** Every promtool rule unit-test file, sorted by name. */
   static List<Path> promtoolTestFiles() {
-    return list(PROMTOOL_TESTS, ".yml");
+    return list(PROMTOOL_TESTS, ".test.yml");
   }
 
   static List<Path> dashboards() {
