@@ -39,12 +39,25 @@ class HealthCheckCliTest {
   @Test
   void usageErrorsExitWith2AndSayWhy() throws Exception {
     assertThat(run(Map.of(), "--bogus")).isEqualTo(ExitCode.USAGE);
-    assertThat(stderr()).contains("unknown option --bogus", "usage: englog-healthcheck");
+    assertThat(stderr()).contains("englog-healthcheck: Unknown option: '--bogus'", "Usage: englog-healthcheck");
     assertThat(run(Map.of(), "--sla", "2d", "--config", "x.yml")).isEqualTo(ExitCode.USAGE);
-    assertThat(stderr()).contains("--sla must be one of 1h, 24h, 7d, 30d, was 2d");
+    assertThat(stderr()).contains("englog-healthcheck: Invalid value for option '--sla': must be one of 1h, 24h, 7d, 30d, was 2d");
+    assertThat(run(Map.of(), "--profile", "production", "staging")).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).contains("the profile is given twice: --profile production and staging");
+    err.reset();
     assertThat(run(Map.of(), "--config", dir.resolve("nope.yml").toString())).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).startsWith("englog-healthcheck: cannot read configuration");
+  }
+
+  @Test
+  void helpAndVersionComeFromTheParserAndExitZero() throws Exception {
     assertThat(run(Map.of(), "--help")).isEqualTo(ExitCode.HEALTHY);
-    assertThat(stdout()).contains("exit codes");
+    assertThat(stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config FILE]")
+        .contains("--sla WINDOW", "--version", "Exit codes:", "2   usage or configuration error");
+    assertThat(stderr()).isEmpty();
+    out.reset();
+    assertThat(run(Map.of(), "-V")).isEqualTo(ExitCode.HEALTHY);
+    assertThat(stdout()).startsWith("englog-healthcheck ");
   }
 
   @Test

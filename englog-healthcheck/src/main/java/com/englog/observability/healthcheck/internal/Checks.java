@@ -65,7 +65,7 @@ public final class Checks {
         } else {
           Config.MetricCheck m = (Config.MetricCheck) spec;
           data.put("query", m.query());
-          data.put("operator", m.operator());
+          data.put("operator", m.operator().symbol());
           data.put("threshold", m.threshold());
           Object value = c.details().get("value");
           data.put("value", value instanceof Number ? value : null);
@@ -85,7 +85,7 @@ public final class Checks {
         }
       }
       String unit = check.unit().isEmpty() ? "" : " " + check.unit();
-      String limit = check.operator() + " " + Numbers.format(check.threshold()) + unit;
+      String limit = check.operator().symbol() + " " + Numbers.format(check.threshold()) + unit;
       if (samples.isEmpty()) {
         String reason = CheckOutcome.noDataReason("the query returned no series (or only NaN)", check.passOnNoData());
         return check.passOnNoData() ? Health.up().reason(reason).build() : Health.down(reason).build();
@@ -93,7 +93,7 @@ public final class Checks {
       PrometheusClient.Sample worst = null;
       int failing = 0;
       for (PrometheusClient.Sample s : samples) {
-        if (!holds(s.value, check.operator(), check.threshold())) {
+        if (!check.operator().holds(s.value, check.threshold())) {
           failing++;
           if (worst == null || distance(s.value, check.threshold()) > distance(worst.value, check.threshold())) {
             worst = s;
@@ -112,17 +112,6 @@ public final class Checks {
               + (failing > 1 ? " (" + failing + " of " + samples.size() + " series fail)" : ""))
           .detail("value", worst.value).detail("series", samples.size()).build();
     };
-  }
-
-  static boolean holds(double value, String op, double threshold) {
-    switch (op) {
-      case "<": return value < threshold;
-      case "<=": return value <= threshold;
-      case ">": return value > threshold;
-      case ">=": return value >= threshold;
-      case "==": return value == threshold;
-      default: return value != threshold;
-    }
   }
 
   private static double distance(double v, double t) {
