@@ -61,6 +61,34 @@ class HealthCheckCliTest {
   }
 
   @Test
+  void aFailedEndpointIsNamedByItsUrlWithoutCredentialsOrQuery() throws Exception {
+    // Three checks on one host that cannot be reached fail with the same reason; the URL tells them apart.
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String base = "http://ops:s3cret@127.0.0.1:" + closed;
+    Path config = dir.resolve("hc.yml");
+    Files.writeString(config, "endpoints:\n"
+        + "  - {name: API Health, url: '" + base + "/health?token=abc', timeout: 2s}\n"
+        + "  - {name: API Database Health, url: '" + base + "/health/db', timeout: 2s}\n"
+        + "  - {name: API Redis Health, url: '" + base + "/health/redis#x', timeout: 2s, critical: false}\n");
+
+    assertThat(run(Map.of(), "--config", config.toString(), "--no-notify")).isEqualTo(ExitCode.UNHEALTHY);
+    String url = "http://127.0.0.1:" + closed;
+    assertThat(stdout()).as(stdout())
+        .containsPattern("FAIL  API Health +\\S.* for " + url + "/health\n")
+        .containsPattern("FAIL  API Database Health +\\S.* for " + url + "/health/db\n")
+        .containsPattern("WARN  API Redis Health +\\S.* for " + url + "/health/redis\n")
+        .doesNotContain("s3cret", "ops:", "token", "abc", "#x");
+
+    out.reset();
+    assertThat(run(Map.of(), "--config", config.toString(), "--no-notify", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+    assertThat(stdout()).contains("\"url\":\"" + url + "/health\"", "\"url\":\"" + url + "/health/db\"",
+        "\"url\":\"" + url + "/health/redis\"").doesNotContain("s3cret", "token", " for http");
+  }
+
+  @Test
   void endpointProbesPassAndFailWithExpectedStatusAndSlackGetsTheSummary() throws Exception {
     try (HttpRecorder api = HttpRecorder.start(); HttpRecorder slack = HttpRecorder.start()) {
       Path config = dir.resolve("hc.yml");

@@ -7,6 +7,7 @@ import com.englog.observability.health.HealthRegistry;
 import com.englog.observability.health.HealthReport;
 import com.englog.observability.health.HttpHealthIndicator;
 import com.englog.observability.health.Status;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class Checks {
         if (spec instanceof Config.Endpoint) {
           Config.Endpoint e = (Config.Endpoint) spec;
           Object status = c.details().get("status_code");
-          data.put("url", c.details().getOrDefault("url", e.url().getHost()));
+          data.put("url", displayUrl(e.url()));
           if (status != null) {
             data.put("status_code", status);
           }
@@ -112,6 +113,15 @@ public final class Checks {
               + (failing > 1 ? " (" + failing + " of " + samples.size() + " series fail)" : ""))
           .detail("value", worst.value).detail("series", samples.size()).build();
     };
+  }
+
+  /**
+   * The endpoint's URL as reports show it: without user information, query and fragment, which may
+   * carry credentials.
+   */
+  static String displayUrl(URI url) {
+    String s = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
+    return url.getRawPath() == null ? s : s + url.getRawPath();
   }
 
   private static double distance(double v, double t) {

@@ -53,7 +53,7 @@ public final class Reports {
         sb.append('\n').append(TITLES.getOrDefault(kind, kind)).append('\n');
       }
       sb.append("  ").append(String.format("%-4s", o.result.name())).append("  ")
-          .append(pad(oneLine(o.name), width)).append("  ").append(oneLine(o.message)).append('\n');
+          .append(pad(oneLine(o.name), width)).append("  ").append(oneLine(shown(o))).append('\n');
     }
     sb.append('\n').append(summary(outcomes)).append('\n');
     return sb.toString();
@@ -84,7 +84,7 @@ public final class Reports {
       }
       String icon = o.result == CheckOutcome.Result.PASS ? ":white_check_mark:"
           : o.result == CheckOutcome.Result.WARN ? ":warning:" : ":x:";
-      details.append(icon).append(' ').append(escape(oneLine(o.name))).append(": ").append(escape(oneLine(o.message)))
+      details.append(icon).append(' ').append(escape(oneLine(o.name))).append(": ").append(escape(oneLine(shown(o))))
           .append('\n');
     }
     Map<String, Object> env = field("Environment", profile, true);
@@ -105,6 +105,18 @@ public final class Reports {
     f.put("value", value);
     f.put("short", isShort);
     return f;
+  }
+
+  /**
+   * The message as people read it: a failed endpoint also names its URL (without credentials and
+   * query), so probes of {@code /health}, {@code /health/db} and {@code /health/redis} on one host
+   * that fail alike ({@code cannot connect to host:port}) still say which is which. JSON keeps the
+   * message as it is and carries the URL in its {@code url} field.
+   */
+  static String shown(CheckOutcome o) {
+    Object url = o.data.get("url");
+    return o.kind.equals("endpoint") && o.result != CheckOutcome.Result.PASS && url != null
+        ? o.message + " for " + url : o.message;
   }
 
   private static String write(Object value) {

@@ -31,6 +31,26 @@ class ReportsTest {
   }
 
   @Test
+  void textAndSlackNameTheUrlOfAFailedEndpointAndJsonKeepsItInItsOwnField() {
+    CheckOutcome failed = new CheckOutcome("endpoint", "API Redis Health", CheckOutcome.Result.FAIL,
+        "cannot connect to 10.0.4.17:8080 (ConnectException)", Map.of("url", "http://10.0.4.17:8080/health/redis"));
+    CheckOutcome passed = new CheckOutcome("endpoint", "API Health", CheckOutcome.Result.PASS, "200 in 16 ms",
+        Map.of("url", "http://10.0.4.17:8080/health"));
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+
+    assertThat(Reports.text("health check", "production", at, List.of(failed, passed)))
+        .contains("FAIL  API Redis Health  cannot connect to 10.0.4.17:8080 (ConnectException) for "
+            + "http://10.0.4.17:8080/health/redis\n")
+        .contains("PASS  API Health        200 in 16 ms\n");
+    assertThat(Reports.slack("Health check", "production", List.of(failed, passed)))
+        .contains(":x: API Redis Health: cannot connect to 10.0.4.17:8080 (ConnectException) for "
+            + "http://10.0.4.17:8080/health/redis");
+    assertThat(Reports.json("check", "production", at, List.of(failed)))
+        .contains("\"message\":\"cannot connect to 10.0.4.17:8080 (ConnectException)\","
+            + "\"url\":\"http://10.0.4.17:8080/health/redis\"");
+  }
+
+  @Test
   void textFromPrometheusCannotWriteTerminalEscapesOrExtraLinesIntoTheReport() {
     CheckOutcome hostile = new CheckOutcome("metric", "Error rate\u001b[2J", CheckOutcome.Result.FAIL,
         "7 is not < 5 for {instance=\"a\u001b[31mred\r\nFAIL  fake line\"}", Map.of());
