@@ -48,7 +48,7 @@ public final class HealthCheckCli {
 
   /** The command line as picocli reads it; the environment's defaults are applied afterwards. */
   @Command(name = "englog-healthcheck", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      separator = " ", sortOptions = false, usageHelpWidth = 100,
+      sortOptions = false, usageHelpWidth = 100,
       description = "Probes endpoints and evaluates PromQL checks against Prometheus, or reports SLO "
           + "attainment for a window; prints a report and exits non-zero on failure.",
       exitCodeListHeading = "%nExit codes:%n",

@@ -38,8 +38,8 @@ class CliJarIT {
     ToolRun help = javaJar("--help");
 
     assertThat(help.exitCode()).as(help.toString()).isEqualTo(ExitCode.HEALTHY.code());
-    assertThat(help.stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config FILE]")
-        .contains("--sla WINDOW", "Exit codes:");
+    assertThat(help.stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config=FILE]")
+        .contains("--sla=WINDOW", "Exit codes:");
     assertThat(help.stderr()).isEmpty();
   }
 

@@ -52,8 +52,8 @@ class HealthCheckCliTest {
   @Test
   void helpAndVersionComeFromTheParserAndExitZero() throws Exception {
     assertThat(run(Map.of(), "--help")).isEqualTo(ExitCode.HEALTHY);
-    assertThat(stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config FILE]")
-        .contains("--sla WINDOW", "--version", "Exit codes:", "2   usage or configuration error");
+    assertThat(stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config=FILE]")
+        .contains("--sla=WINDOW", "--version", "Exit codes:", "2   usage or configuration error");
     assertThat(stderr()).isEmpty();
     out.reset();
     assertThat(run(Map.of(), "-V")).isEqualTo(ExitCode.HEALTHY);
@@ -128,7 +128,7 @@ class HealthCheckCliTest {
           + "'}\nendpoints:\n  - {name: API Health, url: '${apiUrl}/health'}\n"
           + "  - {name: Optional thing, url: '${apiUrl}/optional', expectedStatus: 204, critical: false}\n");
 
-      assertThat(run(Map.of(), "--config", config.toString(), "--json")).isEqualTo(ExitCode.HEALTHY);
+      assertThat(run(Map.of(), "--config=" + config, "--json")).isEqualTo(ExitCode.HEALTHY);
 
       // What differs from run to run: the time, the port, how long each probe took.
       String normalised = stdout().strip()
