@@ -24,6 +24,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * The {@code englog-healthcheck} command: probes endpoints, evaluates PromQL checks against
@@ -34,26 +40,70 @@ import org.jspecify.annotations.Nullable;
  * java -jar englog-healthcheck-VERSION-cli.jar --config healthcheck.yml --profile production --sla 7d --json
  * </pre>
  *
- * <p>Options: {@code --config FILE} (default {@code $ENGLOG_HEALTHCHECK_CONFIG}, else {@code
- * healthcheck.yml}), {@code --profile NAME} (or the first plain argument; default {@code
- * $ENGLOG_HEALTHCHECK_PROFILE}, else the file's {@code defaultProfile}), {@code --json}, {@code --sla
- * WINDOW} (1h, 24h, 7d, 30d), {@code --no-notify}, {@code --help}. Exit codes: {@link ExitCode}. The
- * Slack webhook URL is read from the file or environment variable the configuration names, never from
- * the command line.
+ * <p>The options, and {@code --help} and {@code --version}, are picocli's from {@link Arguments}.
+ * Exit codes: {@link ExitCode}. The Slack webhook URL is read from the file or environment variable
+ * the configuration names, never from the command line.
  */
 public final class HealthCheckCli {
 
-  private static final String USAGE_TEXT = String.join("\n",
-      "usage: englog-healthcheck [--config FILE] [--profile NAME | NAME] [--json] [--sla 1h|24h|7d|30d] [--no-notify]",
-      "",
-      "  --config FILE   configuration (default: $ENGLOG_HEALTHCHECK_CONFIG, else ./healthcheck.yml)",
-      "  --profile NAME  environment profile, e.g. production or staging",
-      "                  (default: $ENGLOG_HEALTHCHECK_PROFILE, else the file's defaultProfile)",
-      "  --json          print the report as JSON",
-      "  --sla WINDOW    report SLO attainment, error budget and dependency availability instead",
-      "  --no-notify     do not post the Slack summary even if configured",
-      "",
-      "exit codes: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 healthy but Slack failed");
+  /** The command line as picocli reads it; the environment's defaults are applied afterwards. */
+  @Command(name = "englog-healthcheck", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      sortOptions = false, usageHelpWidth = 100,
+      description = "Probes endpoints and evaluates PromQL checks against Prometheus, or reports SLO "
+          + "attainment for a window; prints a report and exits non-zero on failure.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:healthy: every check passed (warnings allowed)",
+          "1:unhealthy: a critical check failed, or an SLO was missed",
+          "2:usage or configuration error",
+          "3:healthy, but the Slack summary could not be delivered"},
+      footer = "%nThe Slack webhook URL comes from the file or environment variable the configuration "
+          + "names, never from the command line.")
+  static final class Arguments {
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "configuration (default: $ENGLOG_HEALTHCHECK_CONFIG, else ./healthcheck.yml)")
+    String config;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+        description = "environment profile, e.g. production or staging "
+            + "(default: $ENGLOG_HEALTHCHECK_PROFILE, else the file's defaultProfile)")
+    String profile;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "the profile, as with --profile NAME")
+    String profileArgument;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    @Option(names = "--sla", paramLabel = "WINDOW", converter = SlaWindow.class,
+        description = "report SLO attainment, error budget and dependency availability over 1h, 24h, 7d "
+            + "or 30d instead of running the checks")
+    String sla;
+
+    @Option(names = "--no-notify", description = "do not post the Slack summary even if configured")
+    boolean noNotify;
+  }
+
+  /** {@code --sla}: one of the windows the SLO recording rules have. */
+  static final class SlaWindow implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!SlaReport.WINDOWS.containsKey(value)) {
+        throw new CommandLine.TypeConversionException("must be one of 1h, 24h, 7d, 30d, was " + value);
+      }
+      return value;
+    }
+  }
+
+  /** {@code --version}: the jar's {@code Implementation-Version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = HealthCheckCli.class.getPackage().getImplementationVersion();
+      return new String[] {"englog-healthcheck " + (version == null ? "(not built as a jar)" : version)};
+    }
+  }
 
   private final PrintStream out;
   private final PrintStream err;
@@ -90,48 +140,35 @@ public final class HealthCheckCli {
   }
 
   private ExitCode execute(String[] args) {
-    String configPath = null;
-    String profile = null;
-    String sla = null;
-    boolean json = false;
-    boolean notify = true;
+    Arguments a = new Arguments();
+    CommandLine command = new CommandLine(a);
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "--config": configPath = value(args, ++i, a); break;
-          case "--profile": profile = value(args, ++i, a); break;
-          case "--sla": sla = value(args, ++i, a); break;
-          case "--json": json = true; break;
-          case "--no-notify": notify = false; break;
-          case "-h":
-          case "--help":
-            out.println(USAGE_TEXT);
-            return ExitCode.HEALTHY;
-          default:
-            if (a.startsWith("-")) {
-              throw new ConfigException("unknown option " + a);
-            }
-            if (profile != null) {
-              throw new ConfigException("unexpected argument " + a + " (profile already " + profile + ")");
-            }
-            profile = a;
-        }
+      command.parseArgs(args);
+      if (a.profile != null && a.profileArgument != null) {
+        throw new ParameterException(command, "the profile is given twice: --profile " + a.profile + " and "
+            + a.profileArgument);
       }
-      if (sla != null && !SlaReport.WINDOWS.containsKey(sla)) {
-        throw new ConfigException("--sla must be one of 1h, 24h, 7d, 30d, was " + sla);
-      }
-      if (configPath == null) {
-        configPath = Optional.ofNullable(env.apply("ENGLOG_HEALTHCHECK_CONFIG")).orElse("healthcheck.yml");
-      }
-      if (profile == null) {
-        profile = env.apply("ENGLOG_HEALTHCHECK_PROFILE");
-      }
-      Config config = Config.load(Path.of(configPath), profile);
-      return run(config, sla, json, notify);
+    } catch (ParameterException e) {
+      err.println("englog-healthcheck: " + e.getMessage());
+      command.usage(err, Help.Ansi.OFF);
+      return ExitCode.USAGE;
+    }
+    if (command.isUsageHelpRequested()) {
+      command.usage(out, Help.Ansi.OFF);
+      return ExitCode.HEALTHY;
+    }
+    if (command.isVersionHelpRequested()) {
+      command.printVersionHelp(out, Help.Ansi.OFF);
+      return ExitCode.HEALTHY;
+    }
+    String configPath = a.config != null ? a.config
+        : Optional.ofNullable(env.apply("ENGLOG_HEALTHCHECK_CONFIG")).orElse("healthcheck.yml");
+    String profile = a.profile != null ? a.profile
+        : a.profileArgument != null ? a.profileArgument : env.apply("ENGLOG_HEALTHCHECK_PROFILE");
+    try {
+      return run(Config.load(Path.of(configPath), profile), a.sla, a.json, !a.noNotify);
     } catch (ConfigException e) {
       err.println("englog-healthcheck: " + e.getMessage());
-      err.println(USAGE_TEXT);
       return ExitCode.USAGE;
     }
   }
@@ -220,12 +257,5 @@ public final class HealthCheckCli {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private static String value(String[] args, int i, String option) throws ConfigException {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new ConfigException(option + " needs a value");
-    }
-    return args[i];
   }
 }

@@ -38,8 +38,17 @@ class CliJarIT {
     ToolRun help = javaJar("--help");
 
     assertThat(help.exitCode()).as(help.toString()).isEqualTo(ExitCode.HEALTHY.code());
-    assertThat(help.stdout()).startsWith("usage: englog-healthcheck [--config FILE]").contains("--sla WINDOW");
+    assertThat(help.stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config=FILE]")
+        .contains("--sla=WINDOW", "Exit codes:");
     assertThat(help.stderr()).isEmpty();
+  }
+
+  @Test
+  void versionIsTheJarsVersion() throws Exception {
+    ToolRun version = javaJar("--version");
+
+    assertThat(version.exitCode()).as(version.toString()).isEqualTo(ExitCode.HEALTHY.code());
+    assertThat(version.stdout().strip()).isEqualTo("englog-healthcheck " + System.getProperty("englog.healthcheck.version"));
   }
 
   @Test
@@ -47,7 +56,7 @@ class CliJarIT {
     ToolRun bad = javaJar("--verbose");
 
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCode.USAGE.code());
-    assertThat(bad.stderr()).startsWith("englog-healthcheck: unknown option --verbose").contains("usage:");
+    assertThat(bad.stderr()).startsWith("englog-healthcheck: Unknown option: '--verbose'").contains("Usage:");
   }
 
   @Test

@@ -64,7 +64,8 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(write("slack: {webhookUrl: 'https://hooks.slack.com/x'}\n"), null))
         .hasMessageContaining("the webhook URL is a secret");
     assertThatThrownBy(() -> Config.load(write("endpoints: []\nchekcs: []\n"), null))
-        .hasMessageContaining("unknown key \"chekcs\"");
+        .hasMessage("chekcs is not a known key; known keys there: checks, defaultProfile, endpoints, profiles, "
+            + "prometheus, sla, slack");
     assertThatThrownBy(() -> Config.load(write("checks:\n  - {name: x, query: up, operator: '<', threshold: 1}\n"), null))
         .hasMessage("checks need prometheus.url");
     assertThatThrownBy(() -> Config.load(write("endpoints: [unclosed\n"), null))
@@ -94,10 +95,42 @@ class ConfigTest {
         new Config.Endpoint("shared", URI.create("http://a/"), 200, Config.DEFAULT_TIMEOUT, true),
         new Config.Endpoint("prod only", URI.create("http://b/"), 200, Duration.ofMillis(250), false));
     assertThatThrownBy(() -> Config.load(write("profiles:\n  prod:\n    prometheus: {url: 'http://p/', tiemout: 3s}\n"),
-        null)).hasMessage("unknown key \"tiemout\" in prometheus; known keys: [bearerTokenEnv, bearerTokenFile, "
-            + "timeout, url]");
+        null)).hasMessage("profiles.prod.prometheus.tiemout is not a known key; known keys there: bearerTokenEnv, "
+            + "bearerTokenFile, timeout, url");
     assertThatThrownBy(() -> Config.load(write("slack: {webhookUrlEnv: X, notify: sometimes}\n"), null))
         .hasMessage("slack.notify must be always or failure, was \"sometimes\"");
+  }
+
+  @Test
+  void unknownKeysAndWrongTypesAreErrorsThatNameTheirPath() throws Exception {
+    String prometheus = "prometheus: {url: 'http://p:9090'}\n";
+    String check = "{name: x, query: up, operator: '<', threshold: 1}";
+    assertThatThrownBy(() -> Config.load(write(prometheus + "checks:\n  - " + check + "\n  - " + check + "\n"
+        + "  - {name: x, query: up, operator: '<', treshold: 1}\n"), null))
+        .hasMessage("checks[2].treshold is not a known key; known keys there: critical, name, onNoData, operator, "
+            + "query, threshold, timeout, unit");
+    assertThatThrownBy(() -> Config.load(write(prometheus + "profiles:\n  production:\n    checks:\n"
+        + "      - {name: x, query: up, operator: '<', threshold: [1]}\n"), "production"))
+        .hasMessage("profiles.production.checks[0].threshold must be a number");
+    assertThatThrownBy(() -> Config.load(write(prometheus + "profiles:\n  production: {}\n  staging:\n"
+        + "    endpoints:\n      - {name: x, url: 'http://a/', critical: 'no'}\n"), "production"))
+        .as("every profile is checked, not only the one that runs")
+        .hasMessage("profiles.staging.endpoints[0].critical must be true or false, was \"no\"");
+    assertThatThrownBy(() -> Config.load(write("endpoints:\n  - {name: x, url: 'http://a/', expectedStatus: 200.5}\n"),
+        null)).hasMessage("endpoints[0].expectedStatus must be a whole number, was \"200.5\"");
+    assertThatThrownBy(() -> Config.load(write(prometheus + "checks:\n  - {name: x, query: up, operator: '<', "
+        + "threshold: '5'}\n"), null)).hasMessage("checks[0].threshold must be a number, was \"5\"");
+    assertThatThrownBy(() -> Config.load(write("endpoints:\n  - {name: x, url: 'http://a/'}\n  - unclear\n"), null))
+        .hasMessage("endpoints[1] must be a mapping, was \"unclear\"");
+    assertThatThrownBy(() -> Config.load(write("endpoints: {name: x}\n"), null))
+        .hasMessage("endpoints must be a list");
+    assertThatThrownBy(() -> Config.load(write(prometheus + "checks:\n  - {name: x, query: up, threshold: 1}\n"),
+        null)).hasMessage("checks[0].operator is required: one of <, <=, >, >=, ==, != (or lt, gt)");
+    assertThatThrownBy(() -> Config.load(write("sla: {onNoData: pass}\nsla: {onNoData: fail}\n"), null))
+        .hasMessageContaining("Duplicate field 'sla'").hasMessageContaining("line 2");
+    assertThatThrownBy(() -> Config.load(write("- just\n- a list\n"), null))
+        .hasMessage("the configuration must be a mapping");
+    assertThat(Config.load(write("# nothing yet\n"), null).endpoints()).isEmpty();
   }
 
   @Test
@@ -105,6 +138,6 @@ class ConfigTest {
     Config c = Config.load(write("prometheus: {url: 'http://p:9090'}\nchecks:\n"
         + "  - {name: a, query: up, operator: lt, threshold: 1}\n  - {name: b, query: up, operator: gt, threshold: 1}\n"),
         null);
-    assertThat(c.checks()).extracting(m -> m.operator()).containsExactly("<", ">");
+    assertThat(c.checks()).extracting(m -> m.operator()).containsExactly(Config.Operator.LT, Config.Operator.GT);
   }
 }

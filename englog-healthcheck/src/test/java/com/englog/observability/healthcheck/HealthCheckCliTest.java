@@ -39,12 +39,53 @@ class HealthCheckCliTest {
   @Test
   void usageErrorsExitWith2AndSayWhy() throws Exception {
     assertThat(run(Map.of(), "--bogus")).isEqualTo(ExitCode.USAGE);
-    assertThat(stderr()).contains("unknown option --bogus", "usage: englog-healthcheck");
+    assertThat(stderr()).contains("englog-healthcheck: Unknown option: '--bogus'", "Usage: englog-healthcheck");
     assertThat(run(Map.of(), "--sla", "2d", "--config", "x.yml")).isEqualTo(ExitCode.USAGE);
-    assertThat(stderr()).contains("--sla must be one of 1h, 24h, 7d, 30d, was 2d");
+    assertThat(stderr()).contains("englog-healthcheck: Invalid value for option '--sla': must be one of 1h, 24h, 7d, 30d, was 2d");
+    assertThat(run(Map.of(), "--profile", "production", "staging")).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).contains("the profile is given twice: --profile production and staging");
+    err.reset();
     assertThat(run(Map.of(), "--config", dir.resolve("nope.yml").toString())).isEqualTo(ExitCode.USAGE);
+    assertThat(stderr()).startsWith("englog-healthcheck: cannot read configuration");
+  }
+
+  @Test
+  void helpAndVersionComeFromTheParserAndExitZero() throws Exception {
     assertThat(run(Map.of(), "--help")).isEqualTo(ExitCode.HEALTHY);
-    assertThat(stdout()).contains("exit codes");
+    assertThat(stdout()).startsWith("Usage: englog-healthcheck [-hV] [--json] [--no-notify] [--config=FILE]")
+        .contains("--sla=WINDOW", "--version", "Exit codes:", "2   usage or configuration error");
+    assertThat(stderr()).isEmpty();
+    out.reset();
+    assertThat(run(Map.of(), "-V")).isEqualTo(ExitCode.HEALTHY);
+    assertThat(stdout()).startsWith("englog-healthcheck ");
+  }
+
+  @Test
+  void aFailedEndpointIsNamedByItsUrlWithoutCredentialsOrQuery() throws Exception {
+    // Three checks on one host that cannot be reached fail with the same reason; the URL tells them apart.
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String base = "http://ops:s3cret@127.0.0.1:" + closed;
+    Path config = dir.resolve("hc.yml");
+    Files.writeString(config, "endpoints:\n"
+        + "  - {name: API Health, url: '" + base + "/health?token=abc', timeout: 2s}\n"
+        + "  - {name: API Database Health, url: '" + base + "/health/db', timeout: 2s}\n"
+        + "  - {name: API Redis Health, url: '" + base + "/health/redis#x', timeout: 2s, critical: false}\n");
+
+    assertThat(run(Map.of(), "--config", config.toString(), "--no-notify")).isEqualTo(ExitCode.UNHEALTHY);
+    String url = "http://127.0.0.1:" + closed;
+    assertThat(stdout()).as(stdout())
+        .containsPattern("FAIL  API Health +\\S.* for " + url + "/health\n")
+        .containsPattern("FAIL  API Database Health +\\S.* for " + url + "/health/db\n")
+        .containsPattern("WARN  API Redis Health +\\S.* for " + url + "/health/redis\n")
+        .doesNotContain("s3cret", "ops:", "token", "abc", "#x");
+
+    out.reset();
+    assertThat(run(Map.of(), "--config", config.toString(), "--no-notify", "--json")).isEqualTo(ExitCode.UNHEALTHY);
+    assertThat(stdout()).contains("\"url\":\"" + url + "/health\"", "\"url\":\"" + url + "/health/db\"",
+        "\"url\":\"" + url + "/health/redis\"").doesNotContain("s3cret", "token", " for http");
   }
 
   @Test
@@ -87,7 +128,7 @@ class HealthCheckCliTest {
           + "'}\nendpoints:\n  - {name: API Health, url: '${apiUrl}/health'}\n"
           + "  - {name: Optional thing, url: '${apiUrl}/optional', expectedStatus: 204, critical: false}\n");
 
-      assertThat(run(Map.of(), "--config", config.toString(), "--json")).isEqualTo(ExitCode.HEALTHY);
+      assertThat(run(Map.of(), "--config=" + config, "--json")).isEqualTo(ExitCode.HEALTHY);
 
       // What differs from run to run: the time, the port, how long each probe took.
       String normalised = stdout().strip()

@@ -7,6 +7,7 @@ import com.englog.observability.health.HealthRegistry;
 import com.englog.observability.health.HealthReport;
 import com.englog.observability.health.HttpHealthIndicator;
 import com.englog.observability.health.Status;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class Checks {
         if (spec instanceof Config.Endpoint) {
           Config.Endpoint e = (Config.Endpoint) spec;
           Object status = c.details().get("status_code");
-          data.put("url", c.details().getOrDefault("url", e.url().getHost()));
+          data.put("url", displayUrl(e.url()));
           if (status != null) {
             data.put("status_code", status);
           }
@@ -65,7 +66,7 @@ public final class Checks {
         } else {
           Config.MetricCheck m = (Config.MetricCheck) spec;
           data.put("query", m.query());
-          data.put("operator", m.operator());
+          data.put("operator", m.operator().symbol());
           data.put("threshold", m.threshold());
           Object value = c.details().get("value");
           data.put("value", value instanceof Number ? value : null);
@@ -85,7 +86,7 @@ public final class Checks {
         }
       }
       String unit = check.unit().isEmpty() ? "" : " " + check.unit();
-      String limit = check.operator() + " " + Numbers.format(check.threshold()) + unit;
+      String limit = check.operator().symbol() + " " + Numbers.format(check.threshold()) + unit;
       if (samples.isEmpty()) {
         String reason = CheckOutcome.noDataReason("the query returned no series (or only NaN)", check.passOnNoData());
         return check.passOnNoData() ? Health.up().reason(reason).build() : Health.down(reason).build();
@@ -93,7 +94,7 @@ public final class Checks {
       PrometheusClient.Sample worst = null;
       int failing = 0;
       for (PrometheusClient.Sample s : samples) {
-        if (!holds(s.value, check.operator(), check.threshold())) {
+        if (!check.operator().holds(s.value, check.threshold())) {
           failing++;
           if (worst == null || distance(s.value, check.threshold()) > distance(worst.value, check.threshold())) {
             worst = s;
@@ -114,15 +115,13 @@ public final class Checks {
     };
   }
 
-  static boolean holds(double value, String op, double threshold) {
-    switch (op) {
-      case "<": return value < threshold;
-      case "<=": return value <= threshold;
-      case ">": return value > threshold;
-      case ">=": return value >= threshold;
-      case "==": return value == threshold;
-      default: return value != threshold;
-    }
+  /**
+   * The endpoint's URL as reports show it: without user information, query and fragment, which may
+   * carry credentials.
+   */
+  static String displayUrl(URI url) {
+    String s = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
+    return url.getRawPath() == null ? s : s + url.getRawPath();
   }
 
   private static double distance(double v, double t) {

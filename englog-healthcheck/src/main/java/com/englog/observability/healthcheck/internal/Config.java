@@ -1,7 +1,7 @@
 package com.englog.observability.healthcheck.internal;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,17 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Not public API. The health-check configuration: a YAML file with shared endpoints and checks and
- * per-environment profiles (variables, Prometheus, Slack), resolved for one profile.
+ * per-environment profiles (variables, Prometheus, Slack), resolved for one profile. {@link ConfigFile}
+ * binds the file; this class picks the profile, merges its sections over the shared ones, substitutes
+ * variables and applies defaults, naming the path of whatever it rejects.
  */
 public record Config(String profile, Prometheus prometheus, List<Endpoint> endpoints, List<MetricCheck> checks,
     Slack slack, double dependencyObjective, boolean slaPassOnNoData) {
@@ -30,13 +27,8 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
   public static final double DEFAULT_DEPENDENCY_OBJECTIVE = 0.99;
-  public static final Set<String> OPERATORS = Set.of("<", "<=", ">", ">=", "==", "!=");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-  private static final Set<String> TOP_KEYS = Set.of("defaultProfile", "profiles", "prometheus", "endpoints",
-      "checks", "slack", "sla");
-  private static final Set<String> PROFILE_KEYS = Set.of("variables", "prometheus", "endpoints", "checks",
-      "slack", "sla");
 
   public Config {
     endpoints = List.copyOf(endpoints);
@@ -50,210 +42,249 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
   public record Endpoint(String name, URI url, int expectedStatus, Duration timeout, boolean critical) {}
 
   /** One PromQL check. */
-  public record MetricCheck(String name, String query, String operator, double threshold, String unit,
+  public record MetricCheck(String name, String query, Operator operator, double threshold, String unit,
       boolean passOnNoData, Duration timeout, boolean critical) {}
 
   /** Where the Slack webhook URL comes from, and when to post. */
   public record Slack(String webhookUrlFile, String webhookUrlEnv, boolean onlyOnFailure) {}
 
-  /** Reads {@code file} and resolves {@code profile} (null: the default profile). */
-  public static Config load(Path file, String profile) throws ConfigException {
-    Object root;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read configuration " + file + ": " + e.getMessage());
-    } catch (YAMLException e) {
-      throw new ConfigException("configuration " + file + " is not valid YAML: " + e.getMessage());
+  /** How a PromQL check compares each returned value with its threshold. */
+  public enum Operator {
+    LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!=");
+
+    private final String symbol;
+
+    Operator(String symbol) {
+      this.symbol = symbol;
     }
-    return resolve(map(root, "the configuration file"), profile);
+
+    /** {@code <}, {@code <=}, {@code >}, {@code >=}, {@code ==} or {@code !=}; MVP-024's {@code lt} and {@code gt} too. */
+    @JsonCreator
+    static Operator of(String text) {
+      for (Operator o : values()) {
+        if (o.symbol.equals(text) || o == LT && text.equals("lt") || o == GT && text.equals("gt")) {
+          return o;
+        }
+      }
+      throw new InvalidValue("must be one of <, <=, >, >=, ==, != (or lt, gt), was \"" + text + "\"");
+    }
+
+    /** As written in the configuration and the report. */
+    public String symbol() {
+      return symbol;
+    }
+
+    /** Whether {@code value operator threshold} holds. */
+    public boolean holds(double value, double threshold) {
+      switch (this) {
+        case LT: return value < threshold;
+        case LE: return value <= threshold;
+        case GT: return value > threshold;
+        case GE: return value >= threshold;
+        case EQ: return value == threshold;
+        default: return value != threshold;
+      }
+    }
   }
 
-  static Config resolve(Map<String, Object> root, String requestedProfile) throws ConfigException {
-    unknownKeys(root, TOP_KEYS, "the top level");
-    Map<String, Object> profiles = map(root.get("profiles"), "profiles");
+  /** {@code onNoData} of a check or of the SLA report. */
+  public enum OnNoData {
+    FAIL, PASS;
+
+    @JsonCreator
+    static OnNoData of(String text) {
+      return oneOf(OnNoData.class, text);
+    }
+  }
+
+  /** {@code slack.notify}: post after every run, or only after one that failed. */
+  public enum Notify {
+    ALWAYS, FAILURE;
+
+    @JsonCreator
+    static Notify of(String text) {
+      return oneOf(Notify.class, text);
+    }
+  }
+
+  /** A value the configuration does not allow; the message says what is allowed and the caller adds where. */
+  static final class InvalidValue extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    InvalidValue(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads {@code file} and resolves {@code profile} (null: the default profile). */
+  public static Config load(Path file, String profile) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration " + file + ": " + e.getMessage());
+    }
+    return resolve(ConfigFile.read(text, file.toString()), profile);
+  }
+
+  static Config resolve(ConfigFile.Root root, String requestedProfile) throws ConfigException {
+    Map<String, ConfigFile.Profile> profiles = root.profiles() == null ? Map.of() : root.profiles();
     String profile = requestedProfile;
     if (profile == null) {
-      profile = root.containsKey("defaultProfile") ? text(root.get("defaultProfile"), "defaultProfile")
+      profile = root.defaultProfile() != null ? text(root.defaultProfile(), "defaultProfile")
           : profiles.size() == 1 ? profiles.keySet().iterator().next() : null;
     }
-    Map<String, Object> p = Map.of();
+    ConfigFile.Profile p = new ConfigFile.Profile(null, null, null, null, null, null);
     if (profile != null) {
       if (!profiles.containsKey(profile)) {
         throw new ConfigException("no profile \"" + profile + "\" in the configuration; profiles: "
             + profiles.keySet());
       }
-      p = map(profiles.get(profile), "profiles." + profile);
-      unknownKeys(p, PROFILE_KEYS, "profiles." + profile);
+      if (profiles.get(profile) != null) {
+        p = profiles.get(profile);
+      }
     } else if (!profiles.isEmpty()) {
       throw new ConfigException("choose a profile with --profile; profiles: " + profiles.keySet());
     }
     String where = profile == null ? "" : "profiles." + profile + ".";
     Map<String, String> variables = new LinkedHashMap<>();
-    map(p.get("variables"), where + "variables").forEach((k, v) -> variables.put(k, String.valueOf(v)));
+    if (p.variables() != null) {
+      for (Map.Entry<String, String> v : p.variables().entrySet()) {
+        variables.put(v.getKey(), v.getValue() == null ? "" : v.getValue());
+      }
+    }
 
-    Map<String, Object> prom = section(root, p, "prometheus", where,
-        Set.of("url", "timeout", "bearerTokenFile", "bearerTokenEnv"));
-    Prometheus prometheus = prom.isEmpty() ? null : new Prometheus(
-        uri(substitute(text(prom.get("url"), "prometheus.url"), variables, "prometheus.url"), "prometheus.url"),
-        durationOr(prom, "timeout", "prometheus", DEFAULT_QUERY_TIMEOUT),
-        optionalText(prom.get("bearerTokenFile"), "prometheus.bearerTokenFile"),
-        optionalText(prom.get("bearerTokenEnv"), "prometheus.bearerTokenEnv"));
+    Prometheus prometheus = prometheus(root.prometheus(), p.prometheus(), where, variables);
 
     List<Endpoint> endpoints = new ArrayList<>();
-    List<Object> endpointList = concatenated(root, p, "endpoints", where);
-    for (int i = 0; i < endpointList.size(); i++) {
-      String at = "endpoints[" + i + "]";
-      Map<String, Object> e = map(endpointList.get(i), at);
-      unknownKeys(e, Set.of("name", "url", "expectedStatus", "timeout", "critical"), at);
-      int status = e.containsKey("expectedStatus") ? integer(e.get("expectedStatus"), at + ".expectedStatus") : 200;
-      if (status < 100 || status > 599) {
-        throw new ConfigException(at + ".expectedStatus must be between 100 and 599, was " + status);
-      }
-      endpoints.add(new Endpoint(text(e.get("name"), at + ".name"),
-          uri(substitute(text(e.get("url"), at + ".url"), variables, at + ".url"), at + ".url"), status,
-          durationOr(e, "timeout", at, DEFAULT_TIMEOUT), bool(e.getOrDefault("critical", true), at + ".critical")));
-    }
+    endpoints(root.endpoints(), "endpoints", variables, endpoints);
+    endpoints(p.endpoints(), where + "endpoints", variables, endpoints);
 
     List<MetricCheck> checks = new ArrayList<>();
-    List<Object> checkList = concatenated(root, p, "checks", where);
-    for (int i = 0; i < checkList.size(); i++) {
-      String at = "checks[" + i + "]";
-      Map<String, Object> c = map(checkList.get(i), at);
-      unknownKeys(c, Set.of("name", "query", "operator", "threshold", "unit", "onNoData", "timeout", "critical"), at);
-      String op = text(c.get("operator"), at + ".operator");
-      op = op.equals("lt") ? "<" : op.equals("gt") ? ">" : op;
-      if (!OPERATORS.contains(op)) {
-        throw new ConfigException(at + ".operator must be one of <, <=, >, >=, ==, != (or lt, gt), was \""
-            + op + "\"");
-      }
-      boolean passOnNoData = passOnNoData(c, at);
-      checks.add(new MetricCheck(text(c.get("name"), at + ".name"),
-          substitute(text(c.get("query"), at + ".query"), variables, at + ".query"), op,
-          number(c.get("threshold"), at + ".threshold"),
-          c.containsKey("unit") ? text(c.get("unit"), at + ".unit") : "",
-          passOnNoData, durationOr(c, "timeout", at, DEFAULT_QUERY_TIMEOUT),
-          bool(c.getOrDefault("critical", true), at + ".critical")));
-    }
+    checks(root.checks(), "checks", variables, checks);
+    checks(p.checks(), where + "checks", variables, checks);
     if (!checks.isEmpty() && prometheus == null) {
       throw new ConfigException("checks need prometheus.url");
     }
 
-    Map<String, Object> slackMap = section(root, p, "slack", where,
-        Set.of("webhookUrlFile", "webhookUrlEnv", "notify", "webhookUrl"));
-    Slack slack = null;
-    if (!slackMap.isEmpty()) {
-      if (slackMap.containsKey("webhookUrl")) {
-        throw new ConfigException("slack.webhookUrl is not allowed: the webhook URL is a secret; use "
-            + "slack.webhookUrlFile or slack.webhookUrlEnv");
-      }
-      String notify = oneOf(slackMap.getOrDefault("notify", "always"), "slack.notify", "always", "failure");
-      slack = new Slack(optionalText(slackMap.get("webhookUrlFile"), "slack.webhookUrlFile"),
-          optionalText(slackMap.get("webhookUrlEnv"), "slack.webhookUrlEnv"), notify.equals("failure"));
-      if (slack.webhookUrlFile() == null && slack.webhookUrlEnv() == null) {
-        throw new ConfigException("slack needs webhookUrlFile or webhookUrlEnv");
-      }
-    }
+    Slack slack = slack(root.slack(), p.slack(), where);
 
-    Map<String, Object> sla = section(root, p, "sla", where, Set.of("dependencyObjective", "onNoData"));
-    double dependencyObjective = DEFAULT_DEPENDENCY_OBJECTIVE;
-    if (sla.containsKey("dependencyObjective")) {
-      dependencyObjective = number(sla.get("dependencyObjective"), "sla.dependencyObjective");
-      if (!(dependencyObjective > 0 && dependencyObjective <= 1)) {
-        throw new ConfigException("sla.dependencyObjective must be in (0, 1], was " + dependencyObjective);
-      }
+    ConfigFile.SlaSection shared = root.sla() == null ? new ConfigFile.SlaSection(null, null) : root.sla();
+    ConfigFile.SlaSection own = p.sla() == null ? new ConfigFile.SlaSection(null, null) : p.sla();
+    Double objective = first(own.dependencyObjective(), shared.dependencyObjective());
+    double dependencyObjective = objective == null ? DEFAULT_DEPENDENCY_OBJECTIVE : objective;
+    if (!(dependencyObjective > 0 && dependencyObjective <= 1)) {
+      throw new ConfigException(at(own.dependencyObjective(), where, "sla.dependencyObjective")
+          + " must be in (0, 1], was " + dependencyObjective);
     }
     return new Config(profile == null ? "default" : profile, prometheus, endpoints, checks, slack,
-        dependencyObjective, passOnNoData(sla, "sla"));
+        dependencyObjective, first(own.onNoData(), shared.onNoData()) == OnNoData.PASS);
   }
 
-  /** A section of the top level, overridden key by key by the profile's section of that name. */
-  private static Map<String, Object> section(Map<String, Object> root, Map<String, Object> profile, String key,
-      String where, Set<String> knownKeys) throws ConfigException {
-    Map<String, Object> merged = new LinkedHashMap<>(map(root.get(key), key));
-    merged.putAll(map(profile.get(key), where + key));
-    unknownKeys(merged, knownKeys, key);
-    return merged;
-  }
-
-  /** A list of the top level followed by the profile's list of that name. */
-  private static List<Object> concatenated(Map<String, Object> root, Map<String, Object> profile, String key,
-      String where) throws ConfigException {
-    List<Object> all = new ArrayList<>(list(root.get(key), key));
-    all.addAll(list(profile.get(key), where + key));
-    return all;
-  }
-
-  // ---- typed access with messages that name the field ----------------------------------------
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o, String at) throws ConfigException {
-    if (o == null) {
-      return Map.of();
+  private static Prometheus prometheus(ConfigFile.PrometheusSection shared, ConfigFile.PrometheusSection own,
+      String where, Map<String, String> variables) throws ConfigException {
+    ConfigFile.PrometheusSection none = new ConfigFile.PrometheusSection(null, null, null, null);
+    shared = shared == null ? none : shared;
+    own = own == null ? none : own;
+    if (shared.equals(none) && own.equals(none)) {
+      return null;
     }
-    if (!(o instanceof Map)) {
+    String url = at(own.url(), where, "prometheus.url");
+    Duration timeout = first(own.timeout(), shared.timeout());
+    return new Prometheus(uri(substitute(text(first(own.url(), shared.url()), url), variables, url), url),
+        timeout == null ? DEFAULT_QUERY_TIMEOUT : timeout,
+        optionalText(first(own.bearerTokenFile(), shared.bearerTokenFile()),
+            at(own.bearerTokenFile(), where, "prometheus.bearerTokenFile")),
+        optionalText(first(own.bearerTokenEnv(), shared.bearerTokenEnv()),
+            at(own.bearerTokenEnv(), where, "prometheus.bearerTokenEnv")));
+  }
+
+  private static void endpoints(List<ConfigFile.EndpointEntry> entries, String list, Map<String, String> variables,
+      List<Endpoint> into) throws ConfigException {
+    for (int i = 0; entries != null && i < entries.size(); i++) {
+      String at = list + "[" + i + "]";
+      ConfigFile.EndpointEntry e = entry(entries.get(i), at);
+      int status = e.expectedStatus() == null ? 200 : e.expectedStatus();
+      if (status < 100 || status > 599) {
+        throw new ConfigException(at + ".expectedStatus must be between 100 and 599, was " + status);
+      }
+      into.add(new Endpoint(text(e.name(), at + ".name"),
+          uri(substitute(text(e.url(), at + ".url"), variables, at + ".url"), at + ".url"), status,
+          e.timeout() == null ? DEFAULT_TIMEOUT : e.timeout(), e.critical() == null || e.critical()));
+    }
+  }
+
+  private static void checks(List<ConfigFile.CheckEntry> entries, String list, Map<String, String> variables,
+      List<MetricCheck> into) throws ConfigException {
+    for (int i = 0; entries != null && i < entries.size(); i++) {
+      String at = list + "[" + i + "]";
+      ConfigFile.CheckEntry c = entry(entries.get(i), at);
+      if (c.operator() == null) {
+        throw new ConfigException(at + ".operator is required: one of <, <=, >, >=, ==, != (or lt, gt)");
+      }
+      if (c.threshold() == null) {
+        throw new ConfigException(at + ".threshold is required: a number");
+      }
+      if (!Double.isFinite(c.threshold())) {
+        throw new ConfigException(at + ".threshold must be finite, was " + c.threshold());
+      }
+      into.add(new MetricCheck(text(c.name(), at + ".name"),
+          substitute(text(c.query(), at + ".query"), variables, at + ".query"), c.operator(), c.threshold(),
+          c.unit() == null ? "" : text(c.unit(), at + ".unit"), c.onNoData() == OnNoData.PASS,
+          c.timeout() == null ? DEFAULT_QUERY_TIMEOUT : c.timeout(), c.critical() == null || c.critical()));
+    }
+  }
+
+  private static Slack slack(ConfigFile.SlackSection shared, ConfigFile.SlackSection own, String where)
+      throws ConfigException {
+    ConfigFile.SlackSection none = new ConfigFile.SlackSection(null, null, null);
+    shared = shared == null ? none : shared;
+    own = own == null ? none : own;
+    if (shared.equals(none) && own.equals(none)) {
+      return null;
+    }
+    Slack slack = new Slack(optionalText(first(own.webhookUrlFile(), shared.webhookUrlFile()),
+            at(own.webhookUrlFile(), where, "slack.webhookUrlFile")),
+        optionalText(first(own.webhookUrlEnv(), shared.webhookUrlEnv()), at(own.webhookUrlEnv(), where, "slack.webhookUrlEnv")),
+        first(own.when(), shared.when()) == Notify.FAILURE);
+    if (slack.webhookUrlFile() == null && slack.webhookUrlEnv() == null) {
+      throw new ConfigException("slack needs webhookUrlFile or webhookUrlEnv");
+    }
+    return slack;
+  }
+
+  // ---- values, with messages that name the path ----------------------------------------------
+
+  private static <T> T entry(T entry, String at) throws ConfigException {
+    if (entry == null) {
       throw new ConfigException(at + " must be a mapping");
     }
-    for (Object k : ((Map<Object, Object>) o).keySet()) {
-      if (!(k instanceof String)) {
-        throw new ConfigException(at + " has a non-text key: " + k);
-      }
-    }
-    return (Map<String, Object>) o;
+    return entry;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o, String at) throws ConfigException {
-    if (o == null) {
-      return List.of();
-    }
-    if (!(o instanceof List)) {
-      throw new ConfigException(at + " must be a list");
-    }
-    return (List<Object>) o;
+  /** The profile's value where it has one, else the shared one. */
+  private static <T> T first(T own, T shared) {
+    return own != null ? own : shared;
   }
 
-  private static String text(Object o, String at) throws ConfigException {
-    if (o == null) {
+  /** The path of a merged value: in the profile when the profile sets it, else at the top level. */
+  private static String at(Object own, String where, String key) {
+    return own != null ? where + key : key;
+  }
+
+  private static String text(String s, String at) throws ConfigException {
+    if (s == null) {
       throw new ConfigException(at + " is required");
     }
-    if (o instanceof Map || o instanceof List) {
-      throw new ConfigException(at + " must be text");
-    }
-    String s = o.toString().strip();
-    if (s.isEmpty()) {
+    if (s.isBlank()) {
       throw new ConfigException(at + " must not be empty");
     }
-    return s;
+    return s.strip();
   }
 
-  private static String optionalText(Object o, String at) throws ConfigException {
-    return o == null ? null : text(o, at);
-  }
-
-  private static int integer(Object o, String at) throws ConfigException {
-    if (!(o instanceof Integer)) {
-      throw new ConfigException(at + " must be a whole number, was " + o);
-    }
-    return (Integer) o;
-  }
-
-  private static double number(Object o, String at) throws ConfigException {
-    if (!(o instanceof Number)) {
-      throw new ConfigException(at + " must be a number, was " + (o == null ? "missing" : "\"" + o + "\""));
-    }
-    double d = ((Number) o).doubleValue();
-    if (!Double.isFinite(d)) {
-      throw new ConfigException(at + " must be finite, was " + o);
-    }
-    return d;
-  }
-
-  private static boolean bool(Object o, String at) throws ConfigException {
-    if (!(o instanceof Boolean)) {
-      throw new ConfigException(at + " must be true or false, was " + o);
-    }
-    return (Boolean) o;
+  private static String optionalText(String s, String at) throws ConfigException {
+    return s == null ? null : text(s, at);
   }
 
   private static URI uri(String s, String at) throws ConfigException {
@@ -268,30 +299,25 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
     }
   }
 
-  private static String oneOf(Object o, String at, String... allowed) throws ConfigException {
-    String s = text(o, at);
-    if (!List.of(allowed).contains(s)) {
-      throw new ConfigException(at + " must be " + String.join(" or ", allowed) + ", was \"" + s + "\"");
+  /** The lower-case name of one of {@code type}'s constants. */
+  private static <E extends Enum<E>> E oneOf(Class<E> type, String text) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(Locale.ROOT);
+      if (name.equals(text)) {
+        return e;
+      }
+      names.add(name);
     }
-    return s;
+    throw new InvalidValue("must be " + String.join(" or ", names) + ", was \"" + text + "\"");
   }
 
-  /** {@code onNoData} of a check or of the SLA report: fail (the default) or pass. */
-  private static boolean passOnNoData(Map<String, Object> m, String at) throws ConfigException {
-    return oneOf(m.getOrDefault("onNoData", "fail"), at + ".onNoData", "fail", "pass").equals("pass");
-  }
-
-  private static Duration durationOr(Map<String, Object> m, String key, String at, Duration otherwise)
-      throws ConfigException {
-    return m.containsKey(key) ? duration(m.get(key), at + "." + key) : otherwise;
-  }
-
-  /** "500ms", "5s", "2m", "1h". */
-  public static Duration duration(Object o, String at) throws ConfigException {
-    String s = o == null ? "" : o.toString().strip().toLowerCase(Locale.ROOT);
+  /** "500ms", "5s", "2m", "1h", between 1 ms and 1 h. */
+  static Duration duration(String text) {
+    String s = text.strip().toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(s);
     if (!m.matches()) {
-      throw new ConfigException(at + " must be a duration like 500ms, 5s, 2m or 1h, was \"" + o + "\"");
+      throw new InvalidValue("must be a duration like 500ms, 5s, 2m or 1h, was \"" + text + "\"");
     }
     long n = Long.parseLong(m.group(1));
     Duration d;
@@ -302,7 +328,7 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
       default: d = Duration.ofHours(n);
     }
     if (d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
-      throw new ConfigException(at + " must be between 1 ms and 1 h, was \"" + o + "\"");
+      throw new InvalidValue("must be between 1 ms and 1 h, was \"" + text + "\"");
     }
     return d;
   }
@@ -320,13 +346,5 @@ public record Config(String profile, Prometheus prometheus, List<Endpoint> endpo
     }
     m.appendTail(out);
     return out.toString();
-  }
-
-  private static void unknownKeys(Map<String, Object> map, Set<String> known, String at) throws ConfigException {
-    for (String k : map.keySet()) {
-      if (!known.contains(k)) {
-        throw new ConfigException("unknown key \"" + k + "\" in " + at + "; known keys: " + new java.util.TreeSet<>(known));
-      }
-    }
   }
 }

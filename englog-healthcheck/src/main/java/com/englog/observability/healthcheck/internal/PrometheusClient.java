@@ -1,6 +1,17 @@
 package com.englog.observability.healthcheck.internal;
 
 import com.englog.observability.common.Secret;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +40,17 @@ public final class PrometheusClient {
 
   /** Answers larger than this are refused: an instant query for a health check is small. */
   private static final int MAX_BODY = 16 * 1024 * 1024;
+
+  /**
+   * Prometheus's answers as records. Nesting is limited far below Jackson's default: an answer is
+   * five levels deep, so a hostile one cannot make the reader work hard.
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+  private static final ObjectReader ANSWER = JSON.readerFor(Answer.class);
+  private static final ObjectReader SERIES = JSON.readerFor(new TypeReference<List<Series>>() {});
 
   private final URI base;
   private final Secret token;
@@ -106,39 +128,40 @@ public final class PrometheusClient {
       }
       throw new IOException("query to Prometheus failed: " + cause, cause);
     }
-    try {
-      return samples(response.statusCode(), MiniJson.parse(new String(response.body(), StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException e) {
-      throw new IOException("Prometheus answered HTTP " + response.statusCode() + " with a body that is not JSON");
-    }
+    return samples(response.statusCode(), response.body());
   }
 
-  /** The samples of a parsed answer; a shape other than the HTTP API's is an IOException, not a crash. */
-  @SuppressWarnings("unchecked")
-  private static List<Sample> samples(int statusCode, Object parsed) throws IOException {
+  /** An answer of the HTTP API; fields it may add later (warnings, infos) are ignored. */
+  private record Answer(String status, String errorType, String error, Data data) {}
+
+  private record Data(String resultType, JsonNode result) {}
+
+  /** One series of a vector: its labels and {@code [time, "value"]}. */
+  private record Series(Map<String, String> metric, List<JsonNode> value) {}
+
+  /** The samples of an answer; a shape other than the HTTP API's is an IOException, not a crash. */
+  private static List<Sample> samples(int statusCode, byte[] body) throws IOException {
     try {
-      Map<String, Object> body = (Map<String, Object>) parsed;
-      if (!"success".equals(body.get("status"))) {
+      Answer answer = ANSWER.readValue(body);
+      if (!"success".equals(answer.status())) {
         throw new IOException("Prometheus query failed (HTTP " + statusCode + "): "
-            + body.get("errorType") + ": " + body.get("error"));
+            + answer.errorType() + ": " + answer.error());
       }
-      Map<String, Object> data = (Map<String, Object>) body.get("data");
-      String type = String.valueOf(data.get("resultType"));
+      String type = answer.data().resultType();
       List<Sample> samples = new ArrayList<>();
       if ("scalar".equals(type)) {
-        samples.add(new Sample(Map.of(), value((List<Object>) data.get("result"))));
+        samples.add(new Sample(Map.of(), value(answer.data().result().get(1))));
       } else if ("vector".equals(type)) {
-        for (Object o : (List<Object>) data.get("result")) {
-          Map<String, Object> series = (Map<String, Object>) o;
-          Map<String, String> labels = new TreeMap<>();
-          ((Map<String, Object>) series.get("metric")).forEach((k, v) -> labels.put(k, String.valueOf(v)));
-          samples.add(new Sample(labels, value((List<Object>) series.get("value"))));
+        for (Series series : SERIES.<List<Series>>readValue(answer.data().result())) {
+          samples.add(new Sample(new TreeMap<>(series.metric()), value(series.value().get(1))));
         }
       } else {
         throw new IOException("query returned a " + type + "; a health check needs an instant vector or scalar");
       }
       return samples;
-    } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | NumberFormatException e) {
+    } catch (JsonParseException | StreamConstraintsException e) {
+      throw new IOException("Prometheus answered HTTP " + statusCode + " with a body that is not JSON");
+    } catch (JsonMappingException | NullPointerException | IndexOutOfBoundsException | NumberFormatException e) {
       throw new IOException("Prometheus answered HTTP " + statusCode + " with JSON that is not a query result ("
           + e.getClass().getSimpleName() + ")");
     }
@@ -191,8 +214,8 @@ public final class PrometheusClient {
     };
   }
 
-  private static double value(List<Object> pair) {
-    String s = String.valueOf(pair.get(1));
+  private static double value(JsonNode node) {
+    String s = node.textValue();
     switch (s) {
       case "+Inf": return Double.POSITIVE_INFINITY;
       case "-Inf": return Double.NEGATIVE_INFINITY;

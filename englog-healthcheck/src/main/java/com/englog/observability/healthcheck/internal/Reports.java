@@ -1,5 +1,14 @@
 package com.englog.observability.healthcheck.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +21,12 @@ public final class Reports {
   private static final Map<String, String> TITLES = Map.of(
       "endpoint", "Endpoints", "metric", "Metrics", "slo", "Service level objectives",
       "dependency", "Dependencies");
+
+  /** Maps and lists as JSON, numbers as {@link ReportNumber} writes them. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .addModule(new SimpleModule("englog-healthcheck-report")
+          .addSerializer(Double.class, new ReportNumber()).addSerializer(double.class, new ReportNumber()))
+      .build();
 
   private Reports() {}
 
@@ -38,7 +53,7 @@ public final class Reports {
         sb.append('\n').append(TITLES.getOrDefault(kind, kind)).append('\n');
       }
       sb.append("  ").append(String.format("%-4s", o.result.name())).append("  ")
-          .append(pad(oneLine(o.name), width)).append("  ").append(oneLine(o.message)).append('\n');
+          .append(pad(oneLine(o.name), width)).append("  ").append(oneLine(shown(o))).append('\n');
     }
     sb.append('\n').append(summary(outcomes)).append('\n');
     return sb.toString();
@@ -53,7 +68,7 @@ public final class Reports {
     List<Object> checks = new ArrayList<>();
     outcomes.forEach(o -> checks.add(o.toJson()));
     root.put("checks", checks);
-    return MiniJson.write(root);
+    return write(root);
   }
 
   /** A Slack incoming-webhook message in the shape of MVP-024's script: text plus a coloured attachment. */
@@ -69,7 +84,7 @@ public final class Reports {
       }
       String icon = o.result == CheckOutcome.Result.PASS ? ":white_check_mark:"
           : o.result == CheckOutcome.Result.WARN ? ":warning:" : ":x:";
-      details.append(icon).append(' ').append(escape(oneLine(o.name))).append(": ").append(escape(oneLine(o.message)))
+      details.append(icon).append(' ').append(escape(oneLine(o.name))).append(": ").append(escape(oneLine(shown(o))))
           .append('\n');
     }
     Map<String, Object> env = field("Environment", profile, true);
@@ -81,7 +96,7 @@ public final class Reports {
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("text", (ok ? ":white_check_mark: " : ":x: ") + title + " " + status + " (" + escape(profile) + ")");
     message.put("attachments", List.of(attachment));
-    return MiniJson.write(message);
+    return write(message);
   }
 
   private static Map<String, Object> field(String title, String value, boolean isShort) {
@@ -90,6 +105,51 @@ public final class Reports {
     f.put("value", value);
     f.put("short", isShort);
     return f;
+  }
+
+  /**
+   * The message as people read it: a failed endpoint also names its URL (without credentials and
+   * query), so probes of {@code /health}, {@code /health/db} and {@code /health/redis} on one host
+   * that fail alike ({@code cannot connect to host:port}) still say which is which. JSON keeps the
+   * message as it is and carries the URL in its {@code url} field.
+   */
+  static String shown(CheckOutcome o) {
+    Object url = o.data.get("url");
+    return o.kind.equals("endpoint") && o.result != CheckOutcome.Result.PASS && url != null
+        ? o.message + " for " + url : o.message;
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A report number: whole values without a fraction ({@code 80}, not {@code 80.0}), others as
+   * {@link Double#toString}, and NaN and infinities, which JSON has no number for, as strings.
+   */
+  private static final class ReportNumber extends StdSerializer<Double> {
+
+    private static final long serialVersionUID = 1L;
+
+    ReportNumber() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      double d = value;
+      if (!Double.isFinite(d)) {
+        gen.writeString(Double.toString(d));
+      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        gen.writeNumber((long) d);
+      } else {
+        gen.writeNumber(d);
+      }
+    }
   }
 
   static String summary(List<CheckOutcome> outcomes) {

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,58 @@ class PrometheusClientTest {
       prometheus.respondWith(200, "text/html", "<html>login</html>".getBytes(StandardCharsets.UTF_8));
       assertThatThrownBy(() -> client.query("up", TIMEOUT))
           .isInstanceOf(IOException.class).hasMessage("Prometheus answered HTTP 200 with a body that is not JSON");
+    }
+  }
+
+  @Test
+  void readsVectorsAndScalarsWithEscapesSpecialValuesAndFieldsAddedLater() throws Exception {
+    try (HttpRecorder prometheus = HttpRecorder.start()) {
+      PrometheusClient client = new PrometheusClient(prometheus.uri("/"), null, HTTP);
+      prometheus.respondWith(200, "application/json", ("{\"status\":\"success\",\"warnings\":[\"w\"],\"data\":"
+          + "{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"job\":\"api\\u003c\",\"instance\":\"a:1\"},"
+          + "\"value\":[1.7e9,\"NaN\"]},{\"metric\":{},\"value\":[1.7e9,\"+Inf\"]},"
+          + "{\"metric\":{},\"value\":[1.7e9,\"0.25\"]}]}}").getBytes(StandardCharsets.UTF_8));
+
+      List<PrometheusClient.Sample> samples = client.query("up", TIMEOUT);
+
+      assertThat(samples).extracting(s -> s.value).containsExactly(Double.NaN, Double.POSITIVE_INFINITY, 0.25);
+      assertThat(samples.get(0).labelText()).isEqualTo("{instance=\"a:1\", job=\"api<\"}");
+
+      prometheus.respondWith(200, "application/json",
+          "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1.7e9,\"-Inf\"]}}"
+              .getBytes(StandardCharsets.UTF_8));
+      assertThat(client.query("vector(1)", TIMEOUT)).singleElement()
+          .satisfies(s -> assertThat(s.value).isEqualTo(Double.NEGATIVE_INFINITY));
+    }
+  }
+
+  @Test
+  void prometheussOwnErrorIsTheMessage() {
+    try (HttpRecorder prometheus = HttpRecorder.start()) {
+      prometheus.respondWith(400, "application/json",
+          "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}".getBytes(StandardCharsets.UTF_8));
+      PrometheusClient client = new PrometheusClient(prometheus.uri("/"), null, HTTP);
+
+      assertThatThrownBy(() -> client.query("sum(", TIMEOUT)).isInstanceOf(IOException.class)
+          .hasMessage("Prometheus query failed (HTTP 400): bad_data: parse error");
+    }
+  }
+
+  @Test
+  void deeplyNestedOrBrokenJsonIsAnIoExceptionNotACrash() {
+    String[] answers = {
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + "[".repeat(10_000),
+        "[".repeat(10_000),
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[",
+        "{\"status\":\"bad \\x escape\"}",
+    };
+    try (HttpRecorder prometheus = HttpRecorder.start()) {
+      PrometheusClient client = new PrometheusClient(prometheus.uri("/"), null, HTTP);
+      for (String answer : answers) {
+        prometheus.respondWith(200, "application/json", answer.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> client.query("up", TIMEOUT)).as(answer.substring(0, Math.min(80, answer.length())))
+            .isInstanceOf(IOException.class).hasMessageStartingWith("Prometheus answered HTTP 200 with ");
+      }
     }
   }
 
