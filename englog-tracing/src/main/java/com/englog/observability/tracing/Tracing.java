@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,8 +75,6 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final SafePropagator propagator;
   private final SpanHelpers helpers;
-  private final Thread shutdownHook;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tracing(Pipeline pipeline, Builder b) {
     this.mode = pipeline.mode();
@@ -92,12 +89,7 @@ public final class Tracing implements AutoCloseable {
     this.helpers = new SpanHelpers(tracer, propagator, mode != Mode.NOOP && mode != Mode.DISABLED,
         new SpanHelpers.Defaults(b.databaseSystem, b.databaseServerAddress, b.databaseServerPort,
             b.databaseNamespace, b.messagingSystem, b.aiOperationName), b.listener);
-    if (pipeline.ownsSdk()) {
-      this.shutdownHook = new Thread(() -> pipeline.shutdown(DEFAULT_SHUTDOWN_TIMEOUT), "englog-tracing-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    } else {
-      this.shutdownHook = null;
-    }
+    pipeline.shutdownOnExit(DEFAULT_SHUTDOWN_TIMEOUT);
   }
 
   /** A builder; see {@link Builder}. */
@@ -365,18 +357,7 @@ public final class Tracing implements AutoCloseable {
    * @return true if the last export finished within {@code timeout} (also when already closed)
    */
   public boolean shutdown(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (!closed.compareAndSet(false, true)) {
-      return true;
-    }
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException e) {
-        // The JVM is already shutting down; the hook runs anyway.
-      }
-    }
-    if (pipeline.shutdown(timeout)) {
+    if (pipeline.close(Objects.requireNonNull(timeout, "timeout"))) {
       return true;
     }
     LOG.log(Level.WARNING, "EngLog tracing did not flush within " + timeout.toMillis()
