@@ -267,9 +267,18 @@ public final class Tracing implements AutoCloseable {
     return propagator.extract(Context.root(), headers, Carriers.HEADER_GETTER);
   }
 
-  /** {@link #extract(Map)} for any carrier. */
+  /** {@link #extract(Context, Object, TextMapGetter)} on top of the root context. */
   public <C> Context extract(C carrier, TextMapGetter<C> getter) {
-    return propagator.extract(Context.root(), carrier, Objects.requireNonNull(getter, "getter"));
+    return extract(Context.root(), carrier, getter);
+  }
+
+  /**
+   * The context {@code carrier} names, on top of {@code base}, for adapters (a servlet request): read
+   * within {@link #extractHeaders}' limits, repeated lines from {@link TextMapGetter#getAll}; hostile
+   * or malformed input gives {@code base} (plus valid baggage) and is counted. Never throws.
+   */
+  public <C> Context extract(Context base, @Nullable C carrier, TextMapGetter<C> getter) {
+    return propagator.extract(Objects.requireNonNull(base, "base"), carrier, Objects.requireNonNull(getter, "getter"));
   }
 
   /** The configured propagators, made safe against hostile input; for adapters (servlet filter, HTTP clients). */
@@ -335,6 +344,11 @@ public final class Tracing implements AutoCloseable {
    */
   public long rejectedContexts() {
     return propagator.rejectedContexts();
+  }
+
+  /** Incoming baggage members dropped as malformed (broken percent-escape, invalid property characters). */
+  public long rejectedBaggage() {
+    return propagator.rejectedBaggage();
   }
 
   /** Times the {@link TracingListener} threw. */
