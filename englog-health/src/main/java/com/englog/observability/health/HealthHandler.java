@@ -181,8 +181,11 @@ public final class HealthHandler {
     return anonymous[HealthRegistry.LIVENESS.equals(group) ? 1 : 0][status.ordinal()][head ? 1 : 0];
   }
 
-  /** Where the handler answers ({@code /health}); empty for the root. */
-  String basePath() {
+  /**
+   * Where the handler answers ({@code /health}); empty for the root. Adapters mounted elsewhere route
+   * the path below their mount point onto it.
+   */
+  public String basePath() {
     return basePath;
   }
 
