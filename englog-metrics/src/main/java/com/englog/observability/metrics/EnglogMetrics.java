@@ -333,6 +333,15 @@ public final class EnglogMetrics implements AutoCloseable {
   }
 
   /**
+   * Whether this instance was built with {@link Builder#exemplars}: only then do histogram buckets carry
+   * the current span's ids. Composing code (englog-servlet-filters' {@code EnglogServlet.install}) reads
+   * it to refuse, at startup, metrics that cannot show exemplars.
+   */
+  public boolean hasExemplars() {
+    return spanContext != null;
+  }
+
+  /**
    * A container-agnostic handler that renders this registry for Prometheus.
    *
    * @throws IllegalStateException if the registry is not a {@link PrometheusMeterRegistry}
