@@ -1,7 +1,6 @@
 package com.englog.observability.servlet;
 
 import com.englog.observability.metrics.EnglogMetrics;
-import com.englog.observability.metrics.Metrics;
 import com.englog.observability.metrics.ScrapeEndpoint;
 import com.englog.observability.metrics.ScrapeRequest;
 import com.englog.observability.metrics.ScrapeResponse;
@@ -145,12 +144,11 @@ public final class MetricsServlet extends HttpServlet {
 
   /**
    * The application's default metrics, for a servlet whose context has none in {@link
-   * #METRICS_ATTRIBUTE}. This is the one place this servlet reads the {@code Metrics} facade, the
-   * recorded exception to "library code never reads a facade": a servlet the container builds from
-   * {@code web.xml} has no other way to find the application's metrics.
+   * #METRICS_ATTRIBUTE}, read through {@link FacadeDefaults}, the one class allowed to read a facade: a
+   * servlet the container builds from {@code web.xml} has no other way to find the application's metrics.
    */
   private static EnglogMetrics defaultMetrics() {
-    return Metrics.get();
+    return FacadeDefaults.metrics();
   }
 
   private boolean anonymous(String name) throws ServletException {
