@@ -28,10 +28,12 @@ public final class WebXmlApp {
   public static final class Setup implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
+      // docs:start listener
       ServletContext ctx = event.getServletContext();
-      ctx.setAttribute(ContextAttributes.METRICS, metrics);
-      ctx.setAttribute(ContextAttributes.TRACING, tracing);
-      ctx.setAttribute(HealthServlet.REGISTRY_ATTRIBUTE, health);
+      ctx.setAttribute(ContextAttributes.METRICS, metrics);          // an EnglogMetrics
+      ctx.setAttribute(ContextAttributes.TRACING, tracing);          // a Tracing
+      ctx.setAttribute(HealthServlet.REGISTRY_ATTRIBUTE, health);    // a HealthRegistry
+      // docs:end listener
     }
   }
 

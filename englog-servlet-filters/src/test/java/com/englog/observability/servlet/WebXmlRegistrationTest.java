@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.englog.observability.health.Health;
 import com.englog.observability.health.HealthRegistry;
 import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.metrics.ScrapeEndpoint;
 import com.englog.observability.testsupport.ReceivedSpan;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -25,51 +26,59 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WebXmlRegistrationTest {
 
-  /** Also the web.xml docs/servlet.md shows (checked there). */
+  /** The web.xml docs/servlet.md shows, verbatim ({@code ServletDocsTest} checks). */
+  static final String DOCS_WEB_XML = """
+      <listener>
+        <listener-class>com.example.ObservabilitySetup</listener-class>
+      </listener>
+
+      <!-- The first filter mapped in web.xml is the first in the chain: put this one before all others. -->
+      <filter>
+        <filter-name>englog-observability</filter-name>
+        <filter-class>com.englog.observability.servlet.ObservabilityFilter</filter-class>
+        <async-supported>true</async-supported>
+      </filter>
+      <filter-mapping>
+        <filter-name>englog-observability</filter-name>
+        <url-pattern>/*</url-pattern>
+        <dispatcher>REQUEST</dispatcher>
+        <dispatcher>ASYNC</dispatcher>
+      </filter-mapping>
+
+      <servlet>
+        <servlet-name>englog-metrics</servlet-name>
+        <servlet-class>com.englog.observability.servlet.MetricsServlet</servlet-class>
+        <init-param>
+          <param-name>token-file</param-name>
+          <param-value>/run/secrets/metrics-token</param-value>
+        </init-param>
+        <!-- Initialised at deployment: a missing token setting fails it, not the first scrape. -->
+        <load-on-startup>1</load-on-startup>
+        <async-supported>true</async-supported>
+      </servlet>
+      <servlet-mapping>
+        <servlet-name>englog-metrics</servlet-name>
+        <url-pattern>/metrics</url-pattern>
+      </servlet-mapping>
+
+      <servlet>
+        <servlet-name>englog-health</servlet-name>
+        <servlet-class>com.englog.observability.servlet.HealthServlet</servlet-class>
+        <async-supported>true</async-supported>
+      </servlet>
+      <servlet-mapping>
+        <servlet-name>englog-health</servlet-name>
+        <url-pattern>/health</url-pattern>
+        <url-pattern>/health/*</url-pattern>
+      </servlet-mapping>""";
+
+  /** The docs' registration in a web.xml with the test's listener class and an application servlet. */
   static final String WEB_XML = """
       <?xml version="1.0" encoding="UTF-8"?>
       <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-        <listener>
-          <listener-class>com.englog.observability.servlet.WebXmlApp$Setup</listener-class>
-        </listener>
-
-        <!-- First filter in the file: the first in the chain. -->
-        <filter>
-          <filter-name>englog-observability</filter-name>
-          <filter-class>com.englog.observability.servlet.ObservabilityFilter</filter-class>
-          <async-supported>true</async-supported>
-        </filter>
-        <filter-mapping>
-          <filter-name>englog-observability</filter-name>
-          <url-pattern>/*</url-pattern>
-          <dispatcher>REQUEST</dispatcher>
-          <dispatcher>ASYNC</dispatcher>
-        </filter-mapping>
-
-        <servlet>
-          <servlet-name>englog-metrics</servlet-name>
-          <servlet-class>com.englog.observability.servlet.MetricsServlet</servlet-class>
-          <init-param>
-            <param-name>anonymous</param-name>
-            <param-value>true</param-value>
-          </init-param>
-          <async-supported>true</async-supported>
-        </servlet>
-        <servlet-mapping>
-          <servlet-name>englog-metrics</servlet-name>
-          <url-pattern>/metrics</url-pattern>
-        </servlet-mapping>
-
-        <servlet>
-          <servlet-name>englog-health</servlet-name>
-          <servlet-class>com.englog.observability.servlet.HealthServlet</servlet-class>
-          <async-supported>true</async-supported>
-        </servlet>
-        <servlet-mapping>
-          <servlet-name>englog-health</servlet-name>
-          <url-pattern>/health</url-pattern>
-          <url-pattern>/health/*</url-pattern>
-        </servlet-mapping>
+      """
+      + DOCS_WEB_XML.replace("com.example.ObservabilitySetup", WebXmlApp.Setup.class.getName())
+      + """
 
         <servlet>
           <servlet-name>hello</servlet-name>
@@ -101,20 +110,31 @@ class WebXmlRegistrationTest {
       context.setParentLoaderPriority(true);
       context.setThrowUnavailableOnStartupException(true);
       server.setHandler(context);
-      server.start();
+      // The property wins over the init parameter, whose file does not exist here.
+      Path token = Files.writeString(webapp.resolve("metrics-token"), "web-xml-token");
+      System.setProperty(ScrapeEndpoint.TOKEN_FILE_PROPERTY, token.toString());
+      try {
+        server.start();
+      } finally {
+        System.clearProperty(ScrapeEndpoint.TOKEN_FILE_PROPERTY);
+      }
       try {
         String base = "http://127.0.0.1:" + connector.getLocalPort();
         HttpResponse<String> hello = get(base + "/hello");
         HttpResponse<String> ready = get(base + "/health/ready");
-        HttpResponse<String> scrape = get(base + "/metrics");
+        HttpResponse<String> unauthorized = get(base + "/metrics");
+        HttpResponse<String> scrape = Harness.send(Harness.HTTP1, HttpRequest.newBuilder(URI.create(
+            base + "/metrics")).timeout(Harness.WAIT), "Authorization", "Bearer web-xml-token");
 
         assertThat(hello.statusCode()).isEqualTo(200);
         assertThat(hello.body()).isEqualTo("hello");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"UP\"");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.body()).contains("englog_http_requests_total{endpoint=\"/hello\",method=\"GET\","
             + "status_code=\"200\"} 1.0").contains("englog_health_status{");
+        assertThat(Harness.requests(metrics, "GET", "/hello", 200)).isEqualTo(1);
         assertThat(Harness.requestSeries(metrics)).extracting(s -> s.get("endpoint")).containsOnly("/hello");
         ReceivedSpan span = Harness.serverSpan(Harness.traceId(hello));
         assertThat(span.name()).isEqualTo("GET /hello");
