@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * enforcement, circuit breaker and recovery actions.
  *
  * <p>The component is a small state machine. Every change of its state, of its last result, of its
- * circuit breaker and of its recovery schedule is made by {@link #transition} holding {@code lock},
+ * circuit breaker and of its recovery schedule is made by {@code transition} holding {@code lock},
  * and by no other code. Other threads only read the volatile last result (a fresh one is served
  * without the lock, so readers never block on each other) and act on what a transition returns
  * (submit a check, wake its waiters, run abort hooks, start recovery actions) after the lock is
@@ -108,7 +108,7 @@ public final class ComponentRuntime {
     CLOSED
   }
 
-  /** What can happen to a component; each is handled by {@link #transition}. */
+  /** What can happen to a component; each is handled by {@code transition}. */
   private sealed interface Event {}
 
   /** A caller or the background refresh found the last result due for a refresh. */
@@ -334,7 +334,6 @@ public final class ComponentRuntime {
 
       if (published != null) {
         last = published;
-        Status before = r == null ? Status.UNKNOWN : r.status;
         if (published.status == Status.DOWN) {
           consecutiveFailures++;
           recoverIfDue = true;
@@ -343,14 +342,6 @@ public final class ComponentRuntime {
           for (RecoverySchedule s : recoveries) {
             s.reset();
           }
-        }
-        if (before != published.status) {
-          if (published.status == Status.UP) {
-            LOG.info("health: {} {} -> UP", spec.name(), before);
-          } else {
-            LOG.warn("health: {} {} -> {}: {}", spec.name(), before, published.status, published.reason);
-          }
-          engine.statusChanged(before, toComponentHealth(published, published.tick));
         }
       }
       Result failing = last;
@@ -361,6 +352,16 @@ public final class ComponentRuntime {
                 toComponentHealth(failing, now)));
           }
         }
+      }
+      // Last, with the state whole: whoever hears of the change sees the slot as it now is.
+      Status before = r == null ? Status.UNKNOWN : r.status;
+      if (published != null && before != published.status) {
+        if (published.status == Status.UP) {
+          LOG.info("health: {} {} -> UP", spec.name(), before);
+        } else {
+          LOG.warn("health: {} {} -> {}: {}", spec.name(), before, published.status, published.reason);
+        }
+        engine.statusChanged(before, toComponentHealth(published, published.tick));
       }
     }
     return fx;

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Not public API. One recovery action of a component: backoff, hourly budget, one attempt at a
- * time. Its bookkeeping is part of the component's state: {@link #reset}, {@link #claim} and {@link
- * #running} are used only by the component's transition, under its lock; an {@link Attempt} is
+ * time. Its bookkeeping is part of the component's state: {@code reset}, {@code claim} and {@code
+ * running} are used only by the component's transition, under its lock; an {@link Attempt} is
  * launched after the lock is released.
  */
 final class RecoverySchedule {
