@@ -77,10 +77,10 @@ public final class CustomCounter {
       if (meter instanceof Counter) {
         ((Counter) meter).increment(amount);
       } else if (meter != null) {
-        owner.dropped(exposedName, new IllegalStateException("series is function-backed"));
+        owner.meters().dropped(exposedName, new IllegalStateException("series is function-backed"));
       }
     } catch (RuntimeException e) {
-      owner.dropped(exposedName, e);
+      owner.meters().dropped(exposedName, e);
     }
   }
 

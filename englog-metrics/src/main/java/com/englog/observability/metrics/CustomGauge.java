@@ -58,7 +58,7 @@ public final class CustomGauge {
     if (cell instanceof AtomicLong) {
       ((AtomicLong) cell).set(Double.doubleToRawLongBits(value));
     } else if (cell != null) {
-      owner.dropped(name, new IllegalStateException("series is function-backed"));
+      owner.meters().dropped(name, new IllegalStateException("series is function-backed"));
     }
   }
 

@@ -67,7 +67,7 @@ public final class CustomTimer {
         ((HistogramCell) cell).record(EnglogMetrics.nanos(duration));
       }
     } catch (RuntimeException e) {
-      owner.dropped(name, e);
+      owner.meters().dropped(name, e);
     }
   }
 
@@ -149,7 +149,7 @@ public final class CustomTimer {
       List<Double> bounds = buckets;
       CustomSeries series = CustomSeries.register(owner, spec, spec.name,
           ExposedSeries.histogram(bounds.size()), d -> {
-        SeriesFamily.Factory<HistogramCell> cells = owner.histogramCells(d.name, d.help, d.labels, bounds);
+        SeriesFamily.Factory<HistogramCell> cells = owner.meters().histogramCells(d.name, d.help, d.labels, bounds);
         return cells::create;
       });
       spec.preRegister(series.family());

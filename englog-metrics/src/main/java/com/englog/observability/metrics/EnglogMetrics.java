@@ -1,61 +1,44 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.common.internal.HikariProbe;
-import com.englog.observability.common.internal.Settings;
 import com.englog.observability.metrics.internal.ExactNamingConvention;
 import com.englog.observability.metrics.internal.ExposedSeries;
-import com.englog.observability.metrics.internal.FastHistogram;
 import com.englog.observability.metrics.internal.FastHistogramCollector;
-import com.englog.observability.metrics.internal.FastHistogramFamily;
+import com.englog.observability.metrics.internal.GuardedMeters;
 import com.englog.observability.metrics.internal.HistogramCell;
+import com.englog.observability.metrics.internal.HookGauges;
 import com.englog.observability.metrics.internal.HttpSeries;
 import com.englog.observability.metrics.internal.JavaTimeClock;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
 import com.englog.observability.metrics.internal.LabelSpec;
+import com.englog.observability.metrics.internal.MetricsSettings;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesBudget;
 import com.englog.observability.metrics.internal.SeriesFamily;
 import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
 import com.englog.observability.metrics.internal.StatusCodes;
-import com.englog.observability.metrics.internal.TimerCell;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.tracer.common.SpanContext;
-import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+
 
 /**
  * Typed recorders for every EngLog metric, on a Micrometer {@link MeterRegistry} (a
@@ -97,7 +80,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * Exposed series a custom metric with labels may have unless it sets its own
    * {@code cardinalityLimit}; a custom metric without labels takes exactly what its one series costs.
    */
-  public static final int DEFAULT_CARDINALITY_LIMIT = 100;
+  public static final int DEFAULT_CARDINALITY_LIMIT = GuardedMeters.DEFAULT_CUSTOM_LIMIT;
   /**
    * Exposed series set aside for the JVM, process and system metrics when they are bound (about 70 on
    * a typical JVM).
@@ -118,7 +101,7 @@ public final class EnglogMetrics implements AutoCloseable {
   /** The time windows of {@code englog_users_active}. */
   public static final List<String> ACTIVE_USER_WINDOWS = List.of("1h", "24h", "7d");
   /** The kinds of {@code englog_security_redactions_total}. */
-  public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
+  public static final List<String> REDACTION_KINDS = HookGauges.REDACTION_KINDS;
   /**
    * Longest duration a histogram records: a longer one (a clock jump, a start time never set) is counted
    * in the {@code +Inf} bucket as this long, so one bad value cannot dominate {@code _sum} for ever.
@@ -126,14 +109,6 @@ public final class EnglogMetrics implements AutoCloseable {
   public static final Duration MAX_RECORDED_DURATION = Duration.ofDays(365);
 
   private static final long MAX_RECORDED_NANOS = MAX_RECORDED_DURATION.toNanos();
-
-  /**
-   * Counters of rare events by {@code endpoint}: the route templates a service declares for its HTTP
-   * metrics start them at 0 only when they fit their (small) limits; otherwise a route's series appears
-   * with its first recording, and declaring hundreds of routes still builds.
-   */
-  private static final Set<String> SHARED_ENDPOINT =
-      Set.of(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, MetricNames.SECURITY_RATE_LIMITED_TOTAL);
 
   /**
    * The cardinality limit of each built-in metric, in exposed series, for the default series budget:
@@ -161,6 +136,7 @@ public final class EnglogMetrics implements AutoCloseable {
     return Collections.unmodifiableMap(m);
   }
 
+
   static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
   static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
   static final String HELP_JOURNALS =
@@ -168,10 +144,6 @@ public final class EnglogMetrics implements AutoCloseable {
   static final String HELP_AI_DURATION = "AI processing duration in seconds, by task type and provider.";
   static final String HELP_AI_ERRORS =
       "AI processing errors, by task type, provider and classified error type.";
-  static final String HELP_DB_ACTIVE = "Database connections in use, by database (pool).";
-  static final String HELP_DB_IDLE = "Idle database connections in the pool, by database.";
-  static final String HELP_DB_MAX = "Maximum database connections the pool allows, by database.";
-  static final String HELP_DB_PENDING = "Threads waiting for a database connection, by database.";
   static final String HELP_DB_QUERY = "Database query duration in seconds, by operation and table.";
   static final String HELP_CACHE_HITS = "Cache hits, by cache type and key pattern.";
   static final String HELP_CACHE_MISSES = "Cache misses, by cache type and key pattern.";
@@ -181,34 +153,15 @@ public final class EnglogMetrics implements AutoCloseable {
       "Failed authentication attempts, by authentication method and reason.";
   static final String HELP_ACCESS_DENIED = "Authenticated requests denied by authorization, by route template.";
   static final String HELP_RATE_LIMITED = "Requests rejected by rate limiting, by route template.";
-  static final String HELP_REDACTIONS = "Secrets and personal data redacted from logs, by kind.";
   static final String HELP_AUDIT = "Audit events recorded, by action and outcome.";
-  static final String HELP_OVERFLOW =
-      "Label values folded into \"other\" because a metric reached its series cap, by metric.";
-  static final String HELP_DROPPED =
-      "Recordings dropped because a label value was rejected or the meter could not be registered, by metric.";
-
-  private static final System.Logger LOG = System.getLogger(EnglogMetrics.class.getName());
 
   private final MeterRegistry registry;
   private final boolean ownsRegistry;
   private final JvmMetricsBinder jvm;
-  private final int limitCap;
-  private final Map<String, Integer> limits;
-  private final SeriesBudget budget;
-  private final int maxLabelValueLength;
   private final boolean userIdLabel;
-  private final Map<String, List<String>> declared;
   private final AiErrorClassifier classifier;
-  private final SpanContext spanContext;
-  private final FastHistogramCollector histograms;
-  private final Labels histogramCommonLabels;
-
-  private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
-  private final Set<String> customNames = ConcurrentHashMap.newKeySet();
-  private final Map<String, SeriesFamily<?>> customFamilies = new ConcurrentHashMap<>();
-  private final Set<String> pools = ConcurrentHashMap.newKeySet();
-  private final Map<String, List<LongSupplier>> redactions = new LinkedHashMap<>();
+  private final GuardedMeters meters;
+  private final HookGauges hooks;
 
   private final SeriesFamily<HttpSeries> httpDuration;
   private final SeriesFamily<Counter> httpRequests;
@@ -225,101 +178,92 @@ public final class EnglogMetrics implements AutoCloseable {
   private final SeriesFamily<Counter> rateLimited;
   private final SeriesFamily<Counter> audit;
 
-  private EnglogMetrics(Builder b) {
-    this.ownsRegistry = b.registry == null;
-    this.registry = b.registry != null ? b.registry
+  private EnglogMetrics(MetricsSettings s) {
+    this.ownsRegistry = s.registry() == null;
+    this.registry = s.registry() != null ? s.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-            b.clock != null ? JavaTimeClock.of(b.clock) : io.micrometer.core.instrument.Clock.SYSTEM,
-            b.spanContext);
-    this.limitCap = b.cardinalityLimit;
-    this.limits = Map.copyOf(b.limits);
-    this.budget = new SeriesBudget(b.seriesBudget);
-    this.maxLabelValueLength = b.maxLabelValueLength;
-    this.userIdLabel = b.userIdLabel;
-    this.declared = copy(b.declared);
-    this.classifier = b.classifier;
-    this.spanContext = b.spanContext;
-    if (registry instanceof PrometheusMeterRegistry) {
-      this.histograms = FastHistogramCollector.of(
-          ((PrometheusMeterRegistry) registry).getPrometheusRegistry(), registry.config().clock());
-    } else {
-      this.histograms = null;
-    }
+            s.clock() != null ? JavaTimeClock.of(s.clock()) : io.micrometer.core.instrument.Clock.SYSTEM,
+            s.spanContext());
+    this.userIdLabel = s.userIdLabel();
+    this.classifier = s.classifier();
+    FastHistogramCollector histograms = registry instanceof PrometheusMeterRegistry
+        ? FastHistogramCollector.of(((PrometheusMeterRegistry) registry).getPrometheusRegistry(),
+            registry.config().clock())
+        : null;
     registry.config().namingConvention(new ExactNamingConvention(registry.config().namingConvention(),
-        Set.of(stripTotal(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL))));
-    if (b.commonTags.iterator().hasNext()) {
-      registry.config().commonTags(b.commonTags);
+        Set.of(GuardedMeters.stripTotal(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL))));
+    if (s.commonTags().iterator().hasNext()) {
+      registry.config().commonTags(s.commonTags());
     }
 
     // Registered first: their ids, as the registry's filters mapped them, tell which common tags the
     // histogram series (not Micrometer meters, so no filter sees them) must carry too.
-    Meter representative = null;
+    SeriesBudget budget = new SeriesBudget(s.seriesBudget());
     budget.claim(MetricNames.SECURITY_REDACTIONS_TOTAL, REDACTION_KINDS.size() * ExposedSeries.COUNTER);
-    if (b.jvmMetrics) {
+    if (s.jvmMetrics()) {
       budget.claim("the JVM, process and system metrics", JVM_SERIES_ALLOWANCE);
     }
-    for (String kind : REDACTION_KINDS) {
-      List<LongSupplier> sources = new CopyOnWriteArrayList<>();
-      redactions.put(kind, sources);
-      representative = FunctionCounter.builder(stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL), sources,
-              EnglogMetrics::sum)
-          .description(HELP_REDACTIONS).tag("kind", kind).register(registry);
-    }
-    this.histogramCommonLabels = histograms == null ? Labels.EMPTY
-        : commonLabels(representative, Set.of("kind"), registry.config().namingConvention());
+    this.hooks = new HookGauges(registry, budget, s.maxLabelValueLength());
+    Labels histogramCommonLabels = histograms == null ? Labels.EMPTY
+        : GuardedMeters.commonLabels(hooks.representative(), Set.of("kind"),
+            registry.config().namingConvention());
+    this.meters = new GuardedMeters(registry, budget, s.cardinalityLimit(), s.limits(),
+        DEFAULT_CARDINALITY_LIMITS, s.maxLabelValueLength(), s.declared(), histograms,
+        histogramCommonLabels, s.spanContext());
+
 
     // method keeps its value while endpoint folds, and becomes OTHER only in the last resort;
     // status_code never folds (into other it would hide 5xx from the error-rate alerts), so the last
     // resort of the request counter reserves one combination per status code.
     LabelSpec method = LabelSpec.closedFoldingLast("method", HTTP_METHODS, "OTHER", true);
     LabelSpec endpoint = LabelSpec.open("endpoint");
-    SeriesFamily.Factory<HistogramCell> httpCells = histogramCells(
+    SeriesFamily.Factory<HistogramCell> httpCells = meters.histogramCells(
         MetricNames.HTTP_REQUEST_DURATION_SECONDS, HELP_HTTP_DURATION, List.of(method, endpoint),
         HTTP_DURATION_BUCKETS);
-    this.httpDuration = family(MetricNames.HTTP_REQUEST_DURATION_SECONDS, List.of(method, endpoint),
+    this.httpDuration = meters.builtIn(MetricNames.HTTP_REQUEST_DURATION_SECONDS, List.of(method, endpoint),
         ExposedSeries.histogram(HTTP_DURATION_BUCKETS.size()),
         values -> new HttpSeries(values.get(0), values.get(1), httpCells.create(values)), false);
-    this.httpRequests = counterFamily(MetricNames.HTTP_REQUESTS_TOTAL, HELP_HTTP_REQUESTS,
+    this.httpRequests = meters.counters(MetricNames.HTTP_REQUESTS_TOTAL, HELP_HTTP_REQUESTS,
         List.of(method, endpoint,
             LabelSpec.bounded("status_code", StatusCodes.values(), StatusCodes.OTHER)));
-    this.journals = counterFamily(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, HELP_JOURNALS,
+    this.journals = meters.counters(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, HELP_JOURNALS,
         userIdLabel ? List.of(LabelSpec.open("user_id"), LabelSpec.open("entry_type"))
             : List.of(LabelSpec.open("entry_type")));
     List<LabelSpec> ai = List.of(LabelSpec.open("task_type"), LabelSpec.open("provider"));
-    this.aiDuration = timerFamily(MetricNames.AI_PROCESSING_DURATION_SECONDS, HELP_AI_DURATION, ai,
+    this.aiDuration = meters.histograms(MetricNames.AI_PROCESSING_DURATION_SECONDS, HELP_AI_DURATION, ai,
         AI_DURATION_BUCKETS);
-    this.aiErrors = counterFamily(MetricNames.AI_PROCESSING_ERRORS_TOTAL, HELP_AI_ERRORS,
+    this.aiErrors = meters.counters(MetricNames.AI_PROCESSING_ERRORS_TOTAL, HELP_AI_ERRORS,
         List.of(ai.get(0), ai.get(1),
             LabelSpec.closed("error_type", AiErrorType.labelValues(), "unknown", false)));
-    this.dbQuery = timerFamily(MetricNames.DATABASE_QUERY_DURATION_SECONDS, HELP_DB_QUERY,
+    this.dbQuery = meters.histograms(MetricNames.DATABASE_QUERY_DURATION_SECONDS, HELP_DB_QUERY,
         List.of(LabelSpec.open("operation"), LabelSpec.open("table")), DB_QUERY_BUCKETS);
     List<LabelSpec> cache = List.of(LabelSpec.open("cache_type"), LabelSpec.open("key_pattern"));
-    this.cacheHits = counterFamily(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
-    this.cacheMisses = counterFamily(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
+    this.cacheHits = meters.counters(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
+    this.cacheMisses = meters.counters(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
     List<LabelSpec> window = List.of(LabelSpec.closed("time_window", ACTIVE_USER_WINDOWS, null, false));
     // Not pre-registered from its closed set: a service that never computes active users must not
     // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
     // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).
-    this.usersActive = family(MetricNames.USERS_ACTIVE, window, ExposedSeries.GAUGE, values -> {
+    this.usersActive = meters.builtIn(MetricNames.USERS_ACTIVE, window, ExposedSeries.GAUGE, values -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
-          .tags(tags(window, values)).strongReference(true).register(registry);
+          .tags(GuardedMeters.tags(window, values)).strongReference(true).register(registry);
       return value;
     }, true);
     LabelSpec authMethod = LabelSpec.open("auth_method");
-    this.sessions = counterFamily(MetricNames.USERS_SESSIONS_TOTAL, HELP_SESSIONS, List.of(authMethod));
-    this.authFailures = counterFamily(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL,
+    this.sessions = meters.counters(MetricNames.USERS_SESSIONS_TOTAL, HELP_SESSIONS, List.of(authMethod));
+    this.authFailures = meters.counters(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL,
         HELP_AUTH_FAILURES, List.of(authMethod,
             LabelSpec.closed("reason", AuthFailureReason.labelValues(), "other", false)));
-    this.accessDenied = counterFamily(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, HELP_ACCESS_DENIED,
+    this.accessDenied = meters.counters(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, HELP_ACCESS_DENIED,
         List.of(endpoint));
-    this.rateLimited = counterFamily(MetricNames.SECURITY_RATE_LIMITED_TOTAL, HELP_RATE_LIMITED,
+    this.rateLimited = meters.counters(MetricNames.SECURITY_RATE_LIMITED_TOTAL, HELP_RATE_LIMITED,
         List.of(endpoint));
-    this.audit = counterFamily(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, HELP_AUDIT,
+    this.audit = meters.counters(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, HELP_AUDIT,
         List.of(LabelSpec.open("action"),
             LabelSpec.closed("outcome", List.of("success", "failure"), null, false)));
 
-    this.jvm = b.jvmMetrics ? JvmMetricsBinder.bind(registry, b.diskSpacePaths) : null;
+    this.jvm = s.jvmMetrics() ? JvmMetricsBinder.bind(registry, s.diskSpacePaths()) : null;
   }
 
   /** A builder with every default. */
@@ -363,7 +307,7 @@ public final class EnglogMetrics implements AutoCloseable {
         c.increment();
       }
     } catch (RuntimeException e) {
-      dropped(MetricNames.HTTP_REQUESTS_TOTAL, e);
+      meters.dropped(MetricNames.HTTP_REQUESTS_TOTAL, e);
     }
   }
 
@@ -396,7 +340,7 @@ public final class EnglogMetrics implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      dropped(MetricNames.AI_PROCESSING_DURATION_SECONDS, e);
+      meters.dropped(MetricNames.AI_PROCESSING_DURATION_SECONDS, e);
     }
   }
 
@@ -408,7 +352,7 @@ public final class EnglogMetrics implements AutoCloseable {
         h.record(nanos(duration));
       }
     } catch (RuntimeException e) {
-      dropped(MetricNames.DATABASE_QUERY_DURATION_SECONDS, e);
+      meters.dropped(MetricNames.DATABASE_QUERY_DURATION_SECONDS, e);
     }
   }
 
@@ -435,7 +379,7 @@ public final class EnglogMetrics implements AutoCloseable {
         v.set(Math.max(0, count));
       }
     } catch (RuntimeException e) {
-      dropped(MetricNames.USERS_ACTIVE, e);
+      meters.dropped(MetricNames.USERS_ACTIVE, e);
     }
   }
 
@@ -472,7 +416,7 @@ public final class EnglogMetrics implements AutoCloseable {
         c.increment();
       }
     } catch (RuntimeException e) {
-      dropped(family.metric(), e);
+      meters.dropped(family.metric(), e);
     }
   }
 
@@ -484,7 +428,7 @@ public final class EnglogMetrics implements AutoCloseable {
         c.increment();
       }
     } catch (RuntimeException e) {
-      dropped(family.metric(), e);
+      meters.dropped(family.metric(), e);
     }
   }
 
@@ -500,14 +444,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * @throws IllegalArgumentException if {@code kind} is not one of those
    */
   public void bindRedactionCount(String kind, LongSupplier count) {
-    Objects.requireNonNull(count, "count");
-    String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-    List<LongSupplier> sources = redactions.get(k);
-    if (sources == null) {
-      throw new IllegalArgumentException("redaction kind must be one of " + REDACTION_KINDS + ", was "
-          + kind);
-    }
-    sources.add(count);
+    hooks.bindRedactionCount(kind, count);
   }
 
   /**
@@ -519,15 +456,7 @@ public final class EnglogMetrics implements AutoCloseable {
    */
   public void bindConnectionPool(String database, IntSupplier active, IntSupplier idle, IntSupplier max,
       IntSupplier pending) {
-    Objects.requireNonNull(active, "active");
-    Objects.requireNonNull(idle, "idle");
-    Objects.requireNonNull(max, "max");
-    Objects.requireNonNull(pending, "pending");
-    String db = claimPool(database);
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, active);
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, idle);
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, max);
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_PENDING, HELP_DB_PENDING, db, pending);
+    hooks.bindConnectionPool(database, active, idle, max, pending);
   }
 
   /**
@@ -540,49 +469,7 @@ public final class EnglogMetrics implements AutoCloseable {
    *     {@code HikariDataSource}, or the database is already bound
    */
   public void bindConnectionPool(String database, DataSource dataSource) {
-    Objects.requireNonNull(dataSource, "dataSource");
-    HikariProbe probe = HikariProbe.detect(dataSource);
-    if (probe == null) {
-      throw new IllegalArgumentException(dataSource.getClass().getName() + " is not a HikariCP "
-          + "DataSource; bind its pool with bindConnectionPool(database, active, idle, max, pending)");
-    }
-    String db = claimPool(database);
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_ACTIVE, HELP_DB_ACTIVE, db, hikari(probe, HikariProbe.Stats::active));
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_IDLE, HELP_DB_IDLE, db, hikari(probe, HikariProbe.Stats::idle));
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_MAX, HELP_DB_MAX, db, hikari(probe, HikariProbe.Stats::max));
-    poolGauge(MetricNames.DATABASE_CONNECTIONS_PENDING, HELP_DB_PENDING, db,
-        hikari(probe, HikariProbe.Stats::pending));
-  }
-
-  /** One reading of the pool per gauge and scrape; NaN when the probe cannot read it. */
-  private static DoubleSupplier hikari(HikariProbe probe, ToIntFunction<HikariProbe.Stats> count) {
-    return () -> {
-      HikariProbe.Stats stats = probe.read();
-      return stats == null ? Double.NaN : count.applyAsInt(stats);
-    };
-  }
-
-  private String claimPool(String database) {
-    String db = LabelSpec.open("database").canonical(database, maxLabelValueLength);
-    if (pools.contains(db)) {
-      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
-    }
-    // Four gauges, each one exposed series.
-    budget.claim("the connection pool gauges of database " + db, 4 * ExposedSeries.GAUGE);
-    if (!pools.add(db)) {
-      budget.release(4 * ExposedSeries.GAUGE);
-      throw new IllegalArgumentException("a connection pool for database " + db + " is already bound");
-    }
-    return db;
-  }
-
-  private void poolGauge(String name, String help, String db, IntSupplier supplier) {
-    poolGauge(name, help, db, (DoubleSupplier) supplier::getAsInt);
-  }
-
-  private void poolGauge(String name, String help, String db, DoubleSupplier value) {
-    Gauge.builder(name, value, CustomSeries::read).description(help).tag("database", db)
-        .strongReference(true).register(registry);
+    hooks.bindConnectionPool(database, dataSource);
   }
 
   // ---------------------------------------------------------------- custom metrics
@@ -620,115 +507,10 @@ public final class EnglogMetrics implements AutoCloseable {
     return new CustomGauge.Builder(this, Naming.checkMetricName(name, "gauge"));
   }
 
-  /** Claims {@code exposedName} for a custom metric; fails if any metric already uses it. */
-  void claimCustomName(String exposedName, String meterName) {
-    Set<String> taken = new HashSet<>();
-    for (Field f : MetricNames.class.getFields()) {
-      try {
-        String n = (String) f.get(null);
-        taken.add(n);
-        taken.add(stripTotal(n));
-        taken.add(n + "_max");
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    NamingConvention convention = registry.config().namingConvention();
-    for (Meter meter : registry.getMeters()) {
-      String n = meter.getId().getConventionName(convention);
-      taken.add(n);
-      taken.add(n + "_total");
-      taken.add(n + "_max");
-    }
-    boolean histogram = histograms != null && (histograms.has(exposedName) || histograms.has(meterName));
-    if (exposedName.startsWith("englog_metrics_") || histogram || taken.contains(exposedName)
-        || taken.contains(meterName) || !customNames.add(exposedName)) {
-      throw new IllegalArgumentException("a metric named " + exposedName + " is already registered");
-    }
-  }
 
-  /**
-   * The cardinality limit of a metric in exposed series: the metric's own builder, then
-   * {@code cardinalityLimit(metric, n)}, then the default (a built-in metric's, or
-   * {@link #DEFAULT_CARDINALITY_LIMIT} for a custom one with labels, or what its smallest fold needs
-   * if more) capped by {@code cardinalityLimit(n)} down to that smallest limit; a custom metric
-   * without labels takes what its one series costs.
-   */
-  int limitFor(String exposedName, int builderLimit, List<LabelSpec> labels, int seriesPerCombination) {
-    if (builderLimit > 0) {
-      return builderLimit;
-    }
-    Integer explicit = limits.get(exposedName);
-    if (explicit != null) {
-      return explicit;
-    }
-    int minimum = SeriesFamily.minimumLimit(labels, seriesPerCombination);
-    if (labels.isEmpty()) {
-      return minimum;
-    }
-    return capped(Math.max(DEFAULT_CARDINALITY_LIMIT, minimum), minimum);
-  }
-
-  private int builtInLimit(String exposedName, int minimum) {
-    Integer explicit = limits.get(exposedName);
-    if (explicit != null) {
-      return explicit;
-    }
-    return capped(DEFAULT_CARDINALITY_LIMITS.get(exposedName), minimum);
-  }
-
-  /** A default limit lowered to {@code cardinalityLimit(n)}, but never below what the metric needs. */
-  private int capped(int defaultLimit, int minimum) {
-    return Math.min(defaultLimit, Math.max(limitCap, minimum));
-  }
-
-  <M> SeriesFamily<M> customFamily(String exposedName, List<LabelSpec> labels, int limit,
-      int seriesPerCombination, SeriesFamily.Factory<M> factory) {
-    SeriesFamily<M> family;
-    try {
-      family = guarded(exposedName, labels, limit, seriesPerCombination, factory);
-    } catch (RuntimeException e) {
-      // Refused (a limit too small, or beyond what is left of the budget): the name stays free, so
-      // the metric can be registered again with a smaller limit.
-      customNames.remove(exposedName);
-      throw e;
-    }
-    // Kept here because callers may drop the CustomCounter/CustomGauge (registerFunction(...) is
-    // usually a statement), and the family holds the sources function-backed series read.
-    customFamilies.put(exposedName, family);
-    return family;
-  }
-
-  /**
-   * The tags the registry's filters added to {@code meter} beyond its own ({@code registry.config()
-   * .commonTags(...)}, or a filter adding tags to every meter), as Prometheus labels. A tag a filter
-   * adds to some meter names only is seen as it applies to {@code meter}'s name.
-   */
-  static Labels commonLabels(Meter meter, Set<String> ownTagKeys, NamingConvention convention) {
-    Labels labels = Labels.EMPTY;
-    for (Tag t : meter.getId().getTagsAsIterable()) {
-      if (ownTagKeys.contains(t.getKey())) {
-        continue;
-      }
-      try {
-        labels = labels.add(convention.tagKey(t.getKey()), convention.tagValue(t.getValue()));
-      } catch (RuntimeException e) {
-        // A name the Prometheus model refuses (a duplicate after sanitising, a reserved one) cannot be
-        // a label of the histograms; Micrometer's own exposition of that tag decides how it shows.
-        LOG.log(System.Logger.Level.WARNING, () -> "common tag " + t.getKey()
-            + " is not added to EngLog's histograms: " + e.getMessage());
-      }
-    }
-    return labels;
-  }
-
-  static Tags tags(List<LabelSpec> labels, List<String> values) {
-    String[] kv = new String[labels.size() * 2];
-    for (int i = 0; i < labels.size(); i++) {
-      kv[2 * i] = labels.get(i).name();
-      kv[2 * i + 1] = values.get(i);
-    }
-    return Tags.of(kv);
+  /** The guarded-meter core the custom metrics register through. */
+  GuardedMeters meters() {
+    return meters;
   }
 
   // ---------------------------------------------------------------- internals
@@ -747,120 +529,6 @@ public final class EnglogMetrics implements AutoCloseable {
     return StandardAiErrorClassifier.INSTANCE.classify(error);
   }
 
-  private SeriesFamily<Counter> counterFamily(String exposedName, String help, List<LabelSpec> labels) {
-    String meterName = stripTotal(exposedName);
-    return family(exposedName, labels, ExposedSeries.COUNTER,
-        values -> Counter.builder(meterName).description(help).tags(tags(labels, values))
-            .register(registry), false);
-  }
-
-  private SeriesFamily<HistogramCell> timerFamily(String exposedName, String help,
-      List<LabelSpec> labels, List<Double> buckets) {
-    return family(exposedName, labels, ExposedSeries.histogram(buckets.size()),
-        histogramCells(exposedName, help, labels, buckets), false);
-  }
-
-  /**
-   * How a histogram's series are made: {@link FastHistogram}s exposed through the Prometheus registry
-   * when there is one (a fraction of a Micrometer {@code Timer}'s recording cost), Micrometer
-   * {@code Timer}s otherwise.
-   */
-  SeriesFamily.Factory<HistogramCell> histogramCells(String name, String help, List<LabelSpec> labels,
-      List<Double> buckets) {
-    if (histograms != null) {
-      List<String> names = new ArrayList<>();
-      labels.forEach(l -> names.add(l.name()));
-      FastHistogramFamily family = histograms.family(name, help, names, histogramCommonLabels, buckets,
-          spanContext);
-      return values -> family.series(values, histograms.now());
-    }
-    return values -> new TimerCell(Timer.builder(name).description(help).tags(tags(labels, values))
-        .serviceLevelObjectives(durations(buckets)).publishPercentileHistogram(false)
-        .register(registry));
-  }
-
-  static Duration[] durations(List<Double> seconds) {
-    Duration[] d = new Duration[seconds.size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = Duration.ofNanos(Math.round(seconds.get(i) * 1e9));
-    }
-    return d;
-  }
-
-  private <M> SeriesFamily<M> family(String exposedName, List<LabelSpec> labels,
-      int seriesPerCombination, SeriesFamily.Factory<M> factory, boolean gauge) {
-    SeriesFamily<M> f = guarded(exposedName, labels,
-        builtInLimit(exposedName, SeriesFamily.minimumLimit(labels, seriesPerCombination)),
-        seriesPerCombination, factory);
-    // A gauge's 0 is a claim about the world ("no active users"), a counter's only "nothing counted
-    // yet": gauges start at 0 only for values the service declared, never for a whole closed set.
-    List<List<String>> values = new ArrayList<>();
-    for (LabelSpec l : labels) {
-      List<String> v = declared.get(l.name());
-      if (v == null && l.isEnumerable() && !gauge) {
-        v = l.closedValues();
-      }
-      if (v == null) {
-        return f;
-      }
-      values.add(v);
-    }
-    if (labels.isEmpty() || SHARED_ENDPOINT.contains(exposedName) && !f.fits(values)) {
-      return f;
-    }
-    f.preRegister(values);
-    return f;
-  }
-
-  /**
-   * A guarded family whose limit (and the guard's own two counters) is claimed from the series budget
-   * first, so the limits of an instance never add up to more than its budget.
-   */
-  private <M> SeriesFamily<M> guarded(String exposedName, List<LabelSpec> labels, int limit,
-      int seriesPerCombination, SeriesFamily.Factory<M> factory) {
-    int claim = limit + ExposedSeries.SELF_MONITORING;
-    budget.claim(exposedName, claim);
-    try {
-      return new SeriesFamily<>(exposedName, labels, limit, seriesPerCombination, maxLabelValueLength,
-          factory, listener(exposedName));
-    } catch (RuntimeException e) {
-      budget.release(claim);
-      throw e;
-    }
-  }
-
-  private SeriesFamily.Listener listener(String metric) {
-    Counter overflow = Counter.builder(stripTotal(MetricNames.METRICS_CARDINALITY_OVERFLOW_TOTAL))
-        .description(HELP_OVERFLOW).tag("metric", metric).register(registry);
-    Counter dropped = droppedCounter(metric);
-    return new SeriesFamily.Listener() {
-      @Override
-      public void overflowed() {
-        overflow.increment();
-      }
-
-      @Override
-      public void dropped() {
-        dropped.increment();
-      }
-    };
-  }
-
-  private Counter droppedCounter(String metric) {
-    return droppedCounters.computeIfAbsent(metric,
-        m -> Counter.builder(stripTotal(MetricNames.METRICS_RECORDINGS_DROPPED_TOTAL))
-            .description(HELP_DROPPED).tag("metric", m).register(registry));
-  }
-
-  void dropped(String metric, RuntimeException e) {
-    try {
-      droppedCounter(metric).increment();
-      LOG.log(System.Logger.Level.DEBUG, () -> "recording into " + metric + " failed", e);
-    } catch (RuntimeException ignored) {
-      // Counting the drop failed too; the host service must still not see an exception.
-    }
-  }
-
   /**
    * The duration in nanoseconds as every histogram records it: null and negative are 0, anything longer
    * than {@link #MAX_RECORDED_DURATION} is that maximum. One clamp for all paths (bucket, sum, max,
@@ -875,28 +543,7 @@ public final class EnglogMetrics implements AutoCloseable {
       return MAX_RECORDED_NANOS;
     }
     return d.getSeconds() * 1_000_000_000L + d.getNano();
-  }
 
-  static String stripTotal(String name) {
-    return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
-  }
-
-  private static double sum(List<LongSupplier> sources) {
-    long total = 0;
-    for (LongSupplier s : sources) {
-      try {
-        total += s.getAsLong();
-      } catch (RuntimeException e) {
-        // A failing source is skipped; the others still count.
-      }
-    }
-    return total;
-  }
-
-  private static Map<String, List<String>> copy(Map<String, List<String>> m) {
-    Map<String, List<String>> c = new LinkedHashMap<>();
-    m.forEach((k, v) -> c.put(k, List.copyOf(v)));
-    return Collections.unmodifiableMap(c);
   }
 
   /**
@@ -938,21 +585,8 @@ public final class EnglogMetrics implements AutoCloseable {
     /** Environment variable overriding {@link #jvmMetrics(boolean)}. */
     public static final String JVM_ENV = "ENGLOG_METRICS_JVM";
 
-    private Function<String, String> systemProperties = System::getProperty;
-    private Function<String, String> environment = System::getenv;
-    private MeterRegistry registry;
-    private Clock clock;
-    private SpanContext spanContext;
-    private int seriesBudget = DEFAULT_SERIES_BUDGET;
-    private int cardinalityLimit = Integer.MAX_VALUE;
-    private final Map<String, Integer> limits = new LinkedHashMap<>();
-    private int maxLabelValueLength = DEFAULT_MAX_LABEL_VALUE_LENGTH;
-    private boolean userIdLabel;
-    private final Map<String, List<String>> declared = new LinkedHashMap<>();
-    private AiErrorClassifier classifier;
-    private boolean jvmMetrics = true;
-    private List<Path> diskSpacePaths = List.of(Path.of(""));
-    private Tags commonTags = Tags.empty();
+    private final MetricsSettings settings =
+        new MetricsSettings(DEFAULT_SERIES_BUDGET, DEFAULT_MAX_LABEL_VALUE_LENGTH);
 
     private Builder() {}
 
@@ -963,7 +597,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * histogram exemplars from {@link #exemplars}.
      */
     public Builder registry(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      settings.registry(registry);
       return this;
     }
 
@@ -973,7 +607,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * what a test wants.
      */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      settings.clock(clock);
       return this;
     }
 
@@ -984,7 +618,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * {@code SpanContext}; metrics does not depend on it.
      */
     public Builder exemplars(SpanContext spanContext) {
-      this.spanContext = Objects.requireNonNull(spanContext, "spanContext");
+      settings.exemplars(spanContext);
       return this;
     }
 
@@ -998,15 +632,8 @@ public final class EnglogMetrics implements AutoCloseable {
      * @throws IllegalArgumentException if {@code budget} is not between 100 and 10,000,000
      */
     public Builder seriesBudget(int budget) {
-      this.seriesBudget = checkBudget("seriesBudget", budget);
+      settings.seriesBudget(budget);
       return this;
-    }
-
-    private static int checkBudget(String field, int budget) {
-      if (budget < 100 || budget > 10_000_000) {
-        throw new IllegalArgumentException(field + " must be between 100 and 10000000, was " + budget);
-      }
-      return budget;
     }
 
     /**
@@ -1017,7 +644,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * @throws IllegalArgumentException if {@code limit} is not between 2 and 1,000,000
      */
     public Builder cardinalityLimit(int limit) {
-      this.cardinalityLimit = checkLimit("cardinalityLimit", limit);
+      settings.cardinalityLimit(limit);
       return this;
     }
 
@@ -1027,16 +654,8 @@ public final class EnglogMetrics implements AutoCloseable {
      * {@link #seriesBudget(int)}.
      */
     public Builder cardinalityLimit(String metric, int limit) {
-      limits.put(Objects.requireNonNull(metric, "metric"), checkLimit("cardinalityLimit(" + metric + ")",
-          limit));
+      settings.cardinalityLimit(metric, limit);
       return this;
-    }
-
-    private static int checkLimit(String field, int limit) {
-      if (limit < 2 || limit > 1_000_000) {
-        throw new IllegalArgumentException(field + " must be between 2 and 1000000, was " + limit);
-      }
-      return limit;
     }
 
     /**
@@ -1045,11 +664,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * @throws IllegalArgumentException if not between 8 and 4096
      */
     public Builder maxLabelValueLength(int length) {
-      if (length < 8 || length > 4096) {
-        throw new IllegalArgumentException("maxLabelValueLength must be between 8 and 4096, was "
-            + length);
-      }
-      this.maxLabelValueLength = length;
+      settings.maxLabelValueLength(length);
       return this;
     }
 
@@ -1059,7 +674,7 @@ public final class EnglogMetrics implements AutoCloseable {
      * {@code other}.
      */
     public Builder userIdLabel(boolean enabled) {
-      this.userIdLabel = enabled;
+      settings.userIdLabel(enabled);
       return this;
     }
 
@@ -1075,25 +690,19 @@ public final class EnglogMetrics implements AutoCloseable {
      * (a gauge at 0 would say "no active users"). Calling it again for the same label adds values.
      */
     public Builder declareLabelValues(String label, String... values) {
-      Objects.requireNonNull(label, "label");
-      Objects.requireNonNull(values, "values");
-      List<String> list = new ArrayList<>(declared.getOrDefault(label, List.of()));
-      for (String v : values) {
-        list.add(Objects.requireNonNull(v, "values[]"));
-      }
-      declared.put(label, list);
+      settings.declareLabelValues(label, values);
       return this;
     }
 
     /** Classifies AI errors before the standard classification (see {@link AiErrorClassifier}). */
     public Builder aiErrorClassifier(AiErrorClassifier classifier) {
-      this.classifier = Objects.requireNonNull(classifier, "classifier");
+      settings.classifier(classifier);
       return this;
     }
 
     /** Whether to bind the JVM, process and system metrics (default true). */
     public Builder jvmMetrics(boolean enabled) {
-      this.jvmMetrics = enabled;
+      settings.jvmMetrics(enabled);
       return this;
     }
 
@@ -1107,29 +716,13 @@ public final class EnglogMetrics implements AutoCloseable {
      * @throws IllegalArgumentException unless non-empty key/value pairs with non-blank keys
      */
     public Builder commonTags(String... keyValues) {
-      Objects.requireNonNull(keyValues, "commonTags");
-      if (keyValues.length == 0 || keyValues.length % 2 != 0) {
-        throw new IllegalArgumentException("commonTags must be key/value pairs, had " + keyValues.length
-            + " strings");
-      }
-      for (int i = 0; i < keyValues.length; i++) {
-        Objects.requireNonNull(keyValues[i], "commonTags[" + i + "]");
-        if (i % 2 == 0 && keyValues[i].isBlank()) {
-          throw new IllegalArgumentException("commonTags keys must not be blank, commonTags[" + i
-              + "] was \"" + keyValues[i] + "\"");
-        }
-      }
-      this.commonTags = commonTags.and(keyValues);
+      settings.commonTags(keyValues);
       return this;
     }
 
     /** Paths whose file system's free and total space are exposed (default: the working directory). */
     public Builder diskSpacePaths(Path... paths) {
-      List<Path> list = new ArrayList<>();
-      for (Path p : Objects.requireNonNull(paths, "paths")) {
-        list.add(Objects.requireNonNull(p, "paths[]"));
-      }
-      this.diskSpacePaths = List.copyOf(list);
+      settings.diskSpacePaths(paths);
       return this;
     }
 
@@ -1142,60 +735,14 @@ public final class EnglogMetrics implements AutoCloseable {
      *     {@link #registry}
      */
     public EnglogMetrics build() {
-      if (registry != null && clock != null) {
-        throw new IllegalStateException("clock(...) configures the registry EnglogMetrics creates; "
-            + "with registry(...) EnglogMetrics uses that registry's clock");
-      }
-      if (registry != null && commonTags.iterator().hasNext()) {
-        throw new IllegalStateException("commonTags(...) configures the registry EnglogMetrics creates; "
-            + "with registry(...) call registry.config().commonTags(...) before build(), and EngLog's "
-            + "histograms carry them too");
-      }
-      Settings settings = Settings.of("metrics", systemProperties, environment);
-      String seriesBudgetSetting = settings.get("series-budget");
-      if (seriesBudgetSetting != null) {
-        String origin = settings.origin("series-budget");
-        try {
-          seriesBudget = checkBudget(origin, Integer.parseInt(seriesBudgetSetting));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(origin + " must be an integer between 100 and "
-              + "10000000, was " + seriesBudgetSetting, e);
-        }
-      }
-      String limit = settings.get("cardinality-limit");
-      if (limit != null) {
-        String origin = settings.origin("cardinality-limit");
-        try {
-          cardinalityLimit = checkLimit(origin, Integer.parseInt(limit));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(origin + " must be an integer between 2 and "
-              + "1000000, was " + limit, e);
-        }
-      }
-      String userId = settings.get("user-id-label");
-      if (userId != null) {
-        userIdLabel = parseBoolean(settings.origin("user-id-label"), userId);
-      }
-      String jvm = settings.get("jvm");
-      if (jvm != null) {
-        jvmMetrics = parseBoolean(settings.origin("jvm"), jvm);
-      }
-      return new EnglogMetrics(this);
+      settings.resolve();
+      return new EnglogMetrics(settings);
     }
 
     /** Where system properties and environment variables are read; for tests. */
     Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
-      this.systemProperties = Objects.requireNonNull(systemProperties, "systemProperties");
-      this.environment = Objects.requireNonNull(environment, "environment");
+      settings.lookups(systemProperties, environment);
       return this;
-    }
-
-    private static boolean parseBoolean(String name, String value) {
-      String v = value.strip().toLowerCase(Locale.ROOT);
-      if (v.equals("true") || v.equals("false")) {
-        return v.equals("true");
-      }
-      throw new IllegalArgumentException(name + " must be true or false, was " + value);
     }
   }
 }
