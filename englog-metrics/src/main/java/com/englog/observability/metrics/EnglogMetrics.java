@@ -1,23 +1,16 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.metrics.internal.BuiltInMetrics;
 import com.englog.observability.metrics.internal.ExactNamingConvention;
 import com.englog.observability.metrics.internal.ExposedSeries;
 import com.englog.observability.metrics.internal.FastHistogramCollector;
 import com.englog.observability.metrics.internal.GuardedMeters;
-import com.englog.observability.metrics.internal.HistogramCell;
 import com.englog.observability.metrics.internal.HookGauges;
-import com.englog.observability.metrics.internal.HttpSeries;
 import com.englog.observability.metrics.internal.JavaTimeClock;
 import com.englog.observability.metrics.internal.JvmMetricsBinder;
-import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.MetricsSettings;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesBudget;
-import com.englog.observability.metrics.internal.SeriesFamily;
-import com.englog.observability.metrics.internal.StandardAiErrorClassifier;
-import com.englog.observability.metrics.internal.StatusCodes;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,18 +20,14 @@ import io.prometheus.metrics.tracer.common.SpanContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-
 
 /**
  * Typed recorders for every EngLog metric, on a Micrometer {@link MeterRegistry} (a
@@ -115,68 +104,14 @@ public final class EnglogMetrics implements AutoCloseable {
    * 300 route templates x 2 methods x 6 status codes never fold on the HTTP metrics
    * (docs/metrics.md shows the arithmetic).
    */
-  public static final Map<String, Integer> DEFAULT_CARDINALITY_LIMITS = defaultLimits();
-
-  private static Map<String, Integer> defaultLimits() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    m.put(MetricNames.HTTP_REQUEST_DURATION_SECONDS, 9_840);
-    m.put(MetricNames.HTTP_REQUESTS_TOTAL, 8_360);
-    m.put(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, 60);
-    m.put(MetricNames.AI_PROCESSING_DURATION_SECONDS, 180);
-    m.put(MetricNames.AI_PROCESSING_ERRORS_TOTAL, 120);
-    m.put(MetricNames.DATABASE_QUERY_DURATION_SECONDS, 260);
-    m.put(MetricNames.CACHE_HITS_TOTAL, 100);
-    m.put(MetricNames.CACHE_MISSES_TOTAL, 100);
-    m.put(MetricNames.USERS_ACTIVE, 10);
-    m.put(MetricNames.USERS_SESSIONS_TOTAL, 20);
-    m.put(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL, 80);
-    m.put(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, 60);
-    m.put(MetricNames.SECURITY_RATE_LIMITED_TOTAL, 60);
-    m.put(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, 100);
-    return Collections.unmodifiableMap(m);
-  }
-
-
-  static final String HELP_HTTP_REQUESTS = "HTTP requests served, by method, route template and status code.";
-  static final String HELP_HTTP_DURATION = "HTTP request duration in seconds, by method and route template.";
-  static final String HELP_JOURNALS =
-      "Journals created, by entry type (user_id only when the service opts in).";
-  static final String HELP_AI_DURATION = "AI processing duration in seconds, by task type and provider.";
-  static final String HELP_AI_ERRORS =
-      "AI processing errors, by task type, provider and classified error type.";
-  static final String HELP_DB_QUERY = "Database query duration in seconds, by operation and table.";
-  static final String HELP_CACHE_HITS = "Cache hits, by cache type and key pattern.";
-  static final String HELP_CACHE_MISSES = "Cache misses, by cache type and key pattern.";
-  static final String HELP_USERS_ACTIVE = "Active users in a time window.";
-  static final String HELP_SESSIONS = "User sessions started, by authentication method.";
-  static final String HELP_AUTH_FAILURES =
-      "Failed authentication attempts, by authentication method and reason.";
-  static final String HELP_ACCESS_DENIED = "Authenticated requests denied by authorization, by route template.";
-  static final String HELP_RATE_LIMITED = "Requests rejected by rate limiting, by route template.";
-  static final String HELP_AUDIT = "Audit events recorded, by action and outcome.";
+  public static final Map<String, Integer> DEFAULT_CARDINALITY_LIMITS = BuiltInMetrics.DEFAULT_LIMITS;
 
   private final MeterRegistry registry;
   private final boolean ownsRegistry;
   private final JvmMetricsBinder jvm;
-  private final boolean userIdLabel;
-  private final AiErrorClassifier classifier;
   private final GuardedMeters meters;
   private final HookGauges hooks;
-
-  private final SeriesFamily<HttpSeries> httpDuration;
-  private final SeriesFamily<Counter> httpRequests;
-  private final SeriesFamily<Counter> journals;
-  private final SeriesFamily<HistogramCell> aiDuration;
-  private final SeriesFamily<Counter> aiErrors;
-  private final SeriesFamily<HistogramCell> dbQuery;
-  private final SeriesFamily<Counter> cacheHits;
-  private final SeriesFamily<Counter> cacheMisses;
-  private final SeriesFamily<AtomicLong> usersActive;
-  private final SeriesFamily<Counter> sessions;
-  private final SeriesFamily<Counter> authFailures;
-  private final SeriesFamily<Counter> accessDenied;
-  private final SeriesFamily<Counter> rateLimited;
-  private final SeriesFamily<Counter> audit;
+  private final BuiltInMetrics recorders;
 
   private EnglogMetrics(MetricsSettings s) {
     this.ownsRegistry = s.registry() == null;
@@ -184,8 +119,6 @@ public final class EnglogMetrics implements AutoCloseable {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
             s.clock() != null ? JavaTimeClock.of(s.clock()) : io.micrometer.core.instrument.Clock.SYSTEM,
             s.spanContext());
-    this.userIdLabel = s.userIdLabel();
-    this.classifier = s.classifier();
     FastHistogramCollector histograms = registry instanceof PrometheusMeterRegistry
         ? FastHistogramCollector.of(((PrometheusMeterRegistry) registry).getPrometheusRegistry(),
             registry.config().clock())
@@ -196,13 +129,14 @@ public final class EnglogMetrics implements AutoCloseable {
       registry.config().commonTags(s.commonTags());
     }
 
-    // Registered first: their ids, as the registry's filters mapped them, tell which common tags the
-    // histogram series (not Micrometer meters, so no filter sees them) must carry too.
     SeriesBudget budget = new SeriesBudget(s.seriesBudget());
     budget.claim(MetricNames.SECURITY_REDACTIONS_TOTAL, REDACTION_KINDS.size() * ExposedSeries.COUNTER);
     if (s.jvmMetrics()) {
       budget.claim("the JVM, process and system metrics", JVM_SERIES_ALLOWANCE);
     }
+    // The redaction counters are registered first: their ids, as the registry's filters mapped them,
+    // tell which common tags the histogram series (not Micrometer meters, so no filter sees them)
+    // must carry too.
     this.hooks = new HookGauges(registry, budget, s.maxLabelValueLength());
     Labels histogramCommonLabels = histograms == null ? Labels.EMPTY
         : GuardedMeters.commonLabels(hooks.representative(), Set.of("kind"),
@@ -210,59 +144,7 @@ public final class EnglogMetrics implements AutoCloseable {
     this.meters = new GuardedMeters(registry, budget, s.cardinalityLimit(), s.limits(),
         DEFAULT_CARDINALITY_LIMITS, s.maxLabelValueLength(), s.declared(), histograms,
         histogramCommonLabels, s.spanContext());
-
-
-    // method keeps its value while endpoint folds, and becomes OTHER only in the last resort;
-    // status_code never folds (into other it would hide 5xx from the error-rate alerts), so the last
-    // resort of the request counter reserves one combination per status code.
-    LabelSpec method = LabelSpec.closedFoldingLast("method", HTTP_METHODS, "OTHER", true);
-    LabelSpec endpoint = LabelSpec.open("endpoint");
-    SeriesFamily.Factory<HistogramCell> httpCells = meters.histogramCells(
-        MetricNames.HTTP_REQUEST_DURATION_SECONDS, HELP_HTTP_DURATION, List.of(method, endpoint),
-        HTTP_DURATION_BUCKETS);
-    this.httpDuration = meters.builtIn(MetricNames.HTTP_REQUEST_DURATION_SECONDS, List.of(method, endpoint),
-        ExposedSeries.histogram(HTTP_DURATION_BUCKETS.size()),
-        values -> new HttpSeries(values.get(0), values.get(1), httpCells.create(values)), false);
-    this.httpRequests = meters.counters(MetricNames.HTTP_REQUESTS_TOTAL, HELP_HTTP_REQUESTS,
-        List.of(method, endpoint,
-            LabelSpec.bounded("status_code", StatusCodes.values(), StatusCodes.OTHER)));
-    this.journals = meters.counters(MetricNames.BUSINESS_JOURNALS_CREATED_TOTAL, HELP_JOURNALS,
-        userIdLabel ? List.of(LabelSpec.open("user_id"), LabelSpec.open("entry_type"))
-            : List.of(LabelSpec.open("entry_type")));
-    List<LabelSpec> ai = List.of(LabelSpec.open("task_type"), LabelSpec.open("provider"));
-    this.aiDuration = meters.histograms(MetricNames.AI_PROCESSING_DURATION_SECONDS, HELP_AI_DURATION, ai,
-        AI_DURATION_BUCKETS);
-    this.aiErrors = meters.counters(MetricNames.AI_PROCESSING_ERRORS_TOTAL, HELP_AI_ERRORS,
-        List.of(ai.get(0), ai.get(1),
-            LabelSpec.closed("error_type", AiErrorType.labelValues(), "unknown", false)));
-    this.dbQuery = meters.histograms(MetricNames.DATABASE_QUERY_DURATION_SECONDS, HELP_DB_QUERY,
-        List.of(LabelSpec.open("operation"), LabelSpec.open("table")), DB_QUERY_BUCKETS);
-    List<LabelSpec> cache = List.of(LabelSpec.open("cache_type"), LabelSpec.open("key_pattern"));
-    this.cacheHits = meters.counters(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
-    this.cacheMisses = meters.counters(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
-    List<LabelSpec> window = List.of(LabelSpec.closed("time_window", ACTIVE_USER_WINDOWS, null, false));
-    // Not pre-registered from its closed set: a service that never computes active users must not
-    // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
-    // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).
-    this.usersActive = meters.builtIn(MetricNames.USERS_ACTIVE, window, ExposedSeries.GAUGE, values -> {
-      AtomicLong value = new AtomicLong();
-      Gauge.builder(MetricNames.USERS_ACTIVE, value, AtomicLong::get).description(HELP_USERS_ACTIVE)
-          .tags(GuardedMeters.tags(window, values)).strongReference(true).register(registry);
-      return value;
-    }, true);
-    LabelSpec authMethod = LabelSpec.open("auth_method");
-    this.sessions = meters.counters(MetricNames.USERS_SESSIONS_TOTAL, HELP_SESSIONS, List.of(authMethod));
-    this.authFailures = meters.counters(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL,
-        HELP_AUTH_FAILURES, List.of(authMethod,
-            LabelSpec.closed("reason", AuthFailureReason.labelValues(), "other", false)));
-    this.accessDenied = meters.counters(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, HELP_ACCESS_DENIED,
-        List.of(endpoint));
-    this.rateLimited = meters.counters(MetricNames.SECURITY_RATE_LIMITED_TOTAL, HELP_RATE_LIMITED,
-        List.of(endpoint));
-    this.audit = meters.counters(MetricNames.SECURITY_AUDIT_EVENTS_TOTAL, HELP_AUDIT,
-        List.of(LabelSpec.open("action"),
-            LabelSpec.closed("outcome", List.of("success", "failure"), null, false)));
-
+    this.recorders = new BuiltInMetrics(meters, s.userIdLabel(), s.classifier());
     this.jvm = s.jvmMetrics() ? JvmMetricsBinder.bind(registry, s.diskSpacePaths()) : null;
   }
 
@@ -296,19 +178,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * ({@code /api/v1/journals/{id}}), never the raw path; unmatched requests should use a fixed bucket.
    */
   public void recordHttpRequest(String method, String route, int status, Duration duration) {
-    try {
-      HttpSeries s = httpDuration.get(method, route);
-      if (s == null) {
-        return;
-      }
-      s.duration().record(nanos(duration));
-      Counter c = s.requests(status, httpRequests);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(MetricNames.HTTP_REQUESTS_TOTAL, e);
-    }
+    recorders.httpRequest(method, route, status, nanos(duration));
   }
 
   /**
@@ -316,11 +186,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * {@link Builder#userIdLabel(boolean)}; by default it is ignored (unbounded cardinality).
    */
   public void recordJournalCreated(String userId, String entryType) {
-    if (userIdLabel) {
-      increment(journals, userId, entryType);
-    } else {
-      increment(journals, entryType);
-    }
+    recorders.journalCreated(userId, entryType);
   }
 
   /**
@@ -328,42 +194,22 @@ public final class EnglogMetrics implements AutoCloseable {
    * classified {@code error_type} (see {@link AiErrorClassifier}).
    */
   public void recordAiProcessing(String taskType, String provider, Duration duration, @Nullable Throwable error) {
-    try {
-      HistogramCell h = aiDuration.get(taskType, provider);
-      if (h != null) {
-        h.record(nanos(duration));
-      }
-      if (error != null) {
-        Counter c = aiErrors.get(taskType, provider, classify(error).labelValue());
-        if (c != null) {
-          c.increment();
-        }
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(MetricNames.AI_PROCESSING_DURATION_SECONDS, e);
-    }
+    recorders.aiProcessing(taskType, provider, nanos(duration), error);
   }
 
   /** Records a database query's duration. */
   public void recordDatabaseQuery(String operation, String table, Duration duration) {
-    try {
-      HistogramCell h = dbQuery.get(operation, table);
-      if (h != null) {
-        h.record(nanos(duration));
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(MetricNames.DATABASE_QUERY_DURATION_SECONDS, e);
-    }
+    recorders.databaseQuery(operation, table, nanos(duration));
   }
 
   /** Counts a cache hit. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
   public void recordCacheHit(String cacheType, String keyPattern) {
-    increment(cacheHits, cacheType, keyPattern);
+    recorders.cacheHit(cacheType, keyPattern);
   }
 
   /** Counts a cache miss. {@code keyPattern} is the key's pattern ({@code user:*}), never the key. */
   public void recordCacheMiss(String cacheType, String keyPattern) {
-    increment(cacheMisses, cacheType, keyPattern);
+    recorders.cacheMiss(cacheType, keyPattern);
   }
 
   /**
@@ -373,63 +219,32 @@ public final class EnglogMetrics implements AutoCloseable {
    * {@code declareLabelValues("time_window", ...)}.
    */
   public void updateActiveUsers(long count, String timeWindow) {
-    try {
-      AtomicLong v = usersActive.get(timeWindow);
-      if (v != null) {
-        v.set(Math.max(0, count));
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(MetricNames.USERS_ACTIVE, e);
-    }
+    recorders.activeUsers(count, timeWindow);
   }
 
   /** Counts a started user session. */
   public void recordUserSession(String authMethod) {
-    increment(sessions, authMethod);
+    recorders.userSession(authMethod);
   }
 
   /** Counts a failed authentication attempt; a null reason counts as {@code other}. */
   public void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason) {
-    increment(authFailures, authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
+    recorders.authenticationFailure(authMethod, reason);
   }
 
   /** Counts an authenticated request that authorization denied, by route template. */
   public void recordAccessDenied(String route) {
-    increment(accessDenied, route);
+    recorders.accessDenied(route);
   }
 
   /** Counts a request rejected by rate limiting, by route template. */
   public void recordRateLimited(String route) {
-    increment(rateLimited, route);
+    recorders.rateLimited(route);
   }
 
   /** Counts an audit event ({@code action} such as {@code journal.delete}) and its outcome. */
   public void recordAuditEvent(String action, boolean success) {
-    increment(audit, action, success ? "success" : "failure");
-  }
-
-  /** Adds 1 to the series of {@code a}; a failure is counted as a dropped recording, never thrown. */
-  private void increment(SeriesFamily<Counter> family, String a) {
-    try {
-      Counter c = family.get(a);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(family.metric(), e);
-    }
-  }
-
-  /** Adds 1 to the series of {@code a}, {@code b}; a failure is counted, never thrown. */
-  private void increment(SeriesFamily<Counter> family, String a, String b) {
-    try {
-      Counter c = family.get(a, b);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(family.metric(), e);
-    }
+    recorders.auditEvent(action, success);
   }
 
   // ---------------------------------------------------------------- hooks
@@ -507,27 +322,12 @@ public final class EnglogMetrics implements AutoCloseable {
     return new CustomGauge.Builder(this, Naming.checkMetricName(name, "gauge"));
   }
 
-
   /** The guarded-meter core the custom metrics register through. */
   GuardedMeters meters() {
     return meters;
   }
 
   // ---------------------------------------------------------------- internals
-
-  private AiErrorType classify(Throwable error) {
-    if (classifier != null) {
-      try {
-        AiErrorType t = classifier.classify(error);
-        if (t != null) {
-          return t;
-        }
-      } catch (RuntimeException e) {
-        // A failing custom classifier must not lose the error: fall back to the standard one.
-      }
-    }
-    return StandardAiErrorClassifier.INSTANCE.classify(error);
-  }
 
   /**
    * The duration in nanoseconds as every histogram records it: null and negative are 0, anything longer
