@@ -187,7 +187,7 @@ final class CustomSeries {
       }
       for (String label : declared.keySet()) {
         if (!labelNames.contains(label)) {
-          throw new IllegalArgumentException("labelValues(\"" + label + "\", ...) names no label of "
+          throw new IllegalArgumentException("declareLabelValues(\"" + label + "\", ...) names no label of "
               + name + " " + labelNames);
         }
       }

@@ -99,8 +99,11 @@ public final class CustomTimer {
       return this;
     }
 
-    /** Values of a label known in advance; when every label has some, their series start at 0. */
-    public Builder labelValues(String label, String... values) {
+    /**
+     * Values of a label known in advance; when every label has some, their series start at 0. Calling
+     * it again for the same label adds values.
+     */
+    public Builder declareLabelValues(String label, String... values) {
       spec.declare(label, values);
       return this;
     }
