@@ -1,6 +1,7 @@
 package com.englog.observability.metrics;
 
 import com.englog.observability.metrics.internal.GuardedMeters;
+import com.englog.observability.metrics.internal.HookGauges;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesFamily;
@@ -63,11 +64,7 @@ final class CustomSeries {
 
   /** Reads a supplier on the scrape thread; one that throws reads as NaN instead of failing the scrape. */
   static double read(DoubleSupplier supplier) {
-    try {
-      return supplier.getAsDouble();
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
+    return HookGauges.read(supplier);
   }
 
   /**

@@ -69,7 +69,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * Exposed series a custom metric with labels may have unless it sets its own
    * {@code cardinalityLimit}; a custom metric without labels takes exactly what its one series costs.
    */
-  public static final int DEFAULT_CARDINALITY_LIMIT = GuardedMeters.DEFAULT_CUSTOM_LIMIT;
+  public static final int DEFAULT_CARDINALITY_LIMIT = 100;
   /**
    * Exposed series set aside for the JVM, process and system metrics when they are bound (about 70 on
    * a typical JVM).
@@ -90,7 +90,7 @@ public final class EnglogMetrics implements AutoCloseable {
   /** The time windows of {@code englog_users_active}. */
   public static final List<String> ACTIVE_USER_WINDOWS = List.of("1h", "24h", "7d");
   /** The kinds of {@code englog_security_redactions_total}. */
-  public static final List<String> REDACTION_KINDS = HookGauges.REDACTION_KINDS;
+  public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
   /**
    * Longest duration a histogram records: a longer one (a clock jump, a start time never set) is counted
    * in the {@code +Inf} bucket as this long, so one bad value cannot dominate {@code _sum} for ever.

@@ -101,7 +101,8 @@ public final class BuiltInMetrics {
     List<LabelSpec> cache = List.of(LabelSpec.open("cache_type"), LabelSpec.open("key_pattern"));
     this.cacheHits = meters.counters(MetricNames.CACHE_HITS_TOTAL, HELP_CACHE_HITS, cache);
     this.cacheMisses = meters.counters(MetricNames.CACHE_MISSES_TOTAL, HELP_CACHE_MISSES, cache);
-    List<LabelSpec> window = List.of(LabelSpec.closed("time_window", EnglogMetrics.ACTIVE_USER_WINDOWS, null, false));
+    List<LabelSpec> window =
+        List.of(LabelSpec.closed("time_window", EnglogMetrics.ACTIVE_USER_WINDOWS, null, false));
     // Not pre-registered from its closed set: a service that never computes active users must not
     // expose 0 (alerts on low activity would fire for it); the series appear with the first update, or
     // at 0 from the start for the windows the service declares (declareLabelValues("time_window", ...)).

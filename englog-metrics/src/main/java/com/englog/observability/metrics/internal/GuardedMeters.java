@@ -1,5 +1,6 @@
 package com.englog.observability.metrics.internal;
 
+import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -57,8 +58,6 @@ public final class GuardedMeters {
   private static final Set<String> SHARED_ENDPOINT =
       Set.of(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, MetricNames.SECURITY_RATE_LIMITED_TOTAL);
 
-  /** Exposed series a custom metric with labels may have unless it sets its own limit. */
-  public static final int DEFAULT_CUSTOM_LIMIT = 100;
 
   static final String HELP_OVERFLOW =
       "Label values folded into \"other\" because a metric reached its series cap, by metric.";
@@ -224,9 +223,9 @@ public final class GuardedMeters {
 
   /**
    * The cardinality limit of a custom metric in exposed series: its builder's, then
-   * {@code cardinalityLimit(metric, n)}, then {@link #DEFAULT_CUSTOM_LIMIT} with labels (or what its
-   * smallest fold needs if more) capped by {@code cardinalityLimit(n)} down to that smallest limit;
-   * without labels what its one series costs.
+   * {@code cardinalityLimit(metric, n)}, then {@link EnglogMetrics#DEFAULT_CARDINALITY_LIMIT} with
+   * labels (or what its smallest fold needs if more) capped by {@code cardinalityLimit(n)} down to
+   * that smallest limit; without labels what its one series costs.
    */
   private int customLimit(String exposedName, int builderLimit, List<LabelSpec> labels,
       int seriesPerCombination) {
@@ -241,7 +240,7 @@ public final class GuardedMeters {
     if (labels.isEmpty()) {
       return minimum;
     }
-    return capped(Math.max(DEFAULT_CUSTOM_LIMIT, minimum), minimum);
+    return capped(Math.max(EnglogMetrics.DEFAULT_CARDINALITY_LIMIT, minimum), minimum);
   }
 
   // ---------------------------------------------------------------- histograms

@@ -1,6 +1,7 @@
 package com.englog.observability.metrics.internal;
 
 import com.englog.observability.common.internal.HikariProbe;
+import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.metrics.MetricNames;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,9 +30,6 @@ import javax.sql.DataSource;
  */
 public final class HookGauges {
 
-  /** The kinds of {@code englog_security_redactions_total}. */
-  public static final List<String> REDACTION_KINDS = List.of("credential", "pii", "field");
-
   static final String HELP_REDACTIONS = "Secrets and personal data redacted from logs, by kind.";
   static final String HELP_DB_ACTIVE = "Database connections in use, by database (pool).";
   static final String HELP_DB_IDLE = "Idle database connections in the pool, by database.";
@@ -54,7 +52,7 @@ public final class HookGauges {
     this.budget = budget;
     this.maxLabelValueLength = maxLabelValueLength;
     Meter last = null;
-    for (String kind : REDACTION_KINDS) {
+    for (String kind : EnglogMetrics.REDACTION_KINDS) {
       List<LongSupplier> sources = new CopyOnWriteArrayList<>();
       redactions.put(kind, sources);
       last = FunctionCounter.builder(GuardedMeters.stripTotal(MetricNames.SECURITY_REDACTIONS_TOTAL),
@@ -78,8 +76,8 @@ public final class HookGauges {
     String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
     List<LongSupplier> sources = redactions.get(k);
     if (sources == null) {
-      throw new IllegalArgumentException("redaction kind must be one of " + REDACTION_KINDS + ", was "
-          + kind);
+      throw new IllegalArgumentException("redaction kind must be one of " + EnglogMetrics.REDACTION_KINDS
+          + ", was " + kind);
     }
     sources.add(count);
   }
