@@ -112,9 +112,11 @@ public final class EnglogMetrics implements AutoCloseable {
   private final GuardedMeters meters;
   private final HookGauges hooks;
   private final BuiltInMetrics recorders;
+  private final boolean exemplars;
 
   private EnglogMetrics(MetricsSettings s) {
     this.ownsRegistry = s.registry() == null;
+    this.exemplars = s.spanContext() != null;
     this.registry = s.registry() != null ? s.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
             s.clock() != null ? JavaTimeClock.of(s.clock()) : io.micrometer.core.instrument.Clock.SYSTEM,
@@ -164,7 +166,7 @@ public final class EnglogMetrics implements AutoCloseable {
    * it to refuse, at startup, metrics that cannot show exemplars.
    */
   public boolean hasExemplars() {
-    return spanContext != null;
+    return exemplars;
   }
 
   /**
