@@ -10,6 +10,7 @@ import com.englog.observability.tracing.internal.SafePropagator;
 import com.englog.observability.tracing.internal.SpanHelpers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
@@ -227,6 +228,16 @@ public final class Tracing implements AutoCloseable {
     helpers.traceJob(jobType, carrier, work);
   }
 
+  /**
+   * A {@code SERVER} span under {@code parent}, started now with {@code startAttributes} (the sampler
+   * sees them), not made current ({@code span.storeInContext(parent).makeCurrent()} on each thread)
+   * and ended by the caller, on any thread. Non-recording, with {@code parent}'s span context, in modes
+   * {@code NOOP} and {@code DISABLED}. With the agent ({@link Mode#AGENT}) enrich its span instead.
+   */
+  public Span startServerSpan(String spanName, Context parent, @Nullable Attributes startAttributes) {
+    return helpers.startServerSpan(spanName, parent, startAttributes);
+  }
+
   // ---------------------------------------------------------------- propagation
 
   /** Writes the current trace context (and baggage) into a mutable {@code carrier}, e.g. a job's headers. */
@@ -288,6 +299,7 @@ public final class Tracing implements AutoCloseable {
 
   // ---------------------------------------------------------------- state and counters
 
+  /** Where this instance's OpenTelemetry comes from; {@link Mode#AGENT} when the Java agent is attached. */
   public Mode mode() {
     return mode;
   }
