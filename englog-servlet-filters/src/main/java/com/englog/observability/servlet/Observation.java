@@ -157,12 +157,9 @@ final class Observation implements AsyncListener {
     } catch (RuntimeException e) {
       // a throwing hook knows nothing
     }
-    String loggedUser = null;
-    if (userId != null) {
-      String pseudo = rt.spans.pseudonym(userId);
-      loggedUser = rt.rawUserId ? userId : pseudo;
-    }
-    rt.spans.user(span, userId, sessionId);
+    String pseudonym = userId != null ? rt.spans.pseudonym(userId) : null;
+    String loggedUser = rt.rawUserId && userId != null ? userId : pseudonym;
+    rt.spans.user(span, pseudonym, userId, sessionId);
     rt.spans.finish(span, method, endpoint.equals(template) ? template : null, status, errorType,
         failure, !clientAbort);
     if (rt.ownSpans) {

@@ -1,14 +1,14 @@
 package com.englog.observability.servlet;
 
 import com.englog.observability.common.Secret;
+import com.englog.observability.tracing.SpanAttributes;
+import com.englog.observability.tracing.Spans;
 import com.englog.observability.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.semconv.ClientAttributes;
@@ -35,10 +35,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerSpans {
 
-  /** Semantic-convention keys still incubating upstream (their constants are not in the stable artifact). */
-  static final AttributeKey<String> ENDUSER_ID = AttributeKey.stringKey("enduser.id");
-  static final AttributeKey<String> ENDUSER_PSEUDO_ID = AttributeKey.stringKey("enduser.pseudo.id");
-  static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey("session.id");
+  static final AttributeKey<String> ENDUSER_ID = AttributeKey.stringKey(SpanAttributes.ENDUSER_ID);
+  static final AttributeKey<String> ENDUSER_PSEUDO_ID = AttributeKey.stringKey(SpanAttributes.ENDUSER_PSEUDO_ID);
+  static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey(SpanAttributes.SESSION_ID);
   /** The request's correlation id on its span. */
   static final AttributeKey<String> CORRELATION_ID = AttributeKey.stringKey("englog.correlation_id");
 
@@ -118,8 +117,7 @@ final class ServerSpans {
     }
     a.put(ServerAttributes.SERVER_ADDRESS, request.getServerName());
     a.put(ServerAttributes.SERVER_PORT, (long) request.getServerPort());
-    return tracing.tracer().spanBuilder(Routes.isKnownMethod(method) ? method : "HTTP")
-        .setSpanKind(SpanKind.SERVER).setParent(parent).setAllAttributes(a.build()).startSpan();
+    return tracing.startServerSpan(Routes.isKnownMethod(method) ? method : "HTTP", parent, a.build());
   }
 
   /** {@code HTTP/1.1} → {@code 1.1}, {@code HTTP/2.0} → {@code 2}. */
@@ -163,29 +161,37 @@ final class ServerSpans {
       }
     }
     span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
-    String type = errorType != null ? errorType : error != null ? error.getClass().getName()
-        : status >= 500 ? Integer.toString(status) : null;
-    if (type != null) {
-      span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
+    if (!serverFault) {
+      if (errorType != null) {
+        span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+      }
+      if (error != null) {
+        span.recordException(error);
+      }
+      return;
     }
     if (error != null) {
-      span.recordException(error);
-    }
-    if (serverFault && (type != null || status >= 500)) {
-      span.setStatus(StatusCode.ERROR);
+      Spans.markFailure(span, error);
+      if (errorType != null) {
+        span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+      }
+    } else if (errorType != null) {
+      Spans.markFailure(span, errorType);
+    } else if (status >= 500) {
+      Spans.markFailure(span, Integer.toString(status));
     }
   }
 
-  /** Puts the user and session on the span: an HMAC pseudonym, the raw id only when opted in. */
-  void user(Span span, @Nullable String userId, @Nullable String sessionId) {
-    if (userId != null) {
-      String pseudo = pseudonym(userId);
-      if (pseudo != null) {
-        span.setAttribute(ENDUSER_PSEUDO_ID, pseudo);
-      }
-      if (rawUserId) {
-        span.setAttribute(ENDUSER_ID, userId);
-      }
+  /**
+   * Puts the user and session on the span: the HMAC pseudonym ({@code enduser.pseudo.id}), the raw id
+   * ({@code enduser.id}) only when the service opted in, and {@code session.id}.
+   */
+  void user(Span span, @Nullable String pseudonym, @Nullable String userId, @Nullable String sessionId) {
+    if (pseudonym != null) {
+      span.setAttribute(ENDUSER_PSEUDO_ID, pseudonym);
+    }
+    if (userId != null && rawUserId) {
+      span.setAttribute(ENDUSER_ID, userId);
     }
     if (sessionId != null) {
       span.setAttribute(SESSION_ID, sessionId);
