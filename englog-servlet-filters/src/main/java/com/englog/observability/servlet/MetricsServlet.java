@@ -133,22 +133,13 @@ public final class MetricsServlet extends HttpServlet {
   private EnglogMetrics metrics(String name) throws ServletException {
     Object attribute = getServletContext().getAttribute(METRICS_ATTRIBUTE);
     if (attribute == null) {
-      return defaultMetrics();
+      return FacadeDefaults.metrics();
     }
     if (!(attribute instanceof EnglogMetrics)) {
       throw new ServletException("servlet " + name + ": the context attribute " + METRICS_ATTRIBUTE
           + " must hold an " + EnglogMetrics.class.getName() + ", not a " + attribute.getClass().getName());
     }
     return (EnglogMetrics) attribute;
-  }
-
-  /**
-   * The application's default metrics, for a servlet whose context has none in {@link
-   * #METRICS_ATTRIBUTE}, read through {@link FacadeDefaults}, the one class allowed to read a facade: a
-   * servlet the container builds from {@code web.xml} has no other way to find the application's metrics.
-   */
-  private static EnglogMetrics defaultMetrics() {
-    return FacadeDefaults.metrics();
   }
 
   private boolean anonymous(String name) throws ServletException {
