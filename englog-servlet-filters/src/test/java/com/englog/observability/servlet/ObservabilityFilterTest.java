@@ -24,15 +24,21 @@ import io.opentelemetry.proto.trace.v1.Status;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -477,6 +483,51 @@ class ObservabilityFilterTest {
           .anyMatch(n -> n.path("message").asText().equals("http_request")));
       assertThat(lines("trace_id", trace)).filteredOn(n -> n.path("message").asText().equals("http_request"))
           .allSatisfy(n -> assertThat(n.path("duration_ms").asDouble()).isGreaterThanOrEqualTo(60.0));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void aRealWebSocketUpgradeIsCountedOnceAndItsSpanEndsAtTheHandshake(ServletContainer.Kind kind)
+      throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options(), metrics, UnaryOperator.identity())) {
+      String trace = "0af7651916cd43dd8448eb211c80319" + Integer.toHexString(kind.ordinal() + 10);
+      BlockingQueue<String> received = new LinkedBlockingQueue<>();
+      WebSocket.Listener listener = new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+          received.add(data.toString());
+          webSocket.request(1);
+          return null;
+        }
+      };
+      WebSocket socket = HTTP1.newWebSocketBuilder()
+          .header("traceparent", "00-" + trace + "-b7ad6b7169203331-01")
+          .buildAsync(URI.create("ws://127.0.0.1:" + c.port() + "/socket"), listener)
+          .get(Harness.WAIT.toSeconds(), TimeUnit.SECONDS);
+      try {
+        socket.sendText("ping", true).get(Harness.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(received.poll(Harness.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ping");
+
+        // While the socket is open: the handshake is counted and its span has ended and been exported.
+        await("the upgrade's count", () -> requests(metrics, "GET", LabelValues.WEBSOCKET, 101) == 1.0);
+        ReceivedSpan span = serverSpan(trace);
+        assertThat(span.parentSpanId()).isEqualTo("b7ad6b7169203331");
+        assertThat(span.attributes()).containsEntry("http.response.status_code", 101L)
+            .containsEntry("http.request.method", "GET")
+            .containsEntry("url.path", "/socket")
+            .doesNotContainKey("http.route");
+        assertThat(span.statusCode()).isNotEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(socket.isOutputClosed()).isFalse();
+
+        socket.sendText("pong", true).get(Harness.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(received.poll(Harness.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("pong");
+      } finally {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(Harness.WAIT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertThat(requests(metrics, "GET", LabelValues.WEBSOCKET, 101)).as("messages add nothing").isEqualTo(1.0);
+      assertThat(requestSeries(metrics)).noneMatch(l -> "/socket".equals(l.get("endpoint")));
     }
   }
 }
