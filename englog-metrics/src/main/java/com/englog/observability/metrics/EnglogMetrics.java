@@ -193,6 +193,16 @@ public final class EnglogMetrics implements AutoCloseable {
   }
 
   /**
+   * Counts a served HTTP request in {@code englog_http_requests_total} without observing its duration:
+   * for routes whose duration says nothing about the service (server-sent events, long polling), which
+   * must still count towards the request and error rates but stay out of the latency histogram. Labels
+   * are guarded and bucketed exactly as by {@link #recordHttpRequest}.
+   */
+  public void recordHttpRequestCount(String method, String route, int status) {
+    recorders.httpRequestCount(method, route, status);
+  }
+
+  /**
    * Counts a created journal. {@code userId} becomes a label only when the builder opted in with
    * {@link Builder#userIdLabel(boolean)}; by default it is ignored (unbounded cardinality).
    */

@@ -97,6 +97,11 @@ public final class Metrics {
     get().recordHttpRequest(method, route, status, duration);
   }
 
+  /** See {@link EnglogMetrics#recordHttpRequestCount}. */
+  public static void recordHttpRequestCount(String method, String route, int status) {
+    get().recordHttpRequestCount(method, route, status);
+  }
+
   /** See {@link EnglogMetrics#recordJournalCreated}. */
   public static void recordJournalCreated(String userId, String entryType) {
     get().recordJournalCreated(userId, entryType);

@@ -45,6 +45,30 @@ class HistogramTest {
   }
 
   @Test
+  void aRequestCountedWithoutItsDurationAddsToTheCounterAndLeavesTheHistogramAlone() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      m.recordHttpRequest("GET", "/events", 200, Duration.ofMillis(40));
+      m.recordHttpRequestCount("GET", "/events", 200);
+      m.recordHttpRequestCount("get", "/events", 200);
+      m.recordHttpRequestCount("BREW", "/events", 700);
+      Exposition.Family requests = Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+          .family("englog_http_requests_total");
+      assertThat(requests.value("englog_http_requests_total",
+          Map.of("method", "GET", "endpoint", "/events", "status_code", "200"))).isEqualTo(3);
+      assertThat(requests.value("englog_http_requests_total",
+          Map.of("method", "OTHER", "endpoint", "/events", "status_code", "other"))).isEqualTo(1);
+      Exposition.Family duration = Exposition.parse(m.scrapeHandler().handle(null).bodyText())
+          .family("englog_http_request_duration_seconds");
+      assertThat(duration.value("englog_http_request_duration_seconds_count",
+          Map.of("method", "GET", "endpoint", "/events"))).isEqualTo(1);
+      assertThat(duration.value("englog_http_request_duration_seconds_sum",
+          Map.of("method", "GET", "endpoint", "/events"))).isEqualTo(0.04);
+      assertThat(duration.value("englog_http_request_duration_seconds_count",
+          Map.of("method", "OTHER", "endpoint", "/events"))).isZero();
+    }
+  }
+
+  @Test
   void aValueOnABucketBoundIsCountedInThatBucket() {
     try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).build()) {
       m.recordDatabaseQuery("select", "t", Duration.ofMillis(5));

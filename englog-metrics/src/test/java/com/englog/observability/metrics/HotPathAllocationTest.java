@@ -94,6 +94,8 @@ class HotPathAllocationTest {
         .isLessThan(BOUND);
     assertThat(allocated(() -> Metrics.recordHttpRequest("GET", "/api/v1/journals/{id}", 404, d)))
         .isLessThan(BOUND);
+    assertThat(allocated(() -> Metrics.recordHttpRequestCount("GET", "/api/v1/events", 200)))
+        .isLessThan(BOUND);
     assertThat(allocated(() -> Metrics.recordDatabaseQuery("select", "journals", d)))
         .isLessThan(BOUND);
     assertThat(allocated(() -> Metrics.recordAiProcessing("summarize", "openai", d, null)))

@@ -250,7 +250,6 @@ public final class ObservabilityFilter implements Filter {
         o.failed(e);
         throw e;
       } finally {
-        o.firstDispatchReturned();
         if (request.isAsyncStarted()) {
           o.listenTo(request.getAsyncContext());
         } else {
@@ -390,8 +389,10 @@ public final class ObservabilityFilter implements Filter {
 
     /**
      * Server-sent-event and long-poll paths (same syntax as {@link #exclude}) whose stream length must
-     * not enter the latency histogram: their requests are still counted, and the duration recorded is
-     * that of their first dispatch (setting the stream up). The access log still has the full duration.
+     * not enter the latency histogram: their requests are still counted in
+     * {@code englog_http_requests_total} (and so in the error rate), but no duration of theirs is
+     * observed in {@code englog_http_request_duration_seconds}. The span and the access log still have
+     * the full duration.
      */
     public Builder excludeFromLatency(String... patterns) {
       List<String> list = List.of(patterns);

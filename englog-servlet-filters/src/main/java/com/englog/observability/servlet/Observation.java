@@ -41,7 +41,6 @@ final class Observation implements AsyncListener {
   private final Context context;
   private final boolean latencyExcluded;
   private final AtomicBoolean done = new AtomicBoolean();
-  private volatile long firstDispatchNanos;
   private volatile @Nullable Throwable error;
   private volatile @Nullable String errorType;
   private volatile boolean clientAbort;
@@ -109,11 +108,6 @@ final class Observation implements AsyncListener {
     }
   }
 
-  /** The first dispatch returned; an asynchronous request finishes later. */
-  void firstDispatchReturned() {
-    firstDispatchNanos = System.nanoTime();
-  }
-
   /** The chain threw {@code t} (rethrown by the caller unchanged). */
   void failed(Throwable t) {
     if (ClientAborts.isClientAbort(t)) {
@@ -144,9 +138,12 @@ final class Observation implements AsyncListener {
     }
     String template = rt.routes.template(request);
     String endpoint = Routes.endpoint(method, status, template);
-    long stop = latencyExcluded && firstDispatchNanos != 0 ? firstDispatchNanos : end;
-    Duration duration = Duration.ofNanos(Math.max(0, stop - startNanos));
-    rt.metrics.recordHttpRequest(method, endpoint, status, duration);
+    Duration duration = Duration.ofNanos(Math.max(0, end - startNanos));
+    if (latencyExcluded) {
+      rt.metrics.recordHttpRequestCount(method, endpoint, status); // a stream's length is no latency
+    } else {
+      rt.metrics.recordHttpRequest(method, endpoint, status, duration);
+    }
     recordSecurity(status, endpoint);
 
     String userId = null;
@@ -167,7 +164,7 @@ final class Observation implements AsyncListener {
     }
     if (rt.accessLog != null) {
       long bytes = counting != null ? counting.bytesWritten() : contentLength();
-      rt.accessLog.log(method, endpoint, status, Duration.ofNanos(Math.max(0, end - startNanos)),
+      rt.accessLog.log(method, endpoint, status, duration,
           correlationId, clientAddress, request.getHeader("User-Agent"), bytes, loggedUser, sessionId,
           request.getQueryString());
     }

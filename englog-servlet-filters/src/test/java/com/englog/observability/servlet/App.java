@@ -14,6 +14,9 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -122,6 +125,17 @@ final class App {
     add(ctx, "missing", new Scripted((req, resp) -> resp.sendError(404)), "/gone/*");
     add(ctx, "redirect", new Scripted((req, resp) -> redirect(resp)), "/redirect/*");
     add(ctx, "upgrade", new Scripted((req, resp) -> resp.setStatus(101)), "/ws/*");
+    add(ctx, "socket", new Scripted((req, resp) -> {
+      // A real upgrade from inside the filter chain, as a framework's WebSocket handler does it.
+      ServerContainer container = (ServerContainer) req.getServletContext()
+          .getAttribute(ServerContainer.class.getName());
+      try {
+        container.upgradeHttpToWebSocket(req, resp,
+            ServerEndpointConfig.Builder.create(EchoEndpoint.class, "/socket").build(), Map.of());
+      } catch (DeploymentException e) {
+        throw new IOException(e);
+      }
+    }), "/socket");
     add(ctx, "forward", new Scripted((req, resp) -> req.getRequestDispatcher("/exact").forward(req, resp)),
         "/forward");
     add(ctx, "include", new Scripted((req, resp) -> {

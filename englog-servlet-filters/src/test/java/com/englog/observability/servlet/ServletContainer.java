@@ -18,8 +18,10 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
+import org.apache.tomcat.websocket.server.WsSci;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -31,6 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A real servlet container on a free loopback port, set up the way a service would: the test's setup runs in
  * a {@link ServletContainerInitializer}, so it may call {@code addFilter}/{@code addServlet} exactly as
  * {@code EnglogServlet.install} does in production. One behaviour suite runs against every {@link Kind}.
+ * Both containers have their Jakarta WebSocket server, so a servlet can upgrade a request through the
+ * {@code jakarta.websocket.server.ServerContainer} context attribute.
  *
  * <pre>{@code
  * try (ServletContainer.Running c = ServletContainer.Kind.JETTY.start(ServletContainer.Options.defaults(),
@@ -117,6 +121,7 @@ final class ServletContainer {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
+        JakartaWebSocketServletContainerInitializer.configure(context, null); // the ServerContainer attribute
         context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> setup.accept(ctx));
         if (!options.errorPages().isEmpty()) {
           ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
@@ -176,6 +181,7 @@ final class ServletContainer {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.toString());
+        context.addServletContainerInitializer(new WsSci(), null); // the ServerContainer attribute
         context.addServletContainerInitializer((classes, ctx) -> setup.accept(ctx), Set.of());
         options.errorPages().forEach((status, path) -> {
           ErrorPage page = new ErrorPage();

@@ -13,7 +13,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.jetty.ee10.webapp.Configuration;
+import org.eclipse.jetty.ee10.webapp.ServletsConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebAppConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.webapp.WebInfConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebXmlConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,13 @@ class WebXmlRegistrationTest {
       WebAppContext context = new WebAppContext(webapp.toString(), "/");
       context.setParentLoaderPriority(true);
       context.setThrowUnavailableOnStartupException(true);
+      // Only what web.xml says: the test classpath also holds both containers' WebSocket initializers,
+      // and logback's, whose listener stops the JVM's default logger context when this context stops
+      // (taking the log capture of the other tests in this JVM with it).
+      context.setConfigurationDiscovered(false);
+      context.setConfigurations(new Configuration[] {new WebInfConfiguration(), new WebXmlConfiguration(),
+          new WebAppConfiguration(), new ServletsConfiguration()});
+      context.setInitParameter("logbackDisableServletContainerInitializer", "true");
       server.setHandler(context);
       // The property wins over the init parameter, whose file does not exist here.
       Path token = Files.writeString(webapp.resolve("metrics-token"), "web-xml-token");

@@ -168,6 +168,9 @@ public final class Redactor {
       }
       int before = out.size();
       int next = table.scanAt(s, i, n, out);
+      if (out.size() == before + 1 && isReplacement(s, out.start(before), out.end(before), n)) {
+        out.truncate(before); // already redacted: writing it again would only add a stray tail
+      }
       for (int k = before; k < out.size(); k++) {
         if (out.start(k) + delta >= outputLimit) {
           out.truncate(k); // its replacement would not be written
@@ -184,6 +187,20 @@ public final class Redactor {
       applyPatterns(s, (int) Math.min(n, Math.max(outputLimit, outputLimit - Math.min(0, delta))), out);
     }
     return out.size();
+  }
+
+  /**
+   * True if the value found at [start, end) is this redactor's replacement written by an earlier pass
+   * ({@code access_token=[REDACTED]} in a message that was itself built from redacted text): the
+   * replacement starts there, the match lies within it (a value scan stops at the closing bracket) and
+   * no letter or digit follows it. Redaction is idempotent: redacting redacted text changes nothing.
+   */
+  private boolean isReplacement(String s, int start, int end, int n) {
+    int stop = start + replacement.length();
+    if (end > stop || stop > n || !s.startsWith(replacement, start)) {
+      return false;
+    }
+    return stop == n || !Character.isLetterOrDigit(s.charAt(stop));
   }
 
   private void applyPatterns(String s, int lim, Spans out) {

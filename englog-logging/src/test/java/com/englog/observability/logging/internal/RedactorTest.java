@@ -27,6 +27,19 @@ class RedactorTest {
     return out.append(s, prev, s.length()).toString();
   }
 
+  /** The text as it is written: every span found replaced by the redactor's replacement. */
+  static String replace(Redactor r, String s) {
+    Spans spans = new Spans();
+    int n = r.scan(s, Integer.MAX_VALUE, spans);
+    StringBuilder out = new StringBuilder();
+    int prev = 0;
+    for (int i = 0; i < n; i++) {
+      out.append(s, prev, spans.start(i)).append(r.replacement());
+      prev = spans.end(i);
+    }
+    return out.append(s, prev, s.length()).toString();
+  }
+
   static int[] kinds(Redactor r, String s) {
     Spans spans = new Spans();
     r.scan(s, Integer.MAX_VALUE, spans);
@@ -82,6 +95,39 @@ class RedactorTest {
   })
   void detectsCredentialsAndPersonalData(String input, String expected) {
     assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+    String once = replace(DEFAULT, input);
+    assertThat(replace(DEFAULT, once)).as("redacting the redacted text again changes nothing").isEqualTo(once);
+    assertThat(kinds(DEFAULT, once)).as("and counts nothing").containsOnly(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "access_token=[REDACTED]",
+      "GET /a?access_token=[REDACTED]&b=2",
+      "a=1&access_token=[REDACTED]",
+      "Creds[user=bob, password=[REDACTED]]",
+      "{\"password\":\"[REDACTED]\",\"user\":\"bob\"}",
+      "'api_key': '[REDACTED]'",
+      "Authorization: Bearer [REDACTED]",
+      "password=[REDACTED] next",
+      "redis://:[REDACTED]@cache:6379",
+  })
+  void anAlreadyRedactedValueStaysExactlyAsItIs(String input) {
+    assertThat(replace(DEFAULT, input)).isEqualTo(input);
+    assertThat(kinds(DEFAULT, input)).containsOnly(0);
+  }
+
+  @Test
+  void anAlreadyRedactedValueIsRecognisedByTheConfiguredReplacement() {
+    Redactor stars = Redactor.builder().replacement("***").build();
+    assertThat(replace(stars, "password=*** token=***&b=2")).isEqualTo("password=*** token=***&b=2");
+    assertThat(replace(stars, "password=[REDACTED]")).isEqualTo("password=***]");
+  }
+
+  @Test
+  void aSecretThatMerelyStartsLikeTheReplacementIsStillRedacted() {
+    assertThat(redact(DEFAULT, "password=[REDACTED]x2")).isEqualTo("password=#]x2");
+    assertThat(redact(DEFAULT, "password=[REDACTEDsecret")).isEqualTo("password=#");
   }
 
   @ParameterizedTest

@@ -128,12 +128,27 @@ public final class BuiltInMetrics {
 
 
   public void httpRequest(String method, String route, int status, long nanos) {
+    httpRequest(method, route, status, nanos, true);
+  }
+
+  /**
+   * Counts a request without observing its duration. The route's series is resolved through the
+   * duration family all the same, so both families fold the same routes the same way (its histogram is
+   * exposed, at zero observations, like any route's).
+   */
+  public void httpRequestCount(String method, String route, int status) {
+    httpRequest(method, route, status, 0L, false);
+  }
+
+  private void httpRequest(String method, String route, int status, long nanos, boolean observe) {
     try {
       HttpSeries s = httpDuration.get(method, route);
       if (s == null) {
         return;
       }
-      s.duration().record(nanos);
+      if (observe) {
+        s.duration().record(nanos);
+      }
       Counter c = s.requests(status, httpRequests);
       if (c != null) {
         c.increment();
