@@ -70,6 +70,15 @@ class JsonEncoderTest {
   }
 
   @Test
+  void everyLevelIsWrittenUnderItsOwnName() {
+    JsonEncoder encoder = started();
+    for (Level level : List.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
+      assertThat(Lines.parse(encoder.encode(Events.event("x").level(level).build())).get("level").asText())
+          .isEqualTo(level.levelStr);
+    }
+  }
+
+  @Test
   void goldenLineHasEveryFieldInOrder() {
     JsonEncoder encoder = started(e -> {
       e.setServiceName("englog-api");
@@ -342,6 +351,55 @@ class JsonEncoderTest {
     assertThat(line.get("many").get(64).asText()).isEqualTo("[+936 more]");
     assertThat(line.get("wide").size()).isEqualTo(65);
     assertThat(line.get("wide").get("_more").asInt()).isEqualTo(36);
+  }
+
+  @Test
+  void mapsAndArraysAreBoundedLikeCollections() {
+    Object deepArray = "leaf";
+    Map<String, Object> deepMap = Map.of("k", "leaf");
+    for (int i = 0; i < 6; i++) {
+      deepArray = new Object[] {deepArray};
+      deepMap = Map.of("k", deepMap);
+    }
+    int[] wideArray = new int[100];
+    int[] fullArray = new int[64];
+    List<Integer> fullList = new ArrayList<>();
+    Map<String, Integer> fullMap = new LinkedHashMap<>();
+    for (int i = 0; i < 64; i++) {
+      fullList.add(i);
+      fullMap.put("k" + i, i);
+      fullArray[i] = i;
+    }
+    JsonNode line = Lines.parse(started().encode(Events.event("x").kv("deepArray", deepArray)
+        .kv("deepMap", deepMap).kv("wideArray", wideArray).kv("fullArray", fullArray).kv("fullList", fullList)
+        .kv("fullMap", fullMap).kv("nested", Map.of("k", Map.of("k", 1))).build()));
+
+    JsonNode node = line.get("deepArray");
+    int depth = 0;
+    while (node.isArray()) {
+      node = node.get(0);
+      depth++;
+    }
+    assertThat(depth).as("array nesting").isEqualTo(4);
+    assertThat(node.asText()).isEqualTo("[depth limit]");
+    node = line.get("deepMap");
+    depth = 0;
+    while (node.isObject()) {
+      node = node.get("k");
+      depth++;
+    }
+    assertThat(depth).as("map nesting").isEqualTo(4);
+    assertThat(node.asText()).isEqualTo("[depth limit]");
+
+    assertThat(line.get("wideArray").size()).isEqualTo(65);
+    assertThat(line.get("wideArray").get(64).asText()).isEqualTo("[+36 more]");
+    assertThat(line.get("fullArray").size()).as("64 entries: no marker").isEqualTo(64);
+    assertThat(line.get("fullArray").get(63).asInt()).isEqualTo(63);
+    assertThat(line.get("fullList").size()).isEqualTo(64);
+    assertThat(line.get("fullList").get(63).asInt()).isEqualTo(63);
+    assertThat(line.get("fullMap").size()).isEqualTo(64);
+    assertThat(line.get("fullMap").has("_more")).isFalse();
+    assertThat(line.get("nested").get("k").get("k").asInt()).as("a nested map has its own names").isEqualTo(1);
   }
 
   @Test

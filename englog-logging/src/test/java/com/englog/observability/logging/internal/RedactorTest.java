@@ -219,6 +219,77 @@ class RedactorTest {
     assertThat(s.substring(spans.start(1), spans.end(1))).isEqualTo("hunter2");
   }
 
+  private static String repeat(char c, int n) {
+    return String.valueOf(c).repeat(n);
+  }
+
+  /** Token formats are recognized from their documented minimum length on, and not one character earlier. */
+  @Test
+  void tokenFormatsStartAtTheirMinimumLength() {
+    String aws = "AKIA" + "IOSFODNN7EXAMPLE";
+    assertThat(redact(DEFAULT, "key " + aws + " used")).isEqualTo("key # used");
+    assertThat(redact(DEFAULT, "key " + aws)).as("at the end of the text").isEqualTo("key #");
+    assertThat(redact(DEFAULT, "key " + aws.substring(0, 19) + " used")).as("15 characters").contains(aws.substring(0, 19));
+    assertThat(redact(DEFAULT, "key " + aws + "Z used")).as("17 characters").contains(aws);
+    assertThat(redact(DEFAULT, "key " + aws + "x")).as("more word follows").contains(aws);
+
+    assertThat(redact(DEFAULT, "t ghp_" + repeat('a', 36) + " x")).isEqualTo("t # x");
+    assertThat(redact(DEFAULT, "t ghp_" + repeat('a', 35) + " x")).isEqualTo("t ghp_" + repeat('a', 35) + " x");
+    assertThat(redact(DEFAULT, "t sk-" + repeat('a', 20))).isEqualTo("t #");
+    assertThat(redact(DEFAULT, "t sk-" + repeat('a', 19))).isEqualTo("t sk-" + repeat('a', 19));
+
+    String sg = "SG." + repeat('a', 16) + "." + repeat('b', 16);
+    assertThat(redact(DEFAULT, "k " + sg + " x")).isEqualTo("k # x");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 15) + "." + repeat('b', 16))).contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16) + "." + repeat('b', 15))).contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16))).as("no second part").contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16) + ".")).as("an empty second part").contains("SG.");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "jwt eyJhbGciOi.eyJzdWIiOi.s end | jwt # end",
+      "jwt eyJhbGciOi.eyJzdWIiOi. end | jwt # end",
+      "jwt eyJhbGciO.eyJzdWIiOi.s end | jwt eyJhbGciO.eyJzdWIiOi.s end",
+      "jwt eyJhbGciOi.eyJzdWIiO.s end | jwt eyJhbGciOi.eyJzdWIiO.s end",
+      "jwt eyJhbGciOi.eyJzdWIiOi | jwt eyJhbGciOi.eyJzdWIiOi",
+      "jwt eyJhbGciOi | jwt eyJhbGciOi",
+      "jwt eyJhbGciOi. | jwt eyJhbGciOi.",
+  })
+  void aJwtNeedsTwoSegmentsOfTenAndASecondDot(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Bearer abcdefghijklmnop | Bearer #",
+      "Bearer abcdefghijklmno | Bearer abcdefghijklmno",
+      "Bearer abcdefg1 | Bearer #",
+      "Bearer abcdef1 | Bearer abcdef1",
+      "Bearer abcdefgh | Bearer abcdefgh",
+      "Bearer  abcdefghijklmnop! | Bearer  #!",
+  })
+  void aBearerTokenIsSixteenCharactersOrEightWithADigit(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+  }
+
+  /** Basic credentials are base64 of "user:password": a colon at any byte position, any base64 character. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Basic ++++OnB3 x | Basic # x",
+      "Basic ////OnB3 x | Basic # x",
+      "Basic enp6eno6OQ== x | Basic # x",
+      "Basic YWI6Y2RlZmc= x | Basic # x",
+      "Basic YTpiY2RlZmc= x | Basic # x",
+      "Basic OmFiY2RlZmc= x | Basic # x",
+      "Basic bm9jb2xvbmhlcmU= x | Basic bm9jb2xvbmhlcmU= x",
+      "Basic ++++//// x | Basic ++++//// x",
+      "Basic Om== x | Basic Om== x",
+  })
+  void basicCredentialsAreRecognizedByTheColonTheyDecodeTo(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+  }
+
   @Test
   void scansLongTextInLinearTime() {
     String chunk = "lorem ipsum dolor sit amet, consectetur adipiscing elit: 12:30 a=b c@d ";
