@@ -467,6 +467,28 @@ class JsonEncoderTest {
     assertThat(defaults.get("message").asText()).hasSize(32_768 + "...[truncated]".length());
   }
 
+  /** A value of exactly the limit is written whole, one character more is cut; with or without redaction. */
+  @Test
+  void aValueOfExactlyTheLimitIsNotTruncated() {
+    JsonEncoder encoder = started(e -> {
+      e.setMaxMessageLength(19);
+      e.setMaxFieldLength(16);
+    });
+    JsonNode exact = Lines.parse(encoder.encode(Events.event("a".repeat(19)).kv("kv", "b".repeat(16)).build()));
+    assertThat(exact.get("message").asText()).isEqualTo("a".repeat(19));
+    assertThat(exact.get("kv").asText()).isEqualTo("b".repeat(16));
+    JsonNode over = Lines.parse(encoder.encode(Events.event("a".repeat(20)).kv("kv", "b".repeat(17)).build()));
+    assertThat(over.get("message").asText()).isEqualTo("a".repeat(19) + "...[truncated]");
+    assertThat(over.get("kv").asText()).isEqualTo("b".repeat(16) + "...[truncated]");
+
+    assertThat(Lines.parse(encoder.encode(Events.event("password=hunter2").build())).get("message").asText())
+        .as("19 characters once redacted").isEqualTo("password=[REDACTED]");
+    assertThat(Lines.parse(encoder.encode(Events.event("password=hunter2 x").build())).get("message").asText())
+        .isEqualTo("password=[REDACTED]...[truncated]");
+    assertThat(Lines.parse(encoder.encode(Events.event("x password=hunter2").build())).get("message").asText())
+        .isEqualTo("x password=[REDACTE...[truncated]");
+  }
+
   @Test
   void truncationAppliesToTheRedactedTextSoNoSecretSlipsIntoView() {
     String key = "-----BEGIN PRIVATE KEY-----\n" + "A".repeat(5_000) + "\n-----END PRIVATE KEY-----";
