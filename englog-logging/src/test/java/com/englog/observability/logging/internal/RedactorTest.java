@@ -137,6 +137,27 @@ class RedactorTest {
     assertThat(redact(cards, "5500005555555559")).isEqualTo("#");
   }
 
+  /** Card numbers are 13 to 19 Luhn-valid digits, of either parity, alone as a word. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "n 4222222222222 x | n # x",
+      "n 378282246310005 x | n # x",
+      "n 30569309025904 x | n # x",
+      "n 4000000000000000006 x | n # x",
+      "n 4000-0000-0000-0000-006 | n #",
+      "n 4111 1111 1111 1111- | n #-",
+      "n 400000000002 x | n 400000000002 x",
+      "n 40000000000000000002 x | n 40000000000000000002 x",
+      "n 4222222222223 x | n 4222222222223 x",
+      "n 378282246310006 x | n 378282246310006 x",
+      "n 4222222222222x | n 4222222222222x",
+      "n 4222 2222 2222  2 x | n 4222 2222 2222  2 x",
+  })
+  void creditCardsAreThirteenToNineteenLuhnValidDigits(String input, String expected) {
+    Redactor cards = Redactor.builder().enableDetector("credit-card").build();
+    assertThat(redact(cards, input)).isEqualTo(expected);
+  }
+
   @Test
   void detectorsCanBeTurnedOff() {
     Redactor noEmail = Redactor.builder().disableDetector("email").build();
