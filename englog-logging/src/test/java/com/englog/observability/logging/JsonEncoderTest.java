@@ -78,6 +78,38 @@ class JsonEncoderTest {
     }
   }
 
+  /** An event that breaks the normal path is still one valid line, which says why, and it is counted. */
+  @Test
+  void anEventThatBreaksTheEncoderIsWrittenAsAMinimalLine() {
+    JsonEncoder encoder = started(e -> e.setServiceName("englog-api"));
+    LoggingEvent brokenThread = new LoggingEvent("fqcn", Events.CONTEXT.getLogger("com.englog.Broken"), Level.WARN,
+        "password=hunter2 saved", null, null) {
+      @Override
+      public String getThreadName() {
+        throw new IllegalStateException("no thread");
+      }
+    };
+    JsonNode line = Lines.parse(encoder.encode(brokenThread));
+    assertThat(Lines.names(line)).containsExactly("timestamp", "level", "logger", "message", "encoder_error");
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("logger").asText()).isEqualTo("com.englog.Broken");
+    assertThat(line.get("message").asText()).as("redacted like the normal line").isEqualTo("password=[REDACTED] saved");
+    assertThat(line.get("encoder_error").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(encoder.encodingFailures()).isEqualTo(1);
+
+    LoggingEvent brokenMessage = new LoggingEvent("fqcn", Events.CONTEXT.getLogger("com.englog.Broken"), Level.INFO,
+        "x", null, null) {
+      @Override
+      public String getFormattedMessage() {
+        throw new IllegalArgumentException("bad pattern");
+      }
+    };
+    JsonNode second = Lines.parse(encoder.encode(brokenMessage));
+    assertThat(second.get("message").isNull()).isTrue();
+    assertThat(second.get("encoder_error").asText()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(encoder.encodingFailures()).isEqualTo(2);
+  }
+
   @Test
   void goldenLineHasEveryFieldInOrder() {
     JsonEncoder encoder = started(e -> {
