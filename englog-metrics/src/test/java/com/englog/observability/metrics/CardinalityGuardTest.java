@@ -275,6 +275,21 @@ class CardinalityGuardTest {
   }
 
   @Test
+  void aCustomMetricsLimitCanBeSetOnTheInstanceBuilder() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).seriesBudget(25_000)
+        .cardinalityLimit("englog_exports_total", 300).build()) {
+      int before = budgetLeft(m);
+      m.counter("englog_exports").help("Exports.").labelNames("format").register();
+      int byInstance = before - budgetLeft(m);
+      m.counter("englog_imports").help("Imports.").labelNames("format").cardinalityLimit(300).register();
+      int byMetric = before - byInstance - budgetLeft(m);
+      assertThat(byInstance).as("series claimed for the limit set on the instance builder").isEqualTo(byMetric);
+      m.counter("englog_default").help("Default.").labelNames("format").register();
+      assertThat(before - byInstance - byMetric - budgetLeft(m)).as("the default limit").isNotEqualTo(byInstance);
+    }
+  }
+
+  @Test
   void theSeriesBudgetIsASetting() {
     assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)
             .lookups(Map.of("englog.metrics.series-budget", "15000")::get, name -> null).build())
