@@ -70,6 +70,47 @@ class JsonEncoderTest {
   }
 
   @Test
+  void everyLevelIsWrittenUnderItsOwnName() {
+    JsonEncoder encoder = started();
+    for (Level level : List.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
+      assertThat(Lines.parse(encoder.encode(Events.event("x").level(level).build())).get("level").asText())
+          .isEqualTo(level.levelStr);
+    }
+  }
+
+  /** An event that breaks the normal path is still one valid line, which says why, and it is counted. */
+  @Test
+  void anEventThatBreaksTheEncoderIsWrittenAsAMinimalLine() {
+    JsonEncoder encoder = started(e -> e.setServiceName("englog-api"));
+    LoggingEvent brokenThread = new LoggingEvent("fqcn", Events.CONTEXT.getLogger("com.englog.Broken"), Level.WARN,
+        "password=hunter2 saved", null, null) {
+      @Override
+      public String getThreadName() {
+        throw new IllegalStateException("no thread");
+      }
+    };
+    JsonNode line = Lines.parse(encoder.encode(brokenThread));
+    assertThat(Lines.names(line)).containsExactly("timestamp", "level", "logger", "message", "encoder_error");
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("logger").asText()).isEqualTo("com.englog.Broken");
+    assertThat(line.get("message").asText()).as("redacted like the normal line").isEqualTo("password=[REDACTED] saved");
+    assertThat(line.get("encoder_error").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(encoder.encodingFailures()).isEqualTo(1);
+
+    LoggingEvent brokenMessage = new LoggingEvent("fqcn", Events.CONTEXT.getLogger("com.englog.Broken"), Level.INFO,
+        "x", null, null) {
+      @Override
+      public String getFormattedMessage() {
+        throw new IllegalArgumentException("bad pattern");
+      }
+    };
+    JsonNode second = Lines.parse(encoder.encode(brokenMessage));
+    assertThat(second.get("message").isNull()).isTrue();
+    assertThat(second.get("encoder_error").asText()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(encoder.encodingFailures()).isEqualTo(2);
+  }
+
+  @Test
   void goldenLineHasEveryFieldInOrder() {
     JsonEncoder encoder = started(e -> {
       e.setServiceName("englog-api");
@@ -345,6 +386,55 @@ class JsonEncoderTest {
   }
 
   @Test
+  void mapsAndArraysAreBoundedLikeCollections() {
+    Object deepArray = "leaf";
+    Map<String, Object> deepMap = Map.of("k", "leaf");
+    for (int i = 0; i < 6; i++) {
+      deepArray = new Object[] {deepArray};
+      deepMap = Map.of("k", deepMap);
+    }
+    int[] wideArray = new int[100];
+    int[] fullArray = new int[64];
+    List<Integer> fullList = new ArrayList<>();
+    Map<String, Integer> fullMap = new LinkedHashMap<>();
+    for (int i = 0; i < 64; i++) {
+      fullList.add(i);
+      fullMap.put("k" + i, i);
+      fullArray[i] = i;
+    }
+    JsonNode line = Lines.parse(started().encode(Events.event("x").kv("deepArray", deepArray)
+        .kv("deepMap", deepMap).kv("wideArray", wideArray).kv("fullArray", fullArray).kv("fullList", fullList)
+        .kv("fullMap", fullMap).kv("nested", Map.of("k", Map.of("k", 1))).build()));
+
+    JsonNode node = line.get("deepArray");
+    int depth = 0;
+    while (node.isArray()) {
+      node = node.get(0);
+      depth++;
+    }
+    assertThat(depth).as("array nesting").isEqualTo(4);
+    assertThat(node.asText()).isEqualTo("[depth limit]");
+    node = line.get("deepMap");
+    depth = 0;
+    while (node.isObject()) {
+      node = node.get("k");
+      depth++;
+    }
+    assertThat(depth).as("map nesting").isEqualTo(4);
+    assertThat(node.asText()).isEqualTo("[depth limit]");
+
+    assertThat(line.get("wideArray").size()).isEqualTo(65);
+    assertThat(line.get("wideArray").get(64).asText()).isEqualTo("[+36 more]");
+    assertThat(line.get("fullArray").size()).as("64 entries: no marker").isEqualTo(64);
+    assertThat(line.get("fullArray").get(63).asInt()).isEqualTo(63);
+    assertThat(line.get("fullList").size()).isEqualTo(64);
+    assertThat(line.get("fullList").get(63).asInt()).isEqualTo(63);
+    assertThat(line.get("fullMap").size()).isEqualTo(64);
+    assertThat(line.get("fullMap").has("_more")).isFalse();
+    assertThat(line.get("nested").get("k").get("k").asInt()).as("a nested map has its own names").isEqualTo(1);
+  }
+
+  @Test
   void aValueThatCannotBeRenderedIsReplacedNotLost() {
     Object throwing = new Object() {
       @Override
@@ -407,6 +497,28 @@ class JsonEncoderTest {
 
     JsonNode defaults = Lines.parse(started().encode(Events.event(message).build()));
     assertThat(defaults.get("message").asText()).hasSize(32_768 + "...[truncated]".length());
+  }
+
+  /** A value of exactly the limit is written whole, one character more is cut; with or without redaction. */
+  @Test
+  void aValueOfExactlyTheLimitIsNotTruncated() {
+    JsonEncoder encoder = started(e -> {
+      e.setMaxMessageLength(19);
+      e.setMaxFieldLength(16);
+    });
+    JsonNode exact = Lines.parse(encoder.encode(Events.event("a".repeat(19)).kv("kv", "b".repeat(16)).build()));
+    assertThat(exact.get("message").asText()).isEqualTo("a".repeat(19));
+    assertThat(exact.get("kv").asText()).isEqualTo("b".repeat(16));
+    JsonNode over = Lines.parse(encoder.encode(Events.event("a".repeat(20)).kv("kv", "b".repeat(17)).build()));
+    assertThat(over.get("message").asText()).isEqualTo("a".repeat(19) + "...[truncated]");
+    assertThat(over.get("kv").asText()).isEqualTo("b".repeat(16) + "...[truncated]");
+
+    assertThat(Lines.parse(encoder.encode(Events.event("password=hunter2").build())).get("message").asText())
+        .as("19 characters once redacted").isEqualTo("password=[REDACTED]");
+    assertThat(Lines.parse(encoder.encode(Events.event("password=hunter2 x").build())).get("message").asText())
+        .isEqualTo("password=[REDACTED]...[truncated]");
+    assertThat(Lines.parse(encoder.encode(Events.event("x password=hunter2").build())).get("message").asText())
+        .isEqualTo("x password=[REDACTE...[truncated]");
   }
 
   @Test

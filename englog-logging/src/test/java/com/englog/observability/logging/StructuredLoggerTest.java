@@ -174,12 +174,43 @@ class StructuredLoggerTest {
   }
 
   @Test
-  void fieldNamesAreTheDocumentedOnes() {
-    assertThat(List.of(LogFields.METHOD, LogFields.ROUTE, LogFields.STATUS, LogFields.DURATION_MS,
-        LogFields.CORRELATION_ID, LogFields.USER_ID, LogFields.TASK_TYPE, LogFields.PROVIDER, LogFields.EVENT,
-        LogFields.TRACE_ID, LogFields.SPAN_ID))
-        .containsExactly("method", "route", "status", "duration_ms", "correlation_id", "user_id", "task_type",
-            "provider", "event", "trace_id", "span_id");
+  void everyFieldOfTheTypedLinesIsNamedByALogFieldsConstant() {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    for (int i = 0; i <= StructuredLogger.MAX_METADATA_ENTRIES; i++) {
+      metadata.put("m" + i, i);
+    }
+    Span span = tracing.get("test").spanBuilder("names").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      log.logRequest("GET", "/r", 200, Duration.ofMillis(1), "c", "u");
+      log.logAiProcessing("t", "p", Duration.ofMillis(1), new IllegalStateException("x"));
+      log.logBusinessEvent("e", "u", metadata);
+    } finally {
+      span.end();
+    }
+    List<String> standard = List.of(LogFields.TIMESTAMP, LogFields.LEVEL, LogFields.LOGGER, LogFields.THREAD,
+        LogFields.MESSAGE, LogFields.TRACE_ID, LogFields.SPAN_ID, LogFields.TRACE_FLAGS, LogFields.SERVICE);
+    List<JsonNode> lines = lines();
+
+    JsonNode request = lines.get(0);
+    assertThat(request.get(LogFields.MESSAGE).asText()).isEqualTo(LogFields.HTTP_REQUEST);
+    assertThat(Lines.names(request)).containsExactlyInAnyOrderElementsOf(concat(standard, LogFields.METHOD,
+        LogFields.ROUTE, LogFields.STATUS, LogFields.DURATION_MS, LogFields.CORRELATION_ID, LogFields.USER_ID));
+
+    JsonNode ai = lines.get(1);
+    assertThat(ai.get(LogFields.MESSAGE).asText()).isEqualTo(LogFields.AI_PROCESSING_ERROR);
+    assertThat(Lines.names(ai)).containsExactlyInAnyOrderElementsOf(concat(standard, LogFields.TASK_TYPE,
+        LogFields.PROVIDER, LogFields.DURATION_MS, LogFields.ERROR));
+
+    JsonNode event = lines.get(2);
+    assertThat(event.get(LogFields.MESSAGE).asText()).isEqualTo(LogFields.BUSINESS_EVENT);
+    assertThat(Lines.names(event)).containsAll(concat(standard, LogFields.EVENT, LogFields.USER_ID,
+        LogFields.METADATA_OMITTED)).hasSize(standard.size() + 3 + StructuredLogger.MAX_METADATA_ENTRIES);
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new java.util.ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   @Test

@@ -247,6 +247,48 @@ class CardinalityGuardTest {
     }
   }
 
+  /** What is left of {@code m}'s series budget, as a registration too big for it reports. */
+  private static int budgetLeft(EnglogMetrics m) {
+    try {
+      m.counter("englog_probe").help("Probe.").labelNames("id").cardinalityLimit(1_000_000).register();
+    } catch (IllegalArgumentException e) {
+      java.util.regex.Matcher left = java.util.regex.Pattern.compile("but only (\\d+) of the series budget")
+          .matcher(e.getMessage());
+      assertThat(left.find()).as(e.getMessage()).isTrue();
+      return Integer.parseInt(left.group(1));
+    }
+    throw new AssertionError("a limit of 1000000 fitted the budget");
+  }
+
+  @Test
+  void aLimitRefusedAfterItsClaimGivesTheClaimBack() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).seriesBudget(25_000).build()) {
+      int left = budgetLeft(m);
+      assertThatThrownBy(() -> m.counter("englog_tiny").help("Tiny.").labelNames("id").cardinalityLimit(2)
+              .register())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must be at least");
+      assertThat(budgetLeft(m)).isEqualTo(left);
+      m.counter("englog_tiny").help("Tiny.").labelNames("id").cardinalityLimit(200).register().increment("a");
+      assertThat(budgetLeft(m)).isLessThan(left);
+    }
+  }
+
+  @Test
+  void aCustomMetricsLimitCanBeSetOnTheInstanceBuilder() {
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).seriesBudget(25_000)
+        .cardinalityLimit("englog_exports_total", 300).build()) {
+      int before = budgetLeft(m);
+      m.counter("englog_exports").help("Exports.").labelNames("format").register();
+      int byInstance = before - budgetLeft(m);
+      m.counter("englog_imports").help("Imports.").labelNames("format").cardinalityLimit(300).register();
+      int byMetric = before - byInstance - budgetLeft(m);
+      assertThat(byInstance).as("series claimed for the limit set on the instance builder").isEqualTo(byMetric);
+      m.counter("englog_default").help("Default.").labelNames("format").register();
+      assertThat(before - byInstance - byMetric - budgetLeft(m)).as("the default limit").isNotEqualTo(byInstance);
+    }
+  }
+
   @Test
   void theSeriesBudgetIsASetting() {
     assertThatThrownBy(() -> EnglogMetrics.builder().jvmMetrics(false)

@@ -1,6 +1,7 @@
 package com.englog.observability.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.englog.observability.testsupport.DocsSnippets;
 import java.io.IOException;
@@ -43,7 +44,8 @@ class MetricsDocTest {
     if (!actual.equals(expected) && Boolean.getBoolean("englog.regenerateDocs")) {
       Files.writeString(DOC, doc.substring(0, begin) + expected + doc.substring(end + END.length()),
           StandardCharsets.UTF_8);
-      return;
+      fail("regenerated docs/metrics.md's metric reference; review the diff and run again without "
+          + "-Denglog.regenerateDocs");
     }
     assertThat(actual).as("docs/metrics.md's metric reference is stale; regenerate it with: "
         + REGENERATE).isEqualTo(expected);

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.englog.observability.testsupport.SelfSignedCertificate;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +47,9 @@ class TracingConfigurationTest {
     return ((OpenTelemetrySdk) tracing.openTelemetry()).getSdkTracerProvider();
   }
 
-  private static String sampler(Map<String, String> props, Map<String, String> env, UnaryOperator<Tracing.Builder> code) {
+  private static Sampler sampler(Map<String, String> props, Map<String, String> env, UnaryOperator<Tracing.Builder> code) {
     try (Tracing tracing = build(props, env, b -> code.apply(b.property("otel.traces.exporter", "none")))) {
-      return provider(tracing).getSampler().getDescription();
+      return provider(tracing).getSampler();
     }
   }
 
@@ -136,31 +144,70 @@ class TracingConfigurationTest {
 
   @Test
   void samplerDefaultsToEveryTraceExceptInProduction() {
-    assertThat(sampler(Map.of(), Map.of(), b -> b)).isEqualTo("ParentBased{root:TraceIdRatioBased{1.000000},"
-        + "remoteParentSampled:AlwaysOnSampler,remoteParentNotSampled:AlwaysOffSampler,"
-        + "localParentSampled:AlwaysOnSampler,localParentNotSampled:AlwaysOffSampler}");
-    assertThat(sampler(Map.of(), Map.of(), b -> b.property("otel.resource.attributes",
-        "deployment.environment.name=production"))).startsWith("ParentBased{root:TraceIdRatioBased{0.100000}");
-    assertThat(sampler(Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod"), b -> b))
-        .as("the older key, set by the operator").startsWith("ParentBased{root:TraceIdRatioBased{0.100000}");
-    assertThat(sampler(Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=staging"),
-        b -> b.property("otel.resource.attributes", "deployment.environment.name=production")))
-        .as("the environment's resource attributes decide").contains("TraceIdRatioBased{1.000000}");
+    Sampler everywhere = sampler(Map.of(), Map.of(), b -> b);
+    assertThat(rootShare(everywhere)).isEqualTo(1.0);
+    assertThat(underRemoteParent(everywhere, false)).as("a parent's decision is followed")
+        .isEqualTo(SamplingDecision.DROP);
+    Sampler production = sampler(Map.of(), Map.of(), b -> b.property("otel.resource.attributes",
+        "deployment.environment.name=production"));
+    assertThat(rootShare(production)).isEqualTo(0.1);
+    assertThat(underRemoteParent(production, true)).as("a parent's decision is followed")
+        .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    assertThat(rootShare(sampler(Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod"), b -> b)))
+        .as("the older key, set by the operator").isEqualTo(0.1);
+    assertThat(rootShare(sampler(Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=staging"),
+        b -> b.property("otel.resource.attributes", "deployment.environment.name=production"))))
+        .as("the environment's resource attributes decide").isEqualTo(1.0);
   }
 
   @Test
   void samplerAndRatioFollowPrecedence() {
     UnaryOperator<Tracing.Builder> half = b -> b.property("otel.traces.sampler.arg", "0.5");
-    assertThat(sampler(Map.of(), Map.of(), half)).contains("{0.500000}");
-    assertThat(sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25"), half)).contains("{0.250000}");
-    assertThat(sampler(Map.of("otel.traces.sampler.arg", "0.75"), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25"), half))
-        .contains("{0.750000}");
-    assertThat(sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "always_off"), half))
-        .isEqualTo(Sampler.alwaysOff().getDescription());
-    assertThat(sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "traceidratio", "OTEL_TRACES_SAMPLER_ARG", "0.3"), b -> b))
-        .isEqualTo("TraceIdRatioBased{0.300000}");
-    assertThat(sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "parentbased_always_on"),
-        b -> b.property("otel.traces.sampler", "always_off"))).startsWith("ParentBased{root:AlwaysOnSampler");
+    assertThat(rootShare(sampler(Map.of(), Map.of(), half))).isEqualTo(0.5);
+    assertThat(rootShare(sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25"), half))).isEqualTo(0.25);
+    assertThat(rootShare(sampler(Map.of("otel.traces.sampler.arg", "0.75"), Map.of("OTEL_TRACES_SAMPLER_ARG", "0.25"),
+        half))).isEqualTo(0.75);
+    Sampler off = sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "always_off"), half);
+    assertThat(rootShare(off)).isZero();
+    assertThat(underRemoteParent(off, true)).isEqualTo(SamplingDecision.DROP);
+    Sampler ratio = sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "traceidratio", "OTEL_TRACES_SAMPLER_ARG", "0.3"),
+        b -> b);
+    assertThat(rootShare(ratio)).isEqualTo(0.3);
+    assertThat(underRemoteParent(ratio, true)).as("the ratio alone ignores the parent")
+        .isEqualTo(SamplingDecision.DROP);
+    Sampler parentOrOn = sampler(Map.of(), Map.of("OTEL_TRACES_SAMPLER", "parentbased_always_on"),
+        b -> b.property("otel.traces.sampler", "always_off"));
+    assertThat(rootShare(parentOrOn)).isEqualTo(1.0);
+    assertThat(underRemoteParent(parentOrOn, false)).isEqualTo(SamplingDecision.DROP);
+  }
+
+  /** A trace id whose random part (its last 16 hex digits) is {@code fraction} of the largest one. */
+  private static String traceId(double fraction) {
+    return "0af7651916cd43dd" + String.format("%016x", (long) (fraction * Long.MAX_VALUE));
+  }
+
+  private static SamplingDecision decide(Sampler sampler, Context parent, String traceId) {
+    return sampler.shouldSample(parent, traceId, "probe", SpanKind.INTERNAL, Attributes.empty(), List.of())
+        .getDecision();
+  }
+
+  /** Of 100 root spans whose trace ids are spread evenly over the id space, the share the sampler keeps. */
+  private static double rootShare(Sampler sampler) {
+    int kept = 0;
+    for (int k = 0; k < 100; k++) {
+      if (decide(sampler, Context.root(), traceId((k + 0.5) / 100)) == SamplingDecision.RECORD_AND_SAMPLE) {
+        kept++;
+      }
+    }
+    return kept / 100.0;
+  }
+
+  /** The decision for a child of a remote parent, for a trace id that every ratio below one drops. */
+  private static SamplingDecision underRemoteParent(Sampler sampler, boolean parentSampled) {
+    String traceId = traceId(0.995);
+    SpanContext parent = SpanContext.createFromRemoteParent(traceId, "b7ad6b7169203331",
+        parentSampled ? TraceFlags.getSampled() : TraceFlags.getDefault(), TraceState.getDefault());
+    return decide(sampler, Context.root().with(Span.wrap(parent)), traceId);
   }
 
   @Test

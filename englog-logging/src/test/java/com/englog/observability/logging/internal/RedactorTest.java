@@ -183,6 +183,27 @@ class RedactorTest {
     assertThat(redact(cards, "5500005555555559")).isEqualTo("#");
   }
 
+  /** Card numbers are 13 to 19 Luhn-valid digits, of either parity, alone as a word. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "n 4222222222222 x | n # x",
+      "n 378282246310005 x | n # x",
+      "n 30569309025904 x | n # x",
+      "n 4000000000000000006 x | n # x",
+      "n 4000-0000-0000-0000-006 | n #",
+      "n 4111 1111 1111 1111- | n #-",
+      "n 400000000002 x | n 400000000002 x",
+      "n 40000000000000000002 x | n 40000000000000000002 x",
+      "n 4222222222223 x | n 4222222222223 x",
+      "n 378282246310006 x | n 378282246310006 x",
+      "n 4222222222222x | n 4222222222222x",
+      "n 4222 2222 2222  2 x | n 4222 2222 2222  2 x",
+  })
+  void creditCardsAreThirteenToNineteenLuhnValidDigits(String input, String expected) {
+    Redactor cards = Redactor.builder().enableDetector("credit-card").build();
+    assertThat(redact(cards, input)).isEqualTo(expected);
+  }
+
   @Test
   void detectorsCanBeTurnedOff() {
     Redactor noEmail = Redactor.builder().disableDetector("email").build();
@@ -263,6 +284,77 @@ class RedactorTest {
     Spans spans = new Spans();
     assertThat(DEFAULT.scan(s, 40, spans)).isEqualTo(2);
     assertThat(s.substring(spans.start(1), spans.end(1))).isEqualTo("hunter2");
+  }
+
+  private static String repeat(char c, int n) {
+    return String.valueOf(c).repeat(n);
+  }
+
+  /** Token formats are recognized from their documented minimum length on, and not one character earlier. */
+  @Test
+  void tokenFormatsStartAtTheirMinimumLength() {
+    String aws = "AKIA" + "IOSFODNN7EXAMPLE";
+    assertThat(redact(DEFAULT, "key " + aws + " used")).isEqualTo("key # used");
+    assertThat(redact(DEFAULT, "key " + aws)).as("at the end of the text").isEqualTo("key #");
+    assertThat(redact(DEFAULT, "key " + aws.substring(0, 19) + " used")).as("15 characters").contains(aws.substring(0, 19));
+    assertThat(redact(DEFAULT, "key " + aws + "Z used")).as("17 characters").contains(aws);
+    assertThat(redact(DEFAULT, "key " + aws + "x")).as("more word follows").contains(aws);
+
+    assertThat(redact(DEFAULT, "t ghp_" + repeat('a', 36) + " x")).isEqualTo("t # x");
+    assertThat(redact(DEFAULT, "t ghp_" + repeat('a', 35) + " x")).isEqualTo("t ghp_" + repeat('a', 35) + " x");
+    assertThat(redact(DEFAULT, "t sk-" + repeat('a', 20))).isEqualTo("t #");
+    assertThat(redact(DEFAULT, "t sk-" + repeat('a', 19))).isEqualTo("t sk-" + repeat('a', 19));
+
+    String sg = "SG." + repeat('a', 16) + "." + repeat('b', 16);
+    assertThat(redact(DEFAULT, "k " + sg + " x")).isEqualTo("k # x");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 15) + "." + repeat('b', 16))).contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16) + "." + repeat('b', 15))).contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16))).as("no second part").contains("SG.");
+    assertThat(redact(DEFAULT, "k SG." + repeat('a', 16) + ".")).as("an empty second part").contains("SG.");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "jwt eyJhbGciOi.eyJzdWIiOi.s end | jwt # end",
+      "jwt eyJhbGciOi.eyJzdWIiOi. end | jwt # end",
+      "jwt eyJhbGciO.eyJzdWIiOi.s end | jwt eyJhbGciO.eyJzdWIiOi.s end",
+      "jwt eyJhbGciOi.eyJzdWIiO.s end | jwt eyJhbGciOi.eyJzdWIiO.s end",
+      "jwt eyJhbGciOi.eyJzdWIiOi | jwt eyJhbGciOi.eyJzdWIiOi",
+      "jwt eyJhbGciOi | jwt eyJhbGciOi",
+      "jwt eyJhbGciOi. | jwt eyJhbGciOi.",
+  })
+  void aJwtNeedsTwoSegmentsOfTenAndASecondDot(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Bearer abcdefghijklmnop | Bearer #",
+      "Bearer abcdefghijklmno | Bearer abcdefghijklmno",
+      "Bearer abcdefg1 | Bearer #",
+      "Bearer abcdef1 | Bearer abcdef1",
+      "Bearer abcdefgh | Bearer abcdefgh",
+      "Bearer  abcdefghijklmnop! | Bearer  #!",
+  })
+  void aBearerTokenIsSixteenCharactersOrEightWithADigit(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
+  }
+
+  /** Basic credentials are base64 of "user:password": a colon at any byte position, any base64 character. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Basic ++++OnB3 x | Basic # x",
+      "Basic ////OnB3 x | Basic # x",
+      "Basic enp6eno6OQ== x | Basic # x",
+      "Basic YWI6Y2RlZmc= x | Basic # x",
+      "Basic YTpiY2RlZmc= x | Basic # x",
+      "Basic OmFiY2RlZmc= x | Basic # x",
+      "Basic bm9jb2xvbmhlcmU= x | Basic bm9jb2xvbmhlcmU= x",
+      "Basic ++++//// x | Basic ++++//// x",
+      "Basic Om== x | Basic Om== x",
+  })
+  void basicCredentialsAreRecognizedByTheColonTheyDecodeTo(String input, String expected) {
+    assertThat(redact(DEFAULT, input)).isEqualTo(expected);
   }
 
   @Test

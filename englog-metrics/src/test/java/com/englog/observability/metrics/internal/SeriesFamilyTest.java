@@ -265,4 +265,47 @@ class SeriesFamilyTest {
       dropped.increment();
     }
   }
+
+  private static List<String> values(String prefix, int count) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      values.add(prefix + i);
+    }
+    return values;
+  }
+
+  @Test
+  void declaredValuesMayTakeTheCombinationsLeftToTheLastOne() {
+    SeriesFamily<String> f = family(List.of(LabelSpec.open("a")), 100);
+    f.get("recorded");
+    int left = f.exactBudget() - 1;
+    assertThat(f.fits(List.of(values("v", left)))).isTrue();
+    assertThat(f.fits(List.of(values("v", left + 1)))).isFalse();
+    assertThatThrownBy(() -> f.preRegister(List.of(values("v", left + 1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("combinations");
+    assertThat(created).hasSize(1);
+
+    f.preRegister(List.of(values("v", left)));
+    assertThat(created).hasSize(1 + left);
+    assertThat(f.fits(List.of(List.of("w")))).as("nothing left").isFalse();
+    assertThat(f.get("v" + (left - 1))).isEqualTo("v" + (left - 1));
+    assertThat(created).as("declared series are found, not made again").hasSize(1 + left);
+  }
+
+  @Test
+  void registeredSeriesComeFromTheirOwnFactoryUpToTheLimit() {
+    SeriesFamily<String> f = family(List.of(LabelSpec.open("a")), 100);
+    String own = f.register(List.of("r0"), values -> "own " + values);
+    assertThat(own).isEqualTo("own [r0]");
+    assertThat(f.find(List.of("r0"))).isSameAs(own);
+    assertThat(f.get("r0")).isSameAs(own);
+    assertThatThrownBy(() -> f.register(List.of("r0"), values -> "again"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has");
+    for (int i = 1; i < f.exactBudget(); i++) {
+      f.register(List.of("r" + i), values -> "own " + values);
+    }
+    assertThatThrownBy(() -> f.register(List.of("one-more"), values -> "own " + values))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cardinality limit");
+    assertThat(created).as("the family's own factory made none").isEmpty();
+  }
 }
