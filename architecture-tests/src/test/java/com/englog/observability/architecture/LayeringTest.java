@@ -104,6 +104,32 @@ class LayeringTest {
         .check(classes);
   }
 
+  /** The one class allowed to read the application's facades (docs/design.md, "API conventions"). */
+  static final String FACADE_READER = ROOT_PACKAGE + ".servlet.FacadeDefaults";
+
+  /**
+   * Library code takes instances and never reads the {@code Metrics} / {@code Traces} facades, with one
+   * recorded exception: filters and servlets a container creates with their no-arg constructors, which
+   * find no collaborator in the servlet context, fall back to the facades through one named class.
+   */
+  static ArchRule facadeRule(String facadePackageRoot) {
+    return noClasses().that().resideInAPackage(facadePackageRoot + "..")
+        .and().resideOutsideOfPackage(facadePackageRoot + ".metrics")
+        .and().resideOutsideOfPackage(facadePackageRoot + ".tracing")
+        .and().resideOutsideOfPackage(facadePackageRoot + ".testsupport..")
+        .and().doNotHaveFullyQualifiedName(FACADE_READER)
+        .should().dependOnClassesThat().haveFullyQualifiedName(facadePackageRoot + ".metrics.Metrics")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName(facadePackageRoot + ".tracing.Traces")
+        .as("only " + FACADE_READER + " reads the Metrics and Traces facades")
+        .allowEmptyShould(true);
+  }
+
+  @Test
+  void onlyTheNamedFallbackClassReadsTheFacades() {
+    facadeRule(ROOT_PACKAGE).check(classes);
+    assertThat(classes.contain(FACADE_READER)).as("the named facade reader exists").isTrue();
+  }
+
   @Test
   void librariesDoNotPrintToTheConsole() {
     // The health-check CLI is a program: its output is the point. Libraries log through SLF4J, except

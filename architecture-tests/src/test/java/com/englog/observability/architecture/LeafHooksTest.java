@@ -71,6 +71,9 @@ class LeafHooksTest {
     metrics.counter("englog_tracing_contexts_rejected")
         .help("Incoming trace headers that were present but invalid; those requests started new traces.")
         .registerFunction(tracing::rejectedContexts);
+    metrics.counter("englog_tracing_baggage_rejected")
+        .help("Incoming baggage members dropped as malformed: a broken percent-escape or invalid property characters.")
+        .registerFunction(tracing::rejectedBaggage);
     metrics.gauge("englog_tracing_queue_spans")
         .help("Spans waiting in the export queue.")
         .registerFunction(tracing::queuedSpans);
@@ -197,7 +200,7 @@ class LeafHooksTest {
       assertThatThrownBy(() -> tracing.traceAiProcessing("summarize", "openai", () -> summarize("")))
           .isInstanceOf(SocketTimeoutException.class);
       tracing.traceDbQuery("select", "journals", () -> 1);
-      tracing.extract(Map.of("traceparent", "00-garbage"));
+      tracing.extract(Map.of("traceparent", "00-garbage", "baggage", "ok=1,broken=%zz"));
       collectGarbage();
 
       assertThat(summary).isEqualTo("short: today");
@@ -209,6 +212,7 @@ class LeafHooksTest {
           .contains("englog_tracing_spans_dropped_total 0.0")
           .contains("englog_tracing_spans_failed_total 0.0")
           .contains("englog_tracing_contexts_rejected_total 1.0")
+          .contains("englog_tracing_baggage_rejected_total 1.0")
           .contains("englog_tracing_queue_spans 0.0");
 
       // The exemplar is the AI span itself (the listener runs while it is current), not its parent.

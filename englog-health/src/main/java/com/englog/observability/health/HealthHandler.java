@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Status codes: 200 for UP and DEGRADED, 503 for DOWN; UNKNOWN is 200 for liveness (restarting a
  * pod that cannot tell is worse than waiting) and 503 everywhere else. 404 for an unknown group, 405
- * for methods other than GET and HEAD. Callers that {@link HealthAccess} authorises get the full
+ * for methods other than GET and HEAD; HEAD answers GET's status and headers, {@code Content-Length}
+ * included ({@link HealthResponse#contentLength()}), without the body. Callers that {@link HealthAccess} authorises get the full
  * report; everybody else gets {@code {"status":"UP"}} and nothing more.
  *
  * <p>Liveness never waits for a check: it is answered from the latest results (a due check is
@@ -180,8 +181,11 @@ public final class HealthHandler {
     return anonymous[HealthRegistry.LIVENESS.equals(group) ? 1 : 0][status.ordinal()][head ? 1 : 0];
   }
 
-  /** Where the handler answers ({@code /health}); empty for the root. */
-  String basePath() {
+  /**
+   * Where the handler answers ({@code /health}); empty for the root. Adapters mounted elsewhere route
+   * the path below their mount point onto it.
+   */
+  public String basePath() {
     return basePath;
   }
 

@@ -60,6 +60,10 @@ public final class HealthHttpHandler implements HttpHandler {
     }
     boolean head = "HEAD".equals(exchange.getRequestMethod());
     int length = response.bodyLength();
+    if (head) {
+      // The JDK server sends no length for HEAD on its own: GET's, by hand.
+      exchange.getResponseHeaders().set("Content-Length", Integer.toString(response.contentLength()));
+    }
     exchange.sendResponseHeaders(response.statusCode(), head || length == 0 ? -1 : length);
     try (OutputStream out = exchange.getResponseBody()) {
       response.writeBody(out);

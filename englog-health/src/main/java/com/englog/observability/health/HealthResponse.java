@@ -42,6 +42,14 @@ public final class HealthResponse {
     return head ? 0 : body.length;
   }
 
+  /**
+   * The {@code Content-Length} header to send: the length of the GET answer's body, also for HEAD,
+   * which sends the headers GET would send without the body (RFC 9110, section 9.3.2).
+   */
+  public int contentLength() {
+    return body.length;
+  }
+
   /** Writes the body (nothing for HEAD). */
   public void writeBody(OutputStream out) throws IOException {
     if (!head) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.englog.observability.testsupport.Hiccups;
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.RedisServer;
 import com.englog.observability.testsupport.ScratchServer;

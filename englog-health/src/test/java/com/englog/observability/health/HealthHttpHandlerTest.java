@@ -211,6 +211,27 @@ class HealthHttpHandlerTest {
   }
 
   @Test
+  void headSendsTheContentLengthOfGet() {
+    URI base = serve(HealthRegistry.builder().backgroundRefresh(Duration.ZERO)
+        .add("db", context -> Health.down("refused").build()).build(), HealthAccess.never());
+    for (String path : new String[] {"/health", "/health/ready", "/health/live", "/health/nothing"}) {
+      HttpResponse<String> get = endpoint.send(HttpRequest.newBuilder(base.resolve(path)));
+      HttpResponse<String> head = endpoint.send(HttpRequest.newBuilder(base.resolve(path))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+      assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.headers().firstValue("Content-Length")).as(path)
+          .hasValue(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length));
+      assertThat(head.headers().firstValue("Content-Type")).as(path).hasValue("application/json; charset=utf-8");
+    }
+    HealthHandler handler = HealthHandler.builder(registry).access(HealthAccess.always()).build();
+    HealthResponse headAnswer = handler.handle(HealthRequest.of("HEAD", "/health/db", h -> null));
+    assertThat(headAnswer.bodyLength()).isZero();
+    assertThat(headAnswer.bodyAsString()).isEmpty();
+    assertThat(headAnswer.contentLength()).isPositive();
+  }
+
+  @Test
   void predicateAccessAndAThrowingPredicateFailClosed() {
     registry = degradedService();
     HealthHandler byHeader = HealthHandler.builder(registry)

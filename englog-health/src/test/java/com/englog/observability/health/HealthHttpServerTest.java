@@ -148,6 +148,30 @@ class HealthHttpServerTest {
     }
   }
 
+  @Test
+  void headSendsTheContentLengthOfGetAlsoForAnAnswerThatWaitedForACheck() throws Exception {
+    try (HealthRegistry registry = registry(c -> {
+          Thread.sleep(50);
+          return Health.down("refused").build();
+        });
+        HealthHttpServer server = HealthHttpServer.builder(HealthHandler.builder(registry).build())
+            .host("127.0.0.1").port(0).start()) {
+      // Liveness is UNKNOWN until heap's first check: let it settle so GET and HEAD see one answer.
+      HealthRegistryTest.awaitCondition(
+          () -> get(URI.create(server.uri() + "/live")).body().equals("{\"status\":\"UP\"}"));
+      for (String path : new String[] {"/ready", "/live", "/db", "/nothing"}) {
+        URI uri = URI.create(server.uri() + path);
+        HttpResponse<String> get = get(uri);
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
+        assertThat(head.body()).as(path).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).as(path)
+            .hasValue(Integer.toString(get.body().length()));
+      }
+    }
+  }
+
   private HttpResponse<String> get(URI uri) {
     try {
       return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),

@@ -30,10 +30,33 @@ public final class LogFields {
   public static final String DURATION_MS = "duration_ms";
   public static final String CORRELATION_ID = "correlation_id";
   public static final String USER_ID = "user_id";
+  /**
+   * The session id a service supplies. On the default field deny list (a session id is often the
+   * session cookie, a credential): written {@code [REDACTED]} unless allowed with
+   * {@code <allowField>session_id</allowField>}, which only a value that is not the cookie (an HMAC of
+   * it, an opaque id) should be.
+   */
+  public static final String SESSION_ID = "session_id";
+  /** The client's address (after trusted proxies), as a string. */
+  public static final String CLIENT_ADDRESS = "client_address";
+  /** The {@code User-Agent} header, redacted like any text. */
+  public static final String USER_AGENT = "user_agent";
+  /** Response body bytes (a number). */
+  public static final String BYTES_OUT = "bytes_out";
   public static final String TASK_TYPE = "task_type";
   public static final String PROVIDER = "provider";
   public static final String EVENT = "event";
   public static final String METADATA_OMITTED = "metadata_omitted";
+
+  // MDC keys put by the servlet filter for the duration of a request. JsonEncoder writes an MDC entry as
+  // a top-level field under its key (or inside <mdcFieldName>), so these are the field names in every line
+  // written during the request, the same names StructuredLogger uses for its typed fields.
+  /** MDC key of the request's correlation id; field {@code correlation_id}. */
+  public static final String MDC_CORRELATION_ID = CORRELATION_ID;
+  /** MDC key of the user id a service supplies; field {@code user_id}. */
+  public static final String MDC_USER_ID = USER_ID;
+  /** MDC key of the session id a service supplies; field {@code session_id} (see {@link #SESSION_ID}). */
+  public static final String MDC_SESSION_ID = SESSION_ID;
 
   // Messages of StructuredLogger's lines.
   public static final String HTTP_REQUEST = "http_request";

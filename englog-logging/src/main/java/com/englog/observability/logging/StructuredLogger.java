@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -54,15 +55,46 @@ public final class StructuredLogger {
   }
 
   /**
-   * One HTTP request: message {@code http_request}, INFO, or WARN for a 5xx status.
+   * One HTTP request: message {@code http_request}, INFO, or WARN for a 5xx status. For the client
+   * address, user agent, session id and bytes out use {@link #logRequest(RequestLog)}.
    *
    * @param route         the route template ({@code /api/v1/journals/{id}}), never the raw path, which
    *                      carries ids and personal data
    * @param duration      written as {@code duration_ms}, a number with microsecond precision; left out if null
-   * @param userId        left out when null (anonymous requests)
+   * @param correlationId written as null when null; left out when the MDC holds the same value under
+   *                      {@link LogFields#MDC_CORRELATION_ID} (the line has it already)
+   * @param userId        left out when null (anonymous requests) or when the MDC holds the same value
    */
   public void logRequest(String method, String route, int status, @Nullable Duration duration,
       String correlationId, @Nullable String userId) {
+    write(method, route, status, duration, correlationId, true, userId, null, null, null, -1);
+  }
+
+  /**
+   * One HTTP request with every field an access log carries: message {@code http_request}, INFO, or WARN
+   * for a 5xx status; {@code method}, {@code route}, {@code status}, then each of {@code duration_ms},
+   * {@code correlation_id}, {@code user_id}, {@code session_id}, {@code client_address},
+   * {@code user_agent}, {@code bytes_out} that is set. A correlation, user or session id equal to the MDC
+   * entry of the same name ({@link LogFields#MDC_CORRELATION_ID} and its siblings) is left out: the line
+   * carries the MDC entry under that name already, and a second copy would be written as
+   * {@code kv.correlation_id}. Every string goes through the encoder's redaction like any other value.
+   *
+   * <pre>{@code
+   * LOG.logRequest(StructuredLogger.RequestLog.builder("GET", "/api/v1/journals/{id}", 200)
+   *     .duration(elapsed).correlationId(id).clientAddress("203.0.113.7")
+   *     .userAgent(request.getHeader("User-Agent")).bytesOut(512)
+   *     .build());
+   * }</pre>
+   */
+  public void logRequest(RequestLog request) {
+    Objects.requireNonNull(request, "request");
+    write(request.method, request.route, request.status, request.duration, request.correlationId, false,
+        request.userId, request.sessionId, request.clientAddress, request.userAgent, request.bytesOut);
+  }
+
+  private void write(String method, String route, int status, @Nullable Duration duration,
+      @Nullable String correlationId, boolean correlationAlways, @Nullable String userId,
+      @Nullable String sessionId, @Nullable String clientAddress, @Nullable String userAgent, long bytesOut) {
     boolean serverError = status >= 500;
     if (serverError ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
       return;
@@ -75,11 +107,178 @@ public final class StructuredLogger {
     if (duration != null) {
       b.addKeyValue(LogFields.DURATION_MS, millis(duration));
     }
-    b.addKeyValue(LogFields.CORRELATION_ID, correlationId);
-    if (userId != null) {
+    if ((correlationId != null || correlationAlways) && !inMdc(LogFields.MDC_CORRELATION_ID, correlationId)) {
+      b.addKeyValue(LogFields.CORRELATION_ID, correlationId);
+    }
+    if (userId != null && !inMdc(LogFields.MDC_USER_ID, userId)) {
       b.addKeyValue(LogFields.USER_ID, userId);
     }
+    if (sessionId != null && !inMdc(LogFields.MDC_SESSION_ID, sessionId)) {
+      b.addKeyValue(LogFields.SESSION_ID, sessionId);
+    }
+    if (clientAddress != null) {
+      b.addKeyValue(LogFields.CLIENT_ADDRESS, clientAddress);
+    }
+    if (userAgent != null) {
+      b.addKeyValue(LogFields.USER_AGENT, userAgent);
+    }
+    if (bytesOut >= 0) {
+      b.addKeyValue(LogFields.BYTES_OUT, bytesOut);
+    }
     b.log();
+  }
+
+  /** Whether the calling thread's MDC holds {@code value} (not null) under {@code key}. */
+  private static boolean inMdc(String key, @Nullable String value) {
+    return value != null && value.equals(MDC.get(key));
+  }
+
+  /**
+   * The fields of one {@code http_request} line, for {@link StructuredLogger#logRequest(RequestLog)}.
+   * Immutable; built by {@link #builder(String, String, int)}. Optional fields left unset are left out of
+   * the line.
+   */
+  public static final class RequestLog {
+
+    private final String method;
+    private final String route;
+    private final int status;
+    private final @Nullable Duration duration;
+    private final @Nullable String correlationId;
+    private final @Nullable String userId;
+    private final @Nullable String sessionId;
+    private final @Nullable String clientAddress;
+    private final @Nullable String userAgent;
+    private final long bytesOut;
+
+    private RequestLog(Builder b) {
+      this.method = b.method;
+      this.route = b.route;
+      this.status = b.status;
+      this.duration = b.duration;
+      this.correlationId = b.correlationId;
+      this.userId = b.userId;
+      this.sessionId = b.sessionId;
+      this.clientAddress = b.clientAddress;
+      this.userAgent = b.userAgent;
+      this.bytesOut = b.bytesOut;
+    }
+
+    /**
+     * A request of {@code method} on {@code route} that answered {@code status}.
+     *
+     * @param route the route template ({@code /api/v1/journals/{id}}), never the raw path
+     */
+    public static Builder builder(String method, String route, int status) {
+      return new Builder(method, route, status);
+    }
+
+    public String method() {
+      return method;
+    }
+
+    public String route() {
+      return route;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public @Nullable Duration duration() {
+      return duration;
+    }
+
+    public @Nullable String correlationId() {
+      return correlationId;
+    }
+
+    public @Nullable String userId() {
+      return userId;
+    }
+
+    public @Nullable String sessionId() {
+      return sessionId;
+    }
+
+    public @Nullable String clientAddress() {
+      return clientAddress;
+    }
+
+    public @Nullable String userAgent() {
+      return userAgent;
+    }
+
+    /** Response body bytes, or -1 when unknown. */
+    public long bytesOut() {
+      return bytesOut;
+    }
+
+    /** Builds a {@link RequestLog}; each setter replaces the earlier value, null (or -1) unsets it. */
+    public static final class Builder {
+
+      private final String method;
+      private final String route;
+      private final int status;
+      private @Nullable Duration duration;
+      private @Nullable String correlationId;
+      private @Nullable String userId;
+      private @Nullable String sessionId;
+      private @Nullable String clientAddress;
+      private @Nullable String userAgent;
+      private long bytesOut = -1;
+
+      private Builder(String method, String route, int status) {
+        this.method = method;
+        this.route = route;
+        this.status = status;
+      }
+
+      /** Written as {@code duration_ms}, a number with microsecond precision. */
+      public Builder duration(@Nullable Duration duration) {
+        this.duration = duration;
+        return this;
+      }
+
+      public Builder correlationId(@Nullable String correlationId) {
+        this.correlationId = correlationId;
+        return this;
+      }
+
+      /** The user; leave unset for anonymous requests. */
+      public Builder userId(@Nullable String userId) {
+        this.userId = userId;
+        return this;
+      }
+
+      /** The session; written {@code [REDACTED]} unless allowed, see {@link LogFields#SESSION_ID}. */
+      public Builder sessionId(@Nullable String sessionId) {
+        this.sessionId = sessionId;
+        return this;
+      }
+
+      /** The client's address, e.g. {@code 203.0.113.7} or {@code 2001:db8::1}. */
+      public Builder clientAddress(@Nullable String clientAddress) {
+        this.clientAddress = clientAddress;
+        return this;
+      }
+
+      /** The {@code User-Agent} header as received; redacted like any text. */
+      public Builder userAgent(@Nullable String userAgent) {
+        this.userAgent = userAgent;
+        return this;
+      }
+
+      /** Response body bytes; a negative value means unknown and leaves the field out. */
+      public Builder bytesOut(long bytesOut) {
+        this.bytesOut = bytesOut < 0 ? -1 : bytesOut;
+        return this;
+      }
+
+      public RequestLog build() {
+        return new RequestLog(this);
+      }
+    }
   }
 
   /**

@@ -75,7 +75,7 @@ class DocsExampleTest {
   @Test
   void everyJavaBlockOnThePageIsARegionOfACompiledTest() {
     Collection<String> regions = DocsSnippets.regions(SOURCE).values();
-    assertThat(regions).hasSize(3);
+    assertThat(regions).hasSize(4);
     List<String> javaBlocks = blocks("java");
     for (String region : regions) {
       assertThat(javaBlocks).as("docs/logging.md shows this example verbatim:\n%s", region).contains(region);
@@ -101,6 +101,18 @@ class DocsExampleTest {
       LOG.logBusinessEvent("journal_created", userId, Map.of("entry_type", "gratitude", "words", 120));
     }
     // docs:end structured-logger
+
+    void accessLog(Duration elapsed, String correlationId, String userAgent) {
+      // docs:start request-log
+      LOG.logRequest(StructuredLogger.RequestLog.builder("GET", "/api/v1/journals/{id}", 200)
+          .duration(elapsed)
+          .correlationId(correlationId)
+          .clientAddress("203.0.113.7")
+          .userAgent(userAgent)      // redacted like any text: a token pasted into it does not reach the log
+          .bytesOut(512)
+          .build());
+      // docs:end request-log
+    }
   }
 
   /** What the page calls securityAlerts: something of the service's own. */

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 @SuppressWarnings("try") // scopes are closed by try-with-resources on purpose
 class StructuredLoggerTest {
@@ -338,5 +339,78 @@ class StructuredLoggerTest {
     assertThat(lines.get(0).get("span_id").asText()).isEqualTo(second.getSpanContext().getSpanId());
     assertThat(lines.get(0).get("trace_id").asText()).isEqualTo(second.getSpanContext().getTraceId());
     assertThat(lines.get(1).has("trace_id")).as("no span at log()").isFalse();
+  }
+
+  @Test
+  void theFullRequestLineHasTheAccessLogFieldsAndLeavesOutWhatIsUnset() {
+    log.logRequest(StructuredLogger.RequestLog.builder("GET", "/api/v1/journals/{id}", 200)
+        .duration(Duration.ofMillis(7)).correlationId("corr-3").userId("user-7").clientAddress("2001:db8::1")
+        .userAgent("curl/8.5.0").bytesOut(512).build());
+    log.logRequest(StructuredLogger.RequestLog.builder("GET", "/x", 502).bytesOut(-5).build());
+    JsonNode full = lines().get(0);
+    assertThat(full.get("client_address").asText()).isEqualTo("2001:db8::1");
+    assertThat(full.get("user_agent").asText()).isEqualTo("curl/8.5.0");
+    assertThat(full.get("bytes_out").isIntegralNumber()).isTrue();
+    assertThat(full.get("bytes_out").asLong()).isEqualTo(512);
+    assertThat(Lines.names(full)).containsSubsequence("method", "route", "status", "duration_ms", "correlation_id",
+        "user_id", "client_address", "user_agent", "bytes_out");
+    JsonNode bare = lines().get(1);
+    assertThat(bare.get("level").asText()).isEqualTo("WARN");
+    assertThat(bare.get("status").asInt()).isEqualTo(502);
+    assertThat(bare.has("duration_ms") || bare.has("correlation_id") || bare.has("user_id")
+        || bare.has("session_id") || bare.has("client_address") || bare.has("user_agent") || bare.has("bytes_out"))
+        .isFalse();
+  }
+
+  @Test
+  void anIdAlreadyInTheMdcIsWrittenOnceUnderItsOwnName() {
+    MDC.put(LogFields.MDC_CORRELATION_ID, "corr-4");
+    MDC.put(LogFields.MDC_USER_ID, "user-4");
+    try {
+      log.logRequest(StructuredLogger.RequestLog.builder("GET", "/x", 200)
+          .correlationId("corr-4").userId("user-4").build());
+      log.logRequest("GET", "/x", 200, null, "corr-4", "user-4");
+      log.logRequest("GET", "/x", 200, null, "other", "user-4");
+    } finally {
+      MDC.remove(LogFields.MDC_CORRELATION_ID);
+      MDC.remove(LogFields.MDC_USER_ID);
+    }
+    for (JsonNode line : lines().subList(0, 2)) {
+      assertThat(line.get("correlation_id").asText()).isEqualTo("corr-4");
+      assertThat(line.get("user_id").asText()).isEqualTo("user-4");
+      assertThat(Lines.names(line)).doesNotContain("kv.correlation_id", "kv.user_id")
+          .containsOnlyOnce("correlation_id", "user_id");
+    }
+    JsonNode differs = lines().get(2);
+    assertThat(differs.get("correlation_id").asText()).as("the MDC's").isEqualTo("corr-4");
+    assertThat(differs.get("kv.correlation_id").asText()).as("a different id is not lost").isEqualTo("other");
+  }
+
+  @Test
+  void credentialsInTheUserAgentAndTheSessionIdAreRedacted() {
+    log.logRequest(StructuredLogger.RequestLog.builder("GET", "/x", 200)
+        .userAgent("probe/1.0 (Authorization: Bearer abcdefghijklmnopqrstuvwx)").sessionId("9F2C1A7B0E").build());
+    JsonNode line = lines().get(0);
+    assertThat(line.get("user_agent").asText()).startsWith("probe/1.0").doesNotContain("abcdefghijklmnopqrstuvwx")
+        .contains("[REDACTED]");
+    assertThat(line.get("session_id").asText()).isEqualTo("[REDACTED]");
+  }
+
+  @Test
+  void anAllowedSessionIdIsWritten() {
+    context.stop();
+    context = Logback.configure(Logback.withEncoder("<allowField>session_id</allowField>"));
+    Logback.assertNoErrors(context);
+    StructuredLogger.of(context.getLogger("com.englog.api.Requests")).logRequest(
+        StructuredLogger.RequestLog.builder("GET", "/x", 200).sessionId("s-hmac-01").build());
+    assertThat(lines().get(0).get("session_id").asText()).isEqualTo("s-hmac-01");
+  }
+
+  @Test
+  void mdcKeysAreTheFieldNamesOfTheLine() {
+    assertThat(List.of(LogFields.MDC_CORRELATION_ID, LogFields.MDC_USER_ID, LogFields.MDC_SESSION_ID,
+        LogFields.SESSION_ID, LogFields.CLIENT_ADDRESS, LogFields.USER_AGENT, LogFields.BYTES_OUT))
+        .containsExactly("correlation_id", "user_id", "session_id", "session_id", "client_address", "user_agent",
+            "bytes_out");
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,8 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -38,21 +41,37 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class ServletContainer {
 
+  /** Request header bytes both containers accept: room for the suite's hostile 8 KB header values. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
   private ServletContainer() {}
 
-  /** Container threads, virtual threads (JDK 21+) and HTTP/2 cleartext on the same port. */
-  record Options(int maxThreads, boolean virtualThreads, boolean h2c) {
+  /**
+   * Container threads, virtual threads (JDK 21+), HTTP/2 cleartext on the same port, and error pages
+   * (status → path inside the context, served by an ERROR dispatch).
+   */
+  record Options(int maxThreads, boolean virtualThreads, boolean h2c, Map<Integer, String> errorPages) {
+
+    Options(int maxThreads, boolean virtualThreads, boolean h2c) {
+      this(maxThreads, virtualThreads, h2c, Map.of());
+    }
 
     static Options defaults() {
       return new Options(16, false, true);
     }
 
     Options withMaxThreads(int threads) {
-      return new Options(threads, virtualThreads, h2c);
+      return new Options(threads, virtualThreads, h2c, errorPages);
     }
 
     Options withVirtualThreads(boolean enabled) {
-      return new Options(maxThreads, enabled, h2c);
+      return new Options(maxThreads, enabled, h2c, errorPages);
+    }
+
+    Options withErrorPage(int status, String path) {
+      Map<Integer, String> pages = new java.util.HashMap<>(errorPages);
+      pages.put(status, path);
+      return new Options(maxThreads, virtualThreads, h2c, Map.copyOf(pages));
     }
   }
 
@@ -86,6 +105,7 @@ final class ServletContainer {
         }
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
         List<org.eclipse.jetty.server.ConnectionFactory> factories = new ArrayList<>();
         factories.add(new HttpConnectionFactory(http));
         if (options.h2c()) {
@@ -98,6 +118,11 @@ final class ServletContainer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> setup.accept(ctx));
+        if (!options.errorPages().isEmpty()) {
+          ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+          options.errorPages().forEach(errors::addErrorPage);
+          context.setErrorHandler(errors);
+        }
         server.setHandler(context);
         server.start();
         int port = connector.getLocalPort();
@@ -140,6 +165,7 @@ final class ServletContainer {
         connector.setProperty("address", "127.0.0.1");
         connector.setPort(0);
         connector.setProperty("maxThreads", Integer.toString(options.maxThreads()));
+        connector.setProperty("maxHttpHeaderSize", Integer.toString(MAX_HEADER_BYTES));
         connector.setProperty("minSpareThreads", Integer.toString(Math.min(4, options.maxThreads())));
         if (options.virtualThreads()) {
           connector.setProperty("useVirtualThreads", "true");
@@ -151,6 +177,12 @@ final class ServletContainer {
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.toString());
         context.addServletContainerInitializer((classes, ctx) -> setup.accept(ctx), Set.of());
+        options.errorPages().forEach((status, path) -> {
+          ErrorPage page = new ErrorPage();
+          page.setErrorCode(status);
+          page.setLocation(path);
+          context.addErrorPage(page);
+        });
         tomcat.start();
         int port = connector.getLocalPort();
         return new Running() {

@@ -1,11 +1,12 @@
 package com.englog.observability.tracing;
 
 /**
- * Attribute names the helpers set on spans whose semantic conventions are still in development
- * upstream (GenAI, messaging), and {@code englog.*} where no convention fits. The stable ones (the
- * database conventions, {@code server.*}, {@code error.type}) are those of OpenTelemetry's
- * {@code opentelemetry-semconv} artifact: {@code DbAttributes}, {@code ServerAttributes},
- * {@code ErrorAttributes}.
+ * Attribute names the helpers and adapters set on spans whose semantic conventions are still in
+ * development upstream (GenAI, messaging, end user, session), and {@code englog.*} where no
+ * convention fits. The stable ones (the database and HTTP conventions, {@code server.*}, {@code
+ * client.*}, {@code url.*}, {@code network.*}, {@code user_agent.original}, {@code error.type}) are
+ * those of OpenTelemetry's {@code opentelemetry-semconv} artifact: {@code DbAttributes}, {@code
+ * HttpAttributes}, {@code ServerAttributes}, {@code ErrorAttributes} and so on.
  */
 public final class SpanAttributes {
 
@@ -30,6 +31,16 @@ public final class SpanAttributes {
   public static final String MESSAGING_OPERATION_NAME = "messaging.operation.name";
   /** {@code send} (enqueue) or {@code process} (worker). */
   public static final String MESSAGING_OPERATION_TYPE = "messaging.operation.type";
+
+  /**
+   * A pseudonymous id of the authenticated user, e.g. an HMAC of the user id with a key of the
+   * service's (a plain hash of a small id space can be reversed).
+   */
+  public static final String ENDUSER_PSEUDO_ID = "enduser.pseudo.id";
+  /** The authenticated user's own id: personal data, set only where the service opts in. */
+  public static final String ENDUSER_ID = "enduser.id";
+  /** The id of the user's session. */
+  public static final String SESSION_ID = "session.id";
 
   private SpanAttributes() {}
 }

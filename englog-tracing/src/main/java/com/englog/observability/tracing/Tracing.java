@@ -10,6 +10,7 @@ import com.englog.observability.tracing.internal.SafePropagator;
 import com.englog.observability.tracing.internal.SpanHelpers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,8 +76,6 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final SafePropagator propagator;
   private final SpanHelpers helpers;
-  private final Thread shutdownHook;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tracing(Pipeline pipeline, Builder b) {
     this.mode = pipeline.mode();
@@ -92,12 +90,7 @@ public final class Tracing implements AutoCloseable {
     this.helpers = new SpanHelpers(tracer, propagator, mode != Mode.NOOP && mode != Mode.DISABLED,
         new SpanHelpers.Defaults(b.databaseSystem, b.databaseServerAddress, b.databaseServerPort,
             b.databaseNamespace, b.messagingSystem, b.aiOperationName), b.listener);
-    if (pipeline.ownsSdk()) {
-      this.shutdownHook = new Thread(() -> pipeline.shutdown(DEFAULT_SHUTDOWN_TIMEOUT), "englog-tracing-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    } else {
-      this.shutdownHook = null;
-    }
+    pipeline.shutdownOnExit(DEFAULT_SHUTDOWN_TIMEOUT);
   }
 
   /** A builder; see {@link Builder}. */
@@ -235,6 +228,16 @@ public final class Tracing implements AutoCloseable {
     helpers.traceJob(jobType, carrier, work);
   }
 
+  /**
+   * A {@code SERVER} span under {@code parent}, started now with {@code startAttributes} (the sampler
+   * sees them), not made current ({@code span.storeInContext(parent).makeCurrent()} on each thread)
+   * and ended by the caller, on any thread. Non-recording, with {@code parent}'s span context, in modes
+   * {@code NOOP} and {@code DISABLED}. With the agent ({@link Mode#AGENT}) enrich its span instead.
+   */
+  public Span startServerSpan(String spanName, Context parent, @Nullable Attributes startAttributes) {
+    return helpers.startServerSpan(spanName, parent, startAttributes);
+  }
+
   // ---------------------------------------------------------------- propagation
 
   /** Writes the current trace context (and baggage) into a mutable {@code carrier}, e.g. a job's headers. */
@@ -275,9 +278,18 @@ public final class Tracing implements AutoCloseable {
     return propagator.extract(Context.root(), headers, Carriers.HEADER_GETTER);
   }
 
-  /** {@link #extract(Map)} for any carrier. */
+  /** {@link #extract(Context, Object, TextMapGetter)} on top of the root context. */
   public <C> Context extract(C carrier, TextMapGetter<C> getter) {
-    return propagator.extract(Context.root(), carrier, Objects.requireNonNull(getter, "getter"));
+    return extract(Context.root(), carrier, getter);
+  }
+
+  /**
+   * The context {@code carrier} names, on top of {@code base}, for adapters (a servlet request): read
+   * within {@link #extractHeaders}' limits, repeated lines from {@link TextMapGetter#getAll}; hostile
+   * or malformed input gives {@code base} (plus valid baggage) and is counted. Never throws.
+   */
+  public <C> Context extract(Context base, @Nullable C carrier, TextMapGetter<C> getter) {
+    return propagator.extract(Objects.requireNonNull(base, "base"), carrier, Objects.requireNonNull(getter, "getter"));
   }
 
   /** The configured propagators, made safe against hostile input; for adapters (servlet filter, HTTP clients). */
@@ -287,6 +299,7 @@ public final class Tracing implements AutoCloseable {
 
   // ---------------------------------------------------------------- state and counters
 
+  /** Where this instance's OpenTelemetry comes from; {@link Mode#AGENT} when the Java agent is attached. */
   public Mode mode() {
     return mode;
   }
@@ -345,6 +358,11 @@ public final class Tracing implements AutoCloseable {
     return propagator.rejectedContexts();
   }
 
+  /** Incoming baggage members dropped as malformed (broken percent-escape, invalid property characters). */
+  public long rejectedBaggage() {
+    return propagator.rejectedBaggage();
+  }
+
   /** Times the {@link TracingListener} threw. */
   public long listenerFailures() {
     return helpers.listenerFailures();
@@ -365,18 +383,7 @@ public final class Tracing implements AutoCloseable {
    * @return true if the last export finished within {@code timeout} (also when already closed)
    */
   public boolean shutdown(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (!closed.compareAndSet(false, true)) {
-      return true;
-    }
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException e) {
-        // The JVM is already shutting down; the hook runs anyway.
-      }
-    }
-    if (pipeline.shutdown(timeout)) {
+    if (pipeline.close(Objects.requireNonNull(timeout, "timeout"))) {
       return true;
     }
     LOG.log(Level.WARNING, "EngLog tracing did not flush within " + timeout.toMillis()

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.tracing.internal.AgentDetector;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.semconv.ServerAttributes;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class AgentDetectionTest {
 
       List<SpanData> spans = agentExporter.getFinishedSpanItems();
       assertThat(spans).extracting(SpanData::getName).containsExactly("select journals");
-      assertThat(spans.get(0).getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("db.internal");
+      assertThat(spans.get(0).getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isEqualTo("db.internal");
     }
   }
 

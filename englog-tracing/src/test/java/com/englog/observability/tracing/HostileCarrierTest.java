@@ -7,10 +7,13 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -190,5 +193,78 @@ class HostileCarrierTest {
         .isEqualTo("queued");
     assertThat(memory.spans()).extracting(s -> s.getName()).containsExactly("process summarize", "send summarize");
     assertThat(tracing.rejectedContexts()).as("unreadable carriers are counted").isEqualTo(3);
+  }
+
+  private static final ContextKey<String> MARK = ContextKey.named("mark");
+
+  /** An adapter's getter (a servlet request's): header lines come from getAll, like getHeaders. */
+  static final TextMapGetter<Map<String, List<String>>> LINES = new TextMapGetter<>() {
+    @Override
+    public String get(Map<String, List<String>> carrier, String key) {
+      List<String> values = carrier == null ? null : carrier.get(key);
+      return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
+      List<String> values = carrier == null ? null : carrier.get(key);
+      return values == null ? Collections.emptyIterator() : values.iterator();
+    }
+  };
+
+  @Test
+  void anAdaptersGetterIsHeldToTheSameLimitsAsTheMapPaths() {
+    Context base = Context.root().with(MARK, "base");
+    List<String> fiftyLines = IntStream.range(0, 50).mapToObj(i -> "line" + i + "=x").toList();
+
+    Context stateTooLong = tracing.extract(base, Map.of("traceparent", List.of(TRACEPARENT),
+        "tracestate", List.of("k=" + "v".repeat(9000))), LINES);
+    Context baggageOnFiftyLines = tracing.extract(base, Map.of("traceparent", List.of(TRACEPARENT),
+        "baggage", fiftyLines), LINES);
+    Context eightKiBTraceparent = tracing.extract(base, Map.of("traceparent", List.of(TRACEPARENT + "x".repeat(8192))),
+        LINES);
+    Context traceparentOnFiftyLines = tracing.extract(base, Map.of("traceparent",
+        Collections.nCopies(50, TRACEPARENT)), LINES);
+
+    assertThat(spanContext(stateTooLong).getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(spanContext(stateTooLong).getTraceState().isEmpty()).as("an 8 KiB+ tracestate is ignored").isTrue();
+    assertThat(spanContext(baggageOnFiftyLines).getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(Baggage.fromContext(baggageOnFiftyLines).isEmpty()).as("more lines than any client sends").isTrue();
+    for (Context unreadable : List.of(eightKiBTraceparent, traceparentOnFiftyLines)) {
+      assertThat(spanContext(unreadable).isValid()).isFalse();
+      assertThat(unreadable.get(MARK)).as("the base context is kept").isEqualTo("base");
+    }
+    assertThat(tracing.rejectedContexts()).as("unreadable headers look absent, as on the map paths").isZero();
+  }
+
+  @Test
+  void anAdaptersGetterGivesTheBaseContextForMalformedOrDuplicatedTraceContextAndCountsIt() {
+    Context base = Context.root().with(MARK, "base");
+    TextMapGetter<Map<String, List<String>>> throwing = new TextMapGetter<>() {
+      @Override
+      public String get(Map<String, List<String>> carrier, String key) {
+        return null;
+      }
+
+      @Override
+      public Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
+        throw new IllegalStateException("request already recycled");
+      }
+    };
+
+    Context malformed = tracing.extract(base, Map.of("traceparent", List.of("00-xyz-b7ad6b7169203331-01"),
+        "baggage", List.of("ok=1,bad=%zz")), LINES);
+    Context duplicated = tracing.extract(base, Map.of("traceparent", List.of(TRACEPARENT,
+        "00-" + "1".repeat(32) + "-b7ad6b7169203331-01")), LINES);
+    Context unreadable = tracing.extract(base, Map.of("traceparent", List.of(TRACEPARENT)), throwing);
+    Context none = tracing.extract(base, null, LINES);
+
+    for (Context c : List.of(malformed, duplicated, unreadable, none)) {
+      assertThat(spanContext(c).isValid()).isFalse();
+      assertThat(c.get(MARK)).isEqualTo("base");
+    }
+    assertThat(Baggage.fromContext(malformed).getEntryValue("ok")).as("valid baggage still arrives").isEqualTo("1");
+    assertThat(tracing.rejectedContexts()).isEqualTo(3);
+    assertThat(tracing.rejectedBaggage()).isEqualTo(1);
   }
 }

@@ -8,6 +8,7 @@ import com.englog.observability.testsupport.ReceivedSpan;
 import com.englog.observability.testsupport.RecordedRequest;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
+import io.opentelemetry.semconv.ServerAttributes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,7 +59,8 @@ class OtlpExportIT {
       assertThat(db.attributes()).containsEntry("db.system.name", "postgresql")
           .containsEntry("db.operation.name", "insert").containsEntry("db.collection.name", "journals")
           .containsEntry("db.query.summary", "insert journals")
-          .containsEntry("server.address", "127.0.0.1").containsEntry("server.port", 5432L);
+          .containsEntry(ServerAttributes.SERVER_ADDRESS.getKey(), "127.0.0.1")
+          .containsEntry(ServerAttributes.SERVER_PORT.getKey(), 5432L);
       assertThat(db.resourceAttributes())
           .containsEntry("service.name", "englog-api")
           .containsEntry("service.version", "1.4.2")

@@ -10,21 +10,27 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Hostile input at the trust boundary: at least 100,000 generated {@code traceparent}, {@code b3},
- * {@code X-B3-*} and {@code uber-trace-id} headers (malformed, oversized, duplicated, control
+ * {@code X-B3-*}, {@code uber-trace-id} and {@code baggage} headers, read as a header map, a job
+ * payload and through an adapter's getter (malformed, oversized, duplicated, control
  * characters, stray percent-escapes, mixed formats), from a fixed seed so a failure reproduces.
  * Extraction never throws, never yields an invalid or invented span context, and a span started
  * under a rejected context is a new root with a valid trace id. Well-formed headers mixed in must
- * still be honoured, so a propagator that rejected everything would fail here too.
+ * still be honoured, so a propagator that rejected everything would fail here too. Nothing logs a
+ * stack trace.
  */
 class PropagationFuzzTest {
 
@@ -175,6 +181,22 @@ class PropagationFuzzTest {
     int honoured = 0;
     int rooted = 0;
     int validControls = 0;
+    List<LogRecord> stackTraces = Collections.synchronizedList(new ArrayList<>());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getThrown() != null) {
+          stackTraces.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger.getLogger("").addHandler(capture);
     try (Tracing tracing = Tracing.builder().property("otel.propagators", "tracecontext,baggage,b3,b3multi,jaeger")
         .configuration(Map.of(), Map.of("OTEL_TRACES_EXPORTER", "none")).build()) {
       for (int i = 0; i < CASES; i++) {
@@ -193,7 +215,17 @@ class PropagationFuzzTest {
 
         Context extracted;
         try {
-          extracted = (i & 1) == 0 ? tracing.extractHeaders(headers) : tracing.extract(firstValues(headers));
+          switch (i % 3) {
+            case 0:
+              extracted = tracing.extractHeaders(headers);
+              break;
+            case 1:
+              extracted = tracing.extract(firstValues(headers));
+              break;
+            default:
+              // An adapter's getter (a servlet request's): lines through getAll.
+              extracted = tracing.extract(Context.root(), headers, HostileCarrierTest.LINES);
+          }
         } catch (RuntimeException e) {
           fail("case " + i + " threw for headers " + headers, e);
           return;
@@ -246,7 +278,11 @@ class PropagationFuzzTest {
       // does not match) look like "no context" and are not counted; all others are.
       assertThat(tracing.rejectedContexts()).as("rejections are counted")
           .isGreaterThan(CASES / 3).isLessThanOrEqualTo(rooted);
+      assertThat(tracing.rejectedBaggage()).as("malformed baggage members are counted").isPositive();
+    } finally {
+      Logger.getLogger("").removeHandler(capture);
     }
+    assertThat(stackTraces).extracting(LogRecord::getMessage).as("no stack trace logged").isEmpty();
   }
 
   private static Map<String, String> firstValues(Map<String, List<String>> headers) {

@@ -4,18 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.tracing.internal.SpanHelpers;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.ExceptionAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import io.opentelemetry.semconv.UserAgentAttributes;
+import io.opentelemetry.semconv.incubating.EnduserIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GenAiOperationNameIncubatingValues;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.SessionIncubatingAttributes;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attribute names still in development upstream (GenAI, messaging) are our own constants, so the
+ * The attribute names still in development upstream (GenAI, messaging, end user, session) are our own constants, so the
  * main code does not depend on the incubating semantic-conventions artifact; this test holds them to
  * it, so that a rename upstream fails here when the artifact is updated.
  */
@@ -36,6 +49,36 @@ class SpanAttributesTest {
         .isEqualTo(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME);
     assertThat(key(SpanAttributes.MESSAGING_OPERATION_TYPE))
         .isEqualTo(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE);
+    assertThat(key(SpanAttributes.ENDUSER_PSEUDO_ID)).isEqualTo(EnduserIncubatingAttributes.ENDUSER_PSEUDO_ID);
+    assertThat(key(SpanAttributes.ENDUSER_ID)).isEqualTo(EnduserIncubatingAttributes.ENDUSER_ID);
+    assertThat(key(SpanAttributes.SESSION_ID)).isEqualTo(SessionIncubatingAttributes.SESSION_ID);
+  }
+
+  /** The stable keys a service's HTTP, network and error attributes use; spelled only by semconv. */
+  private static final List<Class<?>> STABLE = List.of(ClientAttributes.class, ErrorAttributes.class,
+      ExceptionAttributes.class, HttpAttributes.class, NetworkAttributes.class, ServerAttributes.class,
+      UrlAttributes.class, UserAgentAttributes.class);
+
+  @Test
+  void stableKeysAreNeverSpelledAsStringLiteralsInTheMainCode() throws Exception {
+    List<String> literals = new ArrayList<>();
+    for (Class<?> c : STABLE) {
+      for (Field f : c.getFields()) {
+        if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof AttributeKey<?> k) {
+          literals.add('"' + k.getKey() + '"');
+        }
+      }
+    }
+    assertThat(literals).as("keys found in the semconv classes").contains("\"http.request.method\"",
+        "\"server.address\"", "\"user_agent.original\"");
+    List<String> offending = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String source = Files.readString(file);
+        literals.stream().filter(source::contains).forEach(l -> offending.add(file + ": " + l));
+      }
+    }
+    assertThat(offending).as("use the io.opentelemetry.semconv constants").isEmpty();
   }
 
   @Test

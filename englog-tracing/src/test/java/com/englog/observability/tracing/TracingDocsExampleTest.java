@@ -4,11 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.englog.observability.testsupport.DocsSnippets;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +110,75 @@ class TracingDocsExampleTest {
     // docs:end configuration
   }
 
+  /** A container's request, as an adapter sees it. */
+  record Request(String method, String route, Map<String, List<String>> headers) {}
+
+  interface Handler {
+    int handle(Request request) throws IOException;
+  }
+
+  /** An adapter's getter: repeated header lines through getAll, as a servlet's getHeaders gives them. */
+  static final TextMapGetter<Request> REQUEST_HEADERS = new TextMapGetter<>() {
+    @Override
+    public String get(Request request, String name) {
+      List<String> lines = request == null ? null : request.headers().get(name);
+      return lines == null || lines.isEmpty() ? null : lines.get(0);
+    }
+
+    @Override
+    public Iterator<String> getAll(Request request, String name) {
+      List<String> lines = request == null ? null : request.headers().get(name);
+      return lines == null ? Collections.emptyIterator() : lines.iterator();
+    }
+  };
+
+  // docs/tracing.md "For adapters: a request's SERVER span"
+  @SuppressWarnings("try")
+  int serve(Tracing tracing, Request request, Handler handler) throws IOException {
+    // docs:start adapter
+    Context parent = tracing.extract(Context.current(), request, REQUEST_HEADERS);
+    Span span = tracing.startServerSpan(request.method() + " " + request.route(), parent,
+        Attributes.of(HttpAttributes.HTTP_REQUEST_METHOD, request.method(), HttpAttributes.HTTP_ROUTE, request.route()));
+    try (Scope scope = span.storeInContext(parent).makeCurrent()) {
+      int status = handler.handle(request);
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, status);
+      if (status >= 500) {
+        Spans.markFailure(span, Integer.toString(status)); // status ERROR, error.type "503"
+      }
+      return status;
+    } catch (IOException | RuntimeException e) {
+      Spans.markFailure(span, e);                         // status ERROR, error.type, exception event
+      throw e;
+    } finally {
+      span.end();                                         // or later, on the thread that completes the request
+    }
+    // docs:end adapter
+  }
+
+  @Test
+  void theAdapterExampleContinuesTheCallersTraceAndMarksFailures() throws IOException {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    try (Tracing tracing = Tracing.builder().serviceName("englog-api").configuration(Map.of(), Map.of())
+        .spanExporter(exporter).build()) {
+      Request request = new Request("GET", "/journals/{id}", Map.of("traceparent", List.of(traceparent)));
+
+      assertThat(serve(tracing, request, r -> 503)).isEqualTo(503);
+      assertThatThrownBy(() -> serve(tracing, request, r -> {
+        throw new IOException("client went away");
+      })).isInstanceOf(IOException.class);
+
+      List<SpanData> spans = spans(tracing);
+      assertThat(spans).allSatisfy(s -> {
+        assertThat(s.getName()).isEqualTo("GET /journals/{id}");
+        assertThat(s.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(s.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+        assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      });
+      assertThat(spans).extracting(s -> s.getAttributes().get(ErrorAttributes.ERROR_TYPE))
+          .containsExactly("503", "java.io.IOException");
+    }
+  }
+
   @Test
   void theConfigurationExampleSetsCodeValuesThatTheEnvironmentStillWinsOver() {
     try (Tracing tracing = configured()) {
@@ -114,7 +195,7 @@ class TracingDocsExampleTest {
   @Test
   void theExamplesOnThePageAreThisTestVerbatim() {
     Map<String, String> regions = DocsSnippets.regions(SOURCE);
-    assertThat(regions).containsOnlyKeys("quick-start", "configuration");
+    assertThat(regions).containsOnlyKeys("quick-start", "configuration", "adapter");
     List<String> blocks = DocsSnippets.fencedBlocks(DOC, "java");
     for (String region : regions.keySet()) {
       assertThat(blocks).as("docs/tracing.md shows this example verbatim:\n%s", regions.get(region))
@@ -123,7 +204,7 @@ class TracingDocsExampleTest {
     // The other java blocks: two regions of architecture-tests' LeafHooksTest (checked there), and four
     // excerpts of TwoServiceTraceIT, JobHandOffTest and TracingExecutorsTest, shortened for reading.
     // A new block must be added here knowingly.
-    assertThat(blocks).hasSize(2 + 2 + 4);
+    assertThat(blocks).hasSize(3 + 2 + 4);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ServerAttributes;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -47,8 +48,8 @@ class TracingHelpersTest {
     assertThat(attr(span, "db.collection.name")).isEqualTo("journals");
     assertThat(attr(span, "db.query.summary")).as("the grouping key, equal to the span name").isEqualTo("insert journals");
     assertThat(attr(span, "db.namespace")).isEqualTo("englog");
-    assertThat(attr(span, "server.address")).isEqualTo("db.internal");
-    assertThat(span.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(5432L);
+    assertThat(span.getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isEqualTo("db.internal");
+    assertThat(span.getAttributes().get(ServerAttributes.SERVER_PORT)).isEqualTo(5432L);
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo(Tracing.INSTRUMENTATION_SCOPE);
   }

@@ -10,6 +10,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.HttpAttributes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class TwoServiceTraceIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
+  private static final AttributeKey<String> ROUTE = HttpAttributes.HTTP_ROUTE;
 
   private final OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -142,7 +143,7 @@ class TwoServiceTraceIT {
     assertThat(aiSpan.resourceAttributes()).containsEntry("service.name", "englog-summarizer")
         .containsEntry("service.version", "test");
     assertThat(apiServerSpan.kind()).isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER);
-    assertThat(apiServerSpan.attributes()).containsEntry("http.route", "/api/v1/journals/{id}");
+    assertThat(apiServerSpan.attributes()).containsEntry(ROUTE.getKey(), "/api/v1/journals/{id}");
     assertThat(dbSpan.attributes()).containsEntry("db.system.name", "postgresql")
         .containsEntry("db.collection.name", "journals");
     assertThat(aiSpan.attributes()).containsEntry("gen_ai.operation.name", "chat")

@@ -27,9 +27,10 @@ class MetricContractTest {
     assertThat(catalog.sources())
         .anyMatch(s -> s.endsWith("englog-metrics.json"))
         .anyMatch(s -> s.endsWith("englog-health.json"))
-        .anyMatch(s -> s.endsWith("englog-logging.json"));
+        .anyMatch(s -> s.endsWith("englog-logging.json"))
+        .anyMatch(s -> s.endsWith("englog-servlet-filters.json"));
     assertThat(catalog.metrics()).containsKeys("englog_http_requests_total", "englog_health_status",
-        "englog_logging_events_dropped_total",
+        "englog_logging_events_dropped_total", "englog_http_correlation_ids_replaced_total",
         "node_cpu_seconds_total", "pg_up", "redis_up", "probe_success");
   }
 

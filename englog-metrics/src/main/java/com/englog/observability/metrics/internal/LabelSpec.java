@@ -1,5 +1,6 @@
 package com.englog.observability.metrics.internal;
 
+import com.englog.observability.metrics.LabelValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,9 +20,9 @@ import java.util.Set;
 public final class LabelSpec {
 
   /** The value open labels fold into once their metric reached its series limit. */
-  public static final String OTHER = "other";
+  public static final String OTHER = LabelValues.OTHER;
   /** The value of an open label whose input was null, empty or blank. */
-  public static final String UNKNOWN = "unknown";
+  public static final String UNKNOWN = LabelValues.UNKNOWN;
 
   private final String name;
   private final Set<String> closedValues;

@@ -1,5 +1,6 @@
 package com.englog.observability.metrics.internal;
 
+import com.englog.observability.metrics.LabelValues;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  */
 public final class StatusCodes {
 
-  public static final String OTHER = "other";
+  public static final String OTHER = LabelValues.OTHER;
   /** Slots: one per status 100..599, then one for {@link #OTHER}. */
   public static final int SLOTS = 501;
 

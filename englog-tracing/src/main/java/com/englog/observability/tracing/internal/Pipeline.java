@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The OpenTelemetry a {@code Tracing} uses and what it owns of it: an SDK we built (flushed and shut
@@ -21,6 +22,8 @@ public final class Pipeline {
   private final ExportStats stats;
   private final String description;
   private final Tracing.Mode mode;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Thread shutdownHook;
 
   public Pipeline(Tracing.Mode mode, OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk,
       SafePropagator propagator, ExportStats stats, String description) {
@@ -63,6 +66,31 @@ public final class Pipeline {
     }
     CompletableResultCode result = ownedSdk.getSdkTracerProvider().forceFlush();
     return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+  }
+
+  /** Has the JVM shut the owned SDK down on exit unless {@link #close} did first; nothing otherwise. */
+  public void shutdownOnExit(Duration timeout) {
+    if (ownedSdk != null) {
+      Thread hook = new Thread(() -> shutdown(timeout), "englog-tracing-shutdown");
+      shutdownHook = hook;
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+  }
+
+  /** {@link #shutdown} once, without the exit hook; true when already closed. */
+  public boolean close(Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return true;
+    }
+    Thread hook = shutdownHook;
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down; the hook runs anyway.
+      }
+    }
+    return shutdown(timeout);
   }
 
   /** Flushes and stops the owned SDK; true if that finished in time and succeeded. */

@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,7 +39,7 @@ public final class ProcessorTelemetry implements MetricReader {
   static final String PROCESSED = "otel.sdk.processor.span.processed";
   static final String QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
   private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
-  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  private static final AttributeKey<String> ERROR_TYPE = ErrorAttributes.ERROR_TYPE;
 
   private static final System.Logger LOG = System.getLogger(ProcessorTelemetry.class.getName());
 

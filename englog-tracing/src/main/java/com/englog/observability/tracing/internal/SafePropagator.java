@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * propagator that throws on a hostile header (Jaeger's URL-decoding does on a stray {@code %})
  * yields the unchanged context, so the next span starts a new root trace; only valid span contexts
  * get through. Headers that named a trace context but did not yield a valid one are counted
- * ({@link #rejectedContexts()}): an upstream sending broken headers is worth a metric.
+ * ({@link #rejectedContexts()}): an upstream sending broken headers is worth a metric. Every
+ * carrier is read through {@link Carriers#bounded}, whatever getter the caller passed, so the size,
+ * line and key limits and the {@link BaggageGuard} hold for every extraction.
  *
  * <p>Not public API.
  */
@@ -27,6 +29,7 @@ public final class SafePropagator implements TextMapPropagator {
 
   private final TextMapPropagator delegate;
   private final LongAdder rejected = new LongAdder();
+  private final BaggageGuard baggage = new BaggageGuard();
 
   public SafePropagator(TextMapPropagator delegate) {
     this.delegate = delegate;
@@ -34,6 +37,11 @@ public final class SafePropagator implements TextMapPropagator {
 
   public long rejectedContexts() {
     return rejected.sum();
+  }
+
+  /** Incoming baggage members dropped as malformed. */
+  public long rejectedBaggage() {
+    return baggage.rejected();
   }
 
   @Override
@@ -51,7 +59,8 @@ public final class SafePropagator implements TextMapPropagator {
   }
 
   @Override
-  public <C> Context extract(Context context, C carrier, TextMapGetter<C> getter) {
+  public <C> Context extract(Context context, C carrier, TextMapGetter<C> unbounded) {
+    TextMapGetter<C> getter = Carriers.bounded(unbounded, baggage);
     Context extracted;
     try {
       extracted = delegate.extract(context, carrier, getter);

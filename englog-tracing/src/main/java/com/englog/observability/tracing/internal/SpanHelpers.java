@@ -373,6 +373,27 @@ public final class SpanHelpers {
     if (!span.isRecording()) {
       return;
     }
+    markFailure(span, t);
+    if (kind == Kind.DB_QUERY) {
+      try {
+        String sqlState = SqlStates.of(t);
+        if (sqlState != null) {
+          span.setAttribute(DB_STATUS_CODE, sqlState);
+        }
+      } catch (RuntimeException e) {
+        // The work's own exception is what the caller must see.
+      }
+    }
+  }
+
+  /**
+   * Marks {@code span} failed by {@code t}: status ERROR described by the exception's message (cut
+   * to 256 characters), {@code error.type} its class name, and the exception event. Never throws.
+   */
+  public static void markFailure(Span span, Throwable t) {
+    if (!span.isRecording()) {
+      return;
+    }
     try {
       String message = t.getMessage();
       if (message == null) {
@@ -382,16 +403,41 @@ public final class SpanHelpers {
             : message.substring(0, MAX_STATUS_DESCRIPTION) + "…");
       }
       span.setAttribute(ERROR_TYPE, t.getClass().getName());
-      if (kind == Kind.DB_QUERY) {
-        String sqlState = SqlStates.of(t);
-        if (sqlState != null) {
-          span.setAttribute(DB_STATUS_CODE, sqlState);
-        }
-      }
       span.recordException(t);
     } catch (RuntimeException e) {
       // The work's own exception is what the caller must see.
     }
+  }
+
+  /** Marks {@code span} failed without an exception: status ERROR and {@code error.type}. Never throws. */
+  public static void markFailure(Span span, String errorType) {
+    if (!span.isRecording()) {
+      return;
+    }
+    try {
+      span.setStatus(StatusCode.ERROR);
+      span.setAttribute(ERROR_TYPE, errorType);
+    } catch (RuntimeException e) {
+      // A span implementation that throws must not fail the caller.
+    }
+  }
+
+  /**
+   * A {@code SERVER} span started now under {@code parent} with {@code attributes} (seen by the
+   * sampler), not made current, ended by the caller; when not recording, a non-recording span
+   * carrying the parent's span context, so propagation still continues the caller's trace.
+   */
+  public Span startServerSpan(String name, Context parent, Attributes attributes) {
+    Objects.requireNonNull(name, "spanName");
+    Objects.requireNonNull(parent, "parent");
+    if (!recording) {
+      return Span.wrap(Span.fromContext(parent).getSpanContext());
+    }
+    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent);
+    if (attributes != null) {
+      builder.setAllAttributes(attributes);
+    }
+    return builder.startSpan();
   }
 
   private void tell(Kind kind, String a, String b, long start, Throwable failure) {

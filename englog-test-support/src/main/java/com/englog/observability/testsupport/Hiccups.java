@@ -1,4 +1,4 @@
-package com.englog.observability.health;
+package com.englog.observability.testsupport;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Waiting that the server itself causes (a thread blocked behind a check or a stalled client) is no
  * stall: this thread keeps running meanwhile.
  */
-final class Hiccups implements AutoCloseable {
+public final class Hiccups implements AutoCloseable {
   private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long NOISE = TimeUnit.MILLISECONDS.toNanos(2);
   /** {start, end} of each stall. */
@@ -21,7 +21,8 @@ final class Hiccups implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  Hiccups() {
+  /** Starts watching, on a daemon thread, until {@link #close()}. */
+  public Hiccups() {
     thread = new Thread(() -> {
       while (running) {
         long before = System.nanoTime();
@@ -37,7 +38,7 @@ final class Hiccups implements AutoCloseable {
   }
 
   /** Nanoseconds of stalls within {@code [from, to]}. */
-  long within(long from, long to) {
+  public long within(long from, long to) {
     long total = 0;
     synchronized (stalls) {
       for (long[] stall : stalls) {

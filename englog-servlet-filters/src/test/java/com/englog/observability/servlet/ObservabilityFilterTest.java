@@ -1,0 +1,475 @@
+package com.englog.observability.servlet;
+
+import static com.englog.observability.servlet.Harness.HTTP1;
+import static com.englog.observability.servlet.Harness.HTTP2;
+import static com.englog.observability.servlet.Harness.LINES;
+import static com.englog.observability.servlet.Harness.await;
+import static com.englog.observability.servlet.Harness.get;
+import static com.englog.observability.servlet.Harness.lines;
+import static com.englog.observability.servlet.Harness.requestSeries;
+import static com.englog.observability.servlet.Harness.requests;
+import static com.englog.observability.servlet.Harness.send;
+import static com.englog.observability.servlet.Harness.serverSpan;
+import static com.englog.observability.servlet.Harness.traceId;
+import static com.englog.observability.servlet.Harness.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.englog.observability.logging.LogFields;
+import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.metrics.LabelValues;
+import com.englog.observability.testsupport.ReceivedSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The filter's behaviour over real HTTP on loopback, the same suite on Jetty 12 (ee10) and Tomcat 11:
+ * metrics and their labels, spans exported over OTLP, JSON log lines, MDC, async, failures, h2c and
+ * virtual threads.
+ */
+class ObservabilityFilterTest {
+
+  private static ServletContainer.Running start(ServletContainer.Kind kind, EnglogMetrics metrics) throws Exception {
+    return App.start(kind, App.options(), metrics, UnaryOperator.identity());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void aScriptedSetOfRequestsGivesExactlyTheseSeries(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      for (String path : List.of("/resolved/42", "/resolved/43", "/attr/bob", "/exact", "/api/items/7",
+          "/some/raw/path", "/page.do", "/nothing/here", "/moved", "/gone/1", "/secure/401", "/secure/403",
+          "/secure/429", "/exact-secure", "/forward", "/include", "/unavailable", "/metrics", "/health/live",
+          "/health")) {
+        get(c, path);
+      }
+      send(HTTP1, HttpRequest.newBuilder(c.uri("/exact")).method("BREW", HttpRequest.BodyPublishers.noBody()));
+
+      Map<String, Double> expected = Map.ofEntries(
+          Map.entry("GET /resolved/{id} 200", 2.0),
+          Map.entry("GET /attr/{name} 200", 1.0),
+          Map.entry("GET /exact 200", 1.0),
+          Map.entry("GET /api/items/* 200", 1.0),
+          Map.entry("GET " + LabelValues.UNMATCHED + " 200", 2.0),
+          Map.entry("GET " + LabelValues.NOT_FOUND + " 404", 1.0),
+          Map.entry("GET " + LabelValues.REDIRECTION + " 302", 1.0),
+          Map.entry("GET /gone/* 404", 1.0),
+          Map.entry("GET " + LabelValues.REJECTED + " 401", 1.0),
+          Map.entry("GET " + LabelValues.REJECTED + " 403", 1.0),
+          Map.entry("GET " + LabelValues.UNMATCHED + " 429", 1.0),
+          Map.entry("GET /exact-secure 401", 1.0),
+          Map.entry("GET /forward 200", 1.0),
+          Map.entry("GET /include 200", 1.0),
+          Map.entry("GET /unavailable 503", 1.0),
+          Map.entry("OTHER " + LabelValues.UNKNOWN_METHOD + " 200", 1.0));
+      Map<String, Double> actual = new java.util.TreeMap<>();
+      for (Map<String, String> labels : requestSeries(metrics)) {
+        double v = Harness.value(metrics, "englog_http_requests_total", labels);
+        if (v > 0) {
+          actual.put(labels.get("method") + " " + labels.get("endpoint") + " " + labels.get("status_code"), v);
+        }
+      }
+      assertThat(actual).isEqualTo(new java.util.TreeMap<>(expected));
+
+      assertThat(value(metrics, "englog_security_authentication_failures_total",
+          Map.of("auth_method", "jwt", "reason", "expired_token"))).isEqualTo(2.0);
+      assertThat(value(metrics, "englog_security_access_denied_total",
+          Map.of("endpoint", LabelValues.REJECTED))).isEqualTo(1.0);
+      assertThat(value(metrics, "englog_security_rate_limited_total",
+          Map.of("endpoint", LabelValues.UNMATCHED))).isEqualTo(1.0);
+      assertThat(Harness.scrape(metrics).families.get("englog_http_request_duration_seconds").samples)
+          .noneMatch(s -> "/error-page".equals(s.labels().get("endpoint"))
+              || "/metrics".equals(s.labels().get("endpoint")));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void distinctRawPathsAddNoSeries(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      for (int i = 0; i < 150; i++) {
+        get(c, "/nothing/" + i);
+        get(c, "/raw/" + i + "/x");
+        get(c, "/api/items/" + i);
+      }
+      Set<String> endpoints = new HashSet<>();
+      requestSeries(metrics).forEach(l -> endpoints.add(l.get("endpoint")));
+      assertThat(endpoints).containsExactlyInAnyOrder(LabelValues.NOT_FOUND, LabelValues.UNMATCHED, "/api/items/*");
+      assertThat(requests(metrics, "GET", "/api/items/*", 200)).isEqualTo(150.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void theServerSpanContinuesTheCallersTraceWithSemanticAttributes(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      String caller = CorrelationIds.generate(); // 32 hex digits, a fresh trace per container
+      HttpResponse<String> r = get(c, "/resolved/7?x=1", "traceparent", "00-" + caller + "-00f067aa0ba902b7-01",
+          "User-Agent", "suite-agent/1.0");
+      assertThat(traceId(r)).isEqualTo(caller);
+      ReceivedSpan span = serverSpan(caller);
+      assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(span.name()).isEqualTo("GET /resolved/{id}");
+      assertThat(span.attributes()).containsEntry("http.request.method", "GET")
+          .containsEntry("http.route", "/resolved/{id}")
+          .containsEntry("url.path", "/resolved/7")
+          .containsEntry("url.scheme", "http")
+          .containsEntry("http.response.status_code", 200L)
+          .containsEntry("client.address", "127.0.0.1")
+          .containsEntry("network.peer.address", "127.0.0.1")
+          .containsEntry("network.protocol.version", "1.1")
+          .containsEntry("user_agent.original", "suite-agent/1.0")
+          .containsEntry("server.port", (long) c.port())
+          .containsKey("server.address");
+      assertThat(span.statusCode()).isNotEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+
+      HttpResponse<String> fresh = get(c, "/exact");
+      ReceivedSpan root = serverSpan(traceId(fresh));
+      assertThat(root.parentSpanId()).isEmpty();
+      assertThat(fresh.headers().firstValue("traceresponse").orElseThrow())
+          .matches("00-" + root.traceId() + "-" + root.spanId() + "-0[0-9a-f]");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void hostileTraceHeadersAreAnsweredAndLogNoStackTrace(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      int before = LINES.size();
+      String big = "a".repeat(8 * 1024);
+      List<String[]> cases = new ArrayList<>();
+      cases.add(new String[] {"traceparent", "00-zzzz-not-a-trace"});
+      cases.add(new String[] {"traceparent", "00-" + big});
+      cases.add(new String[] {"tracestate", "k=" + big});
+      cases.add(new String[] {"baggage", "k=" + "%".repeat(200)});
+      cases.add(new String[] {"baggage", "k=%%%;p=%zz, j=%E0%A4%A"});
+      cases.add(new String[] {"baggage", "k=" + big});
+      String[] repeated = new String[100];
+      for (int i = 0; i < 50; i++) {
+        repeated[2 * i] = "baggage";
+        repeated[2 * i + 1] = "k" + i + "=%%%" + i;
+      }
+      cases.add(repeated);
+      String[] repeatedParents = new String[100];
+      for (int i = 0; i < 50; i++) {
+        repeatedParents[2 * i] = "traceparent";
+        repeatedParents[2 * i + 1] = "00-4bf92f3577b34da6a3ce929d0e0e47" + (10 + i) + "-00f067aa0ba902b7-01";
+      }
+      cases.add(repeatedParents);
+      for (String[] headers : cases) {
+        HttpResponse<String> r = get(c, "/exact", headers);
+        assertThat(r.statusCode()).as("answer to %s", headers[0]).isEqualTo(200);
+        assertThat(traceId(r)).doesNotStartWith("4bf92f3577b34da6a3ce929d0e0e47");
+      }
+      assertThat(requests(metrics, "GET", "/exact", 200)).isEqualTo(cases.size());
+      List<String> during = new ArrayList<>(LINES.subList(before, LINES.size()));
+      assertThat(during).noneMatch(l -> l.contains("Exception") || l.contains("\"frames\"")
+          || l.contains("\\tat "));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void logLinesOfTheServletAndOfItsPoolCarryTheTraceAndCorrelationId(ServletContainer.Kind kind)
+      throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/log", "X-Request-ID", "req-123.abc:9");
+      String trace = traceId(r);
+      assertThat(r.body()).isEqualTo("req-123.abc:9");
+      assertThat(r.headers().firstValue("X-Request-ID")).contains("req-123.abc:9");
+      await("the access log line", () -> lines("trace_id", trace).size() >= 3);
+      List<JsonNode> traced = lines("trace_id", trace);
+      assertThat(traced).extracting(n -> n.path("message").asText())
+          .contains("servlet line", "pool line", "http_request");
+      // The MDC stays on the request's thread; the pool's line is correlated through the trace id.
+      assertThat(traced).filteredOn(n -> !n.path("message").asText().equals("pool line"))
+          .allSatisfy(n -> assertThat(n.path("correlation_id").asText()).isEqualTo("req-123.abc:9"));
+      JsonNode access = traced.stream().filter(n -> n.path("message").asText().equals("http_request"))
+          .findFirst().orElseThrow();
+      assertThat(access.path("route").asText()).isEqualTo("/log");
+      assertThat(access.path("status").asInt()).isEqualTo(200);
+      assertThat(access.path("client_address").asText()).isEqualTo("127.0.0.1");
+      assertThat(access.has("duration_ms")).isTrue();
+      assertThat(serverSpan(trace).attributes()).containsEntry("englog.correlation_id", "req-123.abc:9");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void invalidCorrelationIdsAreReplacedAndCounted(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> kept = get(c, "/log", "X-Request-ID", "x".repeat(64));
+      assertThat(kept.body()).isEqualTo("x".repeat(64));
+      for (String bad : List.of("x".repeat(65), "has space", "semi;colon", "é")) {
+        HttpResponse<String> r = get(c, "/log", "X-Request-ID", bad);
+        assertThat(r.body()).matches("[0-9a-f]{32}");
+        assertThat(r.headers().firstValue("X-Request-ID")).contains(r.body());
+      }
+      HttpResponse<String> none = get(c, "/log");
+      assertThat(none.body()).matches("[0-9a-f]{32}");
+      assertThat(value(metrics, "englog_http_correlation_ids_replaced_total", Map.of())).isEqualTo(5.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void nothingTheFilterPutInTheMdcLeaksIntoTheNextRequestOnTheThread(ServletContainer.Kind kind)
+      throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options().withMaxThreads(1), metrics,
+        UnaryOperator.identity())) {
+      Set<String> threads = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> observed = get(c, "/mdc");
+        assertThat(observed.body()).contains("correlation_id=").contains("span=true");
+        HttpResponse<String> excluded = get(c, "/health/mdc");
+        // englog.trace, logging's own reserved entry, is reconciled with the current span at every log call.
+        assertThat(excluded.body()).doesNotContain(LogFields.MDC_CORRELATION_ID).contains("span=false");
+        threads.add(excluded.body().substring(excluded.body().indexOf("thread=")));
+      }
+      if (kind == ServletContainer.Kind.TOMCAT) {
+        assertThat(threads).as("one container thread served everything").hasSize(1);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void asyncRequestsAreRecordedWhenTheyComplete(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/async/complete");
+      String trace = traceId(r);
+      assertThat(r.body()).isEqualTo("async " + trace);
+      await("the async request's recording", () -> requests(metrics, "GET", "/async/complete", 200) == 1.0);
+      assertThat(value(metrics, "englog_http_request_duration_seconds_sum",
+          Map.of("method", "GET", "endpoint", "/async/complete"))).isGreaterThanOrEqualTo(0.06);
+      assertThat(lines("trace_id", trace)).extracting(n -> n.path("message").asText()).contains("async line");
+
+      HttpResponse<String> timedOut = get(c, "/async/timeout");
+      assertThat(timedOut.statusCode()).isEqualTo(500);
+      await("the timed-out request", () -> requests(metrics, "GET", "/async/timeout", 500) == 1.0);
+      ReceivedSpan timeoutSpan = serverSpan(traceId(timedOut));
+      assertThat(timeoutSpan.attributes()).containsEntry("error.type", Observation.TIMEOUT);
+      assertThat(timeoutSpan.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+
+      HttpResponse<String> listener = get(c, "/async/listener");
+      assertThat(listener.statusCode()).isEqualTo(504);
+      await("the listener's request", () -> requests(metrics, "GET", "/async/listener", 504) == 1.0);
+      assertThat(lines("trace_id", traceId(listener))).extracting(n -> n.path("message").asText())
+          .contains("listener line");
+
+      HttpResponse<String> failed = get(c, "/async/dispatch-error");
+      assertThat(failed.statusCode()).isEqualTo(500);
+      await("the failed async dispatch", () -> requests(metrics, "GET", "/async/dispatch-error", 500) == 1.0);
+      ReceivedSpan failedSpan = serverSpan(traceId(failed));
+      assertThat(failedSpan.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      assertThat(failedSpan.attributes()).containsEntry("error.type", "java.lang.IllegalStateException");
+      Thread.sleep(200);
+      assertThat(requests(metrics, "GET", "/async/dispatch-error", 500)).isEqualTo(1.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void anApplicationExceptionIsRecordedAs500OnceWithAnErrorSpan(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/throw");
+      assertThat(r.statusCode()).isEqualTo(500);
+      String trace = traceId(r);
+      assertThat(requests(metrics, "GET", "/throw", 500)).isEqualTo(1.0);
+      ReceivedSpan span = serverSpan(trace);
+      assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      assertThat(span.eventNames()).contains("exception");
+      assertThat(span.attributes()).containsEntry("error.type", "java.lang.IllegalStateException");
+      await("the access log line", () -> !lines("trace_id", trace).isEmpty());
+      assertThat(lines("trace_id", trace)).anySatisfy(n -> {
+        assertThat(n.path("message").asText()).isEqualTo("http_request");
+        assertThat(n.path("level").asText()).isEqualTo("WARN");
+        assertThat(n.path("status").asInt()).isEqualTo(500);
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void aClientThatGoesAwayIsRecordedOnceWithItsErrorType(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      try (Socket socket = new Socket("127.0.0.1", c.port())) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        int read = 0;
+        while (read < 100_000) {
+          int n = in.read(buffer);
+          if (n < 0) {
+            break;
+          }
+          read += n;
+        }
+        socket.setSoLinger(true, 0); // reset: the server's next writes fail
+      }
+      await("the aborted request", () -> requests(metrics, "GET", "/stream", Observation.CLIENT_CLOSED_REQUEST) == 1.0);
+      Thread.sleep(300);
+      assertThat(requestSeries(metrics)).filteredOn(l -> "/stream".equals(l.get("endpoint")))
+          .extracting(l -> l.get("status_code")).containsExactly("499");
+      assertThat(Harness.value(metrics, "englog_http_requests_total",
+          Map.of("method", "GET", "endpoint", "/stream", "status_code", "499"))).isEqualTo(1.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void anHttp2CleartextRequestIsObserved(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> first = send(HTTP2, HttpRequest.newBuilder(c.uri("/exact")));
+      HttpResponse<String> r = first.version() == HttpClient.Version.HTTP_2 ? first
+          : send(HTTP2, HttpRequest.newBuilder(c.uri("/exact")));
+      assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      ReceivedSpan span = serverSpan(traceId(r));
+      assertThat(span.attributes()).containsEntry("network.protocol.version", "2");
+      assertThat(requests(metrics, "GET", "/exact", 200)).isGreaterThanOrEqualTo(1.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void onVirtualThreadsTheSameRequestsAreObserved(ServletContainer.Kind kind) throws Exception {
+    assumeTrue(ServletContainer.virtualThreadsAvailable(), "virtual threads need JDK 21+ (the JDK 25 pass runs this)");
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options().withVirtualThreads(true), metrics,
+        UnaryOperator.identity())) {
+      HttpResponse<String> log = get(c, "/log");
+      String trace = traceId(log);
+      await("the log lines", () -> lines("trace_id", trace).size() >= 3);
+      assertThat(lines("trace_id", trace)).extracting(n -> n.path("message").asText())
+          .contains("servlet line", "pool line", "http_request");
+      HttpResponse<String> async = get(c, "/async/complete");
+      assertThat(async.body()).isEqualTo("async " + traceId(async));
+      await("the async request", () -> requests(metrics, "GET", "/async/complete", 200) == 1.0);
+      for (int i = 0; i < 5; i++) {
+        assertThat(get(c, "/health/mdc").body()).doesNotContain(LogFields.MDC_CORRELATION_ID)
+            .contains("span=false");
+        get(c, "/mdc");
+      }
+      assertThat(requests(metrics, "GET", "/mdc", 200)).isEqualTo(5.0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void userAndSessionReachTheSpanAndAccessLogButNoMetric(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/exact", "X-Test-User", App.USER, "X-Test-Session", "opaque-session-1");
+      String trace = traceId(r);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(App.PSEUDONYM_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      String expected = java.util.HexFormat.of().formatHex(mac.doFinal(App.USER.getBytes(StandardCharsets.UTF_8)));
+      ReceivedSpan span = serverSpan(trace);
+      assertThat(span.attributes()).containsEntry("enduser.pseudo.id", expected)
+          .containsEntry("session.id", "opaque-session-1")
+          .doesNotContainKey("enduser.id");
+      await("the access log line", () -> !lines("trace_id", trace).isEmpty());
+      JsonNode access = lines("trace_id", trace).get(0);
+      assertThat(access.path("user_id").asText()).isEqualTo(expected);
+      String scrape = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) metrics.registry()).scrape();
+      assertThat(scrape).doesNotContain(App.USER).doesNotContain(expected).doesNotContain("opaque-session-1");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void countedBytesAndARedactedQueryStringWhenEnabled(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options(), metrics,
+        b -> b.countResponseBytes(true).logQueryString(true))) {
+      HttpResponse<String> r = get(c, "/bytes?a=1&access_token=s3cr3t-value");
+      String trace = traceId(r);
+      await("the access log line", () -> !lines("trace_id", trace).isEmpty());
+      JsonNode access = lines("trace_id", trace).get(0);
+      assertThat(access.path("bytes_out").asLong()).isEqualTo(1000L);
+      assertThat(access.path(AccessLog.QUERY_FIELD).asText()).startsWith("a=1&access_token=[REDACTED]");
+      assertThat(LINES).noneMatch(l -> l.contains("s3cr3t-value"));
+
+      HttpResponse<String> nonBlocking = get(c, "/nonblocking");
+      assertThat(nonBlocking.statusCode()).isEqualTo(200);
+      assertThat(nonBlocking.body()).hasSize(300);
+      String nbTrace = traceId(nonBlocking);
+      await("the non-blocking request's line", () -> !lines("trace_id", nbTrace).isEmpty());
+      assertThat(lines("trace_id", nbTrace).get(0).path("bytes_out").asLong()).isEqualTo(300L);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void forwardedHeadersCountOnlyFromATrustedProxy(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running trusting = App.start(kind, App.options(), metrics,
+        b -> b.trustedProxies("127.0.0.0/8"))) {
+      HttpResponse<String> r = get(trusting, "/exact", "X-Forwarded-For", "198.51.100.1, 203.0.113.9");
+      assertThat(serverSpan(traceId(r)).attributes()).containsEntry("client.address", "203.0.113.9")
+          .containsEntry("network.peer.address", "127.0.0.1");
+      HttpResponse<String> f = get(trusting, "/exact", "Forwarded", "for=\"[2001:db8::7]:4711\";proto=http");
+      assertThat(serverSpan(traceId(f)).attributes()).containsEntry("client.address", "2001:db8::7");
+    }
+    try (ServletContainer.Running untrusting = start(kind, Harness.newMetrics())) {
+      HttpResponse<String> r = get(untrusting, "/exact", "X-Forwarded-For", "203.0.113.9");
+      assertThat(serverSpan(traceId(r)).attributes()).containsEntry("client.address", "127.0.0.1");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void exclusionsAreConfigurableAndStreamsStayOutOfTheLatencyHistogram(ServletContainer.Kind kind)
+      throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options(), metrics,
+        b -> b.exclude("/exact").excludeFromLatency("/async/*"))) {
+      HttpResponse<String> excluded = get(c, "/exact");
+      assertThat(excluded.headers().firstValue("traceresponse")).isEmpty();
+      assertThat(excluded.headers().firstValue("X-Request-ID")).isEmpty();
+      get(c, "/metrics");
+      assertThat(requests(metrics, "GET", "/exact", 200)).isZero();
+      assertThat(requests(metrics, "GET", "/metrics", 200)).isEqualTo(1.0);
+
+      HttpResponse<String> stream = get(c, "/async/complete");
+      await("the stream's recording", () -> requests(metrics, "GET", "/async/complete", 200) == 1.0);
+      assertThat(value(metrics, "englog_http_request_duration_seconds_sum",
+          Map.of("method", "GET", "endpoint", "/async/complete"))).isLessThan(0.06);
+      String trace = traceId(stream);
+      await("the access log line", () -> lines("trace_id", trace).stream()
+          .anyMatch(n -> n.path("message").asText().equals("http_request")));
+      assertThat(lines("trace_id", trace)).filteredOn(n -> n.path("message").asText().equals("http_request"))
+          .allSatisfy(n -> assertThat(n.path("duration_ms").asDouble()).isGreaterThanOrEqualTo(60.0));
+    }
+  }
+}
