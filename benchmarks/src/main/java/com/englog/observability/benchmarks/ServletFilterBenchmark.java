@@ -1,6 +1,8 @@
 package com.englog.observability.benchmarks;
 
 import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.servlet.ObservabilityFilter;
+import com.englog.observability.tracing.Tracing;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -39,6 +41,7 @@ import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,6 +56,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.mock.web.MockFilterConfig;
 import org.springframework.mock.web.MockHttpServletMapping;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -76,8 +80,9 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * {@code BatchSpanProcessor} (default queue) in front of an exporter that drops every batch at once,
  * W3C trace context + baggage propagation, and trace ids in the MDC while the request runs (Spring:
  * Micrometer Tracing's {@code Slf4JEventListener} and {@code Slf4JBaggageEventListener}, as Boot
- * registers them). EngLog's access log line is off here (its logger is at WARN: the Spring filter
- * writes none); the loopback benchmark ({@code servlet-loopback.sh}) writes it.
+ * registers them; EngLog: the correlation id, generated per request as none comes in). EngLog's
+ * access log is off here ({@code accessLog(false)}: the Spring filter writes none); the loopback
+ * benchmark ({@code servlet-loopback.sh}) writes it.
  *
  * <p>Target: {@code (englog − bare) ≤ (spring − bare)} per fork (median), allocation per request
  * reported ({@code -prof gc}). Run: {@code ServletFilterBenchmark -prof gc} (class defaults below).
@@ -101,6 +106,8 @@ public class ServletFilterBenchmark {
   private MockServletContext servletContext;
   private HttpServlet servlet;
   private FilterChain chain;
+  private Filter englog;
+  private Tracing englogTracing;
   private Filter spring;
   private SdkTracerProvider springTracerProvider;
 
@@ -110,7 +117,25 @@ public class ServletFilterBenchmark {
     servletContext = new MockServletContext();
     servlet = new HelloServlet();
     chain = (request, response) -> servlet.service(request, response);
+    englog = englogFilter();
     spring = springFilter();
+  }
+
+  /**
+   * EngLog's filter with its defaults but the access log: a Prometheus registry with exemplars (as
+   * {@code install} wires them) and tracing with the given sample ratio, batch-exporting to a drop.
+   */
+  private Filter englogFilter() throws ServletException {
+    englogTracing = Tracing.builder()
+        .serviceName("benchmark")
+        .property("otel.traces.sampler.arg", sampling)
+        .spanExporter(new TracingHelperBenchmark.NoopExporter())
+        .configuration(Map.of(), Map.of())
+        .build();
+    EnglogMetrics metrics = EnglogMetrics.builder().exemplars(new OpenTelemetrySpanContext()).build();
+    Filter filter = ObservabilityFilter.builder().metrics(metrics).tracing(englogTracing).accessLog(false).build();
+    filter.init(new MockFilterConfig(servletContext, "englog"));
+    return filter;
   }
 
   /** Spring Framework's filter with Micrometer Observation, wired as Spring Boot 4 wires it. */
@@ -163,6 +188,7 @@ public class ServletFilterBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    englogTracing.close();
     springTracerProvider.close();
   }
 
@@ -179,6 +205,14 @@ public class ServletFilterBenchmark {
     MockHttpServletRequest request = request();
     MockHttpServletResponse response = new MockHttpServletResponse();
     chain.doFilter(request, response);
+    return response;
+  }
+
+  @Benchmark
+  public Object englog() throws IOException, ServletException {
+    MockHttpServletRequest request = request();
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    englog.doFilter(request, response, chain);
     return response;
   }
 
