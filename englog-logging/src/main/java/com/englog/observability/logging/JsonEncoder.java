@@ -1,13 +1,12 @@
 package com.englog.observability.logging;
 
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Context;
 import ch.qos.logback.core.encoder.EncoderBase;
+import com.englog.observability.logging.internal.CaptureRegistration;
 import com.englog.observability.logging.internal.EncoderSettings;
 import com.englog.observability.logging.internal.EventWriter;
 import com.englog.observability.logging.internal.RedactionTally;
-import com.englog.observability.logging.internal.TraceContextCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +44,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
   private boolean captureTraceContext;
   private volatile EventWriter writer;
   private volatile RedactionTally tally;
-  /** The capture this encoder registered with, and the registration's generation. */
-  private volatile TraceContextCapture capture;
-  private volatile int captureGeneration;
+  private final CaptureRegistration capture = new CaptureRegistration(this);
 
   /** An encoder with the defaults, to configure with the setters before {@link #start()}. */
   public JsonEncoder() {
@@ -113,62 +110,20 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     tally = t;
     writer = new EventWriter(settings, t);
     if (captureTraceContext) {
-      installCapture(context);
+      capture.install(context);
     }
     super.start();
   }
 
   @Override
   public void stop() {
-    TraceContextCapture c = capture;
-    capture = null;
-    if (c != null) {
-      c.unregister(this);
-    }
+    capture.unregister();
     super.stop();
   }
 
   /** The counts shared by the encoders of {@code context}, or this encoder's own without a context. */
   private static RedactionTally tallyOf(Context context) {
     return context != null ? RedactionTally.of(context) : RedactionTally.standalone();
-  }
-
-  private void installCapture(Context context) {
-    if (!(context instanceof LoggerContext)) {
-      addWarn("JsonEncoder: trace ids are captured only in a logback LoggerContext; this encoder's context is "
-          + (context == null ? "not set" : context.getClass().getName()));
-      return;
-    }
-    if (!openTelemetryApiPresent()) {
-      addWarn("JsonEncoder: io.opentelemetry:opentelemetry-api is not on the class path; lines carry no trace ids");
-      return;
-    }
-    TraceContextCapture c = TraceContextCapture.install((LoggerContext) context);
-    captureGeneration = c.register(this);
-    capture = c;
-  }
-
-  /**
-   * The context was reset (reconfiguration) or stopped while this encoder stayed in use, or a turbo
-   * filter was put before the capture: register again, so the next events carry ids again.
-   */
-  private synchronized void recapture() {
-    TraceContextCapture c = capture;
-    if (c != null && !c.isCurrent(captureGeneration) && getContext() instanceof LoggerContext) {
-      TraceContextCapture now = TraceContextCapture.install((LoggerContext) getContext());
-      captureGeneration = now.register(this);
-      capture = now;
-      addInfo("JsonEncoder: trace capture registered again after a reset of its logback context");
-    }
-  }
-
-  private static boolean openTelemetryApiPresent() {
-    try {
-      Class.forName("io.opentelemetry.api.trace.Span", false, JsonEncoder.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
   }
 
   @Override
@@ -182,10 +137,7 @@ public final class JsonEncoder extends EncoderBase<ILoggingEvent> {
     if (w == null) {
       w = defaultWriter();
     }
-    TraceContextCapture c = capture;
-    if (c != null && !c.isCurrent(captureGeneration)) {
-      recapture();
-    }
+    capture.ensureCurrent();
     return w.encode(event);
   }
 

@@ -1,13 +1,10 @@
 package com.englog.observability.metrics;
 
-import com.englog.observability.common.internal.BearerTokens;
 import com.englog.observability.common.internal.BoundedHttpServer;
-import com.englog.observability.common.internal.Settings;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,11 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Serves {@code /metrics} on the JDK's built-in HTTP server ({@code com.sun.net.httpserver}), for
@@ -42,9 +37,10 @@ import java.util.zip.GZIPOutputStream;
  * one release, with a WARN). A request without the right {@code Authorization: Bearer …} header gets
  * 401. While the token file is missing or empty, or the variable unset, there is no token: the server
  * starts and every request gets 401, with one WARN each time the file enters such a state; once the
- * file holds a token (it is re-read when it changes) requests carrying it are served. Only {@code GET}
- * and {@code HEAD} on the exact path are served; bodies are gzip-compressed when the client accepts
- * it.
+ * file holds a token (it is re-read when it changes) requests carrying it are served. Any path but
+ * the configured one gets 404; everything else follows the rules of {@link ScrapeEndpoint}, which
+ * this server adapts: only {@code GET} and {@code HEAD} (405 with {@code Allow} otherwise), bodies
+ * gzip-compressed when the client accepts it, {@code Vary} and {@code Cache-Control: no-store}.
  *
  * <p>Slow or stalled clients cannot hold the server: requests run on a small pool of daemon threads
  * ({@link Builder#threads}, or your {@link Builder#executor}), and a request that has not been read,
@@ -59,9 +55,9 @@ public final class MetricsHttpServer implements AutoCloseable {
   /** Default path. */
   public static final String DEFAULT_PATH = "/metrics";
   /** System property naming the bearer token file; wins over the builder and the environment. */
-  public static final String TOKEN_FILE_PROPERTY = "englog.metrics.token-file";
+  public static final String TOKEN_FILE_PROPERTY = ScrapeEndpoint.TOKEN_FILE_PROPERTY;
   /** Environment variable naming the bearer token file; wins over the builder. */
-  public static final String TOKEN_FILE_ENV = "ENGLOG_METRICS_TOKEN_FILE";
+  public static final String TOKEN_FILE_ENV = ScrapeEndpoint.TOKEN_FILE_ENV;
   /**
    * Default time a request may take from its first byte to the end of the response: Prometheus'
    * default {@code scrape_timeout}, past which it has given up anyway.
@@ -76,13 +72,6 @@ public final class MetricsHttpServer implements AutoCloseable {
   private MetricsHttpServer(BoundedHttpServer server, String path) {
     this.server = server;
     this.path = path;
-  }
-
-  /** The settings of this module, with the token file's former names as aliases. */
-  static Settings settings(Function<String, String> systemProperties,
-      Function<String, String> environment) {
-    return Settings.of("metrics", systemProperties, environment)
-        .withAlias("token-file", "englog.metrics.bearer-token-file", "ENGLOG_METRICS_BEARER_TOKEN_FILE");
   }
 
   /** A builder serving {@code handler}. */
@@ -232,7 +221,7 @@ public final class MetricsHttpServer implements AutoCloseable {
      * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
      */
     public HttpHandler buildHandler() {
-      return new Handler(handler, path, resolveToken());
+      return new Handler(endpoint(), path);
     }
 
     /**
@@ -251,105 +240,83 @@ public final class MetricsHttpServer implements AutoCloseable {
       return new MetricsHttpServer(server.start(), path);
     }
 
-    private BearerTokens resolveToken() {
-      try {
-        return BearerTokens.resolve(settings(systemProperties, environment), tokenFile, tokenEnv,
-            anonymous, "the metrics endpoint");
-      } catch (IllegalStateException e) {
-        throw new IllegalStateException(e.getMessage() + ": call bearerTokenFile(...), "
-            + "bearerTokenEnv(...) or allowAnonymous()", e);
+    private ScrapeEndpoint endpoint() {
+      ScrapeEndpoint.Builder endpoint = ScrapeEndpoint.builder(handler)
+          .lookups(systemProperties, environment);
+      if (tokenFile != null) {
+        endpoint.bearerTokenFile(tokenFile);
       }
+      if (tokenEnv != null) {
+        endpoint.bearerTokenEnv(tokenEnv);
+      }
+      if (anonymous) {
+        endpoint.allowAnonymous();
+      }
+      return endpoint.build();
     }
   }
 
+  /** Adapts the endpoint to the JDK server; the path is the only rule of its own. */
   private static final class Handler implements HttpHandler {
-    private static final byte[] UNAUTHORIZED = "unauthorized\n".getBytes(StandardCharsets.UTF_8);
-    private final ScrapeHandler handler;
+    private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
+    private final ScrapeEndpoint endpoint;
     private final String path;
-    private final BearerTokens token;
 
-    Handler(ScrapeHandler handler, String path, BearerTokens token) {
-      this.handler = handler;
+    Handler(ScrapeEndpoint endpoint, String path) {
+      this.endpoint = endpoint;
       this.path = path;
-      this.token = token;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
       try {
-        Headers request = exchange.getRequestHeaders();
         Headers response = exchange.getResponseHeaders();
-        String method = exchange.getRequestMethod();
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
         if (!exchange.getRequestURI().getPath().equals(path)) {
-          send(exchange, 404, "not found\n".getBytes(StandardCharsets.UTF_8), false);
-          return;
-        }
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-          response.set("Allow", "GET, HEAD");
-          send(exchange, 405, "method not allowed\n".getBytes(StandardCharsets.UTF_8), false);
-          return;
-        }
-        boolean head = "HEAD".equals(method);
-        if (token != null && !token.permits(request.getFirst("Authorization"))) {
-          response.set("WWW-Authenticate", "Bearer realm=\"metrics\"");
-          send(exchange, 401, UNAUTHORIZED, head);
-          return;
-        }
-        ScrapeHandler.Response r = handler.handle(join(request.get("Accept")));
-        response.set("Content-Type", r.contentType());
-        response.set("Cache-Control", "no-store");
-        response.set("Vary", "Accept, Accept-Encoding");
-        if (acceptsGzip(request.get("Accept-Encoding"))) {
-          ByteArrayOutputStream zipped = new ByteArrayOutputStream(Math.max(256, r.length() / 4));
-          try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
-            r.writeTo(gzip);
-          }
-          response.set("Content-Encoding", "gzip");
-          send(exchange, r.status(), zipped.toByteArray(), head);
-        } else {
-          exchange.sendResponseHeaders(r.status(), head ? -1 : r.length() == 0 ? -1 : r.length());
+          response.set("Content-Type", "text/plain; charset=utf-8");
+          exchange.sendResponseHeaders(404, head ? -1 : NOT_FOUND.length);
           if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
-              r.writeTo(out);
+              out.write(NOT_FOUND);
             }
           }
+          return;
+        }
+        ScrapeResponse r = endpoint.handle(new ExchangeRequest(exchange));
+        response.set("Content-Type", r.contentType());
+        r.headers().forEach(response::set);
+        if (head) {
+          // The JDK server sends no length of its own for HEAD; this one is what GET would send.
+          response.set("Content-Length", Integer.toString(r.contentLength()));
+          exchange.sendResponseHeaders(r.statusCode(), -1);
+          return;
+        }
+        exchange.sendResponseHeaders(r.statusCode(), r.contentLength() == 0 ? -1 : r.contentLength());
+        try (OutputStream out = exchange.getResponseBody()) {
+          r.writeBody(out);
         }
       } finally {
         exchange.close();
       }
     }
+  }
 
-    private static void send(HttpExchange exchange, int status, byte[] body, boolean head)
-        throws IOException {
-      if (!exchange.getResponseHeaders().containsKey("Content-Type")) {
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      }
-      exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
+  private static final class ExchangeRequest implements ScrapeRequest {
+    private final HttpExchange exchange;
+
+    ExchangeRequest(HttpExchange exchange) {
+      this.exchange = exchange;
     }
 
-    private static String join(List<String> values) {
+    @Override
+    public String method() {
+      return exchange.getRequestMethod();
+    }
+
+    @Override
+    public String header(String name) {
+      List<String> values = exchange.getRequestHeaders().get(name);
       return values == null ? null : String.join(",", values);
-    }
-
-    private static boolean acceptsGzip(List<String> values) {
-      if (values == null) {
-        return false;
-      }
-      for (String v : values) {
-        for (String coding : v.split(",", -1)) {
-          String[] parts = coding.trim().toLowerCase(Locale.ROOT).split(";", -1);
-          if (parts[0].trim().equals("gzip")) {
-            boolean refused = parts.length > 1 && parts[1].trim().replace(" ", "").matches("q=0(\\.0*)?");
-            return !refused;
-          }
-        }
-      }
-      return false;
     }
   }
 }

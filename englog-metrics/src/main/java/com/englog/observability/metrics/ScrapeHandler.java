@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * r.writeTo(response.getOutputStream());
  * }</pre>
  *
- * <p>Thread-safe. Authentication is the caller's job (see {@link MetricsHttpServer}).
+ * <p>Thread-safe. It knows nothing of HTTP beyond {@code Accept}: {@link ScrapeEndpoint} adds the
+ * rules of a scrape endpoint (authentication, methods, compression, caching headers) on top.
  */
 public final class ScrapeHandler {
 
@@ -110,6 +111,11 @@ public final class ScrapeHandler {
     /** The body as UTF-8 text. */
     public String bodyText() {
       return new String(buffer, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** The buffer holding the body in its first {@link #length()} bytes; not copied. */
+    byte[] buffer() {
+      return buffer;
     }
 
     /** Writes the body without copying it. */

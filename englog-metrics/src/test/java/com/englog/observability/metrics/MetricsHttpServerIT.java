@@ -239,6 +239,25 @@ class MetricsHttpServerIT {
   }
 
   @Test
+  void headSendsTheHeadersAndContentLengthOfGet() throws Exception {
+    server = builder().allowAnonymous().start();
+    HttpResponse<byte[]> get = get(server.uri(), "Accept-Encoding", "gzip");
+    HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(server.uri()).timeout(Duration.ofSeconds(30))
+        .header("Accept-Encoding", "gzip").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(get.body().length));
+    for (String name : List.of("Content-Type", "Content-Encoding", "Vary", "Cache-Control")) {
+      assertThat(head.headers().firstValue(name)).as(name).isPresent().isEqualTo(get.headers().firstValue(name));
+    }
+    assertThat(get.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(get.headers().firstValue("Vary")).hasValue("Accept, Accept-Encoding");
+    assertThat(send(server.uri(), "POST").headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
   void negotiatesTheFormatAndCompresses() throws Exception {
     server = builder().allowAnonymous().start();
     HttpResponse<byte[]> om = get(server.uri(), "Accept", "application/openmetrics-text; version=1.0.0",

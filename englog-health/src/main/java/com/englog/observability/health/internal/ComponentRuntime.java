@@ -10,30 +10,70 @@ import com.englog.observability.health.Status;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Not public API. One component: its last result, its (at most one) running check, deadline
+ * Not public API. One component: its last result, its (at most one) check in flight, deadline
  * enforcement, circuit breaker and recovery actions.
  *
- * <p>Readers never block on each other: the last result is a volatile field, the running check an
- * atomic reference. A check that overruns its deadline is completed with a DOWN result by the timer
- * (its abort hooks run and its thread is interrupted); the check itself keeps its slot until it
- * returns, so a hung dependency pins at most one thread.
+ * <p>The component is a small state machine. Every change of its state, of its last result, of its
+ * circuit breaker and of its recovery schedule is made by {@code transition} holding {@code lock},
+ * and by no other code. Other threads only read the volatile last result (a fresh one is served
+ * without the lock, so readers never block on each other) and act on what a transition returns
+ * (submit a check, wake its waiters, run abort hooks, start recovery actions) after the lock is
+ * released.
+ *
+ * <pre>
+ *  event [guard] / what the transition does        (any event not drawn leaves the state as it is)
+ *
+ *           DUE [engine open, breaker permits] / new check, submitted
+ *           RECOVERED [same] / breaker half-open, new check
+ *    +------+ ------------------------------------------------------------> +--------+
+ *    |      |                                                                | QUEUED |
+ *    |      | <------------------------------------------------------------ +--------+
+ *    |      |  DEADLINE / publish "timed out" (the check never runs)          |
+ *    |      |  RETURNED [executor refused it] / publish DOWN                BEGIN / note its thread
+ *    | IDLE |                                                                 v
+ *    |      |  RETURNED / publish its result                               +----------+
+ *    |      | <------------------------------------------------------------ | CHECKING |
+ *    |      |                                                               +----------+
+ *    |      |  RETURNED / drop the late result       +---------+  DEADLINE      |
+ *    |      | <------------------------------------- | OVERDUE | <--------------+
+ *    +------+                                        +---------+  / publish "timed out", run
+ *     |  ^  DUE [breaker refuses] / show the last result              abort hooks, interrupt it
+ *     +--+      as the breaker's, start recovery actions that are due
+ *
+ *    IDLE, QUEUED, CHECKING, OVERDUE --CLOSE--> CLOSED  / a queued or running check ends UNKNOWN
+ *                                                         for its waiters (abort hooks, interrupt)
+ * </pre>
+ *
+ * <p>Events that leave the state as it is: DUE while a check is queued or running joins it (or
+ * serves the last result while it is younger than {@code maxAge}); DUE while OVERDUE serves the
+ * timeout; ABORT_HOOK records an indicator's hook (run at once if its check was already abandoned);
+ * RECOVERY_ENDED frees a recovery action for its next attempt. Publishing a result also counts
+ * consecutive failures and starts the recovery actions that are due.
+ *
+ * <p>Why a caller can never join a check that has already published: publishing the result and
+ * freeing the slot are one transition (CHECKING to IDLE) under the lock, and a caller that finds
+ * the last result due decides under the same lock whether to start a check or join the running
+ * one. It therefore sees either the old result with the check still running (and joins it, rightly)
+ * or the new result with the slot free (and starts the refresh it decided on); never the new result
+ * with the slot still held, which once made such a caller join the finished check, get its old
+ * result back and leave the refresh to the next caller. The log line and listeners of a status
+ * change run inside that transition, after the state is whole; waiters are woken after it.
  */
 public final class ComponentRuntime {
 
@@ -54,6 +94,47 @@ public final class ComponentRuntime {
   /** One recovery action of a component. */
   public record RecoverySpec(String name, RecoveryAction action, RecoveryPolicy policy) {}
 
+  /** Where the component's check slot is; see the class comment for the transitions. */
+  enum State {
+    /** No check in flight: the next due caller (or the background refresh) starts one. */
+    IDLE,
+    /** A check handed to the executor, not yet running. */
+    QUEUED,
+    /** A check running in the indicator. */
+    CHECKING,
+    /** A check past its deadline (its timeout published) whose thread is still in the indicator. */
+    OVERDUE,
+    /** The registry is closed: nothing starts any more. */
+    CLOSED
+  }
+
+  /** What can happen to a component; each is handled by {@code transition}. */
+  private sealed interface Event {}
+
+  /** A caller or the background refresh found the last result due for a refresh. */
+  private record Due() implements Event {}
+
+  /** A recovery action succeeded: give the dependency a trial check now. */
+  private record Recovered() implements Event {}
+
+  /** A pool thread picked up {@code run}. */
+  private record Begin(Run run) implements Event {}
+
+  /** {@code run}'s indicator returned (or the executor refused to run it). */
+  private record Returned(Run run, Health health, long durationNanos) implements Event {}
+
+  /** {@code run}'s deadline passed (seen by the timer or by a waiter). */
+  private record Deadline(Run run) implements Event {}
+
+  /** The indicator of {@code run} registered an abort hook. */
+  private record AbortHook(Run run, AutoCloseable hook) implements Event {}
+
+  /** A recovery action finished, one way or another. */
+  private record RecoveryEnded(RecoverySchedule recovery) implements Event {}
+
+  /** The registry closed. */
+  private record Close() implements Event {}
+
   private final Spec spec;
   private final HealthEngine engine;
   private final long deadlineNanos;
@@ -61,14 +142,19 @@ public final class ComponentRuntime {
   private final long maxAgeNanos;
   private final CircuitBreaker breaker;
   private final HealthMetrics.ComponentMeters meters;
-  private final List<RecoveryState> recoveries = new ArrayList<>();
-  private final AtomicReference<Run> inFlight = new AtomicReference<>();
-  /** Returned by {@link #start()} when the open circuit breaker skipped the check. */
-  private final Run skippedByBreaker = new Run(0);
+  private final List<RecoverySchedule> recoveries = new ArrayList<>();
+
+  private final Object lock = new Object();
+  // Written only by transition(), holding the lock.
   private volatile Result last;
-  /** The last result as shown while the breaker is open, with the result it was made from. */
-  private volatile BreakerView breakerView;
+  private State state = State.IDLE;
+  /** The check of QUEUED, CHECKING and OVERDUE; null otherwise. */
+  private Run current;
+  /** The thread inside the indicator while CHECKING or OVERDUE. */
+  private Thread checkThread;
   private int consecutiveFailures;
+  /** The last result as shown while the breaker is open, with the result it was made from. */
+  private BreakerView breakerView;
 
   ComponentRuntime(Spec spec, HealthEngine engine, HealthMetrics metrics) {
     this.spec = spec;
@@ -89,7 +175,8 @@ public final class ComponentRuntime {
             .build());
     this.meters = metrics.component(spec.name(), spec.critical(), this::currentStatus);
     for (RecoverySpec r : spec.recoveries()) {
-      recoveries.add(new RecoveryState(r, metrics.recovery(spec.name(), r.name())));
+      recoveries.add(new RecoverySchedule(r, spec.name(), engine, metrics.recovery(spec.name(), r.name()),
+          s -> fire(new RecoveryEnded(s)), () -> fire(new Recovered())));
     }
   }
 
@@ -107,203 +194,177 @@ public final class ComponentRuntime {
     return r == null ? Status.UNKNOWN : r.status;
   }
 
+  /** Where the check slot is now (for tests). */
+  State state() {
+    synchronized (lock) {
+      return state;
+    }
+  }
+
   /**
-   * Either a {@link Result} to use now or a {@link Run} to wait for, after starting a check when the
-   * last result is older than {@code refreshAfter}.
+   * The last result while it is younger than {@code refreshAfter}; otherwise what the DUE event
+   * decides: a check started or joined, or a result to use now.
    */
-  Object evaluate() {
+  Evaluation evaluate() {
     Result r = last;
-    long now = engine.tick();
-    if (r != null && now - r.tick < refreshAfterNanos) {
+    if (r != null && engine.tick() - r.tick < refreshAfterNanos) {
       return r;
     }
-    Run run = running(r);
-    if (run == null) {
-      run = start();
-    }
-    r = last;
-    if (run == skippedByBreaker) {
-      return r == null ? unknown("circuit breaker open") : breakerView(r);
-    }
-    if (run == null) {
-      return r == null ? unknown("not checked yet") : r;
-    }
-    if (r != null && now - r.tick < maxAgeNanos) {
-      return r;
-    }
-    Result done = run.outcome.getNow(null);
-    return done != null ? done : run;
+    return fire(new Due()).evaluation;
   }
 
   /** Starts a check unless one is running or the last result is younger than {@code refreshAfter}. */
   void refreshIfDue() {
     Result r = last;
-    if ((r == null || engine.tick() - r.tick >= refreshAfterNanos) && running(r) == null) {
-      start();
+    if (r == null || engine.tick() - r.tick >= refreshAfterNanos) {
+      fire(new Due());
     }
-    // (A check skipped by the open breaker needs nothing more: the last result stands.)
-  }
-
-  /**
-   * The check in flight, or null. A check that returned and already published {@code r} (the result
-   * the caller read) only has yet to free its slot: it is done, so its slot is freed here, letting
-   * the caller start the refresh it decided on instead of joining a finished check. (A check settled
-   * by its deadline keeps the slot while its thread is still inside the indicator.)
-   */
-  private Run running(Result r) {
-    Run run = inFlight.get();
-    if (run != null && r != null && run.published == r) {
-      inFlight.compareAndSet(run, null);
-      return null;
-    }
-    return run;
-  }
-
-  /**
-   * Waits for {@code run} until its deadline (plus a little grace); then reports it timed out. The
-   * deadline is the engine's ticker's: a run already past it (as a virtual ticker of a test may
-   * decide) is timed out at once; otherwise the wait itself takes real time.
-   */
-  Result await(Run run) {
-    long remaining = run.startNanos + deadlineNanos + GRACE_NANOS - engine.tick();
-    try {
-      return run.outcome.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      timeout(run);
-      return run.outcome.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      Result r = last;
-      return r != null ? r : unknown("interrupted while waiting for the check");
-    } catch (java.util.concurrent.ExecutionException e) {
-      return unknown("check failed: " + Reasons.describe(e.getCause()));
-    }
-  }
-
-  /**
-   * The future result of {@code run}, completed by the check or at its deadline by the timer; timed
-   * out here at once when the time source says its deadline has passed.
-   */
-  CompletableFuture<Result> outcome(Run run) {
-    if (!run.outcome.isDone() && engine.tick() - run.startNanos >= deadlineNanos) {
-      timeout(run);
-    }
-    return run.outcome;
   }
 
   /** On close of the engine: the check in flight, if any, ends now as UNKNOWN for its waiters. */
   void closed() {
-    Run run = inFlight.get();
-    if (run != null && run.settled.compareAndSet(false, true)) {
-      if (run.watchdog != null) {
-        run.watchdog.cancel(false);
-      }
-      run.outcome.complete(unknown("health registry closed"));
-      run.abandon();
-    }
+    fire(new Close());
   }
 
-  /** For callers that must not wait: {@code run}'s result if it has one, else the last result. */
-  Result lastOrInProgress(Run run) {
-    Result done = run.outcome.getNow(null);
-    if (done != null) {
-      return done;
-    }
-    Result r = last;
-    return r != null ? r : unknown("first check in progress");
+  /** Handles {@code event} and then does, outside the lock, what the transition asked for. */
+  private Effects fire(Event event) {
+    Effects effects = transition(event);
+    effects.apply();
+    return effects;
   }
 
-  private Run start() {
-    if (engine.isClosed()) {
-      return null;
-    }
-    if (breaker != null && !breaker.tryAcquirePermission()) {
-      maybeRecover();
-      return skippedByBreaker;
-    }
-    Run run = new Run(engine.tick());
-    if (!inFlight.compareAndSet(null, run)) {
-      if (breaker != null) {
-        breaker.releasePermission();
+  /**
+   * The one place where the component's state changes (see the class comment): handles {@code
+   * event} under the lock and returns what is to be done once the lock is released.
+   */
+  private Effects transition(Event event) {
+    Effects fx = new Effects();
+    synchronized (lock) {
+      long now = engine.tick();
+      Result r = last;
+      Result published = null;
+      boolean recoverIfDue = false;
+      if (event instanceof Due || event instanceof Recovered) {
+        boolean recovered = event instanceof Recovered;
+        if (recovered && breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
+          breaker.transitionToHalfOpenState();
+        }
+        boolean servable = r != null && now - r.tick < maxAgeNanos;
+        if (!recovered && r != null && now - r.tick < refreshAfterNanos) {
+          fx.evaluation = r; // refreshed by another caller meanwhile
+        } else if (state == State.CLOSED || engine.isClosed()) {
+          fx.evaluation = r != null ? r : unknown("not checked yet");
+        } else if (state == State.OVERDUE) {
+          fx.evaluation = r; // the timeout, until the overdue check returns
+        } else if (state != State.IDLE) {
+          fx.evaluation = servable ? r : new Evaluation.Pending(current);
+        } else if (breaker != null && !breaker.tryAcquirePermission()) {
+          recoverIfDue = true;
+          fx.evaluation = r != null ? breakerView(r) : unknown("circuit breaker open");
+        } else {
+          current = new Run(now);
+          state = State.QUEUED;
+          fx.submit = current;
+          fx.evaluation = servable ? r : new Evaluation.Pending(current);
+        }
+      } else if (event instanceof Begin e) {
+        if (e.run() == current && state == State.QUEUED) {
+          state = State.CHECKING;
+          checkThread = Thread.currentThread();
+          fx.begun = true;
+        }
+      } else if (event instanceof Returned e) {
+        if (e.run() != current || state == State.OVERDUE) {
+          fx.late = e;
+          if (e.run() == current) {
+            state = State.IDLE;
+            current = null;
+            checkThread = null;
+          }
+        } else {
+          Health h = e.health();
+          published = new Result(h.status(), h.reason(), h.details(), e.durationNanos(), now,
+              engine.clock().instant());
+          recordBreaker(h.status() == Status.DOWN, e.durationNanos());
+          fx.settle(e.run(), published, e.durationNanos(), false);
+          state = State.IDLE;
+          current = null;
+          checkThread = null;
+        }
+      } else if (event instanceof Deadline e) {
+        if (e.run() == current && (state == State.QUEUED || state == State.CHECKING)) {
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("timed_out", true);
+          details.put("deadline_ms", spec.deadline().toMillis());
+          published = new Result(Status.DOWN, "timed out after " + Reasons.duration(spec.deadline()),
+              Collections.unmodifiableMap(details), deadlineNanos, now, engine.clock().instant());
+          recordBreaker(true, deadlineNanos);
+          fx.settle(e.run(), published, deadlineNanos, true);
+          fx.hooks = e.run().abandon();
+          if (state == State.CHECKING) {
+            checkThread.interrupt();
+            state = State.OVERDUE;
+          } else {
+            state = State.IDLE;
+            current = null;
+          }
+        }
+      } else if (event instanceof AbortHook e) {
+        if (e.run() == current && state == State.CHECKING) {
+          e.run().hooks.add(e.hook());
+        } else if (e.run().abandoned) {
+          fx.hooks = List.of(e.hook());
+        } // else the check has returned: nothing is left to abort
+      } else if (event instanceof RecoveryEnded e) {
+        e.recovery().running = false;
+      } else if (event instanceof Close) {
+        if (state == State.QUEUED || state == State.CHECKING) {
+          fx.settle(current, unknown("health registry closed"), -1, false);
+          fx.hooks = current.abandon();
+          if (state == State.CHECKING) {
+            checkThread.interrupt();
+          }
+        }
+        state = State.CLOSED;
+        current = null;
+        checkThread = null;
+      } else {
+        throw new IllegalArgumentException("unknown event " + event);
       }
-      return inFlight.get();
-    }
-    run.watchdog = engine.timer().schedule(() -> timeout(run), deadlineNanos, TimeUnit.NANOSECONDS);
-    try {
-      engine.checkExecutor().execute(() -> execute(run));
-    } catch (RejectedExecutionException e) {
-      run.watchdog.cancel(false);
-      complete(run, Health.down("health check executor rejected the check (shut down or saturated)").build(),
-          0);
-    }
-    return run;
-  }
 
-  private void execute(Run run) {
-    if (!run.begin()) {
-      return;
-    }
-    Health health;
-    try {
-      health = spec.indicator().check(run);
-      if (health == null) {
-        health = Health.unknown("indicator returned no result").build();
+      if (published != null) {
+        last = published;
+        if (published.status == Status.DOWN) {
+          consecutiveFailures++;
+          recoverIfDue = true;
+        } else {
+          consecutiveFailures = 0;
+          for (RecoverySchedule s : recoveries) {
+            s.reset();
+          }
+        }
       }
-    } catch (VirtualMachineError e) {
-      run.end();
-      complete(run, Health.down(e).build(), engine.tick() - run.startNanos);
-      throw e;
-    } catch (Throwable e) {
-      health = Health.down(e).build();
-    }
-    run.end();
-    complete(run, health, engine.tick() - run.startNanos);
-  }
-
-  private void complete(Run run, Health health, long durationNanos) {
-    Result result = new Result(health.status(), health.reason(), health.details(), durationNanos,
-        engine.tick(), engine.clock().instant());
-    if (run.settled.compareAndSet(false, true)) {
-      if (run.watchdog != null) {
-        run.watchdog.cancel(false);
+      Result failing = last;
+      if (recoverIfDue && !engine.isClosed() && failing != null && failing.status == Status.DOWN) {
+        for (RecoverySchedule s : recoveries) {
+          if (s.claim(now, consecutiveFailures)) {
+            fx.recoveries.add(s.new Attempt(s.attempts, consecutiveFailures,
+                toComponentHealth(failing, now)));
+          }
+        }
       }
-      meters.duration(durationNanos);
-      recordBreaker(health.status() == Status.DOWN, durationNanos);
-      run.published = result;
-      publish(result);
-      // Free the slot before waking the waiters, so their next call can start a new check.
-      inFlight.compareAndSet(run, null);
-      run.outcome.complete(result);
-    } else {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("health: {} check returned after its deadline ({} ms): {}", spec.name(),
-            TimeUnit.NANOSECONDS.toMillis(durationNanos), health);
+      // Last, with the state whole: whoever hears of the change sees the slot as it now is.
+      Status before = r == null ? Status.UNKNOWN : r.status;
+      if (published != null && before != published.status) {
+        if (published.status == Status.UP) {
+          LOG.info("health: {} {} -> UP", spec.name(), before);
+        } else {
+          LOG.warn("health: {} {} -> {}: {}", spec.name(), before, published.status, published.reason);
+        }
+        engine.statusChanged(before, toComponentHealth(published, published.tick));
       }
-      inFlight.compareAndSet(run, null);
     }
-  }
-
-  /** Completes {@code run} as timed out, unless it already completed. Safe to call twice. */
-  void timeout(Run run) {
-    if (!run.settled.compareAndSet(false, true)) {
-      return;
-    }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("timed_out", true);
-    details.put("deadline_ms", spec.deadline().toMillis());
-    Result result = new Result(Status.DOWN, "timed out after " + Reasons.duration(spec.deadline()),
-        java.util.Collections.unmodifiableMap(details), deadlineNanos, engine.tick(),
-        engine.clock().instant());
-    // One observation per check, as the report shows it: a hung check counts at its deadline now,
-    // not when (if ever) it returns, so the histogram sees a frozen dependency while it is frozen.
-    meters.duration(deadlineNanos);
-    meters.timeout();
-    recordBreaker(true, deadlineNanos);
-    publish(result);
-    run.outcome.complete(result);
-    if (run.abandon()) {
-      inFlight.compareAndSet(run, null);
-    }
+    return fx;
   }
 
   private void recordBreaker(boolean failed, long durationNanos) {
@@ -317,32 +378,101 @@ public final class ComponentRuntime {
     }
   }
 
-  private synchronized void publish(Result result) {
-    Result previous = last;
-    last = result;
-    Status before = previous == null ? Status.UNKNOWN : previous.status;
-    if (before != result.status) {
-      if (result.status == Status.UP) {
-        LOG.info("health: {} {} -> UP", spec.name(), before);
-      } else {
-        LOG.warn("health: {} {} -> {}: {}", spec.name(), before, result.status, result.reason);
-      }
-      engine.statusChanged(before, toComponentHealth(result, result.tick));
+  /** What a transition asks to be done after it released the lock. */
+  private final class Effects {
+    /** For DUE: what the caller gets. */
+    Evaluation evaluation;
+    /** For BEGIN: whether the pool thread may run the indicator. */
+    boolean begun;
+    /** A new check to hand to the executor. */
+    Run submit;
+    /** A check that has its result: meters, then its waiters. */
+    Run settled;
+    Result outcome;
+    long observedNanos = -1;
+    boolean timedOut;
+    /** A result that came too late for anyone. */
+    Returned late;
+    List<AutoCloseable> hooks = List.of();
+    final List<RecoverySchedule.Attempt> recoveries = new ArrayList<>(0);
+
+    void settle(Run run, Result result, long durationNanos, boolean byDeadline) {
+      settled = run;
+      outcome = result;
+      observedNanos = durationNanos;
+      timedOut = byDeadline;
     }
-    if (result.status == Status.DOWN) {
-      consecutiveFailures++;
-      maybeRecover();
-    } else {
-      consecutiveFailures = 0;
-      for (RecoveryState r : recoveries) {
-        r.reset();
+
+    void apply() {
+      if (settled != null) {
+        ScheduledFuture<?> watchdog = settled.watchdog;
+        if (watchdog != null) {
+          watchdog.cancel(false);
+        }
+        // One observation per check, as the report shows it: a hung check counts at its deadline now,
+        // not when (if ever) it returns, so the histogram sees a frozen dependency while it is frozen.
+        if (observedNanos >= 0) {
+          meters.duration(observedNanos);
+        }
+        if (timedOut) {
+          meters.timeout();
+        }
+      }
+      for (RecoverySchedule.Attempt a : recoveries) {
+        a.launch();
+      }
+      if (settled != null) {
+        settled.outcome.complete(outcome);
+      }
+      for (AutoCloseable hook : hooks) {
+        engine.runAbortHook(spec.name(), hook);
+      }
+      if (late != null && LOG.isDebugEnabled()) {
+        LOG.debug("health: {} check returned after its deadline ({} ms): {}", spec.name(),
+            TimeUnit.NANOSECONDS.toMillis(late.durationNanos()), late.health());
+      }
+      if (submit != null) {
+        start(submit);
       }
     }
   }
 
+  private void start(Run run) {
+    try {
+      run.watchdog = engine.timer().schedule(() -> fire(new Deadline(run)), deadlineNanos,
+          TimeUnit.NANOSECONDS);
+      engine.checkExecutor().execute(() -> execute(run));
+    } catch (RejectedExecutionException e) {
+      fire(new Returned(run,
+          Health.down("health check executor rejected the check (shut down or saturated)").build(), 0));
+    }
+  }
+
+  private void execute(Run run) {
+    if (!fire(new Begin(run)).begun) {
+      return;
+    }
+    Health health;
+    try {
+      health = spec.indicator().check(run);
+      if (health == null) {
+        health = Health.unknown("indicator returned no result").build();
+      }
+    } catch (VirtualMachineError e) {
+      fire(new Returned(run, Health.down(e).build(), engine.tick() - run.startNanos));
+      Thread.interrupted();
+      throw e;
+    } catch (Throwable e) {
+      health = Health.down(e).build();
+    }
+    long durationNanos = engine.tick() - run.startNanos;
+    fire(new Returned(run, health, durationNanos));
+    // An interrupt aimed at this check must not leak into the pool thread's next task: once the
+    // check has returned (above) no transition interrupts this thread any more.
+    Thread.interrupted();
+  }
+
   private Result breakerView(Result r) {
-    // One volatile pair: two fields written one after the other could pair one result's view with
-    // another result under concurrent callers, and serve that stale view from then on.
     BreakerView cached = breakerView;
     if (cached != null && cached.of == r) {
       return cached.view;
@@ -351,7 +481,7 @@ public final class ComponentRuntime {
     details.put("circuit_breaker", breaker == null ? "CLOSED" : breaker.getState().name());
     String reason = Reasons.cut("circuit breaker open after repeated failures; last check: "
         + (r.reason.isEmpty() ? r.status.name() : r.reason));
-    Result view = r.withReasonAndDetails(reason, java.util.Collections.unmodifiableMap(details));
+    Result view = r.withReasonAndDetails(reason, Collections.unmodifiableMap(details));
     breakerView = new BreakerView(r, view);
     return view;
   }
@@ -370,199 +500,66 @@ public final class ComponentRuntime {
         never ? null : Duration.ofNanos(Math.max(0, nowTick - r.tick)));
   }
 
-  // ---- recovery --------------------------------------------------------------------------
-
-  private synchronized void maybeRecover() {
-    if (recoveries.isEmpty() || engine.isClosed()) {
-      return;
-    }
-    Result failing = last;
-    if (failing == null || failing.status != Status.DOWN) {
-      return;
-    }
-    long now = engine.tick();
-    for (RecoveryState r : recoveries) {
-      if (consecutiveFailures >= r.spec.policy().afterFailures() && r.due(now)) {
-        r.attempt(now, toComponentHealth(failing, now));
-      }
-    }
-  }
-
-  /** After a successful recovery: give the dependency a trial check now instead of waiting. */
-  private void afterSuccessfulRecovery() {
-    if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
-      breaker.transitionToHalfOpenState();
-    }
-    if (inFlight.get() == null) {
-      start();
-    }
-  }
-
-  /** One recovery action's schedule: backoff, hourly budget, one attempt at a time. */
-  private final class RecoveryState {
-    final RecoverySpec spec;
-    final HealthMetrics.RecoveryMeters meters;
-    final ArrayDeque<Long> lastHour = new ArrayDeque<>();
-    int attempts;
-    long nextAllowed;
-    boolean running;
-
-    RecoveryState(RecoverySpec spec, HealthMetrics.RecoveryMeters meters) {
-      this.spec = spec;
-      this.meters = meters;
-    }
-
-    void reset() {
-      attempts = 0;
-      nextAllowed = 0;
-    }
-
-    boolean due(long now) {
-      if (running || (attempts > 0 && now - nextAllowed < 0)) {
-        return false;
-      }
-      long hour = TimeUnit.HOURS.toNanos(1);
-      while (!lastHour.isEmpty() && now - lastHour.peekFirst() >= hour) {
-        lastHour.pollFirst();
-      }
-      if (lastHour.size() >= spec.policy().maxAttemptsPerHour()) {
-        LOG.debug("health: {} recovery {} skipped: {} attempts in the last hour", name(), spec.name(),
-            lastHour.size());
-        return false;
-      }
-      return true;
-    }
-
-    void attempt(long now, ComponentHealth failing) {
-      running = true;
-      attempts++;
-      lastHour.addLast(now);
-      long backoff = spec.policy().initialBackoff().toNanos();
-      for (int i = 1; i < attempts && backoff < spec.policy().maxBackoff().toNanos(); i++) {
-        backoff *= 2;
-      }
-      nextAllowed = now + Math.min(backoff, spec.policy().maxBackoff().toNanos());
-      AtomicBoolean recorded = new AtomicBoolean();
-      long started = engine.tick();
-      LOG.warn("health: {} is DOWN ({} consecutive failures): attempting recovery {} (attempt {})",
-          name(), consecutiveFailures, spec.name(), attempts);
-      Future<?> task;
-      try {
-        task = engine.recoveryExecutor().submit(() -> {
-          String outcome;
-          Throwable error = null;
-          try {
-            spec.action().recover(failing);
-            outcome = "success";
-          } catch (Throwable e) {
-            outcome = "failure";
-            error = e;
-            if (e instanceof VirtualMachineError) {
-              finish(recorded, outcome, e, started);
-              throw (VirtualMachineError) e;
-            }
-          }
-          finish(recorded, outcome, error, started);
-        });
-      } catch (RejectedExecutionException e) {
-        finish(recorded, "failure", e, started);
-        return;
-      }
-      engine.timer().schedule(() -> {
-        if (recorded.compareAndSet(false, true)) {
-          meters.record("timeout");
-          engine.recoveryAttempted(name(), spec.name(), "timeout");
-          LOG.warn("health: {} recovery {} timed out after {}; interrupting it", name(), spec.name(),
-              Reasons.duration(spec.policy().timeout()));
-          task.cancel(true);
-        }
-      }, spec.policy().timeout().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void finish(AtomicBoolean recorded, String outcome, Throwable error, long started) {
-      synchronized (ComponentRuntime.this) {
-        running = false;
-      }
-      if (!recorded.compareAndSet(false, true)) {
-        return;
-      }
-      meters.record(outcome);
-      engine.recoveryAttempted(name(), spec.name(), outcome);
-      long ms = TimeUnit.NANOSECONDS.toMillis(engine.tick() - started);
-      if (error == null) {
-        LOG.info("health: {} recovery {} succeeded in {} ms", name(), spec.name(), ms);
-        afterSuccessfulRecovery();
-      } else {
-        LOG.warn("health: {} recovery {} failed after {} ms: {}", name(), spec.name(), ms,
-            Reasons.describe(error));
-      }
-    }
-  }
-
   // ---- one check -------------------------------------------------------------------------
 
-  /** One running check: the context handed to the indicator and the future its callers wait on. */
+  /** One check: the context handed to the indicator and the future its callers wait on. */
   final class Run implements HealthCheckContext {
     final long startNanos;
     final CompletableFuture<Result> outcome = new CompletableFuture<>();
-    /** Set by whichever comes first: the check returning or the deadline. */
-    final AtomicBoolean settled = new AtomicBoolean();
     volatile ScheduledFuture<?> watchdog;
-    /** The result this check returned, set just before it is published; null while running or timed out. */
-    volatile Result published;
-    private Thread thread;
-    private boolean started;
-    private boolean finished;
-    private boolean timedOut;
-    private List<AutoCloseable> hooks;
+    // Guarded by the component's lock.
+    private List<AutoCloseable> hooks = new ArrayList<>(2);
+    private boolean abandoned;
 
     Run(long startNanos) {
       this.startNanos = startNanos;
     }
 
-    synchronized boolean begin() {
-      if (timedOut) {
-        finished = true;
-        return false;
-      }
-      started = true;
-      thread = Thread.currentThread();
-      return true;
-    }
-
-    void end() {
-      synchronized (this) {
-        thread = null;
-        finished = true;
-      }
-      // An interrupt aimed at this check must not leak into the pool thread's next task.
-      Thread.interrupted();
+    /** Under the lock: marks the check abandoned and hands over its abort hooks. */
+    private List<AutoCloseable> abandon() {
+      abandoned = true;
+      List<AutoCloseable> toRun = hooks;
+      hooks = new ArrayList<>(0);
+      return toRun;
     }
 
     /**
-     * Marks the run as abandoned: runs abort hooks and interrupts the thread if it is running.
-     *
-     * @return true when the check never started, so its slot is free at once
+     * Waits for the result until the deadline (plus a little grace); then times the check out. The
+     * deadline is the runtime's ticker's: a check already past it (as a virtual ticker of a test may
+     * decide) is timed out at once; otherwise the wait itself takes real time.
      */
-    boolean abandon() {
-      List<AutoCloseable> toRun;
-      boolean neverStarted;
-      synchronized (this) {
-        timedOut = true;
-        neverStarted = !started;
-        if (neverStarted) {
-          finished = true;
-        }
-        toRun = hooks == null ? List.of() : new ArrayList<>(hooks);
-        hooks = null;
-        if (thread != null && !finished) {
-          thread.interrupt();
-        }
+    Result await() {
+      long remaining = startNanos + deadlineNanos + GRACE_NANOS - engine.tick();
+      try {
+        return outcome.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        fire(new Deadline(this));
+        return outcome.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        Result r = last;
+        return r != null ? r : unknown("interrupted while waiting for the check");
+      } catch (ExecutionException e) {
+        return unknown("check failed: " + Reasons.describe(e.getCause()));
       }
-      for (AutoCloseable hook : toRun) {
-        engine.runAbortHook(spec.name(), hook);
+    }
+
+    /** The result if there is one, else the component's last result (UNKNOWN before the first). */
+    Result resultOrLast() {
+      Result done = outcome.getNow(null);
+      if (done != null) {
+        return done;
       }
-      return neverStarted;
+      Result r = last;
+      return r != null ? r : unknown("first check in progress");
+    }
+
+    /** The future result, timed out here at once when the ticker says the deadline has passed. */
+    CompletableFuture<Result> outcomeByDeadline() {
+      if (!outcome.isDone() && engine.tick() - startNanos >= deadlineNanos) {
+        fire(new Deadline(this));
+      }
+      return outcome;
     }
 
     @Override
@@ -582,17 +579,7 @@ public final class ComponentRuntime {
 
     @Override
     public void onAbort(AutoCloseable hook) {
-      java.util.Objects.requireNonNull(hook, "hook");
-      synchronized (this) {
-        if (!timedOut) {
-          if (hooks == null) {
-            hooks = new ArrayList<>(2);
-          }
-          hooks.add(hook);
-          return;
-        }
-      }
-      engine.runAbortHook(spec.name(), hook);
+      fire(new AbortHook(this, Objects.requireNonNull(hook, "hook")));
     }
   }
 }

@@ -310,42 +310,22 @@ public final class HealthEngine implements AutoCloseable {
      * latest deadline of the checks it started or joined.
      */
     public Status status() {
+      Evaluation[] evaluations = evaluateAll();
       Status s = Status.UP;
-      Object[] pending = null;
       for (int i = 0; i < members.length; i++) {
-        Object o = members[i].evaluate();
-        if (o instanceof Result) {
-          s = worst(s, counted(((Result) o).status, members[i]));
-        } else {
-          if (pending == null) {
-            pending = new Object[members.length];
-          }
-          pending[i] = o;
-        }
-      }
-      if (pending != null) {
-        for (int i = 0; i < members.length; i++) {
-          if (pending[i] != null) {
-            Result r = members[i].await((ComponentRuntime.Run) pending[i]);
-            s = worst(s, counted(r.status, members[i]));
-          }
-        }
+        s = worst(s, counted(evaluations[i].await().status, members[i]));
       }
       return s;
     }
 
     /** Like {@link #status()}, with every component's result. */
     public HealthReport report() {
-      Object[] results = new Object[members.length];
-      for (int i = 0; i < members.length; i++) {
-        results[i] = members[i].evaluate();
-      }
+      Evaluation[] evaluations = evaluateAll();
       Status s = Status.UP;
       List<ComponentHealth> list = new ArrayList<>(members.length);
       long now = tick();
       for (int i = 0; i < members.length; i++) {
-        Result r = results[i] instanceof Result
-            ? (Result) results[i] : members[i].await((ComponentRuntime.Run) results[i]);
+        Result r = evaluations[i].await();
         s = worst(s, counted(r.status, members[i]));
         list.add(members[i].toComponentHealth(r, Math.max(now, tick())));
       }
@@ -358,22 +338,22 @@ public final class HealthEngine implements AutoCloseable {
      * check or by the deadline timer, so dependents must be quick and must not block).
      */
     public CompletableFuture<Status> statusAsync() {
-      Object[] results = evaluateAll();
-      CompletableFuture<?>[] pending = pending(results);
+      Evaluation[] evaluations = evaluateAll();
+      CompletableFuture<?>[] pending = pending(evaluations);
       if (pending.length == 0) {
-        return CompletableFuture.completedFuture(statusOf(results));
+        return CompletableFuture.completedFuture(statusOf(evaluations));
       }
-      return CompletableFuture.allOf(pending).thenApply(v -> statusOf(results));
+      return CompletableFuture.allOf(pending).thenApply(v -> statusOf(evaluations));
     }
 
     /** Like {@link #report()}, without blocking the caller (see {@link #statusAsync()}). */
     public CompletableFuture<HealthReport> reportAsync() {
-      Object[] results = evaluateAll();
-      CompletableFuture<?>[] pending = pending(results);
+      Evaluation[] evaluations = evaluateAll();
+      CompletableFuture<?>[] pending = pending(evaluations);
       if (pending.length == 0) {
-        return CompletableFuture.completedFuture(reportOf(results));
+        return CompletableFuture.completedFuture(reportOf(evaluations));
       }
-      return CompletableFuture.allOf(pending).thenApply(v -> reportOf(results));
+      return CompletableFuture.allOf(pending).thenApply(v -> reportOf(evaluations));
     }
 
     /**
@@ -383,69 +363,55 @@ public final class HealthEngine implements AutoCloseable {
     public Status statusNow() {
       Status s = Status.UP;
       for (ComponentRuntime c : members) {
-        Object o = c.evaluate();
-        Result r = o instanceof Result ? (Result) o : c.lastOrInProgress((ComponentRuntime.Run) o);
-        s = worst(s, counted(r.status, c));
+        s = worst(s, counted(c.evaluate().now().status, c));
       }
       return s;
     }
 
     /** Like {@link #statusNow()}, with every component's result. */
     public HealthReport reportNow() {
-      return reportOf(evaluateNow());
-    }
-
-    private Object[] evaluateAll() {
-      Object[] results = new Object[members.length];
+      Evaluation[] evaluations = evaluateAll();
       for (int i = 0; i < members.length; i++) {
-        results[i] = members[i].evaluate();
+        evaluations[i] = evaluations[i].now();
       }
-      return results;
+      return reportOf(evaluations);
     }
 
-    private Object[] evaluateNow() {
-      Object[] results = evaluateAll();
+    /** Every member evaluated (checks started) before any is waited for, so checks overlap. */
+    private Evaluation[] evaluateAll() {
+      Evaluation[] evaluations = new Evaluation[members.length];
       for (int i = 0; i < members.length; i++) {
-        if (!(results[i] instanceof Result)) {
-          results[i] = members[i].lastOrInProgress((ComponentRuntime.Run) results[i]);
-        }
+        evaluations[i] = members[i].evaluate();
       }
-      return results;
+      return evaluations;
     }
 
-    private CompletableFuture<?>[] pending(Object[] results) {
+    private CompletableFuture<?>[] pending(Evaluation[] evaluations) {
       List<CompletableFuture<Result>> pending = new ArrayList<>();
-      for (int i = 0; i < members.length; i++) {
-        if (!(results[i] instanceof Result)) {
-          CompletableFuture<Result> outcome = members[i].outcome((ComponentRuntime.Run) results[i]);
-          if (!outcome.isDone()) {
-            pending.add(outcome);
-          }
+      for (Evaluation e : evaluations) {
+        CompletableFuture<Result> outcome = e.outcome();
+        if (!outcome.isDone()) {
+          pending.add(outcome);
         }
       }
       return pending.toArray(new CompletableFuture<?>[0]);
     }
 
-    /** The result of member {@code i} among {@code results}, whose runs have all completed. */
-    private Result resultOf(Object[] results, int i) {
-      return results[i] instanceof Result ? (Result) results[i]
-          : members[i].outcome((ComponentRuntime.Run) results[i]).join();
-    }
-
-    private Status statusOf(Object[] results) {
+    /** The status of {@code evaluations}, whose checks have all completed. */
+    private Status statusOf(Evaluation[] evaluations) {
       Status s = Status.UP;
       for (int i = 0; i < members.length; i++) {
-        s = worst(s, counted(resultOf(results, i).status, members[i]));
+        s = worst(s, counted(evaluations[i].outcome().join().status, members[i]));
       }
       return s;
     }
 
-    private HealthReport reportOf(Object[] results) {
+    private HealthReport reportOf(Evaluation[] evaluations) {
       Status s = Status.UP;
       List<ComponentHealth> list = new ArrayList<>(members.length);
       long now = tick();
       for (int i = 0; i < members.length; i++) {
-        Result r = resultOf(results, i);
+        Result r = evaluations[i].outcome().join();
         s = worst(s, counted(r.status, members[i]));
         list.add(members[i].toComponentHealth(r, now));
       }

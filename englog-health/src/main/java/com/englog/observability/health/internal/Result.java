@@ -3,9 +3,13 @@ package com.englog.observability.health.internal;
 import com.englog.observability.health.Status;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-/** Not public API. One published result of a component: immutable, shared by every reader. */
-public final class Result {
+/**
+ * Not public API. One published result of a component: immutable, shared by every reader; as an
+ * {@link Evaluation}, the one to use now.
+ */
+public final class Result implements Evaluation {
 
   final Status status;
   final String reason;
@@ -27,5 +31,20 @@ public final class Result {
 
   Result withReasonAndDetails(String newReason, Map<String, Object> newDetails) {
     return new Result(status, newReason, newDetails, durationNanos, tick, checkedAt);
+  }
+
+  @Override
+  public Result await() {
+    return this;
+  }
+
+  @Override
+  public Result now() {
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<Result> outcome() {
+    return CompletableFuture.completedFuture(this);
   }
 }

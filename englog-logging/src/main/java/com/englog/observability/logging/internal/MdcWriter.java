@@ -30,7 +30,7 @@ final class MdcWriter implements BiConsumer<String, String> {
 
   @Override
   public void accept(String key, String value) {
-    if (!writer.mdcVisible(key, value, trace)) {
+    if (!writer.keyValues.mdcVisible(key, value, trace)) {
       return;
     }
     if (objectName != null && !opened) {
@@ -40,7 +40,7 @@ final class MdcWriter implements BiConsumer<String, String> {
       scope.reset(Set.of());
       opened = true;
     }
-    writer.mdcEntry(st, scope, key, value);
+    writer.keyValues.mdcEntry(st, scope, key, value);
   }
 
   void end() {

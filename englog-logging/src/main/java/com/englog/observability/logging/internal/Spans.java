@@ -69,11 +69,12 @@ public final class Spans {
   }
 
   /** End of the last span, or 0. */
-  int lastEnd() {
+  public int lastEnd() {
     return size == 0 ? 0 : ends[size - 1];
   }
 
-  void add(int start, int end, int kind) {
+  /** Adds [start, end) of kind {@code kind}, after the spans already added. */
+  public void add(int start, int end, int kind) {
     if (size == starts.length) {
       int n = size * 2;
       starts = Arrays.copyOf(starts, n);
