@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * CustomCounter exports = metrics.counter("englog_exports")
  *     .help("Journal exports, by format.")
  *     .labelNames("format")
- *     .labelValues("format", "pdf", "markdown")   // start at 0
+ *     .declareLabelValues("format", "pdf", "markdown")   // start at 0
  *     .register();
  * exports.increment("pdf");
  *
@@ -77,16 +77,16 @@ public final class CustomCounter {
       if (meter instanceof Counter) {
         ((Counter) meter).increment(amount);
       } else if (meter != null) {
-        owner.dropped(exposedName, new IllegalStateException("series is function-backed"));
+        owner.meters().dropped(exposedName, new IllegalStateException("series is function-backed"));
       }
     } catch (RuntimeException e) {
-      owner.dropped(exposedName, e);
+      owner.meters().dropped(exposedName, e);
     }
   }
 
   /**
    * Publishes a count kept elsewhere as the series of {@code labelValues} (values you did not declare
-   * with {@code labelValues}, which start as ordinary counters); {@code count} is read on the scrape
+   * with {@code declareLabelValues}, which start as ordinary counters); {@code count} is read on the scrape
    * thread, must be cheap, must not throw (a throwing supplier reads as NaN) and should only grow.
    * Incrementing a bound series is dropped and counted.
    *
@@ -131,8 +131,11 @@ public final class CustomCounter {
       return this;
     }
 
-    /** Values of a label known in advance; when every label has some, their series start at 0. */
-    public Builder labelValues(String label, String... values) {
+    /**
+     * Values of a label known in advance; when every label has some, their series start at 0. Calling
+     * it again for the same label adds values.
+     */
+    public Builder declareLabelValues(String label, String... values) {
       spec.declare(label, values);
       return this;
     }

@@ -1,5 +1,7 @@
 package com.englog.observability.metrics;
 
+import com.englog.observability.metrics.internal.GuardedMeters;
+import com.englog.observability.metrics.internal.HookGauges;
 import com.englog.observability.metrics.internal.LabelSpec;
 import com.englog.observability.metrics.internal.Naming;
 import com.englog.observability.metrics.internal.SeriesFamily;
@@ -14,9 +16,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
- * The guarded series of one custom metric, and what the three custom builders share: registering
- * (naming rules, name claim, cardinality guard), function-backed series, the allocation-free lookup
- * for each label count.
+ * The guarded series of one custom metric, and what the three custom builders share: their settings,
+ * registering through the guarded-meter core ({@link GuardedMeters}: name claim, limit, series budget,
+ * cardinality guard), function-backed series, the allocation-free lookup for each label count.
  */
 final class CustomSeries {
 
@@ -41,10 +43,8 @@ final class CustomSeries {
       int seriesPerCombination, Function<Definition, SeriesFamily.Factory<Object>> factory) {
     spec.checkReady();
     Definition d = new Definition(spec.name, spec.help, spec.labels());
-    owner.claimCustomName(exposedName, spec.name);
-    int limit = owner.limitFor(exposedName, spec.limit, d.labels, seriesPerCombination);
-    return new CustomSeries(d, owner.customFamily(exposedName, d.labels, limit, seriesPerCombination,
-        factory.apply(d)));
+    return new CustomSeries(d, owner.meters().custom(exposedName, spec.name, d.labels, spec.limit,
+        seriesPerCombination, () -> factory.apply(d)));
   }
 
   SeriesFamily<Object> family() {
@@ -64,11 +64,7 @@ final class CustomSeries {
 
   /** Reads a supplier on the scrape thread; one that throws reads as NaN instead of failing the scrape. */
   static double read(DoubleSupplier supplier) {
-    try {
-      return supplier.getAsDouble();
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
+    return HookGauges.read(supplier);
   }
 
   /**
@@ -87,7 +83,7 @@ final class CustomSeries {
     }
 
     Tags tags(List<String> values) {
-      return EnglogMetrics.tags(labels, values);
+      return GuardedMeters.tags(labels, values);
     }
   }
 
@@ -188,7 +184,7 @@ final class CustomSeries {
       }
       for (String label : declared.keySet()) {
         if (!labelNames.contains(label)) {
-          throw new IllegalArgumentException("labelValues(\"" + label + "\", ...) names no label of "
+          throw new IllegalArgumentException("declareLabelValues(\"" + label + "\", ...) names no label of "
               + name + " " + labelNames);
         }
       }

@@ -67,7 +67,7 @@ public final class CustomTimer {
         ((HistogramCell) cell).record(EnglogMetrics.nanos(duration));
       }
     } catch (RuntimeException e) {
-      owner.dropped(name, e);
+      owner.meters().dropped(name, e);
     }
   }
 
@@ -99,8 +99,11 @@ public final class CustomTimer {
       return this;
     }
 
-    /** Values of a label known in advance; when every label has some, their series start at 0. */
-    public Builder labelValues(String label, String... values) {
+    /**
+     * Values of a label known in advance; when every label has some, their series start at 0. Calling
+     * it again for the same label adds values.
+     */
+    public Builder declareLabelValues(String label, String... values) {
       spec.declare(label, values);
       return this;
     }
@@ -149,7 +152,7 @@ public final class CustomTimer {
       List<Double> bounds = buckets;
       CustomSeries series = CustomSeries.register(owner, spec, spec.name,
           ExposedSeries.histogram(bounds.size()), d -> {
-        SeriesFamily.Factory<HistogramCell> cells = owner.histogramCells(d.name, d.help, d.labels, bounds);
+        SeriesFamily.Factory<HistogramCell> cells = owner.meters().histogramCells(d.name, d.help, d.labels, bounds);
         return cells::create;
       });
       spec.preRegister(series.family());

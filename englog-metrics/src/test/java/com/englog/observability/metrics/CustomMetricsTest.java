@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.englog.observability.metrics.internal.GuardedMeters;
 import com.englog.observability.testsupport.Exposition;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -65,7 +70,7 @@ class CustomMetricsTest {
   @Test
   void countersExposeTheirNameWithTotalAndDeclaredValuesStartAtZero() {
     CustomCounter exports = m.counter("englog_exports").help("Journal exports, by format.")
-        .labelNames("format").labelValues("format", "pdf", "markdown").register();
+        .labelNames("format").declareLabelValues("format", "pdf", "markdown").register();
     exports.increment("pdf");
     exports.incrementBy(2.5, "pdf");
     exports.incrementBy(-1, "pdf");
@@ -211,5 +216,75 @@ class CustomMetricsTest {
     m.gauge("englog_uptime_ratio").help("Ratio.").registerFunction(() -> 0.5);
     assertThat(scrape().family("englog_uptime_ratio").value("englog_uptime_ratio", Map.of()))
         .isEqualTo(0.5);
+  }
+
+  @Test
+  void declaredGaugeValuesStartAtZeroAndOthersStayAbsentUntilSet() {
+    CustomGauge g = m.gauge("englog_job_backlog").help("Jobs waiting, by queue and priority.")
+        .labelNames("queue", "priority")
+        .declareLabelValues("queue", "email", "summaries").declareLabelValues("priority", "high")
+        .register();
+    Exposition.Family f = scrape().family("englog_job_backlog");
+    assertThat(f.type).isEqualTo("gauge");
+    assertThat(f.series()).isEqualTo(2);
+    assertThat(f.value("englog_job_backlog", Map.of("queue", "email", "priority", "high"))).isZero();
+    assertThat(f.value("englog_job_backlog", Map.of("queue", "summaries", "priority", "high"))).isZero();
+
+    g.set(4, "email", "high");
+    g.set(1, "email", "low");
+    f = scrape().family("englog_job_backlog");
+    assertThat(f.value("englog_job_backlog", Map.of("queue", "email", "priority", "high"))).isEqualTo(4);
+    assertThat(f.value("englog_job_backlog", Map.of("queue", "email", "priority", "low"))).isEqualTo(1);
+    assertThat(f.series()).isEqualTo(3);
+    // A declared series is a set gauge: binding a supplier to it is refused.
+    assertThatThrownBy(() -> g.bind(() -> 7, "summaries", "high")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void gaugeValuesDeclaredForOnlySomeLabelsStartNothing() {
+    m.gauge("englog_partial_backlog").help("Partly declared.").labelNames("queue", "priority")
+        .declareLabelValues("queue", "email").register();
+    assertThat(scrape().families).doesNotContainKey("englog_partial_backlog");
+  }
+
+  @Test
+  void declaringValuesOfALabelTheMetricDoesNotHaveIsRefused() {
+    assertThatThrownBy(() -> m.gauge("englog_misdeclared").help("Misdeclared.").labelNames("queue")
+        .declareLabelValues("queues", "email").register())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declareLabelValues(\"queues\"");
+    assertThatThrownBy(() -> m.counter("englog_misdeclared_events").help("Misdeclared.")
+        .declareLabelValues("format", "pdf").register())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no label");
+  }
+
+  @Test
+  void everyBuiltInNameIsReservedWithItsMicrometerAndMaxForms() throws IllegalAccessException {
+    List<String> names = new ArrayList<>();
+    for (Field f : MetricNames.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+        names.add((String) f.get(null));
+      }
+    }
+    assertThat(names).hasSize(21);
+    for (String n : names) {
+      assertThat(GuardedMeters.RESERVED_NAMES).as(n).contains(n, GuardedMeters.stripTotal(n), n + "_max");
+    }
+  }
+
+  @Test
+  void aCustomMetricWithABuiltInNameIsRefusedEvenBeforeTheBuiltInIsRegistered() {
+    // The connection pool gauges exist only once a pool is bound; their names are reserved anyway.
+    for (String n : List.of(MetricNames.DATABASE_CONNECTIONS_ACTIVE, MetricNames.DATABASE_CONNECTIONS_IDLE,
+        MetricNames.DATABASE_CONNECTIONS_MAX, MetricNames.DATABASE_CONNECTIONS_PENDING)) {
+      assertThat(m.registry().find(n).meter()).as(n).isNull();
+      assertThatThrownBy(() -> m.gauge(n).help("Mine.").register()).as(n)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
+    }
+    assertThatThrownBy(() -> m.timer("englog_http_request_duration_seconds").help("Mine.").register())
+        .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> m.counter("englog_cache_hits").help("Mine.").register())
+        .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> m.gauge("englog_database_query_duration_seconds_max").help("Mine.").register())
+        .hasMessageContaining("already registered");
   }
 }

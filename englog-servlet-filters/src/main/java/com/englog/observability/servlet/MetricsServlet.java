@@ -1,7 +1,6 @@
 package com.englog.observability.servlet;
 
 import com.englog.observability.metrics.EnglogMetrics;
-import com.englog.observability.metrics.Metrics;
 import com.englog.observability.metrics.ScrapeEndpoint;
 import com.englog.observability.metrics.ScrapeRequest;
 import com.englog.observability.metrics.ScrapeResponse;
@@ -134,23 +133,13 @@ public final class MetricsServlet extends HttpServlet {
   private EnglogMetrics metrics(String name) throws ServletException {
     Object attribute = getServletContext().getAttribute(METRICS_ATTRIBUTE);
     if (attribute == null) {
-      return defaultMetrics();
+      return FacadeDefaults.metrics();
     }
     if (!(attribute instanceof EnglogMetrics)) {
       throw new ServletException("servlet " + name + ": the context attribute " + METRICS_ATTRIBUTE
           + " must hold an " + EnglogMetrics.class.getName() + ", not a " + attribute.getClass().getName());
     }
     return (EnglogMetrics) attribute;
-  }
-
-  /**
-   * The application's default metrics, for a servlet whose context has none in {@link
-   * #METRICS_ATTRIBUTE}. This is the one place this servlet reads the {@code Metrics} facade, the
-   * recorded exception to "library code never reads a facade": a servlet the container builds from
-   * {@code web.xml} has no other way to find the application's metrics.
-   */
-  private static EnglogMetrics defaultMetrics() {
-    return Metrics.get();
   }
 
   private boolean anonymous(String name) throws ServletException {

@@ -289,6 +289,18 @@ public final class ObservabilityFilter implements Filter {
   /**
    * Configures an {@link ObservabilityFilter}. Collaborators left unset are found when the container
    * initialises the filter, as for the no-arg constructor.
+   *
+   * <pre>{@code
+   * ObservabilityFilter filter = ObservabilityFilter.builder()
+   *     .metrics(metrics).tracing(tracing)
+   *     .exclude("/metrics", "/health*", "/internal/*")      // replaces the defaults
+   *     .excludeFromLatency("/events/stream")                 // SSE: counted, stream length not timed
+   *     .trustedProxies("10.0.0.0/8")
+   *     .requestDetails(details)
+   *     .userPseudonymKey(Secret.fromFile(Path.of("/run/secrets/user-pseudonym-key")))
+   *     .countResponseBytes(true)
+   *     .build();
+   * }</pre>
    */
   public static final class Builder {
     private @Nullable EnglogMetrics metrics;
