@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of a service: its components (each a {@link HealthIndicator} with options), their groups,
@@ -60,9 +62,11 @@ public final class HealthRegistry implements AutoCloseable {
   public static final Duration DEFAULT_BACKGROUND_REFRESH = Duration.ofSeconds(10);
 
   private final HealthEngine engine;
+  private final @Nullable MeterRegistry meterRegistry;
 
-  private HealthRegistry(HealthEngine engine) {
+  private HealthRegistry(HealthEngine engine, @Nullable MeterRegistry meterRegistry) {
     this.engine = engine;
+    this.meterRegistry = meterRegistry;
   }
 
   public static Builder builder() {
@@ -121,6 +125,15 @@ public final class HealthRegistry implements AutoCloseable {
   /** Whether {@link #check(String)} knows {@code name} (a group, a component, or {@link #ALL}). */
   public boolean hasGroup(String name) {
     return ALL.equals(name) || engine.group(name) != null;
+  }
+
+  /**
+   * The registry the {@code englog_health_*} metrics are published on ({@link Builder#meterRegistry}),
+   * empty when none was given. Composing code (englog-servlet-filters' {@code EnglogServlet.install})
+   * reads it to check, at startup, that health metrics reach the scrape it serves.
+   */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
   }
 
   /** The names of the groups, starting with liveness, readiness and startup. */
@@ -291,7 +304,7 @@ public final class HealthRegistry implements AutoCloseable {
       HealthEngine engine = new HealthEngine(specs, groups, clock, executor,
           new HealthMetrics(meterRegistry), List.copyOf(listeners));
       engine.startBackgroundRefresh(backgroundRefresh);
-      return new HealthRegistry(engine);
+      return new HealthRegistry(engine, meterRegistry);
     }
 
     private static final class Registration {

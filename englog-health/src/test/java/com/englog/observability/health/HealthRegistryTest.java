@@ -4,6 +4,7 @@ import com.englog.observability.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,16 @@ class HealthRegistryTest {
 
   private HealthRegistry.Builder builder() {
     return HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(clock);
+  }
+
+  @Test
+  void meterRegistryIsTheOneGivenToTheBuilder() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    registry = builder().meterRegistry(meters).add("db", context -> Health.up().build()).build();
+    try (HealthRegistry without = builder().add("db", context -> Health.up().build()).build()) {
+      assertThat(registry.meterRegistry()).containsSame(meters);
+      assertThat(without.meterRegistry()).isEmpty();
+    }
   }
 
   @Test

@@ -112,9 +112,11 @@ public final class EnglogMetrics implements AutoCloseable {
   private final GuardedMeters meters;
   private final HookGauges hooks;
   private final BuiltInMetrics recorders;
+  private final boolean exemplars;
 
   private EnglogMetrics(MetricsSettings s) {
     this.ownsRegistry = s.registry() == null;
+    this.exemplars = s.spanContext() != null;
     this.registry = s.registry() != null ? s.registry()
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
             s.clock() != null ? JavaTimeClock.of(s.clock()) : io.micrometer.core.instrument.Clock.SYSTEM,
@@ -156,6 +158,15 @@ public final class EnglogMetrics implements AutoCloseable {
   /** The registry these metrics record into. */
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Whether this instance was built with {@link Builder#exemplars}: only then do histogram buckets carry
+   * the current span's ids. Composing code (englog-servlet-filters' {@code EnglogServlet.install}) reads
+   * it to refuse, at startup, metrics that cannot show exemplars.
+   */
+  public boolean hasExemplars() {
+    return exemplars;
   }
 
   /**

@@ -60,6 +60,15 @@ class ExemplarTest {
   }
 
   @Test
+  void hasExemplarsTellsWhetherTheInstanceWasBuiltWithASpanContext() {
+    try (EnglogMetrics with = EnglogMetrics.builder().jvmMetrics(false).exemplars(new TestSpanContext()).build();
+        EnglogMetrics without = EnglogMetrics.builder().jvmMetrics(false).build()) {
+      assertThat(with.hasExemplars()).isTrue();
+      assertThat(without.hasExemplars()).isFalse();
+    }
+  }
+
+  @Test
   void aSampledSpanBecomesTheExemplarOfItsBucket() {
     TestSpanContext span = new TestSpanContext();
     span.traceId = TRACE_ID;
