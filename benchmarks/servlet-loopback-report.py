@@ -50,7 +50,9 @@ def median_ratio(rows, key, variant):
     for row in rows:
         if row["variant"] != variant:
             continue
-        bare = next(r for r in rows if r["variant"] == "bare" and r["round"] == row["round"])
+        bare = next((r for r in rows if r["variant"] == "bare" and r["round"] == row["round"]), None)
+        if bare is None:
+            continue
         if row[key] is not None and bare[key]:
             ratios.append(row[key] / bare[key])
     return (statistics.median(ratios) if ratios else None), ratios
@@ -97,7 +99,7 @@ def main(argv):
             s[key + "_ratio_to_bare"], s[key + "_ratios"] = median_ratio(rows, key, variant)
         summary[variant] = s
     targets = {}
-    if "englog" in summary:
+    if "englog" in summary and "bare" in summary:
         e = summary["englog"]
         targets["throughput >= 0.9 x bare"] = e["wrk_rps_ratio_to_bare"] >= 0.9
         if "agent" in summary:

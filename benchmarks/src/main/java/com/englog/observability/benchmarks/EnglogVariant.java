@@ -22,7 +22,10 @@ final class EnglogVariant {
   static AutoCloseable install(ServletContextHandler context) {
     Tracing tracing = Tracing.builder().serviceName("hello").build();
     EnglogMetrics metrics = EnglogMetrics.builder().exemplars(new OpenTelemetrySpanContext()).build();
-    ObservabilityFilter filter = ObservabilityFilter.builder().metrics(metrics).tracing(tracing).build();
+    // ENGLOG_BENCH_ACCESS_LOG=false: the same without the access log, to see what the log line costs.
+    boolean accessLog = !"false".equals(System.getenv("ENGLOG_BENCH_ACCESS_LOG"));
+    ObservabilityFilter filter =
+        ObservabilityFilter.builder().metrics(metrics).tracing(tracing).accessLog(accessLog).build();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     return tracing;
   }
