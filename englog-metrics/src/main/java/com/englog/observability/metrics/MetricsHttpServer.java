@@ -102,21 +102,17 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   /** Configures the endpoint; every setting but the authentication choice has a default. */
   public static final class Builder {
-    private final ScrapeHandler handler;
+    /** Holds the authentication choice; this builder adds only what the JDK server needs. */
+    private final ScrapeEndpoint.Builder endpoint;
     private String host = "0.0.0.0";
     private int port = DEFAULT_PORT;
     private String path = DEFAULT_PATH;
-    private Path tokenFile;
-    private String tokenEnv;
-    private boolean anonymous;
     private Executor executor;
     private int threads = DEFAULT_THREADS;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private Function<String, String> systemProperties = System::getProperty;
-    private Function<String, String> environment = System::getenv;
 
     private Builder(ScrapeHandler handler) {
-      this.handler = handler;
+      this.endpoint = ScrapeEndpoint.builder(handler);
     }
 
     /** Address to bind (default {@code 0.0.0.0}). */
@@ -154,7 +150,7 @@ public final class MetricsHttpServer implements AutoCloseable {
      * it changes. While the file is missing or empty every request gets 401.
      */
     public Builder bearerTokenFile(Path file) {
-      this.tokenFile = Objects.requireNonNull(file, "file");
+      endpoint.bearerTokenFile(file);
       return this;
     }
 
@@ -163,13 +159,13 @@ public final class MetricsHttpServer implements AutoCloseable {
      * name}, read when the server starts. While it is unset or blank every request gets 401.
      */
     public Builder bearerTokenEnv(String name) {
-      this.tokenEnv = Objects.requireNonNull(name, "name");
+      endpoint.bearerTokenEnv(name);
       return this;
     }
 
     /** Serve metrics to anyone who can reach the port (for a private network or a sidecar). */
     public Builder allowAnonymous() {
-      this.anonymous = true;
+      endpoint.allowAnonymous();
       return this;
     }
 
@@ -208,8 +204,7 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /** Where system properties and environment variables are read; for tests. */
     Builder lookups(Function<String, String> systemProperties, Function<String, String> environment) {
-      this.systemProperties = systemProperties;
-      this.environment = environment;
+      endpoint.lookups(systemProperties, environment);
       return this;
     }
 
@@ -221,7 +216,7 @@ public final class MetricsHttpServer implements AutoCloseable {
      * @throws IllegalStateException if neither a token nor {@link #allowAnonymous()} was configured
      */
     public HttpHandler buildHandler() {
-      return new Handler(endpoint(), path);
+      return new Handler(endpoint.build(), path);
     }
 
     /**
@@ -238,21 +233,6 @@ public final class MetricsHttpServer implements AutoCloseable {
         server.executor(executor);
       }
       return new MetricsHttpServer(server.start(), path);
-    }
-
-    private ScrapeEndpoint endpoint() {
-      ScrapeEndpoint.Builder endpoint = ScrapeEndpoint.builder(handler)
-          .lookups(systemProperties, environment);
-      if (tokenFile != null) {
-        endpoint.bearerTokenFile(tokenFile);
-      }
-      if (tokenEnv != null) {
-        endpoint.bearerTokenEnv(tokenEnv);
-      }
-      if (anonymous) {
-        endpoint.allowAnonymous();
-      }
-      return endpoint.build();
     }
   }
 
