@@ -157,7 +157,7 @@ final class Observation implements AsyncListener {
     String pseudonym = userId != null ? rt.spans.pseudonym(userId) : null;
     String loggedUser = rt.rawUserId && userId != null ? userId : pseudonym;
     rt.spans.user(span, pseudonym, userId, sessionId);
-    rt.spans.finish(span, method, endpoint.equals(template) ? template : null, status, errorType,
+    rt.spans.finish(span, context, method, endpoint.equals(template) ? template : null, status, errorType,
         failure, !clientAbort);
     if (rt.ownSpans) {
       span.end();

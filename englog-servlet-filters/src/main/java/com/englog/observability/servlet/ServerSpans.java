@@ -11,6 +11,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.instrumentation.api.semconv.http.HttpServerRoute;
+import io.opentelemetry.instrumentation.api.semconv.http.HttpServerRouteSource;
 import io.opentelemetry.semconv.ClientAttributes;
 import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
@@ -152,11 +154,15 @@ final class ServerSpans {
    * 5xx answer and on an exception; a client that went away ({@code serverFault} false) gets {@code
    * error.type} and the exception event but no error status, as for any 4xx.
    */
-  void finish(Span span, String method, @Nullable String route, int status, @Nullable String errorType,
-      @Nullable Throwable error, boolean serverFault) {
+  void finish(Span span, Context context, String method, @Nullable String route, int status,
+      @Nullable String errorType, @Nullable Throwable error, boolean serverFault) {
     if (route != null) {
-      span.setAttribute(HttpAttributes.HTTP_ROUTE, route);
-      if (!agent) {
+      if (agent) {
+        // The agent sets http.route and the span name itself when its span ends, from the route state in
+        // the request's context: a plain attribute would be overwritten with the servlet mapping.
+        HttpServerRoute.update(context, HttpServerRouteSource.CONTROLLER, route);
+      } else {
+        span.setAttribute(HttpAttributes.HTTP_ROUTE, route);
         span.updateName((Routes.isKnownMethod(method) ? method : "HTTP") + ' ' + route);
       }
     }
