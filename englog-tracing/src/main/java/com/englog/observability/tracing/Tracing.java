@@ -90,7 +90,9 @@ public final class Tracing implements AutoCloseable {
     this.helpers = new SpanHelpers(tracer, propagator, mode != Mode.NOOP && mode != Mode.DISABLED,
         new SpanHelpers.Defaults(b.databaseSystem, b.databaseServerAddress, b.databaseServerPort,
             b.databaseNamespace, b.messagingSystem, b.aiOperationName), b.listener);
-    pipeline.shutdownOnExit(DEFAULT_SHUTDOWN_TIMEOUT);
+    if (b.shutdownHook) {
+      pipeline.shutdownOnExit(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
   }
 
   /** A builder; see {@link Builder}. */
@@ -445,6 +447,7 @@ public final class Tracing implements AutoCloseable {
     private String messagingSystem = DEFAULT_MESSAGING_SYSTEM;
     private String aiOperationName = DEFAULT_AI_OPERATION_NAME;
     private boolean registerGlobal;
+    private boolean shutdownHook = true;
     private TracingListener listener = TracingListener.NONE;
     private OpenTelemetry openTelemetry;
     private SpanExporter spanExporter;
@@ -534,6 +537,17 @@ public final class Tracing implements AutoCloseable {
      */
     public Builder registerGlobal(boolean register) {
       this.registerGlobal = register;
+      return this;
+    }
+
+    /**
+     * Whether a JVM shutdown hook closes this instance if nothing else does (default true). Turn it
+     * off when the service's own shutdown sequence calls {@link Tracing#close()} after draining its
+     * requests and jobs: the JVM runs all shutdown hooks at once, so this one would shut the SDK down
+     * while the drain still ends spans, and those spans would be dropped.
+     */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
       return this;
     }
 

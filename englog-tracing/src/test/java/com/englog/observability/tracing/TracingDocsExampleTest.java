@@ -202,9 +202,10 @@ class TracingDocsExampleTest {
           .contains(regions.get(region));
     }
     // The other java blocks: two regions of architecture-tests' LeafHooksTest (checked there), and four
-    // excerpts of TwoServiceTraceIT, JobHandOffTest and TracingExecutorsTest, shortened for reading.
+    // excerpts of TwoServiceTraceIT, JobHandOffTest and TracingExecutorsTest, shortened for reading, and
+    // the graceful-shutdown sketch that ShutdownProbe runs for ShutdownHookIT.
     // A new block must be added here knowingly.
-    assertThat(blocks).hasSize(3 + 2 + 4);
+    assertThat(blocks).hasSize(3 + 2 + 4 + 1);
   }
 
   @Test
