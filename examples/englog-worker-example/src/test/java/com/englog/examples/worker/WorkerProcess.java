@@ -51,6 +51,7 @@ final class WorkerProcess implements AutoCloseable {
   static WorkerProcess start(String name, int port, Map<String, String> env) throws IOException {
     assertThat(JAR).as("run after package: the ITs start the packaged jar").exists();
     Path dir = Files.createDirectories(Path.of("target", "it", name));
+    Files.deleteIfExists(dir.resolve("stdout.log"));
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
     builder.environment().keySet().removeIf(k -> k.startsWith("ENGLOG_") || k.startsWith("OTEL_"));
