@@ -2,6 +2,7 @@ package com.englog.examples.worker;
 
 import com.englog.observability.logging.StructuredLogger;
 import com.englog.observability.metrics.CustomCounter;
+import com.englog.observability.metrics.LabelValues;
 import com.englog.observability.metrics.Metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -48,8 +49,10 @@ final class JobsHttpHandler implements HttpHandler {
       exchange.close();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    Metrics.recordHttpRequest(exchange.getRequestMethod(), ROUTE, status, elapsed);
-    LOG.logRequest(StructuredLogger.RequestLog.builder(exchange.getRequestMethod(), ROUTE, status)
+    // The route, never the raw path; a path under /jobs that is not /jobs has none.
+    String route = status == 404 ? LabelValues.NOT_FOUND : ROUTE;
+    Metrics.recordHttpRequest(exchange.getRequestMethod(), route, status, elapsed);
+    LOG.logRequest(StructuredLogger.RequestLog.builder(exchange.getRequestMethod(), route, status)
         .duration(elapsed)
         .correlationId(exchange.getRequestHeaders().getFirst("X-Correlation-Id"))
         .clientAddress(exchange.getRemoteAddress().getAddress().getHostAddress())

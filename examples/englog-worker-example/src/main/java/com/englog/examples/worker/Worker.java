@@ -101,7 +101,7 @@ final class Worker {
 
     JobProcessor processor = new JobProcessor(tracing, new AiProviderClient(tracing, config.aiUrl()),
         Clock.systemUTC());
-    pool = new JobPool(processor, config.workerThreads(), config.queueCapacity());
+    pool = new JobPool(processor::process, config.workerThreads(), config.queueCapacity());
     metrics.gauge("englog_worker_queue_jobs")
         .help("AI jobs waiting for a worker thread.")
         .registerFunction(pool::queued);

@@ -72,11 +72,13 @@ class WorkerHttpHandOffIT {
   @Test
   @Order(1)
   void readinessIsUpWhenTheReadyLineIsPrinted() throws Exception {
-    HttpResponse<String> ready = get("/health/ready", null);
-
-    assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+    assertThat(get("/health/ready", null).statusCode()).isEqualTo(200);
     assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
+
+    // On a loaded machine the first AI check can miss its 2 s deadline (DEGRADED, still 200); the
+    // next one, at most 5 s later, finds the provider up.
+    HttpResponse<String> ready = poll(() -> get("/health/ready", null), r -> r.body().equals("{\"status\":\"UP\"}"));
+    assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
   }
 
   @Test

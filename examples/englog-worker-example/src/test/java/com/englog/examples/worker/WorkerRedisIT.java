@@ -25,8 +25,8 @@ import redis.clients.jedis.RedisClient;
 class WorkerRedisIT {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final Predicate<String> OUTAGE = l -> l.contains("is unreachable");
-  private static final Predicate<String> RECOVERY = l -> l.contains("is reachable again");
+  private static final Predicate<String> OUTAGE = l -> l.contains("\"message\":\"Redis at ") && l.contains(" failed (");
+  private static final Predicate<String> RECOVERY = l -> l.contains("\"message\":\"Redis at ") && l.contains(" works again after ");
 
   @Test
   void jobsFromRedisContinueTheApiTraceAndTheLoopOutlivesARedisOutage() throws Exception {
