@@ -112,6 +112,7 @@ final class Worker {
   private static Tracing tracing(WorkerConfig config) {
     Tracing.Builder tracing = Tracing.builder()
         .serviceName(WorkerConfig.SERVICE_NAME)
+        .shutdownHook(false)  // WorkerMain's hook closes tracing after the drain
         .messagingSystem(config.redisUrl().isPresent() ? "redis" : "http")
         .listener(new AiCallObserver());
     if (!config.exportSpans()) {

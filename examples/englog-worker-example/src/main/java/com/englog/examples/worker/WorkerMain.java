@@ -37,21 +37,13 @@ public final class WorkerMain {
     logConfiguration(config, tokenFile);
 
     Worker worker = Worker.start(config, tokenFile);
-    Runnable shutdown = () -> {
-      // The JVM's signal threads are daemons, and so would be a thread they start: once the job and
-      // HTTP threads have ended, a daemon alone would not keep the JVM alive until the spans are flushed.
-      Thread thread = new Thread(() -> {
-        if (worker.shutdown()) {
-          stopLogging();
-          System.exit(0);
-        }
-      }, "englog-worker-shutdown");
-      thread.setDaemon(false);
-      thread.start();
-    };
-    if (!TermSignal.onTerminate(shutdown)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(worker::shutdown, "englog-worker-shutdown"));
-    }
+    // SIGTERM (an orchestrator stopping the pod) or Ctrl-C: readiness 503, drain, flush spans, stop
+    // logging. englog-tracing's own exit hook is off (Worker builds Tracing with shutdownHook(false)):
+    // the JVM starts all hooks at once, and that one would close the SDK while jobs still end spans.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.shutdown();
+      stopLogging();
+    }, "englog-worker-shutdown"));
 
     worker.awaitReady();
     if (config.metricsTokenFile().isEmpty()) {
