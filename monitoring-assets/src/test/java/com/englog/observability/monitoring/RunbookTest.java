@@ -30,7 +30,7 @@ class RunbookTest {
   static final List<String> SECTIONS =
       List.of("What it means", "How to confirm", "What to do", "How to silence");
   private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} (.+)$");
-  private static final Pattern PROMQL_BLOCK = Pattern.compile("(?s)```promql\\n(.*?)```");
+  static final Pattern PROMQL_BLOCK = Pattern.compile("(?s)```promql\\n(.*?)```");
 
   @Test
   void everyRunbookUrlAnchorExists() {
