@@ -38,7 +38,8 @@ class AssetZipIT {
         "prometheus/rules/englog-slo.yml", "alertmanager/alertmanager.yml",
         "alertmanager/templates/englog.tmpl", "grafana/dashboards/englog-overview.json",
         "grafana/provisioning/datasources/englog.yml", "grafana/provisioning/dashboards/englog.yml",
-        "docker-compose.monitoring.yml", "runbooks/README.md", "runbooks/HighErrorRate.md");
+        "docker-compose.monitoring.yml", "otel-collector/otel-collector.yml", "runbooks/README.md",
+        "runbooks/HighErrorRate.md");
     Set<String> sources;
     try (Stream<Path> files = Files.walk(Assets.ROOT)) {
       sources = files.filter(Files::isRegularFile)

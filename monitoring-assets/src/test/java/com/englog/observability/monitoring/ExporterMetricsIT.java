@@ -173,12 +173,29 @@ class ExporterMetricsIT {
     assertThat(problems).as("%s against the real exporter", list).isEmpty();
   }
 
-  /** Series names of every selector in the shipped rules and dashboards (variables included). */
+  /**
+   * Series names of every selector in the shipped rules and dashboards (variables included), and in
+   * the queries of the runbooks and docs/operations.md.
+   */
   static Set<String> usedMetricNames() {
     List<String> queries = new ArrayList<>();
     RuleFiles.shipped().forEach(r -> queries.add(r.expr));
     Map<Path, JsonNode> dashboards = DashboardTest.load();
     DashboardTest.queries(dashboards).values().forEach(q -> queries.add(DashboardTest.substitute(q)));
+    // The queries the runbooks and the operations guide tell people to run: RunbookTest checks them
+    // against the declared lists, and here the lists are checked against the real programs.
+    List<Path> pages = new ArrayList<>(Assets.list(Assets.RUNBOOKS, ".md"));
+    pages.add(Assets.MODULE.resolve("../docs/operations.md").normalize());
+    for (Path page : pages) {
+      Matcher block = RunbookTest.PROMQL_BLOCK.matcher(Assets.read(page));
+      while (block.find()) {
+        for (String line : block.group(1).split("\n")) {
+          if (!line.isBlank()) {
+            queries.add(line);
+          }
+        }
+      }
+    }
     Set<String> names = new TreeSet<>();
     for (String q : queries) {
       for (Node n : PromQl.walk(PromQl.parse(q))) {

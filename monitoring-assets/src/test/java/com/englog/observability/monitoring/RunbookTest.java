@@ -2,7 +2,11 @@ package com.englog.observability.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Promtool;
+import com.englog.observability.testsupport.ToolRun;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every alert's runbook_url points at a shipped page and an anchor that exists in it; every page says
  * what the alert means, how to confirm it, what to do and how to silence it; every query a page (or the
- * operations guide) tells the on-call engineer to run is valid against the metric catalogs.
+ * operations guide) tells the on-call engineer to run is valid against the metric catalogs and parses
+ * for promtool.
  */
 class RunbookTest {
 
@@ -30,7 +36,7 @@ class RunbookTest {
   static final List<String> SECTIONS =
       List.of("What it means", "How to confirm", "What to do", "How to silence");
   private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} (.+)$");
-  private static final Pattern PROMQL_BLOCK = Pattern.compile("(?s)```promql\\n(.*?)```");
+  static final Pattern PROMQL_BLOCK = Pattern.compile("(?s)```promql\\n(.*?)```");
 
   @Test
   void everyRunbookUrlAnchorExists() {
@@ -139,25 +145,48 @@ class RunbookTest {
   void everyQueryARunbookGivesIsValidAgainstTheCatalogs() {
     QueryChecker checker = QueryChecker.forRules(MetricCatalog.load(), RuleFiles.shipped());
     List<String> problems = new ArrayList<>();
-    int queries = 0;
+    List<String[]> queries = pageQueries();
+    for (String[] q : queries) {
+      for (String p : checker.check(q[1])) {
+        problems.add(q[0] + ": " + q[1] + ": " + p);
+      }
+    }
+    assertThat(queries).hasSizeGreaterThan(60);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void everyQueryARunbookGivesParsesForPromtool(@TempDir Path dir) throws IOException {
+    // promtool 2.42 has no query parser command: each query becomes a recording rule.
+    StringBuilder rules = new StringBuilder("groups:\n  - name: runbook-queries\n    rules:\n");
+    ObjectMapper json = new ObjectMapper();
+    List<String[]> queries = pageQueries();
+    for (int i = 0; i < queries.size(); i++) {
+      rules.append("      - record: runbook:query:").append(i).append('\n')
+          .append("        expr: ").append(json.writeValueAsString(queries.get(i)[1])).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("runbook-queries.yml"), rules.toString());
+    ToolRun run = Promtool.checkRules(file);
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stdout()).contains("SUCCESS: " + queries.size() + " rules found");
+  }
+
+  /** Page name and query of every line of every {@code promql} block of the runbooks and operations.md. */
+  static List<String[]> pageQueries() {
     List<Path> pages = new ArrayList<>(Assets.list(Assets.RUNBOOKS, ".md"));
     pages.add(Assets.MODULE.resolve("../docs/operations.md").normalize());
+    List<String[]> out = new ArrayList<>();
     for (Path page : pages) {
       Matcher m = PROMQL_BLOCK.matcher(Assets.read(page));
       while (m.find()) {
         for (String query : m.group(1).split("\n")) {
-          if (query.isBlank()) {
-            continue;
-          }
-          queries++;
-          for (String p : checker.check(query)) {
-            problems.add(page.getFileName() + ": " + query + ": " + p);
+          if (!query.isBlank()) {
+            out.add(new String[] {page.getFileName().toString(), query.trim()});
           }
         }
       }
     }
-    assertThat(queries).isGreaterThan(60);
-    assertThat(problems).isEmpty();
+    return out;
   }
 
   /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
