@@ -4,6 +4,8 @@ import com.englog.examples.api.admin.Faults;
 import com.englog.examples.api.journals.DatabaseUnavailableException;
 import com.englog.observability.metrics.AuthFailureReason;
 import com.englog.observability.servlet.ObservabilityFilter;
+import com.englog.observability.tracing.Spans;
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -93,6 +95,8 @@ public final class Router extends HttpServlet {
       response.setHeader("Retry-After", "5");
       error(response, 503, "database unavailable");
     } catch (Exception e) {
+      // The filter's SERVER span is current here: give it the exception, not only the 500.
+      Spans.markFailure(Span.current(), e);
       LOG.error("Request failed", e);
       error(response, 500, "internal error");
     }
