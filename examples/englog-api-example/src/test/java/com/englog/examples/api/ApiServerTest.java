@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,8 +73,9 @@ class ApiServerTest {
 
   @Test
   void rejectedRequestsAreCountedAsSecurityEvents() throws Exception {
-    String missing = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"missing_credentials\"}";
-    String invalid = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"invalid_token\"}";
+    String failures = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"%s\"}";
+    String missing = failures.formatted("missing_credentials");
+    String invalid = failures.formatted("invalid_token");
     String denied = "englog_security_access_denied_total{endpoint=\"/api/journals\"}";
     double missingBefore = api.value(missing);
     double invalidBefore = api.value(invalid);
@@ -153,12 +155,11 @@ class ApiServerTest {
   @Test
   void journalsAreHandedToTheWorkerWithTheirTraceContext() throws Exception {
     String traceId = randomHex(32);
-    String id;
     HttpResponse<String> created = api.send("POST", "/api/journals", TestApi.ALICE,
         "{\"title\":\"hand-off\",\"body\":\"summarise me later\"}",
         "traceparent", "00-" + traceId + "-" + randomHex(16) + "-01");
     assertThat(created.statusCode()).isEqualTo(201);
-    id = Json.MAPPER.readTree(created.body()).path("id").asText();
+    String id = Json.MAPPER.readTree(created.body()).path("id").asText();
 
     WorkerStub.Received job = api.worker.jobs().stream()
         .filter(j -> j.body().contains(id)).findFirst().orElseThrow();
@@ -206,7 +207,7 @@ class ApiServerTest {
     assertThat(stdout.lines()).noneMatch(l -> l.contains("Failed to export"));
   }
 
-  private static JsonNode awaitLogLine(java.util.function.Predicate<JsonNode> wanted) throws Exception {
+  private static JsonNode awaitLogLine(Predicate<JsonNode> wanted) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : List.copyOf(stdout.lines())) {

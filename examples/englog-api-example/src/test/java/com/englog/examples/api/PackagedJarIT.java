@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,8 @@ class PackagedJarIT {
     Process api = start(List.of("-jar", JAR.toString()), Map.of(
         "ENGLOG_EXAMPLE_PORT", Integer.toString(apiPort),
         "ENGLOG_EXAMPLE_AI_URL", "http://127.0.0.1:" + aiPort,
-        "ENGLOG_EXAMPLE_WORKER_URL", "http://127.0.0.1:" + FreePort.next(),   // no worker: hand-off fails, 201 all the same
+        // No worker: the hand-off fails, creation answers 201 all the same.
+        "ENGLOG_EXAMPLE_WORKER_URL", "http://127.0.0.1:" + FreePort.next(),
         "ENGLOG_EXAMPLE_DRAIN_SECONDS", "3"), apiLog);
     awaitLine(apiLog, "englog-example ready: englog-api http://127.0.0.1:" + apiPort, api);
 
@@ -131,7 +133,7 @@ class PackagedJarIT {
     throw new AssertionError("no '" + line + "' within " + START_TIMEOUT + ":\n" + Files.readString(log));
   }
 
-  private static void awaitJsonLine(Path log, java.util.function.Predicate<JsonNode> wanted) throws Exception {
+  private static void awaitJsonLine(Path log, Predicate<JsonNode> wanted) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {

@@ -61,7 +61,8 @@ class RedisIT {
         assertThat(summaryCached(api, id)).isFalse();
         assertThat(summaryCached(api, id)).isTrue();
         assertThat(client.get("summary:alice:" + id)).isNotBlank();
-        assertThat(api.scrape()).contains("englog_cache_hits_total{cache_type=\"redis\",key_pattern=\"summary:*\"} 1.0");
+        assertThat(api.scrape())
+            .contains("englog_cache_hits_total{cache_type=\"redis\",key_pattern=\"summary:*\"} 1.0");
         assertThat(api.get("/health/redis", null).statusCode()).isEqualTo(200);
 
         redis.freeze();

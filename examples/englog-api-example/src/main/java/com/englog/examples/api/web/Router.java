@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -82,7 +83,7 @@ public final class Router extends HttpServlet {
     try {
       User user = authenticate(request);
       if (!user.role().includes(route.role())) {
-        throw new ApiException(403, "role " + route.role().name().toLowerCase(java.util.Locale.ROOT) + " required");
+        throw new ApiException(403, "role " + route.role().name().toLowerCase(Locale.ROOT) + " required");
       }
       if (route.faultInjection() && faults.shouldFail()) {
         throw new ApiException(500, "injected fault (error burst)");
