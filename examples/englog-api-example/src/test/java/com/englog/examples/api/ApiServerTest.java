@@ -191,14 +191,28 @@ class ApiServerTest {
   }
 
   @Test
-  void readinessIsUpAndUnknownPathsGetJson404() throws Exception {
+  void readinessIsUpWithTheDatabaseUp() throws Exception {
     HttpResponse<String> ready = api.get("/health/ready", null);
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(Json.MAPPER.readTree(ready.body()).path("status").asText()).isIn("UP", "DEGRADED");
     assertThat(api.get("/health/db", null).statusCode()).isEqualTo(200);
-    HttpResponse<String> unknown = api.get("/no/such/path", TestApi.ALICE);
+    assertThat(api.get("/health/live", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownPathsAndMethodsGetJsonErrorsAndBoundedLabels() throws Exception {
+    HttpResponse<String> unknown = api.get("/no/such/path/" + randomHex(8), TestApi.ALICE);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("\"error\"");
+    HttpResponse<String> wrongMethod = api.send("DELETE", "/api/journals", TestApi.ALICE, null);
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("Allow"))
+        .hasValueSatisfying(a -> assertThat(a).contains("GET", "POST"));
+
+    assertThat(api.scrape())
+        .contains("englog_http_requests_total{endpoint=\"NOT_FOUND\",method=\"GET\",status_code=\"404\"}")
+        .contains("englog_http_requests_total{endpoint=\"/api/journals\",method=\"DELETE\",status_code=\"405\"}")
+        .doesNotContain("/no/such/path");
   }
 
   @Test

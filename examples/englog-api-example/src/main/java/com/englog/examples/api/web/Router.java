@@ -57,29 +57,25 @@ public final class Router extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
-    List<Route> sameTemplate = new ArrayList<>();
-    Route route = null;
-    Map<String, String> parameters = Map.of();
-    for (Route candidate : routes) {
-      Optional<Map<String, String>> match = candidate.match(path);
-      if (match.isPresent()) {
-        sameTemplate.add(candidate);
-        if (candidate.method().equals(request.getMethod())) {
-          route = candidate;
-          parameters = match.get();
-        }
-      }
-    }
-    if (sameTemplate.isEmpty()) {
-      error(response, 404, "no such endpoint");
+    List<Route> forPath = routes.stream().filter(r -> r.match(path).isPresent()).collect(Collectors.toList());
+    if (forPath.isEmpty()) {
+      error(response, 404, "no such endpoint"); // no template: the filter counts it under NOT_FOUND
       return;
     }
-    request.setAttribute(ObservabilityFilter.ROUTE_ATTRIBUTE, sameTemplate.get(0).template());
-    if (route == null) {
-      response.setHeader("Allow", sameTemplate.stream().map(Route::method).collect(Collectors.joining(", ")));
+    // Tell the filter which route this is before anything can fail: 401, 403 and 405 count under it too.
+    request.setAttribute(ObservabilityFilter.ROUTE_ATTRIBUTE, forPath.get(0).template());
+    Optional<Route> route = forPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
+    if (route.isEmpty()) {
+      response.setHeader("Allow", forPath.stream().map(Route::method).collect(Collectors.joining(", ")));
       error(response, 405, "method not allowed");
       return;
     }
+    dispatch(route.get(), route.get().match(path).orElseThrow(), request, response);
+  }
+
+  /** Authenticates, authorizes, injects the error burst, runs the handler, and answers its failures. */
+  private void dispatch(Route route, Map<String, String> parameters, HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
     try {
       User user = authenticate(request);
       if (!user.role().includes(route.role())) {
