@@ -37,6 +37,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -119,6 +120,8 @@ public final class ApiServer {
 
       // 4. Routes: each template once; the router hands it to the observability filter.
       Funnel funnel = new Funnel(metrics);
+      ActiveUsers activeUsers = ActiveUsers.start(Clock.systemUTC());
+      resources.add(activeUsers);
       Sessions sessions = new Sessions();
       Faults faults = new Faults();
       JournalHandlers journalHandlers = new JournalHandlers(journals, new AiJobPublisher(queue, tracing), funnel);
@@ -133,6 +136,7 @@ public final class ApiServer {
           .routeWithFaults("GET", ApiRoutes.SUMMARY, Role.READER, summaries::get)
           .route("GET", ApiRoutes.FAULTS, Role.ADMIN, faultsHandler::show)
           .route("PUT", ApiRoutes.FAULTS, Role.ADMIN, faultsHandler::update)
+          .whenAuthenticated(user -> activeUsers.seen(user.id()))
           .build();
 
       // 5. HTTP: the EngLog suite first in the chain (filter, /metrics, /health*), then the router.

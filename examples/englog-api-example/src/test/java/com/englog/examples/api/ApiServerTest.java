@@ -66,6 +66,17 @@ class ApiServerTest {
   }
 
   @Test
+  void authenticatedUsersAreCountedAsActive() throws Exception {
+    assertThat(api.get("/api/journals", TestApi.BOB).statusCode()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (api.value("englog_users_active{time_window=\"1h\"}") < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(200); // recounted every few seconds
+    }
+    assertThat(api.value("englog_users_active{time_window=\"1h\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(api.value("englog_users_active{time_window=\"7d\"}")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void metricsNeedTheToken() throws Exception {
     assertThat(api.get("/metrics", null).statusCode()).isEqualTo(401);
     assertThat(api.get("/metrics", TestApi.ALICE).statusCode()).isEqualTo(401);

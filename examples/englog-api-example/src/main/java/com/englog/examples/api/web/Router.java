@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,13 @@ public final class Router extends HttpServlet {
   private final transient List<Route> routes;
   private final transient Users users;
   private final transient Faults faults;
+  private final transient Consumer<User> whenAuthenticated;
 
-  private Router(List<Route> routes, Users users, Faults faults) {
+  private Router(List<Route> routes, Users users, Faults faults, Consumer<User> whenAuthenticated) {
     this.routes = List.copyOf(routes);
     this.users = users;
     this.faults = faults;
+    this.whenAuthenticated = whenAuthenticated;
   }
 
   /** A router authenticating against {@code users}, injecting {@code faults} where routes allow it. */
@@ -78,6 +81,7 @@ public final class Router extends HttpServlet {
       HttpServletResponse response) throws IOException {
     try {
       User user = authenticate(request);
+      whenAuthenticated.accept(user);
       if (!user.role().includes(route.role())) {
         throw new ApiException(403, "role " + route.role().name().toLowerCase(Locale.ROOT) + " required");
       }
@@ -134,6 +138,7 @@ public final class Router extends HttpServlet {
     private final Users users;
     private final Faults faults;
     private final List<Route> routes = new ArrayList<>();
+    private Consumer<User> whenAuthenticated = user -> { };
 
     private Builder(Users users, Faults faults) {
       this.users = users;
@@ -152,8 +157,14 @@ public final class Router extends HttpServlet {
       return this;
     }
 
+    /** Told about every authenticated request, on its thread, before the handler runs; must be quick. */
+    public Builder whenAuthenticated(Consumer<User> listener) {
+      this.whenAuthenticated = listener;
+      return this;
+    }
+
     public Router build() {
-      return new Router(routes, users, faults);
+      return new Router(routes, users, faults, whenAuthenticated);
     }
   }
 }
