@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.examples.api.web.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,6 +128,28 @@ class ApiServerTest {
     assertThat(api.scrape())
         .contains("englog_cache_hits_total{cache_type=\"in_process\",key_pattern=\"summary:*\"}")
         .contains("englog_ai_processing_duration_seconds_count{provider=\"simulated\",task_type=\"summarize\"}");
+  }
+
+  @Test
+  void theServicesOwnMetricsAreInItsCatalog() throws Exception {
+    JsonNode catalog;
+    try (InputStream in = ApiServerTest.class.getResourceAsStream(
+        "/META-INF/englog/metrics-catalog/englog-api-example.json")) {
+      catalog = Json.MAPPER.readTree(in);
+    }
+    String scrape = api.scrape();
+    assertThat(catalog).isNotEmpty();
+    for (JsonNode family : catalog) {
+      String name = family.path("name").asText();
+      assertThat(scrape.lines()).as("help of " + name)
+          .anyMatch(l -> l.startsWith("# HELP ") && l.endsWith(" " + family.path("help").asText()));
+      for (JsonNode label : family.path("labels")) {
+        for (JsonNode value : label.path("values")) {
+          assertThat(scrape).as("declared series at 0 from the first scrape")
+              .contains(name + "{" + label.path("name").asText() + "=\"" + value.asText() + "\"}");
+        }
+      }
+    }
   }
 
   @Test
