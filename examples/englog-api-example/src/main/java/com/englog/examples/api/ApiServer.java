@@ -281,7 +281,7 @@ public final class ApiServer {
       LOG.warn("HTTP server did not stop cleanly", e);
     }
     closeAll(resources);
-    boolean flushed = tracing.shutdown(Tracing.DEFAULT_SHUTDOWN_TIMEOUT);
+    boolean flushed = tracing.shutdown(Tracing.DEFAULT_SHUTDOWN_TIMEOUT); // Tracing.close(), with its outcome
     LOG.info("Stopped (spans flushed: {})", flushed);
   }
 

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.examples.api.web.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,6 +82,47 @@ class ApiServerTest {
     }
     assertThat(api.value("englog_users_active{time_window=\"1h\"}")).isGreaterThanOrEqualTo(1);
     assertThat(api.value("englog_users_active{time_window=\"7d\"}")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRequestRejectedBeforeItsBodyArrivedLeavesTheConnectionUsable() throws Exception {
+    // Raw HTTP on one connection, the body sent after the headers (as HttpClient may): the 403 is decided
+    // before the body arrives, and the next request on the connection must still be answered.
+    String body = "{\"errorRate\":1.0}";
+    try (Socket socket = new Socket(api.server.uri().getHost(), api.server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out.write(("PUT /api/admin/faults HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestApi.ALICE
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300);
+      out.write(body.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 403 Forbidden");
+      skipResponse(in);
+
+      out.write(("GET /api/journals HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestApi.ALICE
+          + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).as("the same connection answers again").isEqualTo("HTTP/1.1 200 OK");
+    }
+    assertThat(api.get("/api/admin/faults", TestApi.ADMIN).body()).as("the rejected PUT changed nothing")
+        .contains("0.0");
+  }
+
+  /** Reads the rest of a response with a Content-Length. */
+  private static void skipResponse(BufferedReader in) throws IOException {
+    int length = 0;
+    for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+      if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(header.substring("content-length:".length()).strip());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      in.read();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ public final class Router extends HttpServlet {
     String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
     List<Route> forPath = routes.stream().filter(r -> r.match(path).isPresent()).collect(Collectors.toList());
     if (forPath.isEmpty()) {
-      error(response, 404, "no such endpoint"); // no template: the filter counts it under NOT_FOUND
+      error(request, response, 404, "no such endpoint"); // no template: the filter counts it under NOT_FOUND
       return;
     }
     // Tell the filter which route this is before anything can fail: 401, 403 and 405 count under it too.
@@ -70,7 +71,7 @@ public final class Router extends HttpServlet {
     Optional<Route> route = forPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
     if (route.isEmpty()) {
       response.setHeader("Allow", forPath.stream().map(Route::method).collect(Collectors.joining(", ")));
-      error(response, 405, "method not allowed");
+      error(request, response, 405, "method not allowed");
       return;
     }
     dispatch(route.get(), route.get().match(path).orElseThrow(), request, response);
@@ -90,16 +91,16 @@ public final class Router extends HttpServlet {
       }
       route.handler().handle(new ApiCall(request, response, user, parameters));
     } catch (ApiException e) {
-      error(response, e.status(), e.getMessage());
+      error(request, response, e.status(), e.getMessage());
     } catch (DatabaseUnavailableException e) {
       LOG.warn("Database unavailable, answering 503: {}", e.getMessage());
       response.setHeader("Retry-After", "5");
-      error(response, 503, "database unavailable");
+      error(request, response, 503, "database unavailable");
     } catch (Exception e) {
       // The filter's SERVER span is current here: give it the exception, not only the 500.
       Spans.markFailure(Span.current(), e);
       LOG.error("Request failed", e);
-      error(response, 500, "internal error");
+      error(request, response, 500, "internal error");
     }
   }
 
@@ -123,14 +124,32 @@ public final class Router extends HttpServlet {
     throw new ApiException(401, message);
   }
 
-  private static void error(HttpServletResponse response, int status, String message) throws IOException {
+  private static void error(HttpServletRequest request, HttpServletResponse response, int status, String message)
+      throws IOException {
     if (response.isCommitted()) {
       return; // the handler already answered; the filter still sees the failure in its span and metrics
     }
+    discardUnreadBody(request, response);
     if (status == 401) {
       response.setHeader("WWW-Authenticate", "Bearer");
     }
     ApiCall.write(response, status, Map.of("error", message));
+  }
+
+  /**
+   * Reads what is left of the request body before an error answers it (a 401 or 403 is decided before
+   * the body is read), so the container never has to guess what to do with unread bytes on a keep-alive
+   * connection; closing it would make a client that reuses it see a dropped connection, not an answer.
+   */
+  private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
+    try {
+      InputStream body = request.getInputStream();
+      if (body.readNBytes(ApiCall.MAX_BODY_BYTES + 1).length > ApiCall.MAX_BODY_BYTES) {
+        response.setHeader("Connection", "close"); // too much to read for an error: end the connection
+      }
+    } catch (IOException | IllegalStateException e) {
+      response.setHeader("Connection", "close");
+    }
   }
 
   /** Collects the routes. */
