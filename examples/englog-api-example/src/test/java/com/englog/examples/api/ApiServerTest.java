@@ -235,6 +235,21 @@ class ApiServerTest {
   }
 
   @Test
+  void accessLogLinesCarryTheSessionAndAUserPseudonym() throws Exception {
+    String sessionId = Json.MAPPER.readTree(api.send("POST", "/api/sessions", TestApi.ALICE, null).body())
+        .path("sessionId").asText();
+    String traceId = randomHex(32);
+    assertThat(api.send("GET", "/api/journals", TestApi.ALICE, null,
+        "X-Session-ID", sessionId, "traceparent", "00-" + traceId + "-" + randomHex(16) + "-01").statusCode())
+        .isEqualTo(200);
+
+    JsonNode access = awaitLogLine(line -> "http_request".equals(line.path("message").asText())
+        && traceId.equals(line.path("trace_id").asText()));
+    assertThat(access.path("session_id").asText()).isEqualTo(sessionId);
+    assertThat(access.path("user_id").asText()).as("an HMAC pseudonym, not the id").hasSize(64).isNotEqualTo("alice");
+  }
+
+  @Test
   void journalsAreHandedToTheWorkerWithTheirTraceContext() throws Exception {
     String traceId = randomHex(32);
     HttpResponse<String> created = api.send("POST", "/api/journals", TestApi.ALICE,
