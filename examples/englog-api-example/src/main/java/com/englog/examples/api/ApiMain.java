@@ -39,19 +39,18 @@ public final class ApiMain {
   }
 
   /**
-   * What SIGTERM runs: the graceful shutdown, then logging (the last lines are flushed). A clean stop
-   * exits 0, as orchestrators and process supervisors expect (the JVM alone would report 143).
+   * What SIGTERM (or Ctrl-C) runs: the graceful shutdown, then logging, so the last lines are written.
+   * englog-tracing's own exit hook is off ({@code shutdownHook(false)} in {@link ApiServer}): the JVM
+   * starts all hooks at once, and that one would close the SDK while the drain still ends spans. The
+   * JVM then exits with 143 (128 + SIGTERM), the status orchestrators expect after a SIGTERM.
    */
   static void shutdown(ApiServer server) {
-    boolean clean = true;
     try {
       server.shutdown();
     } catch (RuntimeException e) {
       LOG.error("Shutdown failed", e);
-      clean = false;
     }
     stopLogging();
-    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 
   private static void logConfiguration(ApiConfig config) {

@@ -163,6 +163,7 @@ public final class ApiServer {
     Peer database = Database.peerOf(config);
     Tracing.Builder builder = Tracing.builder()
         .serviceName(ApiConfig.SERVICE_NAME)
+        .shutdownHook(false)  // ApiMain's hook closes tracing after Jetty has drained
         .databaseSystem(database.service())
         .messagingSystem(config.redisUrl().isPresent() ? "redis" : "http")
         .listener(new MetricsTracingListener());

@@ -88,10 +88,10 @@ class PackagedJarIT {
 
     api.destroy(); // SIGTERM
     assertThat(api.waitFor(20, TimeUnit.SECONDS)).as("stopped within the drain time").isTrue();
-    assertThat(api.exitValue()).isEqualTo(0);
+    assertThat(api.exitValue()).as("128 + SIGTERM, after the shutdown hook ran").isEqualTo(143);
     ai.destroy();
     assertThat(ai.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(ai.exitValue()).isEqualTo(0);
+    assertThat(ai.exitValue()).as("128 + SIGTERM, after the shutdown hook ran").isEqualTo(143);
 
     List<String> lines = Files.readAllLines(apiLog, StandardCharsets.UTF_8);
     assertThat(lines.get(0)).contains("\"message\":\"Effective configuration\"");

@@ -34,7 +34,8 @@ public final class SimulatedAiProviderMain {
       Map<String, String> tracingProperties = ApiConfig.tracingProperties(env);
       LOG.atInfo().setMessage("Effective configuration").addKeyValue("bind", bind).addKeyValue("port", port)
           .addKeyValue("tracing", tracingProperties.toString()).log();
-      Tracing.Builder tracingBuilder = Tracing.builder().serviceName(SERVICE_NAME);
+      Tracing.Builder tracingBuilder = Tracing.builder().serviceName(SERVICE_NAME)
+          .shutdownHook(false); // the hook below closes it after the server stopped
       tracingProperties.forEach(tracingBuilder::property);
       tracing = tracingBuilder.build();
       Traces.setDefault(tracing);
@@ -53,7 +54,6 @@ public final class SimulatedAiProviderMain {
       provider.close();
       started.close();       // flushes the last spans
       stopLogging();
-      Runtime.getRuntime().halt(0); // a clean stop on SIGTERM exits 0
     }, "englog-ai-provider-shutdown"));
     System.out.println("englog-example ready: " + SERVICE_NAME + " http://" + bind + ":" + provider.port());
   }
