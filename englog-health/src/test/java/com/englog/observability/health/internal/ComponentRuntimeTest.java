@@ -242,6 +242,27 @@ class ComponentRuntimeTest {
         .isEqualTo(RecoveryOutcome.FAILURE);
   }
 
+  @Test
+  void aRecoveryActionThatThrowsAnErrorOfTheVirtualMachineIsAFailure() throws InterruptedException {
+    BlockingQueue<RecoveryOutcome> attempts = new LinkedBlockingQueue<>();
+    ComponentRuntime.RecoverySpec restart = new ComponentRuntime.RecoverySpec("restart", failing -> {
+      throw new StackOverflowError("deep");
+    }, RecoveryPolicy.builder().afterFailures(1).build());
+    HealthListener listener = new HealthListener() {
+      @Override
+      public void onRecoveryAttempt(String component, String action, RecoveryOutcome outcome) {
+        attempts.add(outcome);
+      }
+    };
+    start(context -> Health.down("HTTP 500").build(), 0, Runnable::run, List.of(restart),
+        List.of(listener));
+
+    assertThat(db.evaluate().await().status).isEqualTo(Status.DOWN);
+
+    assertThat(attempts.poll(30, TimeUnit.SECONDS)).as("recorded when it ends, not at its timeout")
+        .isEqualTo(RecoveryOutcome.FAILURE);
+  }
+
   // ---- the recovery budget ---------------------------------------------------------------
 
   private RecoverySchedule schedule(RecoveryPolicy policy) {
