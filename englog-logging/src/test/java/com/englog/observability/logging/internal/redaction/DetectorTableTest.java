@@ -123,6 +123,17 @@ class DetectorTableTest {
     }
   }
 
+  /** Key-value declares no second character: it is called before a non-ASCII one too. */
+  @Test
+  void aValueAfterADeniedKeyIsFoundWhateverItStartsWith() {
+    Redactor redactor = Redactor.builder().build();
+    for (String text : List.of("password=ñandú-42", "password:é", "token=\u00a0hunter2", "secret=€uro")) {
+      Spans out = new Spans();
+      assertThat(redactor.scan(text, Integer.MAX_VALUE, out)).as(text).isOne();
+      assertThat(out.end(0)).as(text).isEqualTo(text.length());
+    }
+  }
+
   @Test
   void aWordStartDetectorIsNotCalledInsideAWord() {
     Redactor tokens = Redactor.builder().build();
