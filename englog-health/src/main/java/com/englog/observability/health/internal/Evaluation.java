@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * Not public API. What a component answers when asked for its health: either a {@link Result} to use
  * now (fresh, served while a refresh runs, shown through the open circuit breaker, or a placeholder
  * such as "not checked yet") or a {@link Pending} check, started or joined by the asking call, to
- * wait for. Each kind says itself how to wait for it, so callers never test which one they hold.
+ * wait for. Each kind says itself how to wait for it; the one caller that tests which kind it holds
+ * is {@code Group.status()}, so that the cached answer of a probe allocates nothing.
  */
 sealed interface Evaluation permits Result, Evaluation.Pending {
 

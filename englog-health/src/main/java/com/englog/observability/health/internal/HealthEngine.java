@@ -310,10 +310,27 @@ public final class HealthEngine implements AutoCloseable {
      * latest deadline of the checks it started or joined.
      */
     public Status status() {
-      Evaluation[] evaluations = evaluateAll();
+      // The cached answer (every member's result fresh) is the probe's hot path: it allocates
+      // nothing. The array of checks to wait for is made only when a member has one in flight.
       Status s = Status.UP;
+      Evaluation[] pending = null;
       for (int i = 0; i < members.length; i++) {
-        s = worst(s, counted(evaluations[i].await().status, members[i]));
+        Evaluation e = members[i].evaluate();
+        if (e instanceof Result r) {
+          s = worst(s, counted(r.status, members[i]));
+        } else {
+          if (pending == null) {
+            pending = new Evaluation[members.length];
+          }
+          pending[i] = e;
+        }
+      }
+      if (pending != null) {
+        for (int i = 0; i < members.length; i++) {
+          if (pending[i] != null) {
+            s = worst(s, counted(pending[i].await().status, members[i]));
+          }
+        }
       }
       return s;
     }

@@ -18,6 +18,11 @@ final class AuthorizationDetector extends Detector {
   }
 
   @Override
+  String secondChars(char first) {
+    return "eEaA"; // bearer, basic, in any case
+  }
+
+  @Override
   public int scan(String s, int i, int n, Spans out) {
     if (s.regionMatches(true, i, "bearer", 0, 6)) {
       return bearer(s, i + 6, n, out);

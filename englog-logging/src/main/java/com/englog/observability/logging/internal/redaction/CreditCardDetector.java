@@ -15,6 +15,11 @@ final class CreditCardDetector extends Detector {
   }
 
   @Override
+  String secondChars(char first) {
+    return "0123456789 -"; // a digit, or a single space or dash between groups
+  }
+
+  @Override
   public int scan(String s, int i, int n, Spans out) {
     int digits = 0;
     // Luhn doubles every second digit from the right; the count is known only at the end, so keep

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * One built-in detector of the redaction scan. It declares the ASCII characters a match can start on
- * and whether only at the start of a word (not after a letter, digit or {@code _}); the scan's dispatch
- * table is built from these declarations ({@link DetectorTable}), so a detector is only ever called
- * where it said it could match. Immutable.
+ * and whether only at the start of a word (not after a letter, digit or {@code _}), and the characters
+ * that may follow each of them; the scan's dispatch table is built from these declarations ({@link
+ * DetectorTable}), so a detector is only ever called where it said it could match. Immutable.
  */
 public abstract class Detector {
 
@@ -50,6 +50,15 @@ public abstract class Detector {
   public final boolean wordStart() {
     return wordStart;
   }
+
+  /**
+   * The ASCII characters that may follow {@code first} (one of {@link #firstChars()}) in a match, or
+   * null if any character may, the end of the text and non-ASCII ones included. Where a string is
+   * declared, the scan does not call the detector before any other character, before a non-ASCII one
+   * or at the end of the text: the declaration must hold every second character the detector can
+   * match, or a secret is missed.
+   */
+  abstract String secondChars(char first);
 
   /**
    * Looks for a match starting at {@code s[i]} (one of {@link #firstChars()}), adding what to redact

@@ -17,8 +17,17 @@ import com.englog.observability.logging.internal.Spans;
  */
 final class EmailDetector extends Detector {
 
+  private static final String DOMAIN_FIRST =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+
   EmailDetector() {
     super(RedactionDetector.EMAIL, "@", false);
+  }
+
+  /** A domain label starts after the {@code @}: a letter, a digit, {@code -} or {@code _}. */
+  @Override
+  String secondChars(char first) {
+    return DOMAIN_FIRST;
   }
 
   @Override

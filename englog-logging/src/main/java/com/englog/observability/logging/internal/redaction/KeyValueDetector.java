@@ -30,6 +30,11 @@ final class KeyValueDetector extends Detector {
   }
 
   @Override
+  String secondChars(char first) {
+    return null; // the key is before the separator; blanks, quotes or the value after it
+  }
+
+  @Override
   public int scan(String s, int sep, int n, Spans out) {
     if (s.charAt(sep) == ':' && sep + 2 < n && s.charAt(sep + 1) == '/' && s.charAt(sep + 2) == '/') {
       return -1;

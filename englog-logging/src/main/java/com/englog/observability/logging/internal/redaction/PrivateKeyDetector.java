@@ -12,6 +12,11 @@ final class PrivateKeyDetector extends Detector {
   }
 
   @Override
+  String secondChars(char first) {
+    return "-"; // -----BEGIN
+  }
+
+  @Override
   public int scan(String s, int i, int n, Spans out) {
     if (!s.startsWith("-----BEGIN", i)) {
       return -1;

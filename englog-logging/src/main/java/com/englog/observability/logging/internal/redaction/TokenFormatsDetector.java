@@ -10,6 +10,7 @@ import static com.englog.observability.logging.internal.redaction.Chars.run;
 import com.englog.observability.logging.RedactionDetector;
 import com.englog.observability.logging.internal.Redactor;
 import com.englog.observability.logging.internal.Spans;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,8 +49,8 @@ final class TokenFormatsDetector extends Detector {
       new PrefixedToken("npm_", 36, ALNUM),
       new PrefixedToken("hf_", 30, ALNUM)); // Hugging Face
 
-  /** First characters of the formats {@link #scan} handles itself: AKIA/ASIA, eyJ, SG. */
-  private static final String STRUCTURED = "AeS";
+  /** Prefixes of the formats {@link #scan} handles itself: AWS access key ids, JWTs, SendGrid keys. */
+  private static final List<String> STRUCTURED = List.of("AKIA", "ASIA", "eyJ", "SG.");
 
   /** The prefixed formats by first character; built per instance, so no static order matters. */
   private final PrefixedToken[][] byFirst;
@@ -65,15 +66,34 @@ final class TokenFormatsDetector extends Detector {
     }
   }
 
-  private static String prefixFirstChars() {
-    StringBuilder firsts = new StringBuilder(STRUCTURED);
+  /** Every prefix, structured formats first. */
+  private static List<String> prefixes() {
+    List<String> all = new ArrayList<>(STRUCTURED);
     for (PrefixedToken t : PREFIXED_TOKENS) {
-      String c = t.prefix.substring(0, 1);
-      if (firsts.indexOf(c) < 0) {
-        firsts.append(c);
+      all.add(t.prefix);
+    }
+    return all;
+  }
+
+  private static String prefixFirstChars() {
+    return charsAt(0, (char) 0);
+  }
+
+  /** The characters at {@code index} of the prefixes (starting with {@code first} unless index 0). */
+  private static String charsAt(int index, char first) {
+    StringBuilder chars = new StringBuilder();
+    for (String p : prefixes()) {
+      String c = p.substring(index, index + 1);
+      if ((index == 0 || p.charAt(0) == first) && chars.indexOf(c) < 0) {
+        chars.append(c);
       }
     }
-    return firsts.toString();
+    return chars.toString();
+  }
+
+  @Override
+  String secondChars(char first) {
+    return charsAt(1, first);
   }
 
   @Override

@@ -12,6 +12,11 @@ final class UrlCredentialsDetector extends Detector {
   }
 
   @Override
+  String secondChars(char first) {
+    return "/"; // ://
+  }
+
+  @Override
   public int scan(String s, int i, int n, Spans out) {
     if (!(i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/')) {
       return -1;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,96 @@ class DetectorTableTest {
         .enableDetector(Detector.spelling(name))
         .build();
     assertThat(alone.scan(ONE_OF_EACH, Integer.MAX_VALUE, new Spans())).isEqualTo(1);
+  }
+
+  /** One match of every shape each detector knows, whole (the tails of the pair test come from these). */
+  private static final List<String> MATCHES = List.of(
+      "Bearer abcdef1234567890XYZ", "BEARER abcdefg1", "bearer\tabcdefghijklmnopq", "basic dXNlcjpwYXNz",
+      "Basic YWxpY2U6c2VjcmV0", "jdbc:postgresql://app:S3cr3t@db:5432/x", "redis://:pw@cache",
+      "password=hunter2", "\"token\": \"abc\"", "secret: 'x y'", "Authorization: Bearer abc",
+      "ghp_0123456789abcdefghijABCDEFGHIJ012345", "github_pat_0123456789abcdefghij_KLMNOP",
+      "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig", "SG.abcdefghijklmnop.abcdefghijklmnopqr",
+      "xoxb-1234567890", "glpat-abcdefghij0123456789", "sk_live_0123456789abcdef",
+      "rk_test_0123456789abcdef", "sk-abcdefghijklmnopqrst", "npm_0123456789abcdefghijABCDEFGHIJ012345",
+      "hf_0123456789abcdefghijABCDEFGHIJ",
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+      "-----BEGIN PGP PRIVATE KEY BLOCK-----\nx", "ada@example.com", "a.b+c@mail-1.example.org",
+      "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "378282246310005");
+
+  @Test
+  void theMatchesOfThePairTestAreMatches() {
+    Redactor all = Redactor.builder().enableDetector("credit-card").build();
+    for (String m : MATCHES) {
+      assertThat(all.scan(m, Integer.MAX_VALUE, new Spans())).as(m).isPositive();
+    }
+  }
+
+  /**
+   * The pair table is only a short cut: where it calls no detector (a first character followed by a
+   * second one the detector did not declare, a non-ASCII one or the end of the text), the detector
+   * itself finds nothing either, whatever comes after the pair. Each rejected pair is tried before
+   * every tail of every known match, after nothing, a blank and a word.
+   */
+  @ParameterizedTest
+  @EnumSource(RedactionDetector.class)
+  void noDetectorCouldMatchWhereThePairTableCallsNothing(RedactionDetector name) {
+    DetectorTable table = new DetectorTable(EnumSet.of(name), NAMES);
+    Detector detector = Detector.create(name, NAMES);
+    Set<String> tails = new java.util.LinkedHashSet<>();
+    tails.add("");
+    for (String m : MATCHES) {
+      for (int k = 0; k <= m.length(); k++) {
+        tails.add(m.substring(k));
+      }
+    }
+    int[] nonAscii = {0xe9, 0xa0, 0x20ac, 0xd83d, 0xfeff};
+    int rejected = 0;
+    List<String> found = new ArrayList<>();
+    Spans out = new Spans();
+    for (char c : detector.firstChars().toCharArray()) {
+      for (int second = -1; second < 128 + nonAscii.length; second++) {
+        int next = second < 128 ? second : nonAscii[second - 128];
+        if (table.candidates(c, next).length > 0) {
+          continue;
+        }
+        rejected++;
+        for (String before : List.of("", " ", "ada")) {
+          for (String tail : next < 0 ? List.of("") : tails) {
+            String text = before + c + (next < 0 ? "" : String.valueOf((char) next)) + tail;
+            out.clear();
+            if (detector.scan(text, before.length(), text.length(), out) != -1 || out.size() != 0) {
+              found.add(text);
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).as("texts %s matches where the table does not call it", name).isEmpty();
+    if (name != RedactionDetector.KEY_VALUE) {
+      assertThat(rejected).as("pairs the table rejects for %s", name).isPositive();
+    }
+  }
+
+  /** Key-value declares no second character: it is called before a non-ASCII one too. */
+  @Test
+  void aValueAfterADeniedKeyIsFoundWhateverItStartsWith() {
+    Redactor redactor = Redactor.builder().build();
+    for (String text : List.of("password=ñandú-42", "password:é", "token=\u00a0hunter2", "secret=€uro")) {
+      Spans out = new Spans();
+      assertThat(redactor.scan(text, Integer.MAX_VALUE, out)).as(text).isOne();
+      assertThat(out.end(0)).as(text).isEqualTo(text.length());
+    }
+  }
+
+  @Test
+  void aWordStartDetectorIsNotCalledInsideAWord() {
+    Redactor tokens = Redactor.builder().build();
+    assertThat(tokens.scan("xghp_0123456789abcdefghijABCDEFGHIJ012345", Integer.MAX_VALUE, new Spans()))
+        .isZero();
+    assertThat(tokens.scan("x ghp_0123456789abcdefghijABCDEFGHIJ012345", Integer.MAX_VALUE, new Spans()))
+        .isOne();
+    assertThat(tokens.scan("db.password=hunter2", Integer.MAX_VALUE, new Spans())).isOne();
   }
 
   @Test
