@@ -13,12 +13,16 @@ import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.PrometheusServer;
 import com.englog.observability.testsupport.RedisServer;
 import com.englog.observability.testsupport.TestEnvironment;
+import com.englog.observability.testsupport.ToolRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +69,7 @@ public final class ExampleStack implements AutoCloseable {
 
   private static final Duration READY = Duration.ofSeconds(90);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Whether Prometheus and Alertmanager run. */
   public enum Monitoring {
@@ -123,6 +128,34 @@ public final class ExampleStack implements AutoCloseable {
 
     PortInUseException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * A component did not become ready; the message is one line naming it and its log, the cause
+   * carries the launcher's full report (with the log's tail).
+   */
+  public static final class StartFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartFailedException(String component, Throwable cause) {
+      super(component + " did not start: " + summary(cause.getMessage()), cause);
+    }
+
+    private static String summary(String message) {
+      if (message == null) {
+        return "(no message)";
+      }
+      int log = message.indexOf("; log:");
+      String head = log < 0 ? message : message.substring(0, log);
+      String tail = log < 0 ? "" : message.substring(log + "; log:".length()).strip();
+      int newline = head.indexOf('\n');
+      head = newline < 0 ? head : head.substring(0, newline);
+      if (!tail.isEmpty()) {
+        String[] lines = tail.split("\n");
+        head += " (log: " + lines[0].strip() + (lines.length > 1 ? " ..." : "") + ")";
+      }
+      return head;
     }
   }
 
@@ -192,14 +225,14 @@ public final class ExampleStack implements AutoCloseable {
   }
 
   private void startAll() {
-    Path apiJar = jar("englog-api-example");
-    Path workerJar = jar("englog-worker-example");
-    requireTools();
     apiPort = port(options.apiPort, "API");
     workerPort = port(options.workerPort, "worker");
     aiPort = port(options.aiPort, "AI provider");
+    requireTools();
     int prometheusPort = monitoring ? port(options.prometheusPort, "Prometheus") : 0;
     int alertmanagerPort = monitoring ? port(options.alertmanagerPort, "Alertmanager") : 0;
+    Path apiJar = jar("englog-api-example");
+    Path workerJar = jar("englog-worker-example");
     PrintStream out = options.progress;
     out.println("[stack] logs in " + logDirectory);
 
@@ -363,7 +396,12 @@ public final class ExampleStack implements AutoCloseable {
   private <T> T step(String what, Supplier<T> start, Function<T, String> where) {
     options.progress.println("[stack] starting " + what + " ...");
     long t0 = System.nanoTime();
-    T component = start.get();
+    T component;
+    try {
+      component = start.get();
+    } catch (AssertionError | RuntimeException e) {
+      throw new StartFailedException(what, e);
+    }
     options.progress.printf("[stack] ready: %s %s (%.1f s)%n", what, where.apply(component),
         (System.nanoTime() - t0) / 1e9);
     return component;
@@ -504,6 +542,69 @@ public final class ExampleStack implements AutoCloseable {
   /** The PostgreSQL data directory, for {@code pg_ctl}. */
   public Optional<Path> postgresDataDirectory() {
     return postgres().map(p -> p.directory().resolve("data"));
+  }
+
+  /**
+   * The {@code pg_ctl} command line that stops ({@code "stop"}) or starts ({@code "start"}) the
+   * stack's PostgreSQL, run as {@code postgres} through {@code runuser} when this JVM runs as root.
+   */
+  public List<String> pgCtl(String action) {
+    PostgresServer pg = postgres().orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+    List<String> command = new ArrayList<>();
+    if (isRoot()) {
+      command.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    Path data = pg.directory().resolve("data");
+    command.add(ExternalTool.PG_CTL.find().map(Path::toString).orElse("pg_ctl"));
+    if ("start".equals(action)) {
+      command.addAll(List.of("start", "-w", "-D", data.toString(), "-l", pg.directory().resolve("restarted.log").toString(),
+          "-o", "-p " + pg.port() + " -c listen_addresses=127.0.0.1 -c unix_socket_directories="
+              + pg.directory().resolve("sock")));
+    } else {
+      command.addAll(List.of(action, "-w", "-D", data.toString(), "-m", "fast"));
+    }
+    return command;
+  }
+
+  /** Runs {@link #pgCtl(String)}; fails with its output unless it exits 0. */
+  public void runPgCtl(String action) {
+    ToolRun run = ToolRun.run(pgCtl(action), null, Duration.ofSeconds(60));
+    if (run.exitCode() != 0) {
+      throw new IllegalStateException("pg_ctl " + action + " failed: " + run.describe());
+    }
+  }
+
+  /** Whether this JVM runs as root (PostgreSQL then runs as {@code postgres}). */
+  public static boolean isRoot() {
+    ToolRun id = ToolRun.run(List.of("id", "-u"), null, Duration.ofSeconds(10));
+    return id.exitCode() == 0 && "0".equals(id.stdout().strip());
+  }
+
+  /** {@code PUT /control} of the simulated AI provider: latency and failure rate of its answers. */
+  public int controlAiProvider(long latencyMs, double failureRate) {
+    return put(aiProviderUri().resolve("/control"), null,
+        "{\"latencyMs\":" + latencyMs + ",\"failureRate\":" + failureRate + "}");
+  }
+
+  /** {@code PUT /api/admin/faults} of the API as admin: the share of journal requests answered 500. */
+  public int setApiErrorRate(double errorRate) {
+    return put(apiUri().resolve("/api/admin/faults"), ADMIN_TOKEN, "{\"errorRate\":" + errorRate + "}");
+  }
+
+  private static int put(URI uri, String token, String json) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException("PUT " + uri + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   private void stopPostgres() {

@@ -1,14 +1,17 @@
 package com.englog.examples.stack;
 
 import com.englog.examples.stack.ExampleStack.Monitoring;
-import com.englog.observability.testsupport.ExternalTool;
 import com.englog.observability.testsupport.MonitoringAssetCopies;
 import com.englog.observability.testsupport.PostgresServer;
 import com.englog.observability.testsupport.TestEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -85,7 +88,10 @@ public final class ExampleStackMain implements Callable<Integer> {
 
   /** Runs the command; returns the exit code (0 after a normal stop, 1 on failure, 2 for a usage problem). */
   static int run(PrintStream out, PrintStream err, String... args) {
-    return new CommandLine(new ExampleStackMain(out, err)).execute(args);
+    return new CommandLine(new ExampleStackMain(out, err))
+        .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
+        .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
+        .execute(args);
   }
 
   @Override
@@ -116,6 +122,11 @@ public final class ExampleStackMain implements Callable<Integer> {
     } catch (ExampleStack.MissingToolException | ExampleStack.PortInUseException e) {
       err.println("run-example-stack: " + e.getMessage());
       return 2;
+    } catch (ExampleStack.StartFailedException e) {
+      err.println("run-example-stack: " + e.getMessage());
+      err.println("run-example-stack: everything started was stopped; logs are under "
+          + System.getProperty(TestEnvironment.SERVERS_DIRECTORY_PROPERTY));
+      return 1;
     } catch (RuntimeException | AssertionError e) {
       err.println("run-example-stack: a component did not start: " + firstLine(e.getMessage()));
       err.println("run-example-stack: everything started was stopped; logs are under "
@@ -200,15 +211,23 @@ public final class ExampleStackMain implements Callable<Integer> {
 
   private void printPostgresFaults(ExampleStack stack, PostgresServer postgres) {
     Path data = stack.postgresDataDirectory().orElseThrow();
-    String pgCtl = ExternalTool.PG_CTL.find().map(Path::toString).orElse("pg_ctl");
-    String asPostgres = "root".equals(System.getProperty("user.name")) ? "runuser -u postgres -- " : "";
     String pid = "$(head -1 " + data.resolve("postmaster.pid") + ")";
-    out.println("  PostgreSQL stopped   " + asPostgres + pgCtl + " stop -D " + data + " -m fast");
-    out.println("                undo   " + asPostgres + pgCtl + " start -D " + data + " -l "
-        + postgres.directory().resolve("restarted.log") + " -o \"-p " + postgres.port()
-        + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + postgres.directory().resolve("sock") + "\"");
+    out.println("  PostgreSQL stopped   " + shell(stack.pgCtl("stop")));
+    out.println("                undo   " + shell(stack.pgCtl("start")));
     out.println("  PostgreSQL frozen    kill -STOP " + pid + " $(pgrep -P " + pid + ")");
     out.println("                undo   kill -CONT " + pid + " $(pgrep -P " + pid + ")");
+  }
+
+  /** A command line as a shell would take it (arguments with spaces quoted). */
+  static String shell(List<String> command) {
+    StringBuilder line = new StringBuilder();
+    for (String arg : command) {
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(arg.matches("[A-Za-z0-9_./:=@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return line.toString();
   }
 
   private static String firstLine(String message) {
