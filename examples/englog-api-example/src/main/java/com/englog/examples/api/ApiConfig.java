@@ -120,7 +120,8 @@ public final class ApiConfig {
     return tracingProperties;
   }
 
-  private static Map<String, String> tracingProperties(Map<String, String> env) {
+  /** {@link #tracingProperties()} for any service of the example, from its environment. */
+  public static Map<String, String> tracingProperties(Map<String, String> env) {
     Optional<String> traces = optional(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     if (traces.isPresent()) {
       return Map.of("otel.exporter.otlp.traces.endpoint", traces.get());

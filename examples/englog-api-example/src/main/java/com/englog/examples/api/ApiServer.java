@@ -37,8 +37,10 @@ import jakarta.servlet.ServletContainerInitializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,7 +131,9 @@ public final class ApiServer {
       ReadinessSwitch readiness = new ReadinessSwitch();
       HealthRegistry.Builder healthBuilder = HealthRegistry.builder()
           .meterRegistry(metrics.registry())                    // englog_health_* in the same scrape
-          .add("db", JdbcHealthIndicator.of(database.dataSource()));
+          // Readiness must say what the database does now, not what it did 5 s ago: no cache. A check is one
+          // round trip, concurrent probes share it, and none waits past the 2 s deadline.
+          .add("db", JdbcHealthIndicator.of(database.dataSource()), o -> o.noCache());
       if (redisPeer != null) {
         RedisHealthIndicator.Builder redisCheck = RedisHealthIndicator.builder(redisPeer.address().orElseThrow(),
             redisPeer.port());
@@ -177,13 +181,15 @@ public final class ApiServer {
           EnglogServlet.install(servletContext, EnglogServlet.config()
               .metrics(metrics).tracing(tracing).health(health)
               .metricsTokenFile(metricsTokenFile)
-              .filter(f -> f.requestDetails(new ApiRequestDetails(sessions))));
+              .filter(f -> f.requestDetails(new ApiRequestDetails(sessions))
+                  .userPseudonymKey(userPseudonymKey())));
         } catch (RuntimeException e) {
           setupFailure.set(e);
           throw e;
         }
       });
-      context.addServlet(new ServletHolder("api", router), "/api/*");
+      // The default servlet ("/"): every path the suite does not serve, so unknown ones get a JSON 404 too.
+      context.addServlet(new ServletHolder("api", router), "/");
       // Graceful stop: in-flight requests finish (up to the drain time), new ones are answered 503.
       jetty.setHandler(new GracefulHandler(context));
       jetty.setStopTimeout(config.drain().toMillis());
@@ -265,6 +271,21 @@ public final class ApiServer {
         .socketTimeoutMillis(1000);
     config.redisPasswordFile().flatMap(f -> Secret.fromFile(f).value()).ifPresent(client::password);
     return RedisClient.builder().hostAndPort(url.getHost(), redisPort(url)).clientConfig(client.build()).build();
+  }
+
+  /**
+   * The key of the user pseudonyms on spans and access log lines ({@code enduser.pseudo.id}, an HMAC of
+   * the user id): {@code ENGLOG_USER_PSEUDONYM_KEY} when set, so pseudonyms are stable across restarts and
+   * instances; else a random key for this process.
+   */
+  private static Secret userPseudonymKey() {
+    Secret configured = Secret.fromEnv("ENGLOG_USER_PSEUDONYM_KEY");
+    if (configured.value().isPresent()) {
+      return configured;
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return Secret.of(HexFormat.of().formatHex(random));
   }
 
   private static int redisPort(URI url) {

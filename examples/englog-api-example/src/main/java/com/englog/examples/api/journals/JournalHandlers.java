@@ -62,7 +62,7 @@ public final class JournalHandlers {
       aiJobs.publish(journal);
     } catch (IOException e) {
       // The journal is saved; its summary will be computed on first view instead.
-      LOG.logger().warn("AI job for journal {} not handed over: {}", journal.id(), e.getMessage());
+      LOG.logger().warn("AI job for journal {} not handed over: {}", journal.id(), e.toString());
     }
     call.responseHeader("Location", "/api/journals/" + journal.id());
     call.respond(201, Map.of("id", journal.id()));
