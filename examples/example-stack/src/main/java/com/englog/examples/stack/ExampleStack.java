@@ -269,7 +269,7 @@ public final class ExampleStack implements AutoCloseable {
         webhooks.printTo(out);
       }
       started.push(webhooks::close);
-      out.println("[stack] ready: alert webhook receiver " + webhooks.url("<receiver>"));
+      out.println("[stack] ready: alert webhook receiver " + webhooks.url("") + "<receiver name>");
       MonitoringAssetCopies.Builder builder = MonitoringAssetCopies.builder(monitoringAssets())
           .timeDivisor(options.timeDivisor)
           .metricsToken(metricsToken)

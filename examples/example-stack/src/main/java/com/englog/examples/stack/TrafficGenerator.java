@@ -51,7 +51,7 @@ public final class TrafficGenerator implements AutoCloseable {
       try {
         round();
       } catch (IOException e) {
-        count("connection failed");
+        count("no answer");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -128,7 +128,7 @@ public final class TrafficGenerator implements AutoCloseable {
       total += e.getValue();
       String key = e.getKey();
       String status = key.substring(key.lastIndexOf(' ') + 1);
-      byClass.merge(status.matches("\\d{3}") ? status.charAt(0) + "xx" : status, e.getValue(), Long::sum);
+      byClass.merge(status.matches("\\d{3}") ? status.charAt(0) + "xx" : key, e.getValue(), Long::sum);
     }
     StringBuilder out = new StringBuilder().append(total).append(" requests");
     String sep = ": ";
