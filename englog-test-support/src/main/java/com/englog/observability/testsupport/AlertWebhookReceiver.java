@@ -39,6 +39,7 @@ public final class AlertWebhookReceiver implements AutoCloseable {
   private final HttpRecorder recorder;
   private final Arrivals<Notification> notifications = new Arrivals<>("notifications");
   private volatile PrintStream out;
+  private volatile Predicate<Notification> printFilter = n -> true;
 
   private AlertWebhookReceiver(HttpRecorder recorder) {
     this.recorder = recorder;
@@ -52,6 +53,15 @@ public final class AlertWebhookReceiver implements AutoCloseable {
 
   /** Prints one line per notification to {@code stream} from now on ({@link Notification#toString()}). */
   public AlertWebhookReceiver printTo(PrintStream stream) {
+    return printTo(stream, n -> true);
+  }
+
+  /**
+   * Prints one line per notification matching {@code filter} to {@code stream} from now on (e.g. all but
+   * the repeated heartbeats of a dead-man's switch).
+   */
+  public AlertWebhookReceiver printTo(PrintStream stream, Predicate<Notification> filter) {
+    this.printFilter = Objects.requireNonNull(filter, "filter");
     this.out = Objects.requireNonNull(stream, "stream");
     return this;
   }
@@ -88,7 +98,7 @@ public final class AlertWebhookReceiver implements AutoCloseable {
     }
     notifications.add(notification);
     PrintStream stream = out;
-    if (stream != null) {
+    if (stream != null && printFilter.test(notification)) {
       stream.println(notification);
     }
   }

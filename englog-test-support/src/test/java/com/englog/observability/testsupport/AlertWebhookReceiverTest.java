@@ -46,6 +46,10 @@ class AlertWebhookReceiverTest {
       assertThat(n.resolved("RedisDown")).isTrue();
       assertThat(n.firing("RedisDown")).isFalse();
       assertThat(receiver.notifications()).hasSize(1);
+      receiver.printTo(new PrintStream(printed, true, StandardCharsets.UTF_8), x -> !x.receiver().equals("critical-alerts"));
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(receiver.url("critical-alerts"))
+          .POST(HttpRequest.BodyPublishers.ofString(PAYLOAD)).build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(receiver.notifications()).hasSize(2);
       assertThat(printed.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
           "[alert] critical-alerts FIRING: DatabaseDown{component=\"db\",severity=\"critical\"}"
               + " runbook=https://runbooks/DatabaseDown.md; RedisDown{} (resolved)");

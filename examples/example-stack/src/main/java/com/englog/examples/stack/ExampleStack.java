@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -266,7 +267,9 @@ public final class ExampleStack implements AutoCloseable {
     if (monitoring) {
       webhooks = AlertWebhookReceiver.start();
       if (options.printNotifications) {
-        webhooks.printTo(out);
+        // The Watchdog heartbeat repeats every repeat_interval: print its first notification only.
+        AtomicBoolean heartbeatShown = new AtomicBoolean();
+        webhooks.printTo(out, n -> !n.receiver().equals("deadmansswitch") || heartbeatShown.compareAndSet(false, true));
       }
       started.push(webhooks::close);
       out.println("[stack] ready: alert webhook receiver " + webhooks.url("") + "<receiver name>");
