@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * The product funnel, sign-in to journal to AI summary, as one custom counter:
  * {@code englog_business_funnel_steps_total{step}}. The step values are declared, so every step is
- * exposed at 0 from the first scrape and conversion ratios never divide by a missing series.
+ * exposed at 0 from the first scrape and conversion ratios never divide by a missing series. Listed in
+ * the service's metric catalog, {@code META-INF/englog/metrics-catalog/englog-api-example.json}, next to
+ * the suite's, so rules and dashboards that use it can be checked the same way.
  */
 public final class Funnel {
 

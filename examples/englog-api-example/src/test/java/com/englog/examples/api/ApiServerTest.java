@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.examples.api.web.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +74,58 @@ class ApiServerTest {
   }
 
   @Test
+  void authenticatedUsersAreCountedAsActive() throws Exception {
+    assertThat(api.get("/api/journals", TestApi.BOB).statusCode()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (api.value("englog_users_active{time_window=\"1h\"}") < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(200); // recounted every few seconds
+    }
+    assertThat(api.value("englog_users_active{time_window=\"1h\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(api.value("englog_users_active{time_window=\"7d\"}")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRequestRejectedBeforeItsBodyArrivedLeavesTheConnectionUsable() throws Exception {
+    // Raw HTTP on one connection, the body sent after the headers (as HttpClient may): the 403 is decided
+    // before the body arrives, and the next request on the connection must still be answered.
+    String body = "{\"errorRate\":1.0}";
+    try (Socket socket = new Socket(api.server.uri().getHost(), api.server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out.write(("PUT /api/admin/faults HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestApi.ALICE
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300);
+      out.write(body.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 403 Forbidden");
+      skipResponse(in);
+
+      out.write(("GET /api/journals HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestApi.ALICE
+          + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).as("the same connection answers again").isEqualTo("HTTP/1.1 200 OK");
+    }
+    assertThat(api.get("/api/admin/faults", TestApi.ADMIN).body()).as("the rejected PUT changed nothing")
+        .contains("0.0");
+  }
+
+  /** Reads the rest of a response with a Content-Length. */
+  private static void skipResponse(BufferedReader in) throws IOException {
+    int length = 0;
+    for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+      if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(header.substring("content-length:".length()).strip());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      in.read();
+    }
+  }
+
+  @Test
   void metricsNeedTheToken() throws Exception {
     assertThat(api.get("/metrics", null).statusCode()).isEqualTo(401);
     assertThat(api.get("/metrics", TestApi.ALICE).statusCode()).isEqualTo(401);
@@ -72,8 +133,9 @@ class ApiServerTest {
 
   @Test
   void rejectedRequestsAreCountedAsSecurityEvents() throws Exception {
-    String missing = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"missing_credentials\"}";
-    String invalid = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"invalid_token\"}";
+    String failures = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"%s\"}";
+    String missing = failures.formatted("missing_credentials");
+    String invalid = failures.formatted("invalid_token");
     String denied = "englog_security_access_denied_total{endpoint=\"/api/journals\"}";
     double missingBefore = api.value(missing);
     double invalidBefore = api.value(invalid);
@@ -117,6 +179,28 @@ class ApiServerTest {
   }
 
   @Test
+  void theServicesOwnMetricsAreInItsCatalog() throws Exception {
+    JsonNode catalog;
+    try (InputStream in = ApiServerTest.class.getResourceAsStream(
+        "/META-INF/englog/metrics-catalog/englog-api-example.json")) {
+      catalog = Json.MAPPER.readTree(in);
+    }
+    String scrape = api.scrape();
+    assertThat(catalog).isNotEmpty();
+    for (JsonNode family : catalog) {
+      String name = family.path("name").asText();
+      assertThat(scrape.lines()).as("help of " + name)
+          .anyMatch(l -> l.startsWith("# HELP ") && l.endsWith(" " + family.path("help").asText()));
+      for (JsonNode label : family.path("labels")) {
+        for (JsonNode value : label.path("values")) {
+          assertThat(scrape).as("declared series at 0 from the first scrape")
+              .contains(name + "{" + label.path("name").asText() + "=\"" + value.asText() + "\"}");
+        }
+      }
+    }
+  }
+
+  @Test
   void aProviderFailureAnswers502AndIsCountedByType() throws Exception {
     String errors = "englog_ai_processing_errors_total{error_type=\"provider_error\",provider=\"simulated\","
         + "task_type=\"summarize\"}";
@@ -151,14 +235,28 @@ class ApiServerTest {
   }
 
   @Test
+  void accessLogLinesCarryTheSessionAndAUserPseudonym() throws Exception {
+    String sessionId = Json.MAPPER.readTree(api.send("POST", "/api/sessions", TestApi.ALICE, null).body())
+        .path("sessionId").asText();
+    String traceId = randomHex(32);
+    assertThat(api.send("GET", "/api/journals", TestApi.ALICE, null,
+        "X-Session-ID", sessionId, "traceparent", "00-" + traceId + "-" + randomHex(16) + "-01").statusCode())
+        .isEqualTo(200);
+
+    JsonNode access = awaitLogLine(line -> "http_request".equals(line.path("message").asText())
+        && traceId.equals(line.path("trace_id").asText()));
+    assertThat(access.path("session_id").asText()).isEqualTo(sessionId);
+    assertThat(access.path("user_id").asText()).as("an HMAC pseudonym, not the id").hasSize(64).isNotEqualTo("alice");
+  }
+
+  @Test
   void journalsAreHandedToTheWorkerWithTheirTraceContext() throws Exception {
     String traceId = randomHex(32);
-    String id;
     HttpResponse<String> created = api.send("POST", "/api/journals", TestApi.ALICE,
         "{\"title\":\"hand-off\",\"body\":\"summarise me later\"}",
         "traceparent", "00-" + traceId + "-" + randomHex(16) + "-01");
     assertThat(created.statusCode()).isEqualTo(201);
-    id = Json.MAPPER.readTree(created.body()).path("id").asText();
+    String id = Json.MAPPER.readTree(created.body()).path("id").asText();
 
     WorkerStub.Received job = api.worker.jobs().stream()
         .filter(j -> j.body().contains(id)).findFirst().orElseThrow();
@@ -190,14 +288,28 @@ class ApiServerTest {
   }
 
   @Test
-  void readinessIsUpAndUnknownPathsGetJson404() throws Exception {
+  void readinessIsUpWithTheDatabaseUp() throws Exception {
     HttpResponse<String> ready = api.get("/health/ready", null);
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(Json.MAPPER.readTree(ready.body()).path("status").asText()).isIn("UP", "DEGRADED");
     assertThat(api.get("/health/db", null).statusCode()).isEqualTo(200);
-    HttpResponse<String> unknown = api.get("/no/such/path", TestApi.ALICE);
+    assertThat(api.get("/health/live", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownPathsAndMethodsGetJsonErrorsAndBoundedLabels() throws Exception {
+    HttpResponse<String> unknown = api.get("/no/such/path/" + randomHex(8), TestApi.ALICE);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("\"error\"");
+    HttpResponse<String> wrongMethod = api.send("DELETE", "/api/journals", TestApi.ALICE, null);
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("Allow"))
+        .hasValueSatisfying(a -> assertThat(a).contains("GET", "POST"));
+
+    assertThat(api.scrape())
+        .contains("englog_http_requests_total{endpoint=\"NOT_FOUND\",method=\"GET\",status_code=\"404\"}")
+        .contains("englog_http_requests_total{endpoint=\"/api/journals\",method=\"DELETE\",status_code=\"405\"}")
+        .doesNotContain("/no/such/path");
   }
 
   @Test
@@ -206,7 +318,7 @@ class ApiServerTest {
     assertThat(stdout.lines()).noneMatch(l -> l.contains("Failed to export"));
   }
 
-  private static JsonNode awaitLogLine(java.util.function.Predicate<JsonNode> wanted) throws Exception {
+  private static JsonNode awaitLogLine(Predicate<JsonNode> wanted) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : List.copyOf(stdout.lines())) {

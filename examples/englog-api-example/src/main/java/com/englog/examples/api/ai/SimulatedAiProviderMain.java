@@ -27,24 +27,31 @@ public final class SimulatedAiProviderMain {
     System.setProperty("sun.net.httpserver.nodelay", "true");
     Map<String, String> env = System.getenv();
     String bind = env.getOrDefault("ENGLOG_EXAMPLE_BIND", "127.0.0.1");
-    int port = Integer.parseInt(env.getOrDefault("ENGLOG_EXAMPLE_PORT", "8090"));
-    Tracing.Builder tracingBuilder = Tracing.builder().serviceName(SERVICE_NAME);
-    ApiConfig.tracingProperties(env).forEach(tracingBuilder::property);
-    Tracing tracing = tracingBuilder.build();
-    Traces.setDefault(tracing);
+    Tracing tracing = null;
     SimulatedAiProvider provider;
     try {
+      int port = Integer.parseInt(env.getOrDefault("ENGLOG_EXAMPLE_PORT", "8090"));
+      Map<String, String> tracingProperties = ApiConfig.tracingProperties(env);
+      LOG.atInfo().setMessage("Effective configuration").addKeyValue("bind", bind).addKeyValue("port", port)
+          .addKeyValue("tracing", tracingProperties.toString()).log();
+      Tracing.Builder tracingBuilder = Tracing.builder().serviceName(SERVICE_NAME);
+      tracingProperties.forEach(tracingBuilder::property);
+      tracing = tracingBuilder.build();
+      Traces.setDefault(tracing);
       provider = SimulatedAiProvider.start(bind, port, tracing);
     } catch (Exception e) {
-      LOG.error("Simulated AI provider failed to start on {}:{}", bind, port, e);
-      tracing.close();
+      LOG.error("Simulated AI provider failed to start", e);
+      if (tracing != null) {
+        tracing.close();
+      }
       stopLogging();
       System.exit(1);
       return;
     }
+    Tracing started = tracing;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       provider.close();
-      tracing.close();       // flushes the last spans
+      started.close();       // flushes the last spans
       stopLogging();
       Runtime.getRuntime().halt(0); // a clean stop on SIGTERM exits 0
     }, "englog-ai-provider-shutdown"));

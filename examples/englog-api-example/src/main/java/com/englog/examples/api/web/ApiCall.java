@@ -10,7 +10,7 @@ import java.util.Optional;
 /** One request to a route: the caller, the path parameters, and JSON in and out. */
 public final class ApiCall {
 
-  private static final int MAX_BODY_BYTES = 64 * 1024;
+  static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final HttpServletRequest request;
   private final HttpServletResponse response;

@@ -4,14 +4,19 @@ import com.englog.examples.api.admin.Faults;
 import com.englog.examples.api.journals.DatabaseUnavailableException;
 import com.englog.observability.metrics.AuthFailureReason;
 import com.englog.observability.servlet.ObservabilityFilter;
+import com.englog.observability.tracing.Spans;
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +39,13 @@ public final class Router extends HttpServlet {
   private final transient List<Route> routes;
   private final transient Users users;
   private final transient Faults faults;
+  private final transient Consumer<User> whenAuthenticated;
 
-  private Router(List<Route> routes, Users users, Faults faults) {
+  private Router(List<Route> routes, Users users, Faults faults, Consumer<User> whenAuthenticated) {
     this.routes = List.copyOf(routes);
     this.users = users;
     this.faults = faults;
+    this.whenAuthenticated = whenAuthenticated;
   }
 
   /** A router authenticating against {@code users}, injecting {@code faults} where routes allow it. */
@@ -54,47 +61,46 @@ public final class Router extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
-    List<Route> sameTemplate = new ArrayList<>();
-    Route route = null;
-    Map<String, String> parameters = Map.of();
-    for (Route candidate : routes) {
-      Optional<Map<String, String>> match = candidate.match(path);
-      if (match.isPresent()) {
-        sameTemplate.add(candidate);
-        if (candidate.method().equals(request.getMethod())) {
-          route = candidate;
-          parameters = match.get();
-        }
-      }
-    }
-    if (sameTemplate.isEmpty()) {
-      error(response, 404, "no such endpoint");
+    List<Route> forPath = routes.stream().filter(r -> r.match(path).isPresent()).collect(Collectors.toList());
+    if (forPath.isEmpty()) {
+      error(request, response, 404, "no such endpoint"); // no template: the filter counts it under NOT_FOUND
       return;
     }
-    request.setAttribute(ObservabilityFilter.ROUTE_ATTRIBUTE, sameTemplate.get(0).template());
-    if (route == null) {
-      response.setHeader("Allow", sameTemplate.stream().map(Route::method).collect(Collectors.joining(", ")));
-      error(response, 405, "method not allowed");
+    // Tell the filter which route this is before anything can fail: 401, 403 and 405 count under it too.
+    request.setAttribute(ObservabilityFilter.ROUTE_ATTRIBUTE, forPath.get(0).template());
+    Optional<Route> route = forPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
+    if (route.isEmpty()) {
+      response.setHeader("Allow", forPath.stream().map(Route::method).collect(Collectors.joining(", ")));
+      error(request, response, 405, "method not allowed");
       return;
     }
+    dispatch(route.get(), route.get().match(path).orElseThrow(), request, response);
+  }
+
+  /** Authenticates, authorizes, injects the error burst, runs the handler, and answers its failures. */
+  private void dispatch(Route route, Map<String, String> parameters, HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
     try {
       User user = authenticate(request);
+      whenAuthenticated.accept(user);
       if (!user.role().includes(route.role())) {
-        throw new ApiException(403, "role " + route.role().name().toLowerCase(java.util.Locale.ROOT) + " required");
+        throw new ApiException(403, "role " + route.role().name().toLowerCase(Locale.ROOT) + " required");
       }
       if (route.faultInjection() && faults.shouldFail()) {
         throw new ApiException(500, "injected fault (error burst)");
       }
       route.handler().handle(new ApiCall(request, response, user, parameters));
     } catch (ApiException e) {
-      error(response, e.status(), e.getMessage());
+      error(request, response, e.status(), e.getMessage());
     } catch (DatabaseUnavailableException e) {
       LOG.warn("Database unavailable, answering 503: {}", e.getMessage());
       response.setHeader("Retry-After", "5");
-      error(response, 503, "database unavailable");
+      error(request, response, 503, "database unavailable");
     } catch (Exception e) {
+      // The filter's SERVER span is current here: give it the exception, not only the 500.
+      Spans.markFailure(Span.current(), e);
       LOG.error("Request failed", e);
-      error(response, 500, "internal error");
+      error(request, response, 500, "internal error");
     }
   }
 
@@ -118,14 +124,32 @@ public final class Router extends HttpServlet {
     throw new ApiException(401, message);
   }
 
-  private static void error(HttpServletResponse response, int status, String message) throws IOException {
+  private static void error(HttpServletRequest request, HttpServletResponse response, int status, String message)
+      throws IOException {
     if (response.isCommitted()) {
       return; // the handler already answered; the filter still sees the failure in its span and metrics
     }
+    discardUnreadBody(request, response);
     if (status == 401) {
       response.setHeader("WWW-Authenticate", "Bearer");
     }
     ApiCall.write(response, status, Map.of("error", message));
+  }
+
+  /**
+   * Reads what is left of the request body before an error answers it (a 401 or 403 is decided before
+   * the body is read), so the container never has to guess what to do with unread bytes on a keep-alive
+   * connection; closing it would make a client that reuses it see a dropped connection, not an answer.
+   */
+  private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
+    try {
+      InputStream body = request.getInputStream();
+      if (body.readNBytes(ApiCall.MAX_BODY_BYTES + 1).length > ApiCall.MAX_BODY_BYTES) {
+        response.setHeader("Connection", "close"); // too much to read for an error: end the connection
+      }
+    } catch (IOException | IllegalStateException e) {
+      response.setHeader("Connection", "close");
+    }
   }
 
   /** Collects the routes. */
@@ -133,6 +157,7 @@ public final class Router extends HttpServlet {
     private final Users users;
     private final Faults faults;
     private final List<Route> routes = new ArrayList<>();
+    private Consumer<User> whenAuthenticated = user -> { };
 
     private Builder(Users users, Faults faults) {
       this.users = users;
@@ -151,8 +176,14 @@ public final class Router extends HttpServlet {
       return this;
     }
 
+    /** Told about every authenticated request, on its thread, before the handler runs; must be quick. */
+    public Builder whenAuthenticated(Consumer<User> listener) {
+      this.whenAuthenticated = listener;
+      return this;
+    }
+
     public Router build() {
-      return new Router(routes, users, faults);
+      return new Router(routes, users, faults, whenAuthenticated);
     }
   }
 }

@@ -44,7 +44,11 @@ public final class Users {
         // The line holds a token: name the line, never print it.
         throw new IllegalArgumentException(file + " line " + lineNumber + ": expected 'token user role'");
       }
-      tokens.put(fields[0], new User(fields[1], Role.parse(fields[2])));
+      try {
+        tokens.put(fields[0], new User(fields[1], Role.parse(fields[2])));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + " line " + lineNumber + ": role must be reader, writer or admin");
+      }
     }
     return new Users(tokens);
   }
