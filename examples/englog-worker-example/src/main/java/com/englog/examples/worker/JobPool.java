@@ -2,12 +2,13 @@ package com.englog.examples.worker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +21,20 @@ final class JobPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobPool.class);
 
-  private final JobProcessor processor;
+  private final Consumer<AiJob> processor;
   private final ThreadPoolExecutor executor;
   /** One permit per job the pool may hold, running or waiting. */
   private final Semaphore room;
-  private final int capacity;
 
-  JobPool(JobProcessor processor, int threads, int queueCapacity) {
+  /** {@code processor} runs each job on a pool thread and must not throw (a {@link JobProcessor} does not). */
+  JobPool(Consumer<AiJob> processor, int threads, int queueCapacity) {
     this.processor = processor;
-    this.capacity = threads + queueCapacity;
-    this.room = new Semaphore(capacity);
+    this.room = new Semaphore(threads + queueCapacity);
+    // The semaphore is the bound: at most threads + queueCapacity jobs, running or queued. (An
+    // ArrayBlockingQueue of that size would refuse a job whose permit was just released by a task that
+    // ended, before its thread took the next job from the queue.)
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queueCapacity), named("englog-worker-job-"));
+        new LinkedBlockingQueue<>(), named("englog-worker-job-"));
   }
 
   /** Takes {@code job} if there is room now; false when the pool is full or shutting down. */
@@ -64,11 +67,6 @@ final class JobPool {
     return executor.getQueue().size();
   }
 
-  /** Jobs being processed or waiting. */
-  int inFlight() {
-    return capacity - room.availablePermits();
-  }
-
   /**
    * Takes no more jobs and lets those it holds finish within {@code timeout}.
    *
@@ -89,7 +87,7 @@ final class JobPool {
     try {
       executor.execute(() -> {
         try {
-          processor.process(job);
+          processor.accept(job);
         } finally {
           room.release();
         }

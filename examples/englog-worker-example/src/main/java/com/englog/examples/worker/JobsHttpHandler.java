@@ -2,9 +2,17 @@ package com.englog.examples.worker;
 
 import com.englog.observability.logging.StructuredLogger;
 import com.englog.observability.metrics.CustomCounter;
+import com.englog.observability.metrics.LabelValues;
 import com.englog.observability.metrics.Metrics;
+import com.englog.observability.tracing.Spans;
+import com.englog.observability.tracing.Tracing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.HttpAttributes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +27,9 @@ import java.util.Map;
  * {@code englog_worker_jobs_rejected_total}), 400 for a payload that is not a job, 413 past 1 MiB.
  *
  * <p>The job's trace comes from the payload's {@code trace} object, or, when it has none, from the
- * request's own {@code traceparent}/{@code tracestate} headers.
+ * request's own {@code traceparent}/{@code tracestate} headers. The request itself is a SERVER span
+ * {@code POST /jobs} of the caller's trace; the job, processed later on a pool thread, is a CONSUMER
+ * span of the job's trace.
  */
 final class JobsHttpHandler implements HttpHandler {
 
@@ -28,32 +38,53 @@ final class JobsHttpHandler implements HttpHandler {
   private static final StructuredLogger LOG = StructuredLogger.of(JobsHttpHandler.class);
   private static final String[] TRACE_HEADERS = {"traceparent", "tracestate"};
 
+  private final Tracing tracing;
   private final JobPool pool;
   private final Lifecycle lifecycle;
   private final CustomCounter rejected;
 
-  JobsHttpHandler(JobPool pool, Lifecycle lifecycle, CustomCounter rejected) {
+  JobsHttpHandler(Tracing tracing, JobPool pool, Lifecycle lifecycle, CustomCounter rejected) {
+    this.tracing = tracing;
     this.pool = pool;
     this.lifecycle = lifecycle;
     this.rejected = rejected;
   }
 
+  /**
+   * Answers one request inside a SERVER span that continues the caller's trace (the request's W3C
+   * headers); the request's metric and its {@code http_request} log line are written in that span, so
+   * they carry its trace id (an exemplar, the log line's {@code trace_id}).
+   */
   @Override
+  @SuppressWarnings("try")   // the scope is used for its side effect: the span is current inside it
   public void handle(HttpExchange exchange) throws IOException {
     long start = System.nanoTime();
-    int status;
-    try {
-      status = answer(exchange);
+    String method = exchange.getRequestMethod();
+    Context parent = tracing.extractHeaders(exchange.getRequestHeaders());
+    Span span = tracing.startServerSpan(method + " " + ROUTE, parent,
+        Attributes.of(HttpAttributes.HTTP_REQUEST_METHOD, method, HttpAttributes.HTTP_ROUTE, ROUTE));
+    try (Scope scope = span.storeInContext(parent).makeCurrent()) {
+      int status = answer(exchange);
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+      if (status >= 500) {
+        Spans.markFailure(span, Integer.toString(status));   // the job queue is full, or shutting down
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      // The route, never the raw path; a path under /jobs that is not /jobs has none.
+      String route = status == 404 ? LabelValues.NOT_FOUND : ROUTE;
+      Metrics.recordHttpRequest(method, route, status, elapsed);
+      LOG.logRequest(StructuredLogger.RequestLog.builder(method, route, status)
+          .duration(elapsed)
+          .correlationId(exchange.getRequestHeaders().getFirst("X-Correlation-Id"))
+          .clientAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
+          .build());
+    } catch (IOException | RuntimeException e) {
+      Spans.markFailure(span, e);
+      throw e;
     } finally {
+      span.end();
       exchange.close();
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    Metrics.recordHttpRequest(exchange.getRequestMethod(), ROUTE, status, elapsed);
-    LOG.logRequest(StructuredLogger.RequestLog.builder(exchange.getRequestMethod(), ROUTE, status)
-        .duration(elapsed)
-        .correlationId(exchange.getRequestHeaders().getFirst("X-Correlation-Id"))
-        .clientAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
-        .build());
   }
 
   private int answer(HttpExchange exchange) throws IOException {

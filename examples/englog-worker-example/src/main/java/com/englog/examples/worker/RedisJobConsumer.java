@@ -14,8 +14,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * englog:ai-jobs 1}, one thread, only while the {@link JobPool} has room, so a busy worker leaves jobs
  * in Redis rather than in its own memory.
  *
- * <p>Redis going away does not stop the loop: it retries every second, logs one WARN when the outage
- * starts and one INFO when Redis is back, never a line per attempt. (The idle {@code BRPOP}s get no
+ * <p>Redis going away (or answering errors) does not stop the loop: it retries every second, logs one
+ * WARN when the outage starts and one INFO when Redis works again, never a line per attempt. (The idle {@code BRPOP}s get no
  * span: an empty poll every second would be a trace every second; a job's CONSUMER span is what
  * matters.)
  */
@@ -101,7 +101,7 @@ final class RedisJobConsumer implements AutoCloseable {
 
   private void reachable() {
     if (outageSince != null) {
-      LOG.info("Redis at {} is reachable again after {} s; taking jobs from {}", address,
+      LOG.info("Redis at {} works again after {} s; taking jobs from {}", address,
           Duration.between(outageSince, Instant.now()).toSeconds(), QUEUE_KEY);
       outageSince = null;
     }
@@ -110,7 +110,7 @@ final class RedisJobConsumer implements AutoCloseable {
   private void unreachable(JedisException e) {
     if (outageSince == null) {
       outageSince = Instant.now();
-      LOG.warn("Redis at {} is unreachable ({}: {}); retrying every {} s, and saying so once it is back",
+      LOG.warn("Redis at {} failed ({}: {}); retrying every {} s, one line when it works again",
           address, e.getClass().getSimpleName(), e.getMessage(), RETRY_INTERVAL.toSeconds());
     }
   }

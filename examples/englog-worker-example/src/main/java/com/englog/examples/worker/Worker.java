@@ -53,15 +53,8 @@ final class Worker {
 
   private Worker(WorkerConfig config, Path metricsTokenFile) throws IOException {
     this.config = config;
-
-    // Metrics: exemplars point histogram buckets at the span that recorded them. The facade is set
-    // once, here, before anything records through it.
-    metrics = EnglogMetrics.builder()
-        .exemplars(new OpenTelemetrySpanContext())
-        .declareLabelValues("task_type", AiProviderClient.TASK_TYPE)
-        .declareLabelValues("provider", AiProviderClient.PROVIDER)
-        .build();
-    Metrics.setDefault(metrics);
+    metrics = metrics();
+    Metrics.setDefault(metrics);   // once, before anything records through the facade
     CustomCounter rejected = metrics.counter("englog_worker_jobs_rejected")
         .help("AI jobs the worker refused: queue full, shutting down, invalid or too large payload.")
         .labelNames("reason")
@@ -69,16 +62,7 @@ final class Worker {
         .cardinalityLimit(20)
         .register();
 
-    // Tracing: OTEL_* variables win over everything set here. Without an OTLP endpoint spans are
-    // still recorded (trace ids in logs, exemplars, propagation) but not exported.
-    Tracing.Builder tracingBuilder = Tracing.builder()
-        .serviceName(WorkerConfig.SERVICE_NAME)
-        .messagingSystem(config.redisUrl().isPresent() ? "redis" : "http")
-        .listener(new AiCallObserver());
-    if (!config.exportSpans()) {
-      tracingBuilder.property("otel.traces.exporter", "none");
-    }
-    tracing = tracingBuilder.build();
+    tracing = tracing(config);
     Traces.setDefault(tracing);
     metrics.counter("englog_tracing_spans_dropped")
         .help("Spans dropped before export because the export queue was full.")
@@ -87,40 +71,73 @@ final class Worker {
         .help("Spans in export requests that failed: collector down, timed out or answering an error.")
         .registerFunction(tracing::failedSpans);
 
-    // Health: Redis is critical when jobs come from it; the AI provider only degrades the worker
-    // (jobs fail and are counted, the worker itself is fine); heap is the liveness check.
     lifecycle = new Lifecycle();
-    HealthRegistry.Builder healthBuilder = HealthRegistry.builder()
-        .meterRegistry(metrics.registry())
-        .add("lifecycle", lifecycle.readiness(),
-            o -> o.groups(HealthRegistry.READINESS).noCache().withoutCircuitBreaker())
-        .add("ai", HttpHealthIndicator.of(config.aiUrl().resolve("/health")), o -> o.nonCritical())
-        .add("heap", HeapHealthIndicator.of(), o -> o.groups(HealthRegistry.LIVENESS));
-    config.redisUrl().ifPresent(url -> healthBuilder.add("redis", redisHealth(url)));
-    health = healthBuilder.build();
+    health = health(config, lifecycle, metrics);
 
     JobProcessor processor = new JobProcessor(tracing, new AiProviderClient(tracing, config.aiUrl()),
         Clock.systemUTC());
-    pool = new JobPool(processor, config.workerThreads(), config.queueCapacity());
+    pool = new JobPool(processor::process, config.workerThreads(), config.queueCapacity());
     metrics.gauge("englog_worker_queue_jobs")
         .help("AI jobs waiting for a worker thread.")
         .registerFunction(pool::queued);
     redisConsumer = config.redisUrl().map(url ->
-        new RedisJobConsumer(redisClient(url), url.getHost() + ":" + redisPort(url), pool, rejected));
+        new RedisJobConsumer(redisClient(config, url), url.getHost() + ":" + redisPort(url), pool, rejected));
 
-    ScrapeEndpoint scrape = ScrapeEndpoint.builder(metrics.scrapeHandler())
+    httpThreads = Executors.newFixedThreadPool(4, named("englog-worker-http-"));
+    server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+    server.setExecutor(httpThreads);
+    server.createContext("/metrics", new ScrapeHttpHandler(ScrapeEndpoint.builder(metrics.scrapeHandler())
         .bearerTokenFile(metricsTokenFile)
-        .build();
-    HealthHandler healthHandler = HealthHandler.builder(health)
+        .build()));
+    server.createContext("/health", new HealthHttpHandler(HealthHandler.builder(health)
         // Details (reasons, latencies) only for callers with ENGLOG_HEALTH_TOKEN(_FILE); probes need none.
         .access(HealthAccess.fromConfiguration(System::getProperty, System::getenv))
+        .build()));
+    server.createContext(JobsHttpHandler.ROUTE, new JobsHttpHandler(tracing, pool, lifecycle, rejected));
+  }
+
+  /** Exemplars point histogram buckets at the span that recorded them; the AI series start at 0. */
+  private static EnglogMetrics metrics() {
+    return EnglogMetrics.builder()
+        .exemplars(new OpenTelemetrySpanContext())
+        .declareLabelValues("task_type", AiProviderClient.TASK_TYPE)
+        .declareLabelValues("provider", AiProviderClient.PROVIDER)
         .build();
-    server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
-    httpThreads = Executors.newFixedThreadPool(4, named("englog-worker-http-"));
-    server.setExecutor(httpThreads);
-    server.createContext("/metrics", new ScrapeHttpHandler(scrape));
-    server.createContext("/health", new HealthHttpHandler(healthHandler));
-    server.createContext(JobsHttpHandler.ROUTE, new JobsHttpHandler(pool, lifecycle, rejected));
+  }
+
+  /**
+   * OTEL_* variables win over everything set here. Without an OTLP endpoint spans are still recorded
+   * (trace ids in logs and exemplars, propagation to the AI provider) but not exported.
+   */
+  private static Tracing tracing(WorkerConfig config) {
+    Tracing.Builder tracing = Tracing.builder()
+        .serviceName(WorkerConfig.SERVICE_NAME)
+        .messagingSystem(config.redisUrl().isPresent() ? "redis" : "http")
+        .listener(new AiCallObserver());
+    if (!config.exportSpans()) {
+      tracing.property("otel.traces.exporter", "none");
+    }
+    return tracing.build();
+  }
+
+  /**
+   * Redis is critical when jobs come from it; the AI provider only degrades the worker (its jobs fail
+   * and are counted, the worker itself is fine); heap is the liveness check; {@code lifecycle} takes
+   * the worker out of readiness while it shuts down.
+   */
+  private static HealthRegistry health(WorkerConfig config, Lifecycle lifecycle, EnglogMetrics metrics) {
+    HealthRegistry.Builder health = HealthRegistry.builder()
+        .meterRegistry(metrics.registry())   // englog_health_* in the same scrape
+        .add("lifecycle", lifecycle.readiness(),
+            o -> o.groups(HealthRegistry.READINESS).noCache().withoutCircuitBreaker())
+        .add("ai", HttpHealthIndicator.of(config.aiUrl().resolve("/health")), o -> o.nonCritical())
+        .add("heap", HeapHealthIndicator.of(), o -> o.groups(HealthRegistry.LIVENESS));
+    config.redisUrl().ifPresent(url -> {
+      RedisHealthIndicator.Builder redis = RedisHealthIndicator.builder(url.getHost(), redisPort(url));
+      config.redisPasswordFile().ifPresent(file -> redis.password(Secret.fromFile(file)));
+      health.add("redis", redis.build());
+    });
+    return health.build();
   }
 
   /** Builds everything and starts taking jobs. */
@@ -187,13 +204,7 @@ final class Worker {
     return true;
   }
 
-  private RedisHealthIndicator redisHealth(URI url) {
-    RedisHealthIndicator.Builder redis = RedisHealthIndicator.builder(url.getHost(), redisPort(url));
-    config.redisPasswordFile().ifPresent(file -> redis.password(Secret.fromFile(file)));
-    return redis.build();
-  }
-
-  private RedisClient redisClient(URI url) {
+  private static RedisClient redisClient(WorkerConfig config, URI url) {
     DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
         .clientName(WorkerConfig.SERVICE_NAME)
         .connectionTimeoutMillis(2_000)

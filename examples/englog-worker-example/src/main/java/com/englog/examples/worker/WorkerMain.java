@@ -38,10 +38,16 @@ public final class WorkerMain {
 
     Worker worker = Worker.start(config, tokenFile);
     Runnable shutdown = () -> {
-      if (worker.shutdown()) {
-        stopLogging();
-        System.exit(0);
-      }
+      // The JVM's signal threads are daemons, and so would be a thread they start: once the job and
+      // HTTP threads have ended, a daemon alone would not keep the JVM alive until the spans are flushed.
+      Thread thread = new Thread(() -> {
+        if (worker.shutdown()) {
+          stopLogging();
+          System.exit(0);
+        }
+      }, "englog-worker-shutdown");
+      thread.setDaemon(false);
+      thread.start();
     };
     if (!TermSignal.onTerminate(shutdown)) {
       Runtime.getRuntime().addShutdownHook(new Thread(worker::shutdown, "englog-worker-shutdown"));

@@ -30,13 +30,13 @@ final class WorkerProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final String token;
+  private final Path tokenFile;
   private final int port;
   private final Thread reader;
 
-  private WorkerProcess(Process process, String token, int port, Path log) {
+  private WorkerProcess(Process process, Path tokenFile, int port, Path log) {
     this.process = process;
-    this.token = token;
+    this.tokenFile = tokenFile;
     this.port = port;
     this.reader = new Thread(() -> copy(log), "worker-stdout");
     reader.setDaemon(true);
@@ -45,26 +45,31 @@ final class WorkerProcess implements AutoCloseable {
 
   /**
    * Starts the worker on {@code port} with {@code env} on top of a clean environment (no {@code
-   * ENGLOG_*} or {@code OTEL_*} of the machine) and a fresh metrics token, and waits for its ready line.
+   * ENGLOG_*} or {@code OTEL_*} of the machine), and waits for its ready line. The metrics token is a
+   * file of the test's, unless {@code env} sets {@code TMPDIR}: then the worker generates one there.
    */
   static WorkerProcess start(String name, int port, Map<String, String> env) throws IOException {
     assertThat(JAR).as("run after package: the ITs start the packaged jar").exists();
     Path dir = Files.createDirectories(Path.of("target", "it", name));
-    Path tokenFile = dir.resolve("metrics-token");
-    Files.deleteIfExists(tokenFile);
-    Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    String token = "it-token-" + System.nanoTime();
-    Files.writeString(tokenFile, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-
+    Files.deleteIfExists(dir.resolve("stdout.log"));
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
     builder.environment().keySet().removeIf(k -> k.startsWith("ENGLOG_") || k.startsWith("OTEL_"));
     builder.environment().put("ENGLOG_EXAMPLE_PORT", Integer.toString(port));
-    builder.environment().put("ENGLOG_EXAMPLE_METRICS_TOKEN_FILE", tokenFile.toString());
     builder.environment().put("ENGLOG_EXAMPLE_DRAIN_SECONDS", "10");
+    Path tokenFile;
+    if (env.containsKey("TMPDIR")) {
+      tokenFile = Path.of(env.get("TMPDIR"), "englog-worker-metrics-token");
+    } else {
+      tokenFile = dir.resolve("metrics-token");
+      Files.deleteIfExists(tokenFile);
+      Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tokenFile, "it-token-" + System.nanoTime() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+      builder.environment().put("ENGLOG_EXAMPLE_METRICS_TOKEN_FILE", tokenFile.toString());
+    }
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
-    WorkerProcess worker = new WorkerProcess(builder.start(), token, port, dir.resolve("stdout.log"));
+    WorkerProcess worker = new WorkerProcess(builder.start(), tokenFile, port, dir.resolve("stdout.log"));
     worker.awaitLine(line -> line.startsWith(READY), Duration.ofSeconds(30));
     return worker;
   }
@@ -73,8 +78,17 @@ final class WorkerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  Path tokenFile() {
+    return tokenFile;
+  }
+
+  /** The bearer token {@code /metrics} wants. */
   String token() {
-    return token;
+    try {
+      return Files.readString(tokenFile).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   List<String> lines() {

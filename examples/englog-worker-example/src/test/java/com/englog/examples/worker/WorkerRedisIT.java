@@ -10,35 +10,42 @@ import com.englog.observability.testsupport.RedisServer;
 import com.englog.observability.testsupport.ReceivedSpan;
 import com.englog.observability.testsupport.TestEnvironment;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The packaged worker taking jobs from a real redis-server (Debian's {@code redis-server}; in CI a
- * missing one fails the test, elsewhere it is skipped with the install command).
+ * The packaged worker taking jobs from a real, password-protected redis-server (Debian's {@code
+ * redis-server}; in CI a missing one fails the test, elsewhere it is skipped with the install command).
  */
 class WorkerRedisIT {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final Predicate<String> OUTAGE = l -> l.contains("is unreachable");
-  private static final Predicate<String> RECOVERY = l -> l.contains("is reachable again");
+  private static final String PASSWORD = "it-redis-password-7f3a";
+  private static final Predicate<String> OUTAGE = l -> l.contains("\"message\":\"Redis at ") && l.contains(" failed (");
+  private static final Predicate<String> RECOVERY = l -> l.contains("\"message\":\"Redis at ") && l.contains(" works again after ");
 
   @Test
   void jobsFromRedisContinueTheApiTraceAndTheLoopOutlivesARedisOutage() throws Exception {
-    RedisServer redis = RedisServer.start();
+    RedisServer redis = RedisServer.builder().password(PASSWORD).start();
+    Path passwordFile = Files.createDirectories(Path.of("target", "it", "redis")).resolve("redis-password");
+    Files.writeString(passwordFile, PASSWORD + "\n");
     try (OtlpHttpReceiver otlp = OtlpHttpReceiver.start();
         AiProviderStandIn ai = AiProviderStandIn.start();
         WorkerProcess worker = WorkerProcess.start("redis", FreePort.next(), Map.of(
             "ENGLOG_EXAMPLE_REDIS_URL", "redis://127.0.0.1:" + redis.port(),
+            "ENGLOG_EXAMPLE_REDIS_PASSWORD_FILE", passwordFile.toString(),
             "ENGLOG_EXAMPLE_AI_URL", ai.url(),
             "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint(),
             "OTEL_BSP_SCHEDULE_DELAY", "100"))) {
       int port = redis.port();
+      assertThat(worker.lines()).noneMatch(l -> l.contains(PASSWORD));
 
       // LPUSH, as the API does: the worker's CONSUMER span continues the API's trace.
       push(port, job("j-redis-1", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"));
@@ -84,7 +91,10 @@ class WorkerRedisIT {
   }
 
   private static void push(int port, String payload) {
-    try (RedisClient client = RedisClient.create("127.0.0.1", port)) {
+    try (RedisClient client = RedisClient.builder()
+        .hostAndPort("127.0.0.1", port)
+        .clientConfig(DefaultJedisClientConfig.builder().password(PASSWORD).build())
+        .build()) {
       client.lpush(RedisJobConsumer.QUEUE_KEY, payload);
     }
   }
@@ -93,7 +103,8 @@ class WorkerRedisIT {
     Path binary = ExternalTool.REDIS_SERVER.require();
     Path dir = TestEnvironment.scratchDirectory("redis-restarted");
     return ManagedProcess.start("redis-server", List.of(binary.toString(), "--bind", "127.0.0.1",
-            "--port", Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString()),
+            "--port", Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+            "--requirepass", PASSWORD),
             dir, Map.of(), dir.resolve("redis.log"))
         .awaitPort(port, WAIT);
   }
