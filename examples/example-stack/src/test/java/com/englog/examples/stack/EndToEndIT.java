@@ -77,7 +77,6 @@ class EndToEndIT {
       Map.entry("jvm_gc_pause_seconds_max", "a young JVM with a roomy heap may not have collected yet"),
       Map.entry("jvm_gc_memory_promoted_bytes_total", "a young JVM may not have promoted anything yet"),
       Map.entry("englog_health_check_timeouts_total", "counted only once a check times out"),
-      Map.entry("englog_users_active", "the examples report no active-user windows"),
       Map.entry("englog_cache_hits_total", "the traffic views each journal's summary once: misses only"));
 
   private ExampleStack stack;
