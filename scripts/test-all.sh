@@ -8,44 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# program -> Debian package
-TOOLS=(
-  "prometheus:prometheus"
-  "promtool:prometheus"
-  "prometheus-alertmanager:prometheus-alertmanager"
-  "amtool:prometheus-alertmanager"
-  "/usr/lib/postgresql/15/bin/postgres:postgresql"
-  "redis-server:redis-server"
-  "wrk:wrk"
-  "prometheus-node-exporter:prometheus-node-exporter"
-  "prometheus-blackbox-exporter:prometheus-blackbox-exporter"
-  "prometheus-postgres-exporter:prometheus-postgres-exporter"
-  "prometheus-redis-exporter:prometheus-redis-exporter"
-)
-
-missing_packages=()
-for entry in "${TOOLS[@]}"; do
-  program=${entry%%:*}
-  package=${entry##*:}
-  if ! command -v "$program" >/dev/null 2>&1 && [ ! -x "$program" ]; then
-    case " ${missing_packages[*]-} " in
-      *" $package "*) ;;
-      *) missing_packages+=("$package") ;;
-    esac
-  fi
-done
+# shellcheck source=scripts/debian-packages.sh
+. scripts/debian-packages.sh
+read -r -a missing_packages <<<"$(englog_missing_packages)"
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
-  install_line="apt-get install -y --no-install-recommends ${missing_packages[*]}"
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo ">> installing test tools: ${missing_packages[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends ${missing_packages[*]} >/dev/null
-  else
-    echo ">> missing test tools; install them with:"
-    echo "   sudo $install_line"
+  if ! englog_install_packages "${missing_packages[@]}"; then
     if [ "${CI:-}" = "true" ]; then
       echo ">> CI=true: integration tests must not skip, stopping." >&2
       exit 1

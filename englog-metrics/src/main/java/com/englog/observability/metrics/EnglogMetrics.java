@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -106,6 +107,25 @@ public final class EnglogMetrics implements AutoCloseable {
    */
   public static final Map<String, Integer> DEFAULT_CARDINALITY_LIMITS = BuiltInMetrics.DEFAULT_LIMITS;
 
+  /**
+   * Micrometer's default configuration with exemplars only where OpenMetrics 1.0 allows them (histogram
+   * buckets, counters): its default also puts one on each histogram's {@code _count}, which Prometheus
+   * 2.42's OpenMetrics parser rejects, failing the whole scrape as soon as exemplar storage is on.
+   */
+  private static final PrometheusConfig OPENMETRICS_EXEMPLARS_ONLY = new PrometheusConfig() {
+    @Override
+    public String get(String key) {
+      return null;
+    }
+
+    @Override
+    public Properties prometheusProperties() {
+      Properties properties = PrometheusConfig.super.prometheusProperties();
+      properties.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+      return properties;
+    }
+  };
+
   private final MeterRegistry registry;
   private final boolean ownsRegistry;
   private final JvmMetricsBinder jvm;
@@ -118,7 +138,7 @@ public final class EnglogMetrics implements AutoCloseable {
     this.ownsRegistry = s.registry() == null;
     this.exemplars = s.spanContext() != null;
     this.registry = s.registry() != null ? s.registry()
-        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+        : new PrometheusMeterRegistry(OPENMETRICS_EXEMPLARS_ONLY, new PrometheusRegistry(),
             s.clock() != null ? JavaTimeClock.of(s.clock()) : io.micrometer.core.instrument.Clock.SYSTEM,
             s.spanContext());
     FastHistogramCollector histograms = registry instanceof PrometheusMeterRegistry

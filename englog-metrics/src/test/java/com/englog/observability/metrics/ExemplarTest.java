@@ -92,6 +92,30 @@ class ExemplarTest {
     }
   }
 
+  /**
+   * OpenMetrics 1.0 allows exemplars on histogram buckets and counters only; Prometheus 2.42's parser
+   * rejects one on a histogram's {@code _count} and fails the whole scrape (Micrometer's default
+   * configuration would put one there).
+   */
+  @Test
+  void exemplarsOnlyWhereOpenMetricsAllowsThemSoPrometheusAcceptsTheScrape() {
+    TestSpanContext span = new TestSpanContext();
+    span.traceId = TRACE_ID;
+    span.spanId = SPAN_ID;
+    span.sampled = true;
+    try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false).exemplars(span).build()) {
+      m.recordHttpRequest("GET", "/api/v1/journals", 200, Duration.ofMillis(40));
+      m.recordAiProcessing("summarize", "openai", Duration.ofSeconds(2), null);
+      m.recordDatabaseQuery("select", "journals", Duration.ofMillis(3));
+      m.registry().counter("englog_test_things").increment();
+
+      List<String> withExemplar = openMetrics(m).lines().filter(l -> l.contains(" # {"))
+          .collect(Collectors.toList());
+      assertThat(withExemplar).isNotEmpty()
+          .allSatisfy(l -> assertThat(l.split("[{ ]")[0]).matches(".*(_bucket|_total)"));
+    }
+  }
+
   @Test
   void anUnsampledSpanLeavesNoExemplar() {
     TestSpanContext span = new TestSpanContext();

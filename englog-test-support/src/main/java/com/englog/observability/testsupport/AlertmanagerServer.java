@@ -64,8 +64,15 @@ public final class AlertmanagerServer extends LoopbackServer {
     private Path webConfig;
     private String user;
     private String password;
+    private int port;
 
     private Builder() {}
+
+    /** Listen on this loopback port instead of a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
     /** The configuration file to run (templates resolve relative to it). */
     public Builder config(Path configFile) {
@@ -97,7 +104,7 @@ public final class AlertmanagerServer extends LoopbackServer {
       }
       Path binary = ExternalTool.ALERTMANAGER.require();
       Path dir = TestEnvironment.scratchDirectory("alertmanager");
-      int port = FreePort.next();
+      int port = this.port > 0 ? this.port : FreePort.next();
       List<String> command = new ArrayList<>(List.of(
           binary.toString(),
           "--config.file=" + config.toAbsolutePath(),

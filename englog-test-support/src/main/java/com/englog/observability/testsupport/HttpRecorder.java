@@ -15,9 +15,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -49,6 +51,7 @@ public final class HttpRecorder implements AutoCloseable {
   private volatile String contentType = "text/plain; charset=utf-8";
   private volatile Duration delay = Duration.ZERO;
   private volatile CountDownLatch hangLatch = new CountDownLatch(0);
+  private volatile Consumer<RecordedRequest> listener = r -> { };
 
   private HttpRecorder(HttpServer server, ExecutorService executor, String scheme) {
     this.server = server;
@@ -106,10 +109,14 @@ public final class HttpRecorder implements AutoCloseable {
       body = in.readAllBytes();
     }
     URI uri = exchange.getRequestURI();
-    requests.add(
-        new RecordedRequest(
-            exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
-            exchange.getRequestHeaders(), body));
+    RecordedRequest recorded = new RecordedRequest(
+        exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(), exchange.getRequestHeaders(), body);
+    requests.add(recorded);
+    try {
+      listener.accept(recorded);
+    } catch (RuntimeException e) {
+      // A listener's failure must not turn the answer into an error the sender retries.
+    }
     try {
       hangLatch.await();
       Duration d = delay;
@@ -139,6 +146,15 @@ public final class HttpRecorder implements AutoCloseable {
     this.status = status;
     this.contentType = contentType;
     this.responseBody = body.clone();
+    return this;
+  }
+
+  /**
+   * Calls {@code listener} with every later request once it is recorded, on the server's thread,
+   * before the answer is sent (e.g. to print each arrival). Exceptions it throws are ignored.
+   */
+  public HttpRecorder onRequest(Consumer<RecordedRequest> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 

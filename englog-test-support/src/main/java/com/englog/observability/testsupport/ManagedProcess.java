@@ -17,9 +17,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -250,6 +253,68 @@ public final class ManagedProcess implements AutoCloseable {
         throw new AssertionError("cannot send SIG" + signal + " to " + name + " (pid " + pid + "): "
             + one.describe());
       }
+    }
+  }
+
+  /**
+   * Stops the process the way an orchestrator does: SIGCONT (in case it is frozen), SIGTERM, and
+   * SIGKILL if it has not exited within {@code grace}; then every descendant still alive is killed.
+   *
+   * @return the exit code (143 or 137 for a JVM ended by the signal; 0 after a clean shutdown hook
+   *     that calls {@code halt(0)}), or -1 if the process could not be waited for
+   */
+  public int stop(Duration grace) {
+    if (process.isAlive()) {
+      try {
+        thaw();
+      } catch (AssertionError ignored) {
+        // Already gone.
+      }
+    }
+    List<ProcessHandle> descendants = process.toHandle().descendants().collect(Collectors.toList());
+    int exit = terminate(grace);
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    return exit;
+  }
+
+  /**
+   * SIGTERM to {@code pid}, SIGKILL after {@code grace}: for a process this JVM did not start (a PID
+   * from a PID file). Returns true if the process is gone afterwards (or was not running).
+   */
+  public static boolean stopPid(long pid, Duration grace) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
+    }
+    handle.get().destroy();
+    if (!waitGone(handle.get(), grace)) {
+      handle.get().destroyForcibly();
+      waitGone(handle.get(), Duration.ofSeconds(10));
+    }
+    return !handle.get().isAlive();
+  }
+
+  private static boolean waitGone(ProcessHandle handle, Duration timeout) {
+    try {
+      handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return !handle.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !handle.isAlive();
+    }
+  }
+
+  private int terminate(Duration grace) {
+    stopPid(process.pid(), grace);
+    try {
+      return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
   }
 

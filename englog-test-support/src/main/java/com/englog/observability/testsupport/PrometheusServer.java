@@ -33,8 +33,8 @@ import java.util.function.Predicate;
  */
 public final class PrometheusServer extends LoopbackServer {
 
-  private PrometheusServer(ManagedProcess process, int port, Path directory) {
-    super("prometheus", process, port, directory, null);
+  private PrometheusServer(ManagedProcess process, int port, Path directory, String authorization) {
+    super("prometheus", process, port, directory, authorization);
   }
 
   public static Builder builder() {
@@ -100,8 +100,39 @@ public final class PrometheusServer extends LoopbackServer {
     private final List<Path> ruleFiles = new ArrayList<>();
     private final List<String> extraFlags = new ArrayList<>();
     private String configYaml;
+    private Path configFile;
+    private Path webConfig;
+    private String user;
+    private String password;
+    private int port;
 
     private Builder() {}
+
+    /** Listen on this loopback port instead of a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Run this configuration file where it lies (rule files and secret paths resolve relative to it, as
+     * in production) instead of a generated one.
+     */
+    public Builder configFile(Path file) {
+      this.configFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Runs with {@code --web.config.file=webConfigFile} (basic auth, as the shipped web config does);
+     * the server's own calls (queries, readiness, …) then authenticate as {@code user}.
+     */
+    public Builder webConfig(Path webConfigFile, String user, String password) {
+      this.webConfig = Objects.requireNonNull(webConfigFile, "webConfigFile");
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
 
     public Builder scrapeInterval(Duration interval) {
       this.scrapeInterval = Objects.requireNonNull(interval, "interval");
@@ -153,19 +184,27 @@ public final class PrometheusServer extends LoopbackServer {
     public PrometheusServer start() {
       Path binary = ExternalTool.PROMETHEUS.require();
       Path dir = TestEnvironment.scratchDirectory("prometheus");
-      int port = FreePort.next();
+      int port = this.port > 0 ? this.port : FreePort.next();
       try {
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, configYaml != null ? configYaml : generate(dir));
+        Path config = configFile;
+        if (config == null) {
+          config = dir.resolve("prometheus.yml");
+          Files.writeString(config, configYaml != null ? configYaml : generate(dir));
+        }
         List<String> command = new ArrayList<>(List.of(
             binary.toString(),
-            "--config.file=" + config,
+            "--config.file=" + config.toAbsolutePath(),
             "--storage.tsdb.path=" + dir.resolve("data"),
             "--web.listen-address=127.0.0.1:" + port,
             "--web.enable-lifecycle"));
+        if (webConfig != null) {
+          command.add("--web.config.file=" + webConfig.toAbsolutePath());
+        }
         command.addAll(extraFlags);
+        String authorization = basicAuth(user, password);
         return new PrometheusServer(
-            startReady("prometheus", command, dir, Map.of(), port, "/-/ready", null), port, dir);
+            startReady("prometheus", command, dir, Map.of(), port, "/-/ready", authorization), port, dir,
+            authorization);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

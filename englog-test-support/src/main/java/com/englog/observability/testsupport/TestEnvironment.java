@@ -36,13 +36,19 @@ public final class TestEnvironment {
     throw new IllegalStateException("repository root (a folder with englog-bom/) not found above " + start);
   }
 
+  /** System property naming the directory for {@link #scratchDirectory(String)} instead of {@code target/servers}. */
+  public static final String SERVERS_DIRECTORY_PROPERTY = "englog.servers.dir";
+
   /**
    * A fresh directory under the module's {@code target/} for a server's data and logs, so a failed run
-   * leaves its logs where a developer (and CI's artifact upload) looks.
+   * leaves its logs where a developer (and CI's artifact upload) looks. A launcher started outside a
+   * module (the example stack's demo) names the base directory with the system property {@value
+   * #SERVERS_DIRECTORY_PROPERTY}.
    */
   public static Path scratchDirectory(String prefix) {
     try {
-      Path base = Path.of("target", "servers");
+      String configured = System.getProperty(SERVERS_DIRECTORY_PROPERTY);
+      Path base = configured != null ? Path.of(configured) : Path.of("target", "servers");
       Files.createDirectories(base);
       return Files.createTempDirectory(base.toAbsolutePath(), prefix + "-");
     } catch (IOException e) {
