@@ -41,9 +41,10 @@ import org.jspecify.annotations.Nullable;
  *       what is still queued then is dropped and reported on one line on standard error.
  * </ul>
  *
- * <p>While events keep coming, the worker writes what is queued and then pauses about a millisecond
- * instead of being woken for each event; events stay in the queue until it writes them, so the counts
- * at {@link #stop()} are exact. An attached {@code OutputStreamAppender} (file or console) with {@code
+ * <p>While events keep coming, the worker writes what is queued and then pauses 10 ms instead of being
+ * woken for each event (only a burst of more than {@code queueSize} events within those 10 ms could
+ * fill the queue meanwhile); events stay in the queue until it writes them, so the counts at {@link
+ * #stop()} are exact. An attached {@code OutputStreamAppender} (file or console) with {@code
  * <immediateFlush>false</immediateFlush>} is flushed by the worker at most {@code flushInterval} (default
  * 1 s; setting {@code englog.logging.flush-interval} / {@code ENGLOG_LOGGING_FLUSH_INTERVAL}) after it
  * wrote the first line not yet flushed, and when it stops: a line reaches the file within {@code
@@ -85,7 +86,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
    * The worker's pause when it finds the queue empty after writing: events arriving meanwhile are
    * written together instead of each waking it (a wake-up costs the logging thread a system call).
    */
-  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private static final String MODULE = "logging";
   /** Put in the queue by {@link #stop()}: the worker ends when it takes it. */
