@@ -15,6 +15,7 @@
 # Environment: ROUNDS=3 WARMUP=30 DURATION=15 CONNECTIONS=8 SERVER_CPU=0 CLIENT_CPU=1 PORT=18080
 #              SINK_PORT=14318 OUT=benchmarks/results/servlet-loopback RATE=<fixed rate, req/s>
 #              VARIANTS="bare englog agent" (bare first: the fixed rate is half of its first throughput)
+#              JAR=benchmarks/target/benchmarks.jar (another build's jar, to compare two versions)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -28,7 +29,7 @@ SINK_PORT=${SINK_PORT:-14318}
 OUT=${OUT:-benchmarks/results/servlet-loopback}
 RATE=${RATE:-}
 VARIANTS=${VARIANTS:-bare englog agent}
-JAR=benchmarks/target/benchmarks.jar
+JAR=${JAR:-benchmarks/target/benchmarks.jar}
 AGENT=benchmarks/target/opentelemetry-javaagent.jar
 URL=http://127.0.0.1:$PORT/hello
 # One core: the JVM would pick the serial collector by itself; say so, for every variant alike.

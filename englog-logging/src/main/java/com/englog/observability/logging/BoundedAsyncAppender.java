@@ -5,11 +5,14 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
 import com.englog.observability.common.internal.Settings;
 import com.englog.observability.logging.internal.DropTally;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -20,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +40,19 @@ import org.jspecify.annotations.Nullable;
  *   <li>at {@link #stop()}, the worker gets {@code maxFlushTime} (default 5 s) to write what is queued;
  *       what is still queued then is dropped and reported on one line on standard error.
  * </ul>
+ *
+ * <p>While events keep coming, the worker writes what is queued and then pauses 10 ms instead of being
+ * woken for each event (only a burst of more than {@code queueSize} events within those 10 ms could
+ * fill the queue meanwhile); events stay in the queue until it writes them, so the counts at {@link
+ * #stop()} are exact. An attached {@code OutputStreamAppender} (file or console) with {@code
+ * <immediateFlush>false</immediateFlush>} is flushed by the worker at most {@code flushInterval} (default
+ * 1 s; setting {@code englog.logging.flush-interval} / {@code ENGLOG_LOGGING_FLUSH_INTERVAL}) after it
+ * wrote the first line not yet flushed, and when it stops: a line reaches the file within {@code
+ * flushInterval} of being written by the worker, in a few large writes instead of one system call per
+ * line (its own buffer, 8 KiB by default, also goes out whenever it fills). What a killed process
+ * (SIGKILL, the OOM killer) loses is what was queued or buffered, at most {@code flushInterval} of lines
+ * at the rate they were written. With {@code immediateFlush} true (logback's default) every line is
+ * written as the worker takes it, as before.
  *
  * Every dropped event is counted by level in {@link DroppedEventCounts} (the metric
  * {@code englog_logging_events_dropped_total{level}}), so a stalled stdout costs log lines, counted,
@@ -62,6 +79,14 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   public static final Duration DEFAULT_MAX_FLUSH_TIME = Duration.ofSeconds(5);
   /** The setting {@code englog.logging.max-block} / {@code ENGLOG_LOGGING_MAX_BLOCK}. */
   public static final String MAX_BLOCK_SETTING = "max-block";
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+  /** The setting {@code englog.logging.flush-interval} / {@code ENGLOG_LOGGING_FLUSH_INTERVAL}. */
+  public static final String FLUSH_INTERVAL_SETTING = "flush-interval";
+  /**
+   * The worker's pause when it finds the queue empty after writing: events arriving meanwhile are
+   * written together instead of each waking it (a wake-up costs the logging thread a system call).
+   */
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private static final String MODULE = "logging";
   /** Put in the queue by {@link #stop()}: the worker ends when it takes it. */
@@ -71,6 +96,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   private int queueSize = DEFAULT_QUEUE_SIZE;
   private int discardingThreshold;
   private String maxBlockSpec;
+  private String flushIntervalSpec;
   private Duration maxFlushTime = DEFAULT_MAX_FLUSH_TIME;
   private boolean includeCallerData;
   private Function<String, String> systemProperties = System::getProperty;
@@ -80,6 +106,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   // Set by start(), read by append() on any thread.
   private volatile ArrayBlockingQueue<ILoggingEvent> queue;
   private volatile long maxBlockNanos = DEFAULT_MAX_BLOCK.toNanos();
+  private volatile long flushIntervalNanos = DEFAULT_FLUSH_INTERVAL.toNanos();
   private volatile int threshold;
   private volatile DropTally drops = DropTally.standalone();
   private Thread worker;
@@ -126,6 +153,21 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   /** The wait bound in effect since the last start (the default before the first). */
   public Duration getMaxBlock() {
     return Duration.ofNanos(maxBlockNanos);
+  }
+
+  /**
+   * Longest time a line written by the worker stays in the buffer of an attached appender with {@code
+   * immediateFlush} false before the worker flushes it (same syntax as {@link #setMaxBlock}; [0, 1
+   * minute]; 0 flushes after each batch; default 1 s). The setting {@code englog.logging.flush-interval}
+   * / {@code ENGLOG_LOGGING_FLUSH_INTERVAL} wins over this.
+   */
+  public void setFlushInterval(String flushInterval) {
+    this.flushIntervalSpec = flushInterval;
+  }
+
+  /** The flush interval in effect since the last start (the default before the first). */
+  public Duration getFlushInterval() {
+    return Duration.ofNanos(flushIntervalNanos);
   }
 
   /** Milliseconds the worker gets at {@link #stop()} to write what is queued (logback's name and unit). */
@@ -189,7 +231,9 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
       addError("discardingThreshold must be in [0, " + size + "], got " + t + "; using 0");
       t = 0;
     }
-    maxBlockNanos = resolveMaxBlock().toNanos();
+    maxBlockNanos = resolveDuration(MAX_BLOCK_SETTING, maxBlockSpec, "<maxBlock>", DEFAULT_MAX_BLOCK).toNanos();
+    flushIntervalNanos = resolveDuration(FLUSH_INTERVAL_SETTING, flushIntervalSpec, "<flushInterval>",
+        DEFAULT_FLUSH_INTERVAL).toNanos();
     threshold = t;
     drops = getContext() instanceof LoggerContext ? DropTally.of(getContext()) : DropTally.standalone();
     ArrayBlockingQueue<ILoggingEvent> q = new ArrayBlockingQueue<>(size);
@@ -201,18 +245,20 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     w.start();
   }
 
-  private Duration resolveMaxBlock() {
+  /** A duration setting: the setting wins over the configuration's {@code spec}; out of range, the default. */
+  private Duration resolveDuration(String setting, String spec, String element, Duration fallback) {
     Settings settings = Settings.of(MODULE, systemProperties, environment);
-    String spec = settings.get(MAX_BLOCK_SETTING, maxBlockSpec, null);
-    if (spec == null) {
-      return DEFAULT_MAX_BLOCK;
+    String value = settings.get(setting, spec, null);
+    if (value == null) {
+      return fallback;
     }
-    Duration d = parseDuration(spec);
+    Duration d = parseDuration(value);
     if (d == null || d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
-      String origin = settings.origin(MAX_BLOCK_SETTING);
-      addError("maxBlock (" + (origin != null ? origin : "<maxBlock>") + ") must be a duration in "
-          + "[0, 1 minute] such as 100 ms, got '" + spec + "'; using " + DEFAULT_MAX_BLOCK.toMillis() + " ms");
-      return DEFAULT_MAX_BLOCK;
+      String origin = settings.origin(setting);
+      String name = element.substring(1, element.length() - 1);
+      addError(name + " (" + (origin != null ? origin : element) + ") must be a duration in "
+          + "[0, 1 minute] such as 100 ms, got '" + value + "'; using " + fallback.toMillis() + " ms");
+      return fallback;
     }
     return d;
   }
@@ -365,19 +411,87 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   }
 
   private void drain(ArrayBlockingQueue<ILoggingEvent> q) {
+    boolean buffered = hasBufferedTarget();
+    long interval = flushIntervalNanos;
+    boolean unflushed = false;
+    long flushBy = 0;
+    boolean wroteSincePause = false;
     try {
       while (true) {
-        ILoggingEvent e = q.take();
+        ILoggingEvent e = q.poll();
+        if (e == null) {
+          if (wroteSincePause) {
+            // Busy: let the next events gather instead of being woken by each.
+            wroteSincePause = false;
+            LockSupport.parkNanos(this, PAUSE_NANOS);
+            continue;
+          }
+          if (unflushed) {
+            long wait = flushBy - System.nanoTime();
+            e = wait > 0 ? q.poll(wait, TimeUnit.NANOSECONDS) : null;
+            if (e == null) { // nothing came before the deadline
+              flush();
+              unflushed = false;
+              continue;
+            }
+          } else {
+            e = q.take();
+          }
+        }
         if (e == STOP) {
           break;
         }
         appenders.appendLoopOnAppenders(e);
+        wroteSincePause = true;
+        if (buffered) {
+          long now = System.nanoTime();
+          if (!unflushed) {
+            unflushed = true;
+            flushBy = now + interval;
+          }
+          if (now - flushBy >= 0) {
+            flush();
+            unflushed = false;
+          }
+        }
       }
       // Events that raced with stop() are counted by append() or stop(); nothing else is left.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      appenders.detachAndStopAllAppenders();
+      appenders.detachAndStopAllAppenders(); // stopping an appender flushes and closes its stream
+    }
+  }
+
+  /** Whether an attached appender buffers lines until flushed ({@code immediateFlush} false). */
+  private boolean hasBufferedTarget() {
+    for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+      Appender<ILoggingEvent> a = it.next();
+      if (a instanceof OutputStreamAppender && !((OutputStreamAppender<?>) a).isImmediateFlush()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Flushes the buffered appenders' streams. Only this worker writes to them (they are attached here),
+   * so nothing is half-written; a failing stream reports through logback's status as for a write.
+   */
+  private void flush() {
+    for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+      Appender<ILoggingEvent> a = it.next();
+      if (a instanceof OutputStreamAppender && !((OutputStreamAppender<?>) a).isImmediateFlush()) {
+        OutputStream out = ((OutputStreamAppender<?>) a).getOutputStream();
+        if (out == null) {
+          continue;
+        }
+        try {
+          out.flush();
+        } catch (IOException | RuntimeException e) {
+          addWarn("could not flush appender " + a.getName(), e);
+        }
+      }
     }
   }
 
@@ -426,6 +540,7 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
     private int discardingThreshold;
     private Duration maxBlock;
     private Duration maxFlushTime = DEFAULT_MAX_FLUSH_TIME;
+    private Duration flushInterval;
 
     private Builder() {}
 
@@ -473,6 +588,21 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
       return this;
     }
 
+    /**
+     * How long a line may stay in the buffer of an appender with {@code immediateFlush} false (default
+     * 1 s; 0 flushes after each batch).
+     *
+     * @throws IllegalArgumentException unless in [0, 1 minute]
+     */
+    public Builder flushInterval(Duration flushInterval) {
+      Objects.requireNonNull(flushInterval, "flushInterval");
+      if (flushInterval.isNegative() || flushInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("flushInterval must be in [0, 1 minute], got " + flushInterval);
+      }
+      this.flushInterval = flushInterval;
+      return this;
+    }
+
     /** An appender to write to (started by the caller); at least one. */
     public Builder appender(Appender<ILoggingEvent> appender) {
       targets.add(Objects.requireNonNull(appender, "appender"));
@@ -498,6 +628,9 @@ public final class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
       a.setDiscardingThreshold(discardingThreshold);
       if (maxBlock != null) {
         a.setMaxBlock(maxBlock.toString());
+      }
+      if (flushInterval != null) {
+        a.setFlushInterval(flushInterval.toString());
       }
       a.maxFlushTime = maxFlushTime;
       targets.forEach(a::addAppender);

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.slf4j.spi.LoggingEventBuilder;
+import org.slf4j.spi.NOPLoggingEventBuilder;
 
 /**
  * The EngLog service events as one log line each, over SLF4J 2 key-value pairs: typed fields (numbers
@@ -95,12 +96,13 @@ public final class StructuredLogger {
   private void write(String method, String route, int status, @Nullable Duration duration,
       @Nullable String correlationId, boolean correlationAlways, @Nullable String userId,
       @Nullable String sessionId, @Nullable String clientAddress, @Nullable String userAgent, long bytesOut) {
-    boolean serverError = status >= 500;
-    if (serverError ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
+    // atInfo()/atWarn() ask the logger once whether the level is enabled (with logback's turbo
+    // filters, each such question runs them): no separate isInfoEnabled() call before.
+    LoggingEventBuilder b = status >= 500 ? logger.atWarn() : logger.atInfo();
+    if (b instanceof NOPLoggingEventBuilder) {
       return;
     }
-    LoggingEventBuilder b = (serverError ? logger.atWarn() : logger.atInfo())
-        .setMessage(LogFields.HTTP_REQUEST)
+    b.setMessage(LogFields.HTTP_REQUEST)
         .addKeyValue(LogFields.METHOD, method)
         .addKeyValue(LogFields.ROUTE, route)
         .addKeyValue(LogFields.STATUS, status);

@@ -316,6 +316,111 @@ class BoundedAsyncAppenderTest {
   }
 
   @Test
+  void theFlushIntervalIsASettingThatWinsOverTheConfiguration() {
+    LoggerContext context = new LoggerContext();
+    assertThat(flushInterval(context, "2 s", Map.of("englog.logging.flush-interval", "250ms"),
+        Map.of("ENGLOG_LOGGING_FLUSH_INTERVAL", "1s"))).isEqualTo(Duration.ofMillis(250));
+    assertThat(flushInterval(context, "2 s", Map.of(), Map.of("ENGLOG_LOGGING_FLUSH_INTERVAL", "0")))
+        .isEqualTo(Duration.ZERO);
+    assertThat(flushInterval(context, "2 s", Map.of(), Map.of())).isEqualTo(Duration.ofSeconds(2));
+    assertThat(flushInterval(context, null, Map.of(), Map.of())).isEqualTo(Duration.ofSeconds(1));
+    Logback.assertNoErrors(context);
+
+    assertThat(flushInterval(context, "2 hours", Map.of(), Map.of())).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Logback.statuses(context, Status.ERROR)).anyMatch(m -> m.contains("flushInterval")
+        && m.contains("'2 hours'") && m.contains("using 1000 ms"));
+  }
+
+  private static Duration flushInterval(LoggerContext context, String xml, Map<String, String> properties,
+      Map<String, String> environment) {
+    BoundedAsyncAppender async = new BoundedAsyncAppender();
+    async.setContext(context);
+    async.addAppender(new BlockedAppender());
+    if (xml != null) {
+      async.setFlushInterval(xml);
+    }
+    async.lookups(properties::get, environment::get);
+    async.start();
+    try {
+      return async.getFlushInterval();
+    } finally {
+      async.stop();
+    }
+  }
+
+  /**
+   * A buffered target ({@code immediateFlush} false) is flushed by the worker within the interval; an
+   * unbuffered one is left to flush itself.
+   */
+  @Test
+  void aBufferedTargetIsFlushedWithinTheIntervalWithoutStopping() throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(MDC.getMDCAdapter());
+    FlushCountingStream stream = new FlushCountingStream();
+    OutputStreamAppender<ILoggingEvent> target = new OutputStreamAppender<>();
+    target.setContext(context);
+    JsonEncoder encoder = JsonEncoder.builder().build();
+    encoder.setContext(context);
+    encoder.start();
+    target.setEncoder(encoder);
+    target.setImmediateFlush(false);
+    target.setOutputStream(stream);
+    target.start();
+    BoundedAsyncAppender async = BoundedAsyncAppender.builder().flushInterval(Duration.ofMillis(100))
+        .appender(target).build();
+    async.setContext(context);
+    async.start();
+    Logger logger = context.getLogger("app");
+    logger.addAppender(async);
+    try {
+      for (int i = 0; i < 1000; i++) {
+        logger.info("event {}", i);
+      }
+      // The bound is 100 ms; the rest is slack for a loaded machine, not a speed target.
+      long deadline = System.nanoTime() + 3_000_000_000L;
+      while (stream.flushedLines() < 1000 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(stream.flushedLines()).as("every line flushed while the appender runs").isEqualTo(1000);
+      assertThat(stream.flushes.get()).as("flushed per batch, not per line").isLessThan(1000);
+    } finally {
+      async.stop();
+      context.stop();
+    }
+  }
+
+  /** Counts flushes, and the lines written before the last one. */
+  static final class FlushCountingStream extends OutputStream {
+    final AtomicInteger flushes = new AtomicInteger();
+    private final AtomicInteger lines = new AtomicInteger();
+    private volatile int flushed;
+
+    @Override
+    public void write(int b) {
+      if (b == '\n') {
+        lines.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
+    }
+
+    @Override
+    public void flush() {
+      flushes.incrementAndGet();
+      flushed = lines.get();
+    }
+
+    int flushedLines() {
+      return flushed;
+    }
+  }
+
+  @Test
   void durationsReadAsDocumented() {
     assertThat(BoundedAsyncAppender.parseDuration("100")).isEqualTo(Duration.ofMillis(100));
     assertThat(BoundedAsyncAppender.parseDuration("100 ms")).isEqualTo(Duration.ofMillis(100));

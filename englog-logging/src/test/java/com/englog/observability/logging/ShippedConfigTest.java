@@ -243,6 +243,65 @@ class ShippedConfigTest {
     both.stop();
   }
 
+  /**
+   * The file appender is buffered ({@code immediateFlush} false) and the asynchronous appender in front
+   * of it flushes it: a line reaches the file within {@code ENGLOG_LOGGING_FLUSH_INTERVAL}, though no
+   * write per line happens.
+   */
+  @Test
+  void productionFileLinesReachTheFileWithinTheFlushInterval() throws Exception {
+    Path logs = dir.resolve("logs");
+    LoggerContext context = load("englog/logback-production-file.xml", Map.of(
+        "ENGLOG_LOGGING_DIR", logs.toString(), "ENGLOG_LOGGING_FILE", "api",
+        "ENGLOG_LOGGING_FLUSH_INTERVAL", "200 ms"));
+    BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
+    assertThat(async.getFlushInterval()).isEqualTo(java.time.Duration.ofMillis(200));
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      context.getLogger("app").info("flushed without stopping");
+      long logged = System.nanoTime();
+      // The bound is 200 ms; the rest is slack for a loaded machine, not a speed target.
+      long deadline = logged + 3_000_000_000L;
+      while (!fileHas(logs.resolve("api.json"), "flushed without stopping") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(fileHas(logs.resolve("api.json"), "flushed without stopping"))
+          .as("the line is in the file while the appender still runs").isTrue();
+    } finally {
+      context.stop();
+      System.setOut(original);
+    }
+  }
+
+  /** What makes a line reach the file before shutdown is the flush: with a long interval it waits in the buffer. */
+  @Test
+  void productionFileKeepsLinesInItsBufferUntilTheIntervalOrShutdown() throws Exception {
+    Path logs = dir.resolve("logs");
+    LoggerContext context = load("englog/logback-production-file.xml", Map.of(
+        "ENGLOG_LOGGING_DIR", logs.toString(), "ENGLOG_LOGGING_FILE", "api",
+        "ENGLOG_LOGGING_FLUSH_INTERVAL", "1 minute"));
+    BoundedAsyncAppender async = (BoundedAsyncAppender) context.getLogger("ROOT").getAppender("ENGLOG_JSON_FILE");
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      context.getLogger("app").info("buffered line");
+      while (async.queuedEvents() > 0) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(300); // the worker has taken it; give it time to write it, were it unbuffered
+      assertThat(fileHas(logs.resolve("api.json"), "buffered line")).as("still in the buffer").isFalse();
+    } finally {
+      context.stop();
+      System.setOut(original);
+    }
+    assertThat(fileHas(logs.resolve("api.json"), "buffered line")).as("flushed at shutdown").isTrue();
+  }
+
+  private static boolean fileHas(Path file, String text) throws IOException {
+    return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
+  }
+
   @Test
   void productionFileDefaultsAreTheDocumentedOnes() {
     LoggerContext context = load("englog/logback-production-file.xml", Map.of("ENGLOG_LOGGING_DIR", dir.toString()));
@@ -250,6 +309,7 @@ class ShippedConfigTest {
     assertThat(async.getDiscardingThreshold()).isZero();
     assertThat(async.getMaxBlock()).isEqualTo(java.time.Duration.ofMillis(100));
     assertThat(async.getQueueSize()).isEqualTo(8192);
+    assertThat(async.getFlushInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
     @SuppressWarnings("unchecked")
     ch.qos.logback.core.rolling.RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file =
         (ch.qos.logback.core.rolling.RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
@@ -260,6 +320,7 @@ class ShippedConfigTest {
     assertThat(policy.getFileNamePattern()).isEqualTo(dir + "/application.%d{yyyy-MM-dd}.%i.json.gz");
     assertThat(policy.getMaxHistory()).isEqualTo(14);
     assertThat(file.getEncoder()).isInstanceOf(JsonEncoder.class);
+    assertThat(file.isImmediateFlush()).as("flushed by the asynchronous appender").isFalse();
     context.stop();
   }
 

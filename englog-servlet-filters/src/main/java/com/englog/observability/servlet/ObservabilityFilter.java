@@ -91,6 +91,8 @@ public final class ObservabilityFilter implements Filter {
   /** Init parameter: the correlation id header. */
   public static final String INIT_CORRELATION_HEADER = "correlation-header";
 
+  private static final String USER_AGENT = "User-Agent";
+
   /** Request attribute holding the request's observation, for its asynchronous dispatches. */
   static final String OBSERVATION_ATTRIBUTE = Observation.class.getName();
 
@@ -204,17 +206,22 @@ public final class ObservabilityFilter implements Filter {
       asyncDispatch(request, res, chain);
       return;
     }
-    if (type != DispatcherType.REQUEST || request.getAttribute(OBSERVATION_ATTRIBUTE) != null
-        || rt.excluded.matches(request.getServletPath(), request.getPathInfo())) {
+    if (type != DispatcherType.REQUEST || request.getAttribute(OBSERVATION_ATTRIBUTE) != null) {
       chain.doFilter(req, res);
       return;
     }
-    observe(rt, request, (HttpServletResponse) res, chain);
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    if (rt.excluded.matches(servletPath, pathInfo)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    observe(rt, request, (HttpServletResponse) res, chain, rt.latencyExcluded.matches(servletPath, pathInfo));
   }
 
   @SuppressWarnings("try") // the scope restores the thread; its body needs no handle
   private static void observe(FilterRuntime rt, HttpServletRequest request, HttpServletResponse response,
-      FilterChain chain) throws IOException, ServletException {
+      FilterChain chain, boolean latencyExcluded) throws IOException, ServletException {
     long start = System.nanoTime();
     String method = request.getMethod();
     String correlationId = request.getHeader(rt.correlationHeader);
@@ -223,11 +230,12 @@ public final class ObservabilityFilter implements Filter {
       rt.correlationIdsReplaced.increment();
     }
     String client = rt.clients.clientAddress(request);
+    String userAgent = request.getHeader(USER_AGENT);
     Span span;
     Context context;
     if (rt.ownSpans) {
       Context parent = rt.spans.parent(request);
-      span = rt.spans.start(parent, request, method, client);
+      span = rt.spans.start(parent, request, method, client, userAgent);
       context = parent.with(span);
     } else {
       context = Context.current();
@@ -241,7 +249,7 @@ public final class ObservabilityFilter implements Filter {
     }
     CountingResponse counting = rt.countBytes ? new CountingResponse(response) : null;
     Observation o = new Observation(rt, request, response, counting, start, method, correlationId, client,
-        span, context, rt.latencyExcluded.matches(request.getServletPath(), request.getPathInfo()));
+        userAgent, span, context, latencyExcluded);
     request.setAttribute(OBSERVATION_ATTRIBUTE, o);
     try (Observation.Entered entered = o.enter()) {
       try {

@@ -37,6 +37,7 @@ final class Observation implements AsyncListener {
   private final String method;
   private final String correlationId;
   private final String clientAddress;
+  private final @Nullable String userAgent;
   private final Span span;
   private final Context context;
   private final boolean latencyExcluded;
@@ -48,7 +49,7 @@ final class Observation implements AsyncListener {
 
   Observation(FilterRuntime rt, HttpServletRequest request, HttpServletResponse response,
       @Nullable CountingResponse counting, long startNanos, String method, String correlationId,
-      String clientAddress, Span span, Context context, boolean latencyExcluded) {
+      String clientAddress, @Nullable String userAgent, Span span, Context context, boolean latencyExcluded) {
     this.rt = rt;
     this.request = request;
     this.response = response;
@@ -57,6 +58,7 @@ final class Observation implements AsyncListener {
     this.method = method;
     this.correlationId = correlationId;
     this.clientAddress = clientAddress;
+    this.userAgent = userAgent;
     this.span = span;
     this.context = context;
     this.latencyExcluded = latencyExcluded;
@@ -165,7 +167,7 @@ final class Observation implements AsyncListener {
     if (rt.accessLog != null) {
       long bytes = counting != null ? counting.bytesWritten() : contentLength();
       rt.accessLog.log(method, endpoint, status, duration,
-          correlationId, clientAddress, request.getHeader("User-Agent"), bytes, loggedUser, sessionId,
+          correlationId, clientAddress, userAgent, bytes, loggedUser, sessionId,
           request.getQueryString());
     }
   }

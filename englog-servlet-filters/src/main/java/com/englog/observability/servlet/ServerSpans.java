@@ -5,9 +5,8 @@ import com.englog.observability.tracing.SpanAttributes;
 import com.englog.observability.tracing.Spans;
 import com.englog.observability.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -25,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -71,6 +71,13 @@ final class ServerSpans {
       }
       return joined.toString();
     }
+
+    /** The lines as they came: the bounded extract joins them within its line and length limits. */
+    @Override
+    public Iterator<String> getAll(@Nullable HttpServletRequest carrier, String key) {
+      Enumeration<String> lines = carrier == null ? null : carrier.getHeaders(key);
+      return lines == null || !lines.hasMoreElements() ? Collections.emptyIterator() : lines.asIterator();
+    }
   };
 
   private final Tracing tracing;
@@ -96,30 +103,35 @@ final class ServerSpans {
     return tracing.extract(Context.root(), request, HEADERS);
   }
 
-  /** Starts the SERVER span, not current, named after the method until the route is known. */
-  Span start(Context parent, HttpServletRequest request, String method, String clientAddress) {
-    AttributesBuilder a = Attributes.builder();
-    if (Routes.isKnownMethod(method)) {
-      a.put(HttpAttributes.HTTP_REQUEST_METHOD, method);
+  /**
+   * Starts the SERVER span, not current, named after the method until the route is known. The start
+   * attributes go on the span builder one by one: an {@code Attributes} would be built and sorted per
+   * request for nothing.
+   */
+  Span start(Context parent, HttpServletRequest request, String method, String clientAddress,
+      @Nullable String userAgent) {
+    boolean known = Routes.isKnownMethod(method);
+    SpanBuilder b = tracing.serverSpanBuilder(known ? method : "HTTP", parent);
+    if (known) {
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method);
     } else {
-      a.put(HttpAttributes.HTTP_REQUEST_METHOD, "_OTHER");
-      a.put(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, "_OTHER");
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
     }
-    a.put(UrlAttributes.URL_PATH, request.getRequestURI());
-    a.put(UrlAttributes.URL_SCHEME, request.getScheme());
-    a.put(ClientAttributes.CLIENT_ADDRESS, clientAddress);
-    a.put(NetworkAttributes.NETWORK_PEER_ADDRESS, request.getRemoteAddr());
+    b.setAttribute(UrlAttributes.URL_PATH, request.getRequestURI());
+    b.setAttribute(UrlAttributes.URL_SCHEME, request.getScheme());
+    b.setAttribute(ClientAttributes.CLIENT_ADDRESS, clientAddress);
+    b.setAttribute(NetworkAttributes.NETWORK_PEER_ADDRESS, request.getRemoteAddr());
     String version = protocolVersion(request.getProtocol());
     if (version != null) {
-      a.put(NetworkAttributes.NETWORK_PROTOCOL_VERSION, version);
+      b.setAttribute(NetworkAttributes.NETWORK_PROTOCOL_VERSION, version);
     }
-    String userAgent = request.getHeader("User-Agent");
     if (userAgent != null) {
-      a.put(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
+      b.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
     }
-    a.put(ServerAttributes.SERVER_ADDRESS, request.getServerName());
-    a.put(ServerAttributes.SERVER_PORT, (long) request.getServerPort());
-    return tracing.startServerSpan(Routes.isKnownMethod(method) ? method : "HTTP", parent, a.build());
+    b.setAttribute(ServerAttributes.SERVER_ADDRESS, request.getServerName());
+    b.setAttribute(ServerAttributes.SERVER_PORT, (long) request.getServerPort());
+    return b.startSpan();
   }
 
   /** {@code HTTP/1.1} → {@code 1.1}, {@code HTTP/2.0} → {@code 2}. */

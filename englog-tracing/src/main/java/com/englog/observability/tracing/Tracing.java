@@ -11,6 +11,7 @@ import com.englog.observability.tracing.internal.SpanHelpers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
@@ -238,6 +239,17 @@ public final class Tracing implements AutoCloseable {
    */
   public Span startServerSpan(String spanName, Context parent, @Nullable Attributes startAttributes) {
     return helpers.startServerSpan(spanName, parent, startAttributes);
+  }
+
+  /**
+   * The builder {@link #startServerSpan} uses, kind {@code SERVER} and parent set, for adapters that
+   * add the start attributes one by one ({@code setAttribute(key, value)}, seen by the sampler) and
+   * then call {@code startSpan()}: no {@link Attributes} is built per request. The same rules hold:
+   * not current, ended by the caller; in {@code NOOP} and {@code DISABLED} modes a no-op builder whose
+   * span carries {@code parent}'s span context.
+   */
+  public SpanBuilder serverSpanBuilder(String spanName, Context parent) {
+    return helpers.serverSpanBuilder(spanName, parent);
   }
 
   // ---------------------------------------------------------------- propagation

@@ -108,6 +108,32 @@ class ServerSpanTest {
   }
 
   @Test
+  void theBuilderTakesStartAttributesOneByOneAndTheSamplerSeesThem() {
+    Context parent = tracing.extract(Map.of("traceparent", TRACEPARENT));
+
+    Span span = tracing.serverSpanBuilder("GET", parent)
+        .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, "GET")
+        .setAttribute(UrlAttributes.URL_PATH, "/journals/7")
+        .startSpan();
+    assertThat(Span.current().getSpanContext().isValid()).as("not made current").isFalse();
+    span.end();
+
+    assertThat(sampled.get().get(UrlAttributes.URL_PATH)).as("the sampler saw the start attributes")
+        .isEqualTo("/journals/7");
+    SpanData data = exporter.getFinishedSpanItems().get(0);
+    assertThat(data.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(data.getParentSpanId()).isEqualTo(PARENT_SPAN_ID);
+    assertThat(data.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD)).isEqualTo("GET");
+
+    Tracing noop = Tracing.noop();
+    Span passing = noop.serverSpanBuilder("GET", noop.extract(Map.of("traceparent", TRACEPARENT)))
+        .setAttribute(UrlAttributes.URL_PATH, "/journals/7").startSpan();
+    assertThat(passing.isRecording()).isFalse();
+    assertThat(passing.getSpanContext().getTraceId()).as("trace context passes through").isEqualTo(TRACE_ID);
+    assertThat(noop.serverSpanBuilder("GET", Context.root()).startSpan().getSpanContext().isValid()).isFalse();
+  }
+
+  @Test
   void withoutRecordingItIsANonRecordingSpanThatStillCarriesTheCallersTrace() {
     Tracing noop = Tracing.noop();
     Context parent = noop.extract(Map.of("traceparent", TRACEPARENT));

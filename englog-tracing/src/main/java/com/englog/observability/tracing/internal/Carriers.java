@@ -96,13 +96,37 @@ public final class Carriers {
     return new Bounded<>(getter, baggage);
   }
 
-  private static final class Bounded<C> implements TextMapGetter<C> {
+  /** Whether {@code getter} reads repeated lines itself, i.e. overrides {@link TextMapGetter#getAll}. */
+  private static final ClassValue<Boolean> READS_LINES = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      try {
+        return type.getMethod("getAll", Object.class, String.class).getDeclaringClass() != TextMapGetter.class;
+      } catch (NoSuchMethodException | SecurityException e) {
+        return true; // read through getAll, as the interface says
+      }
+    }
+  };
+
+  /**
+   * A getter held to the limits; immutable, so one instance serves every extraction through the same
+   * raw getter ({@link SafePropagator} keeps the last one).
+   */
+  static final class Bounded<C> implements TextMapGetter<C> {
     private final TextMapGetter<C> raw;
     private final BaggageGuard baggage;
+    /** Whether {@code raw} has its own {@code getAll}; if not, its {@code get} is the one value. */
+    private final boolean readsLines;
 
     Bounded(TextMapGetter<C> raw, BaggageGuard baggage) {
       this.raw = raw;
       this.baggage = baggage;
+      this.readsLines = raw == null || READS_LINES.get(raw.getClass()); // null: fails as before, caught
+    }
+
+    /** The getter this one bounds. */
+    TextMapGetter<C> raw() {
+      return raw;
     }
 
     // Deprecated in the API, but Jaeger's uberctx-* baggage is still found by listing keys.
@@ -117,12 +141,24 @@ public final class Carriers {
       if (carrier == null) {
         return null;
       }
-      String value = joined(raw.getAll(carrier, key));
+      String value = read(carrier, key);
       if (value == null && isMixedCaseB3(key)) {
         String lower = LOWER_CASE.get(key);
-        value = lower == null ? null : joined(raw.getAll(carrier, lower));
+        value = lower == null ? null : read(carrier, lower);
       }
       return value != null && key.equals(BaggageGuard.HEADER) ? baggage.sanitize(value) : value;
+    }
+
+    /**
+     * One value within the limits: a getter without its own {@code getAll} answers with {@code get}
+     * (the interface's {@code getAll} would only wrap that answer in an iterator).
+     */
+    private String read(C carrier, String key) {
+      if (readsLines) {
+        return joined(raw.getAll(carrier, key));
+      }
+      String value = raw.get(carrier, key);
+      return value == null || value.length() > MAX_VALUE_LENGTH ? null : value;
     }
 
     /** One joined value: the lines were already joined as HTTP allows. */
@@ -137,6 +173,7 @@ public final class Carriers {
       return "bounded " + raw;
     }
   }
+
 
   /** The lines joined with commas; null when there are none, too many or too long. */
   private static String joined(Iterator<String> lines) {

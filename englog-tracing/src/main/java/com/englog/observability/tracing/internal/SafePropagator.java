@@ -30,6 +30,11 @@ public final class SafePropagator implements TextMapPropagator {
   private final TextMapPropagator delegate;
   private final LongAdder rejected = new LongAdder();
   private final BaggageGuard baggage = new BaggageGuard();
+  /**
+   * The bounded form of the getter last passed in: adapters pass the same constant getter on every
+   * request, so none is allocated per extraction. A race only allocates one more.
+   */
+  private volatile Carriers.Bounded<?> lastBounded;
 
   public SafePropagator(TextMapPropagator delegate) {
     this.delegate = delegate;
@@ -60,7 +65,7 @@ public final class SafePropagator implements TextMapPropagator {
 
   @Override
   public <C> Context extract(Context context, C carrier, TextMapGetter<C> unbounded) {
-    TextMapGetter<C> getter = Carriers.bounded(unbounded, baggage);
+    TextMapGetter<C> getter = bounded(unbounded);
     Context extracted;
     try {
       extracted = delegate.extract(context, carrier, getter);
@@ -79,6 +84,17 @@ public final class SafePropagator implements TextMapPropagator {
       return context;
     }
     return extracted;
+  }
+
+  @SuppressWarnings("unchecked") // the cached getter's raw getter is the very one passed in
+  private <C> TextMapGetter<C> bounded(TextMapGetter<C> unbounded) {
+    Carriers.Bounded<?> last = lastBounded;
+    if (last != null && last.raw() == unbounded) {
+      return (TextMapGetter<C>) last;
+    }
+    Carriers.Bounded<C> made = new Carriers.Bounded<>(unbounded, baggage);
+    lastBounded = made;
+    return made;
   }
 
   private <C> void countIfTraceHeaderPresent(C carrier, TextMapGetter<C> getter) {

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.DbAttributes;
@@ -46,6 +47,8 @@ public final class SpanHelpers {
   }
 
   private static final System.Logger LOG = System.getLogger(SpanHelpers.class.getName());
+  /** Its spans carry their parent's span context and record nothing. */
+  private static final Tracer NOOP_TRACER = TracerProvider.noop().get("englog");
 
   private static final AttributeKey<String> DB_SYSTEM = DbAttributes.DB_SYSTEM_NAME;
   private static final AttributeKey<String> DB_OPERATION = DbAttributes.DB_OPERATION_NAME;
@@ -428,16 +431,23 @@ public final class SpanHelpers {
    * carrying the parent's span context, so propagation still continues the caller's trace.
    */
   public Span startServerSpan(String name, Context parent, Attributes attributes) {
-    Objects.requireNonNull(name, "spanName");
-    Objects.requireNonNull(parent, "parent");
-    if (!recording) {
-      return Span.wrap(Span.fromContext(parent).getSpanContext());
-    }
-    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent);
+    SpanBuilder builder = serverSpanBuilder(name, parent);
     if (attributes != null) {
       builder.setAllAttributes(attributes);
     }
     return builder.startSpan();
+  }
+
+  /**
+   * A builder of the {@code SERVER} span {@link #startServerSpan} starts, for callers that set the
+   * start attributes one by one (no {@link Attributes} to build and sort per request); when not
+   * recording, the no-op builder, whose span carries the parent's span context.
+   */
+  public SpanBuilder serverSpanBuilder(String name, Context parent) {
+    Objects.requireNonNull(name, "spanName");
+    Objects.requireNonNull(parent, "parent");
+    Tracer t = recording ? tracer : NOOP_TRACER;
+    return t.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent);
   }
 
   private void tell(Kind kind, String a, String b, long start, Throwable failure) {

@@ -51,6 +51,68 @@ class SafePropagatorTest {
     assertThat(safe.rejectedContexts()).isEqualTo(1);
   }
 
+  /**
+   * A getter with only {@code get} is read through {@code get} (no iterator per header), one that has
+   * {@code getAll} through its lines, joined within the limits; the same getter passed again reads the
+   * same way, with the baggage guard applied each time.
+   */
+  @Test
+  void gettersWithAndWithoutTheirOwnGetAllReadTheSameAndWithinTheLimits() {
+    SafePropagator safe = new SafePropagator(TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
+        io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator.getInstance()));
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    TextMapGetter<Map<String, List<String>>> getOnly = new TextMapGetter<>() {
+      @Override
+      @SuppressWarnings("deprecation")
+      public Iterable<String> keys(Map<String, List<String>> carrier) {
+        return carrier.keySet();
+      }
+
+      @Override
+      public String get(Map<String, List<String>> carrier, String key) {
+        List<String> lines = carrier.get(key);
+        return lines == null ? null : String.join(",", lines);
+      }
+    };
+    TextMapGetter<Map<String, List<String>>> lines = new TextMapGetter<>() {
+      @Override
+      @SuppressWarnings("deprecation")
+      public Iterable<String> keys(Map<String, List<String>> carrier) {
+        return carrier.keySet();
+      }
+
+      @Override
+      public String get(Map<String, List<String>> carrier, String key) {
+        throw new AssertionError("read through getAll");
+      }
+
+      @Override
+      public java.util.Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
+        List<String> l = carrier.get(key);
+        return l == null ? java.util.Collections.emptyIterator() : l.iterator();
+      }
+    };
+    Map<String, List<String>> headers = Map.of("traceparent", List.of(traceparent),
+        "baggage", List.of("a=1", "b=%zz", "c=3"));
+    for (TextMapGetter<Map<String, List<String>>> getter : List.of(getOnly, lines, getOnly, getOnly, lines)) {
+      Context extracted = safe.extract(Context.root(), headers, getter);
+      assertThat(Span.fromContext(extracted).getSpanContext().getSpanId()).isEqualTo("b7ad6b7169203331");
+      io.opentelemetry.api.baggage.Baggage baggage = io.opentelemetry.api.baggage.Baggage.fromContext(extracted);
+      assertThat(baggage.getEntryValue("a")).isEqualTo("1");
+      assertThat(baggage.getEntryValue("b")).as("malformed member dropped").isNull();
+      assertThat(baggage.getEntryValue("c")).isEqualTo("3");
+    }
+    assertThat(safe.rejectedBaggage()).isEqualTo(5);
+
+    String tooLong = "k=" + "v".repeat(Carriers.MAX_VALUE_LENGTH);
+    Map<String, List<String>> flood = Map.of("traceparent", List.of(traceparent), "baggage", List.of(tooLong));
+    for (TextMapGetter<Map<String, List<String>>> getter : List.of(getOnly, lines)) {
+      Context extracted = safe.extract(Context.root(), flood, getter);
+      assertThat(io.opentelemetry.api.baggage.Baggage.fromContext(extracted).isEmpty()).as("over the limit").isTrue();
+      assertThat(Span.fromContext(extracted).getSpanContext().isValid()).isTrue();
+    }
+  }
+
   @Test
   void aThrowingGetterCannotBreakExtraction() {
     SafePropagator safe = new SafePropagator(W3CTraceContextPropagator.getInstance());
