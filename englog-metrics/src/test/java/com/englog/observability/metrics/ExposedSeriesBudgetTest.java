@@ -94,6 +94,13 @@ class ExposedSeriesBudgetTest {
       // 300 routes do not fit the small limits of the security counters: they start with their first
       // recording instead of failing the build.
       assertThat(e.families).doesNotContainKey("englog_security_access_denied_total");
+      m.recordAccessDenied(routes.get(7));
+      m.recordRateLimited(routes.get(8));
+      Exposition after = Exposition.parse(m.scrapeHandler().handle(null).bodyText());
+      assertThat(after.family("englog_security_access_denied_total").value(
+          "englog_security_access_denied_total", Map.of("endpoint", routes.get(7)))).isEqualTo(1.0);
+      assertThat(after.family("englog_security_rate_limited_total").value(
+          "englog_security_rate_limited_total", Map.of("endpoint", routes.get(8)))).isEqualTo(1.0);
     }
     try (EnglogMetrics m = EnglogMetrics.builder().jvmMetrics(false)
         .declareLabelValues("endpoint", "/a", "/b").build()) {
