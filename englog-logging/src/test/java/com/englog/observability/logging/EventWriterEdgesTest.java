@@ -99,4 +99,48 @@ class EventWriterEdgesTest {
       assertThat(line.get("fields").toString()).isEqualTo("{\"user\":\"k" + i + "\"}");
     }
   }
+
+  /** An exception without frames has no frames field; one frame is a list of one. */
+  @Test
+  void anExceptionWithoutFramesHasNoFramesField() {
+    JsonNode none = line(started(), Events.event("x").error(Throwables.withFrames(new IllegalStateException("a"))))
+        .get("error");
+    assertThat(none.has("frames")).as("%s", none).isFalse();
+    JsonNode one = line(started(), Events.event("x").error(Throwables.withFrames(new IllegalStateException("a"),
+        "com.x.Y.m(Y.java:1)"))).get("error");
+    assertThat(one.get("frames")).hasSize(1);
+  }
+
+  /**
+   * The budget of throwables per line holds for suppressed ones: with two, the top exception and
+   * its first suppressed one are written and the rest counted; with one, no suppressed list at all.
+   */
+  @Test
+  void suppressedExceptionsStayWithinTheThrowableBudget() {
+    IllegalStateException top = Throwables.withFrames(new IllegalStateException("top"));
+    for (int i = 0; i < 3; i++) {
+      top.addSuppressed(Throwables.withFrames(new IllegalArgumentException("s" + i)));
+    }
+    JsonNode two = line(started(e -> e.setMaxThrowables(2)), Events.event("x").error(top)).get("error");
+    assertThat(two.get("suppressed")).hasSize(1);
+    assertThat(two.get("suppressed").get(0).get("message").asText()).isEqualTo("s0");
+    assertThat(two.get("suppressed_omitted").asLong()).isEqualTo(2);
+
+    JsonNode one = line(started(e -> e.setMaxThrowables(1)), Events.event("x").error(top)).get("error");
+    assertThat(one.has("suppressed")).as("%s", one).isFalse();
+    assertThat(one.get("suppressed_omitted").asLong()).isEqualTo(3);
+  }
+
+  /** Personal data in a stack frame (a script's file named by an address) is redacted and counted. */
+  @Test
+  void personalDataInAFrameIsCountedOnce() {
+    JsonEncoder encoder = started();
+    IllegalStateException error = Throwables.withFrames(new IllegalStateException("a"),
+        "com.x.Script.run(ada@example.com.js:3)");
+    JsonNode frame = line(encoder, Events.event("x").error(error)).get("error").get("frames").get(0);
+    assertThat(frame.asText()).doesNotContain("ada@example.com");
+    assertThat(encoder.redactionCounts().count(RedactionKind.PII)).isEqualTo(1);
+    line(encoder, Events.event("x").error(error));
+    assertThat(encoder.redactionCounts().count(RedactionKind.PII)).as("cached frames count too").isEqualTo(2);
+  }
 }
