@@ -247,4 +247,40 @@ class RedactionEdgesTest {
     String at81 = "-----BEGIN " + "X".repeat(59) + "PRIVATE KEY-----\nMII";
     assertThat(redact(DEFAULT, at81)).isEqualTo(at81);
   }
+
+  /**
+   * Nothing is found again inside a card number or a private key just redacted: not the Luhn-valid
+   * tail of a 19-digit number after its first separator, not a {@code key=} in a key's base64 body.
+   */
+  @Test
+  void aCardNumberOrAPrivateKeyIsRedactedOnce() {
+    String tail = luhnComplete("41111111111111");
+    String number = "0000-" + tail.substring(0, 4) + "-" + tail.substring(4, 8) + "-" + tail.substring(8, 12)
+        + "-" + tail.substring(12);
+    assertThat(redact(WITH_CARDS, "card " + number + " x")).isEqualTo("card # x");
+    assertThat(kinds(WITH_CARDS, "card " + number + " x")[Redactor.PII]).isEqualTo(1);
+
+    String pem = "k -----BEGIN PRIVATE KEY-----\nMIIauth==\n-----END PRIVATE KEY----- x";
+    assertThat(redact(DEFAULT, pem)).isEqualTo("k # x");
+    assertThat(kinds(DEFAULT, pem)[Redactor.CREDENTIAL]).isEqualTo(1);
+  }
+
+  /** Custom patterns: no empty match, none starting at the limit, all that the shorter replacements pull into view. */
+  @Test
+  void customPatternsFindWhatIsInViewAndNothingEmpty() {
+    Redactor digits = Redactor.builder().pattern(java.util.regex.Pattern.compile("\\d*"), Redactor.PII).build();
+    assertThat(redact(digits, "ab 12 cd")).isEqualTo("ab # cd");
+
+    Redactor secret = Redactor.builder().pattern(java.util.regex.Pattern.compile("SECRET"), Redactor.CREDENTIAL)
+        .build();
+    Spans spans = new Spans();
+    assertThat(secret.scan("abcdeSECRET", 5, spans)).as("starts at the limit: not in view").isZero();
+    assertThat(secret.scan("abcdeSECRET", 6, spans)).isEqualTo(1);
+
+    // A 60-character password becomes "[REDACTED]": SECRET, at index 70 of the text, is at 21 in the
+    // written one, inside a limit of 30.
+    String text = "password=" + "p".repeat(60) + " SECRET";
+    assertThat(secret.scan(text, 30, spans)).isEqualTo(2);
+    assertThat(spans.start(1)).isEqualTo(text.indexOf("SECRET"));
+  }
 }
