@@ -250,7 +250,8 @@ class RedactionEdgesTest {
 
   /**
    * Nothing is found again inside a card number or a private key just redacted: not the Luhn-valid
-   * tail of a 19-digit number after its first separator, not a {@code key=} in a key's base64 body.
+   * tail of a 19-digit number after its first separator, not an AWS key id that a line of a key's
+   * base64 body happens to be.
    */
   @Test
   void aCardNumberOrAPrivateKeyIsRedactedOnce() {
@@ -260,12 +261,15 @@ class RedactionEdgesTest {
     assertThat(redact(WITH_CARDS, "card " + number + " x")).isEqualTo("card # x");
     assertThat(kinds(WITH_CARDS, "card " + number + " x")[Redactor.PII]).isEqualTo(1);
 
-    String pem = "k -----BEGIN PRIVATE KEY-----\nMIIauth==\n-----END PRIVATE KEY----- x";
+    String pem = "k -----BEGIN PRIVATE KEY-----\nAKIAIOSFODNN7EXAMPLE\n-----END PRIVATE KEY----- x";
     assertThat(redact(DEFAULT, pem)).isEqualTo("k # x");
     assertThat(kinds(DEFAULT, pem)[Redactor.CREDENTIAL]).isEqualTo(1);
   }
 
-  /** Custom patterns: no empty match, none starting at the limit, all that the shorter replacements pull into view. */
+  /**
+   * Custom patterns: no empty match, none starting at the limit, and every match that the shorter
+   * replacements before it pull into view.
+   */
   @Test
   void customPatternsFindWhatIsInViewAndNothingEmpty() {
     Redactor digits = Redactor.builder().pattern(java.util.regex.Pattern.compile("\\d*"), Redactor.PII).build();
