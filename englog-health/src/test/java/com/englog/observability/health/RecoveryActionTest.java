@@ -247,6 +247,105 @@ class RecoveryActionTest {
     awaitCondition(() -> runs.get() == 3);
   }
 
+  /**
+   * {@code afterFailures(2)}: the second consecutive failure starts the action, not the third. On a
+   * clock whose ticks are negative too (1960, as {@link System#nanoTime()}'s arbitrary origin may
+   * make them): the first attempt waits for no backoff.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"2026-01-01T00:00:00Z", "1960-01-01T00:00:00Z"})
+  void theActionRunsAtTheFailureItsPolicyNamesWhateverTheClocksOrigin(String origin) {
+    MutableClock early = new MutableClock(Instant.parse(origin));
+    AtomicInteger runs = new AtomicInteger();
+    registry = HealthRegistry.builder().backgroundRefresh(Duration.ZERO).clock(early).meterRegistry(meters)
+        .add("pool", c -> Health.down("pool closed").build(), o -> o.noCache().withoutCircuitBreaker()
+            .recovery("reconnect", failing -> runs.incrementAndGet(),
+                RecoveryPolicy.builder().afterFailures(2).build()))
+        .build();
+
+    registry.status();
+    registry.status();
+
+    awaitCondition(() -> attempts("success") == 1);
+    assertThat(runs).as("not after the first failure").hasValue(1);
+  }
+
+  /** A result that is not DOWN resets the schedule: the next failure is attempt 1, with no backoff. */
+  @Test
+  void aComponentThatWasUpAgainStartsItsRecoveryScheduleAfresh() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> broken.get() ? Health.down("pool closed").build() : Health.up().build(),
+        failing -> runs.incrementAndGet(),
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(10), Duration.ofSeconds(40))
+            .build());
+    registry.status();
+    awaitCondition(() -> attempts("success") == 1);
+
+    broken.set(false);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(registry.status()).isEqualTo(Status.UP);
+    broken.set(true);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(registry.status()).isEqualTo(Status.DOWN);
+
+    // 2 s after the first attempt, well inside its 10 s backoff: the reset lets it run at once.
+    awaitCondition(() -> attempts("success") == 2);
+    assertThat(runs).hasValue(2);
+  }
+
+  /** The hourly budget is a sliding hour: an attempt counts against it for exactly one hour. */
+  @Test
+  void anAttemptLeavesTheHourlyBudgetExactlyOneHourAfterItStarted() {
+    AtomicInteger runs = new AtomicInteger();
+    registry = registry(c -> Health.down("broken").build(), failing -> runs.incrementAndGet(),
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .maxAttemptsPerHour(1).build());
+    registry.status();
+    awaitCondition(() -> attempts("success") == 1);
+
+    clock.advance(Duration.ofHours(1).minusNanos(1));
+    registry.status();
+    clock.advance(Duration.ofNanos(1));
+    registry.status();
+
+    awaitCondition(() -> attempts("success") == 2);
+    assertThat(runs).as("none a nanosecond before the hour").hasValue(2);
+  }
+
+  /**
+   * An action that fails with a {@link VirtualMachineError} (a stack overflow) counts once as a
+   * failure, heard once by listeners, and frees the action for its next attempt.
+   */
+  @Test
+  void anActionFailingWithAVirtualMachineErrorCountsOnceAsAFailure() {
+    AtomicInteger runs = new AtomicInteger();
+    java.util.List<RecoveryOutcome> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry = registry(c -> Health.down("broken").build(),
+        failing -> {
+          if (runs.incrementAndGet() == 1) {
+            throw new StackOverflowError("too deep");
+          }
+        },
+        RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .build(),
+        new HealthListener() {
+          @Override
+          public void onRecoveryAttempt(String component, String action, RecoveryOutcome outcome) {
+            heard.add(outcome);
+          }
+        });
+    registry.status();
+    awaitCondition(() -> attempts("failure") == 1 && heard.size() == 1);
+
+    clock.advance(Duration.ofSeconds(1));
+    registry.status();
+
+    awaitCondition(() -> attempts("success") == 1);
+    assertThat(attempts("failure")).isEqualTo(1);
+    assertThat(heard).containsExactly(RecoveryOutcome.FAILURE, RecoveryOutcome.SUCCESS);
+  }
+
   @Test
   void policyValidationNamesTheField() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecoveryPolicy.builder().afterFailures(0))

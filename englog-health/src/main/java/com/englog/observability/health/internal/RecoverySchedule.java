@@ -105,12 +105,10 @@ final class RecoverySchedule {
             spec.action().recover(failing);
             outcome = "success";
           } catch (Throwable e) {
+            // Also a VirtualMachineError: rethrown here it would only end up in the task's Future,
+            // which nobody reads.
             outcome = "failure";
             error = e;
-            if (e instanceof VirtualMachineError) {
-              finish(recorded, outcome, e, started);
-              throw (VirtualMachineError) e;
-            }
           }
           finish(recorded, outcome, error, started);
         });

@@ -1,6 +1,7 @@
 package com.englog.observability.logging.internal.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.englog.observability.logging.RedactionDetector;
 import com.englog.observability.logging.internal.Redactor;
@@ -216,5 +217,26 @@ class DetectorTableTest {
         return c;
       }
     }
+  }
+
+  /** A detector's first characters index a 128-entry table: each must be ASCII, and there must be one. */
+  @Test
+  void aDetectorDeclaresAtLeastOneFirstCharacterAllAscii() {
+    assertThat(declaring("\u007f").firstChars()).isEqualTo("\u007f");
+    assertThatThrownBy(() -> declaring("\u0080")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("EMAIL declares a non-ASCII first character");
+    assertThatThrownBy(() -> declaring("@\u00e9")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("EMAIL declares a non-ASCII first character");
+    assertThatThrownBy(() -> declaring("")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("EMAIL declares no first character");
+  }
+
+  private static Detector declaring(String firstChars) {
+    return new Detector(RedactionDetector.EMAIL, firstChars, false) {
+      @Override
+      public int scan(String s, int i, int n, Spans out) {
+        return -1;
+      }
+    };
   }
 }
