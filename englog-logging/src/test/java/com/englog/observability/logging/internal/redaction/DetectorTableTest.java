@@ -234,6 +234,11 @@ class DetectorTableTest {
   private static Detector declaring(String firstChars) {
     return new Detector(RedactionDetector.EMAIL, firstChars, false) {
       @Override
+      String secondChars(char first) {
+        return null;
+      }
+
+      @Override
       public int scan(String s, int i, int n, Spans out) {
         return -1;
       }
