@@ -2,6 +2,7 @@ package com.englog.observability.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.englog.observability.testsupport.Latches;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -37,7 +38,7 @@ class HealthMetricsCatalogTest {
         .meterRegistry(prometheus)
         .add("db", c -> Health.up().build(), o -> o.groups(HealthRegistry.READINESS, "storage"))
         .add("ai", c -> {
-          HealthRegistryTest.awaitUninterruptibly(release);
+          Latches.awaitUninterruptibly(release);
           return Health.up().build();
         }, o -> o.nonCritical().deadline(Duration.ofMillis(50)).noCache()
             .recovery("reconnect", failing -> { }, RecoveryPolicy.builder().afterFailures(1).build()))

@@ -1,6 +1,7 @@
 package com.englog.observability.health;
 
 import com.englog.observability.testsupport.MutableClock;
+import static com.englog.observability.testsupport.Latches.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -371,21 +372,6 @@ class HealthRegistryTest {
     assertThat(db.reason()).startsWith("line1 line2 ").hasSize(Health.MAX_REASON_LENGTH);
     assertThat(db.details()).hasSize(Health.MAX_DETAILS);
     assertThat((String) db.details().get("k0")).hasSize(Health.MAX_REASON_LENGTH);
-  }
-
-  static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   static void awaitCondition(java.util.function.BooleanSupplier condition) {

@@ -1,5 +1,6 @@
 package com.englog.observability.health;
 
+import com.englog.observability.testsupport.Latches;
 import com.englog.observability.testsupport.MutableClock;
 import static com.englog.observability.health.HealthRegistryTest.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,7 +122,7 @@ class RecoveryActionTest {
           } catch (InterruptedException e) {
             interrupted.countDown();
             // Keep hanging, as a badly written action would.
-            HealthRegistryTest.awaitUninterruptibly(new CountDownLatch(1));
+            Latches.awaitUninterruptibly(new CountDownLatch(1));
           }
         },
         RecoveryPolicy.builder().afterFailures(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))

@@ -1,5 +1,6 @@
 package com.englog.observability.logging;
 
+import static com.englog.observability.testsupport.Latches.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -50,19 +51,8 @@ class BoundedAsyncAppenderTest {
     @Override
     protected void append(ILoggingEvent e) {
       entered.countDown();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException ie) {
-          interrupted = true;
-        }
-      }
+      awaitUninterruptibly(release);
       delivered.computeIfAbsent(e.getLevel(), l -> new AtomicInteger()).incrementAndGet();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
 
     int total() {
@@ -82,20 +72,9 @@ class BoundedAsyncAppenderTest {
 
     @Override
     public void write(byte[] b, int off, int len) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException ie) {
-          interrupted = true;
-        }
-      }
+      awaitUninterruptibly(release);
       synchronized (written) {
         written.write(b, off, len);
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
       }
     }
 

@@ -1,5 +1,9 @@
 package com.englog.observability.health.internal;
 
+import static com.englog.observability.health.internal.QueuedChecks.DEADLINE;
+import static com.englog.observability.health.internal.QueuedChecks.MAX_AGE;
+import static com.englog.observability.health.internal.QueuedChecks.REFRESH_AFTER;
+import static com.englog.observability.testsupport.Latches.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.englog.observability.health.ComponentHealth;
@@ -11,20 +15,17 @@ import com.englog.observability.health.Status;
 import com.englog.observability.health.internal.ComponentRuntime.State;
 import com.englog.observability.testsupport.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One test per transition of a component's state machine (drawn in {@link ComponentRuntime}'s class
@@ -33,75 +34,25 @@ import org.junit.jupiter.api.Test;
  */
 class ComponentTransitionsTest {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(5);
-  private static final Duration REFRESH_AFTER = Duration.ofSeconds(1);
-  private static final Duration MAX_AGE = Duration.ofSeconds(10);
-
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  @RegisterExtension
+  final QueuedChecks checks = new QueuedChecks();
+  private final MutableClock clock = checks.clock;
   /** The check executor: holds each submitted check until the test runs it. */
-  private final BlockingQueue<Runnable> queued = new LinkedBlockingQueue<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final BlockingQueue<Runnable> queued = checks.queued;
+  private final AtomicInteger calls = checks.calls;
   private final List<HealthListener> listeners = new ArrayList<>();
-  private final AtomicInteger calls = new AtomicInteger();
   private HealthEngine engine;
   private ComponentRuntime db;
 
-  @AfterEach
-  void close() throws InterruptedException {
-    if (engine != null) {
-      engine.close();
-    }
-    for (Thread t : threads) {
-      t.join(TimeUnit.SECONDS.toMillis(30));
-    }
-  }
-
   private void start(HealthIndicator indicator, int breakerFailures,
       List<ComponentRuntime.RecoverySpec> recoveries, Executor executor) {
-    HealthIndicator counted = context -> {
-      calls.incrementAndGet();
-      return indicator.check(context);
-    };
-    ComponentRuntime.Spec spec = new ComponentRuntime.Spec("db", counted, true, DEADLINE, REFRESH_AFTER,
-        MAX_AGE, breakerFailures, Duration.ofMinutes(1), recoveries);
-    engine = new HealthEngine(List.of(spec), Map.of(), clock, executor, new HealthMetrics(null), listeners);
+    engine = checks.engine(List.of(checks.db(indicator, DEADLINE, breakerFailures, recoveries)), executor,
+        new HealthMetrics(null), listeners);
     db = engine.component("db");
   }
 
   private void start(HealthIndicator indicator) {
     start(indicator, 0, List.of(), queued::add);
-  }
-
-  /** Runs the next queued check on this thread. */
-  private void runQueued() throws InterruptedException {
-    Runnable task = queued.poll(30, TimeUnit.SECONDS);
-    assertThat(task).as("a queued check").isNotNull();
-    task.run();
-  }
-
-  /** Runs the next queued check on a thread of its own, joined when the test ends. */
-  private Thread runQueuedInBackground() throws InterruptedException {
-    Runnable task = queued.poll(30, TimeUnit.SECONDS);
-    assertThat(task).as("a queued check").isNotNull();
-    Thread t = new Thread(task, "check");
-    threads.add(t);
-    t.start();
-    return t;
-  }
-
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Test
@@ -139,7 +90,7 @@ class ComponentTransitionsTest {
     });
     db.evaluate();
 
-    runQueued();
+    checks.runQueued();
 
     assertThat(seenByTheIndicator).hasValue(State.CHECKING);
   }
@@ -160,7 +111,7 @@ class ComponentTransitionsTest {
     });
     start(context -> calls.get() == 1 ? Health.up().build() : Health.down("now down").build());
     Evaluation first = db.evaluate();
-    runQueued();
+    checks.runQueued();
 
     assertThat(db.state()).isEqualTo(State.IDLE);
     assertThat(first.await().status).isEqualTo(Status.UP);
@@ -170,7 +121,7 @@ class ComponentTransitionsTest {
     Evaluation afterTheJump = db.evaluate();
     assertThat(afterTheJump).as("a new check, not the finished one").isInstanceOf(Evaluation.Pending.class);
     assertThat(db.state()).isEqualTo(State.QUEUED);
-    runQueued();
+    checks.runQueued();
     assertThat(afterTheJump.await().status).isEqualTo(Status.DOWN);
   }
 
@@ -185,7 +136,7 @@ class ComponentTransitionsTest {
     assertThat(timedOut.status).isEqualTo(Status.DOWN);
     assertThat(timedOut.reason).isEqualTo("timed out after 5 s");
     assertThat(db.state()).as("the slot is free: the check never ran").isEqualTo(State.IDLE);
-    runQueued();
+    checks.runQueued();
     assertThat(calls).as("a check ended by its deadline before it ran never runs").hasValue(0);
     assertThat(db.currentStatus()).isEqualTo(Status.DOWN);
   }
@@ -218,7 +169,7 @@ class ComponentTransitionsTest {
       return Health.up().build();
     });
     Evaluation first = db.evaluate();
-    runQueuedInBackground();
+    Thread check = checks.runQueuedInBackground();
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
 
     clock.advance(DEADLINE);
@@ -234,7 +185,7 @@ class ComponentTransitionsTest {
     } finally {
       release.countDown();
     }
-    threads.get(0).join(TimeUnit.SECONDS.toMillis(30));
+    check.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(interrupted).as("the overdue check was interrupted").hasValue(true);
   }
 
@@ -248,7 +199,7 @@ class ComponentTransitionsTest {
       return calls.get() == 1 ? Health.up().build() : Health.down("second").build();
     });
     Evaluation first = db.evaluate();
-    Thread check = runQueuedInBackground();
+    Thread check = checks.runQueuedInBackground();
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     clock.advance(DEADLINE);
     Result timedOut = first.outcome().join();
@@ -262,7 +213,7 @@ class ComponentTransitionsTest {
     clock.advance(REFRESH_AFTER);
     assertThat(db.evaluate()).as("served while the next check runs").isSameAs(timedOut);
     assertThat(db.state()).as("the slot is free for the next check").isEqualTo(State.QUEUED);
-    runQueued();
+    checks.runQueued();
     assertThat(db.evaluate().now().reason).isEqualTo("second");
   }
 
@@ -290,12 +241,12 @@ class ComponentTransitionsTest {
     start(context -> calls.get() == 1 ? Health.down("HTTP 500").build() : Health.up().build(), 1,
         List.of(restart), queued::add);
     Evaluation first = db.evaluate();
-    runQueued();
+    checks.runQueued();
     assertThat(first.await().reason).isEqualTo("HTTP 500");
     assertThat(recovered.await(30, TimeUnit.SECONDS)).isTrue();
 
     // The successful recovery lets the open breaker try once, now, without a caller.
-    runQueued();
+    checks.runQueued();
 
     assertThat(calls).hasValue(2);
     assertThat(db.currentStatus()).isEqualTo(Status.UP);
@@ -321,7 +272,7 @@ class ComponentTransitionsTest {
   void idleToClosedOnClose() throws InterruptedException {
     start(context -> Health.up().build());
     db.evaluate();
-    runQueued();
+    checks.runQueued();
 
     engine.close();
 
@@ -347,7 +298,7 @@ class ComponentTransitionsTest {
       return Health.up().build();
     });
     Evaluation first = db.evaluate();
-    runQueuedInBackground();
+    Thread check = checks.runQueuedInBackground();
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
 
     engine.close();
@@ -355,7 +306,7 @@ class ComponentTransitionsTest {
     assertThat(db.state()).isEqualTo(State.CLOSED);
     assertThat(first.outcome().join().reason).isEqualTo("health registry closed");
     assertThat(interrupted.await(30, TimeUnit.SECONDS)).as("the check was interrupted").isTrue();
-    threads.get(0).join(TimeUnit.SECONDS.toMillis(30));
+    check.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(db.state()).as("its late return changes nothing").isEqualTo(State.CLOSED);
     assertThat(db.currentStatus()).isEqualTo(Status.UNKNOWN);
   }
@@ -370,7 +321,7 @@ class ComponentTransitionsTest {
       return Health.up().build();
     });
     Evaluation first = db.evaluate();
-    Thread check = runQueuedInBackground();
+    Thread check = checks.runQueuedInBackground();
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     clock.advance(DEADLINE);
     Result timedOut = first.outcome().join();

@@ -1,7 +1,9 @@
 package com.englog.observability.logging.internal;
 
-import static com.englog.observability.logging.internal.RedactorTest.kinds;
-import static com.englog.observability.logging.internal.RedactorTest.redact;
+import static com.englog.observability.logging.internal.RedactedText.DEFAULT;
+import static com.englog.observability.logging.internal.RedactedText.WITH_CARDS;
+import static com.englog.observability.logging.internal.RedactedText.kinds;
+import static com.englog.observability.logging.internal.RedactedText.redact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * secret just redacted. Each case shows the redacted text ({@code #} for every span).
  */
 class RedactionEdgesTest {
-
-  private static final Redactor DEFAULT = Redactor.builder().build();
-  private static final Redactor WITH_CARDS = Redactor.builder().enableDetector("credit-card").build();
 
   /**
    * A secret is redacted once, as one span: nothing is found again inside it, although it holds a

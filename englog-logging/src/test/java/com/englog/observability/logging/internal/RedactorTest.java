@@ -1,5 +1,10 @@
 package com.englog.observability.logging.internal;
 
+import static com.englog.observability.logging.internal.RedactedText.DEFAULT;
+import static com.englog.observability.logging.internal.RedactedText.WITH_CARDS;
+import static com.englog.observability.logging.internal.RedactedText.kinds;
+import static com.englog.observability.logging.internal.RedactedText.redact;
+import static com.englog.observability.logging.internal.RedactedText.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,43 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
-
-  private static final Redactor DEFAULT = Redactor.builder().build();
-
-  /** The text with every span found replaced by "#", so expectations are written by hand. */
-  static String redact(Redactor r, String s) {
-    Spans spans = new Spans();
-    int n = r.scan(s, Integer.MAX_VALUE, spans);
-    StringBuilder out = new StringBuilder();
-    int prev = 0;
-    for (int i = 0; i < n; i++) {
-      assertThat(spans.start(i)).as("spans sorted, not overlapping").isGreaterThanOrEqualTo(prev);
-      out.append(s, prev, spans.start(i)).append('#');
-      prev = spans.end(i);
-    }
-    return out.append(s, prev, s.length()).toString();
-  }
-
-  /** The text as it is written: every span found replaced by the redactor's replacement. */
-  static String replace(Redactor r, String s) {
-    Spans spans = new Spans();
-    int n = r.scan(s, Integer.MAX_VALUE, spans);
-    StringBuilder out = new StringBuilder();
-    int prev = 0;
-    for (int i = 0; i < n; i++) {
-      out.append(s, prev, spans.start(i)).append(r.replacement());
-      prev = spans.end(i);
-    }
-    return out.append(s, prev, s.length()).toString();
-  }
-
-  static int[] kinds(Redactor r, String s) {
-    Spans spans = new Spans();
-    r.scan(s, Integer.MAX_VALUE, spans);
-    int[] counts = new int[Redactor.KINDS];
-    spans.countInto(counts);
-    return counts;
-  }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -200,8 +168,7 @@ class RedactorTest {
       "n 4222 2222 2222  2 x | n 4222 2222 2222  2 x",
   })
   void creditCardsAreThirteenToNineteenLuhnValidDigits(String input, String expected) {
-    Redactor cards = Redactor.builder().enableDetector("credit-card").build();
-    assertThat(redact(cards, input)).isEqualTo(expected);
+    assertThat(redact(WITH_CARDS, input)).isEqualTo(expected);
   }
 
   @Test
