@@ -81,6 +81,7 @@ final class ServerSpans {
   };
 
   private final Tracing tracing;
+  private final ServerAuthority authority = new ServerAuthority();
   private final boolean agent;
   private final @Nullable Secret pseudonymKey;
   private final boolean rawUserId;
@@ -129,8 +130,9 @@ final class ServerSpans {
     if (userAgent != null) {
       b.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
     }
-    b.setAttribute(ServerAttributes.SERVER_ADDRESS, request.getServerName());
-    b.setAttribute(ServerAttributes.SERVER_PORT, (long) request.getServerPort());
+    ServerAuthority.HostPort server = authority.of(request);
+    b.setAttribute(ServerAttributes.SERVER_ADDRESS, server.host);
+    b.setAttribute(ServerAttributes.SERVER_PORT, server.port);
     return b.startSpan();
   }
 
