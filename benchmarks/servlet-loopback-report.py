@@ -7,7 +7,9 @@ Reads OUT_DIR/wrk-<variant>-<round>.txt, hey-<variant>-<round>.txt and runs.txt;
 OUT_DIR/servlet-loopback.csv and OUT_DIR/servlet-loopback.json and prints a Markdown table: per variant
 the median over rounds of wrk's throughput at saturation, hey's p99 at the fixed rate and the server's
 CPU time per request at that rate, each also as the median of per-round ratios to bare (round k of a
-variant against round k of bare, which ran just before it).
+variant against round k of bare, which ran just before it), and the spans the OTLP sink received per
+request in the saturation window and in the fixed-rate window (1.0 at sampling 1.0 means nothing was
+dropped).
 """
 import csv
 import json
@@ -64,7 +66,8 @@ def main(argv):
     for line in (out / "runs.txt").read_text().split("\n"):
         if not line.strip():
             continue
-        variant, rnd, ticks, hz, exports0, bytes0, exports1, bytes1, log_lines = line.split()
+        (variant, rnd, ticks, hz, _, _, sat_spans0, _, _, sat_spans1,
+         exports0, bytes0, spans0, exports1, bytes1, spans1, log_lines) = line.split()
         w = wrk(out / f"wrk-{variant}-{rnd}.txt")
         h = hey(out / f"hey-{variant}-{rnd}.txt")
         cpu_s = int(ticks) / int(hz)
@@ -77,6 +80,9 @@ def main(argv):
             "server_cpu_s_at_fixed_rate": cpu_s,
             "server_cpu_us_per_request": cpu_s * 1e6 / h["responses"] if h["responses"] else None,
             "otlp_exports": int(exports1) - int(exports0), "otlp_bytes": int(bytes1) - int(bytes0),
+            "spans_per_request_at_saturation": (int(sat_spans1) - int(sat_spans0)) / w["requests"],
+            "spans_per_request_at_fixed_rate":
+                (int(spans1) - int(spans0)) / h["responses"] if h["responses"] else None,
             "log_lines": int(log_lines),
         })
     with open(out / "servlet-loopback.csv", "w", newline="") as f:
@@ -91,7 +97,8 @@ def main(argv):
             continue
         s = {"rounds": len(mine)}
         for key in ("wrk_rps", "wrk_p99_ms", "hey_rps", "hey_p99_ms", "server_cpu_us_per_request",
-                    "otlp_bytes", "log_lines"):
+                    "otlp_bytes", "log_lines", "spans_per_request_at_saturation",
+                    "spans_per_request_at_fixed_rate"):
             values = [r[key] for r in mine if r[key] is not None]
             s[key] = statistics.median(values) if values else None
             s[key + "_runs"] = [r[key] for r in mine]
@@ -113,7 +120,7 @@ def main(argv):
 
     print(f"\nfixed rate {rate:.0f} req/s; medians over rounds; ratio = median of per-round ratios to bare\n")
     print("| variant | wrk req/s (saturation) | ÷ bare | per round | hey p99 ms at fixed rate | ÷ bare | per round "
-          "| server CPU µs/req at fixed rate | ÷ bare | OTLP bytes/run | log lines/run |")
+          "| server CPU µs/req at fixed rate | ÷ bare | spans/req: saturation, fixed rate | log lines/run |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for variant, s in summary.items():
         print(f"| {variant} | {fmt(s['wrk_rps'], ',.0f')} | {fmt(s['wrk_rps_ratio_to_bare'], '.3f')} "
@@ -121,7 +128,8 @@ def main(argv):
               f"| {fmt(s['hey_p99_ms'], '.3f')} | {fmt(s['hey_p99_ms_ratio_to_bare'], '.3f')} "
               f"| {' / '.join(fmt(v, '.3f') for v in s['hey_p99_ms_runs'])} "
               f"| {fmt(s['server_cpu_us_per_request'], '.1f')} | {fmt(s['server_cpu_us_per_request_ratio_to_bare'], '.2f')} "
-              f"| {fmt(s['otlp_bytes'], ',.0f')} | {fmt(s['log_lines'], ',.0f')} |")
+              f"| {fmt(s['spans_per_request_at_saturation'], '.2f')}, "
+              f"{fmt(s['spans_per_request_at_fixed_rate'], '.2f')} | {fmt(s['log_lines'], ',.0f')} |")
     for name, met in targets.items():
         print(f"target {name}: {'met' if met else 'MISSED'}")
 

@@ -8,13 +8,17 @@
 # The server runs on one core (taskset -c $SERVER_CPU), wrk, hey and the OTLP sink on the other.
 # Per run: start the server, warm up with wrk at saturation ($WARMUP s), measure throughput at saturation
 # with wrk ($DURATION s), then latency at a fixed rate of half of the first bare run's throughput with hey
-# ($DURATION s). Writes the raw outputs, servlet-loopback.csv and servlet-loopback.json to $OUT and
-# prints a table. About 10 minutes with the defaults (3 rounds).
+# ($DURATION s). Both traced variants use the sampler parentbased_traceidratio at $SAMPLING (1.0: every
+# request; 0.1: the production default); the sink counts the spans each delivers, during the saturation
+# window and during the fixed-rate window plus one batch delay. Writes the raw outputs,
+# servlet-loopback.csv and servlet-loopback.json to $OUT and prints a table. About 10 minutes with the
+# defaults (3 rounds).
 #
 # Usage: benchmarks/servlet-loopback.sh      (after ./mvnw -B -ntp -q -pl benchmarks -am package -DskipTests)
 # Environment: ROUNDS=3 WARMUP=30 DURATION=15 CONNECTIONS=8 SERVER_CPU=0 CLIENT_CPU=1 PORT=18080
 #              SINK_PORT=14318 OUT=benchmarks/results/servlet-loopback RATE=<fixed rate, req/s>
 #              VARIANTS="bare englog agent" (bare first: the fixed rate is half of its first throughput)
+#              SAMPLING=1.0 (ratio of the traced variants' sampler)
 #              JAR=benchmarks/target/benchmarks.jar (another build's jar, to compare two versions)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +33,7 @@ SINK_PORT=${SINK_PORT:-14318}
 OUT=${OUT:-benchmarks/results/servlet-loopback}
 RATE=${RATE:-}
 VARIANTS=${VARIANTS:-bare englog agent}
+SAMPLING=${SAMPLING:-1.0}
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
 AGENT=benchmarks/target/opentelemetry-javaagent.jar
 URL=http://127.0.0.1:$PORT/hello
@@ -75,6 +80,7 @@ await "http://127.0.0.1:$SINK_PORT/stats" 30
   echo "wrk: $(wrk --version 2>&1 | head -1 | cut -c1-40)"
   echo "agent: $(unzip -p "$AGENT" META-INF/MANIFEST.MF | grep -i '^Implementation-Version' | tr -d '\r')"
   echo "rounds=$ROUNDS warmup=${WARMUP}s duration=${DURATION}s connections=$CONNECTIONS server_cpu=$SERVER_CPU client_cpu=$CLIENT_CPU"
+  echo "sampling: parentbased_traceidratio $SAMPLING (englog and agent)"
 } > "$OUT/environment.txt"
 cat "$OUT/environment.txt"
 
@@ -92,20 +98,26 @@ run() { # variant round
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
     OTEL_METRICS_EXPORTER=none \
     OTEL_LOGS_EXPORTER=none \
+    OTEL_TRACES_SAMPLER=parentbased_traceidratio \
+    OTEL_TRACES_SAMPLER_ARG="$SAMPLING" \
     ENGLOG_LOGGING_DIR="$WORK/logs" \
     ENGLOG_LOGGING_MAX_FILE_SIZE=4GB \
     "${JAVA[@]}" -Dlogback.configurationFile=benchmarks/servlet-loopback-logback.xml "${extra[@]}" \
     -cp "$JAR" com.englog.observability.benchmarks.HelloJettyServer "$mode" "$PORT" > "$OUT/server-$name.txt" 2>&1 &
   SERVER_PID=$!
   await "$URL" 120
-  local sink_before; sink_before=$(curl -fsS "http://127.0.0.1:$SINK_PORT/stats")
   taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" > "$OUT/warmup-$name.txt"
+  # Spans exported while wrk measures: at a steady state, what the variant delivers per request.
+  local sink_sat0; sink_sat0=$(curl -fsS "http://127.0.0.1:$SINK_PORT/stats")
   taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$OUT/wrk-$name.txt"
+  local sink_sat1; sink_sat1=$(curl -fsS "http://127.0.0.1:$SINK_PORT/stats")
   if [ -z "$RATE" ]; then
     RATE=$(awk '/^Requests\/sec/ {printf "%d", $2 / 2}' "$OUT/wrk-$name.txt")
     echo "fixed rate for hey: $RATE req/s (half of $name's throughput)" | tee -a "$OUT/environment.txt"
   fi
   local per_worker; per_worker=$(awk -v r="$RATE" -v c="$CONNECTIONS" 'BEGIN {printf "%.3f", r / c}')
+  sleep 6 # one batch delay: what the saturation left queued is exported before the fixed-rate window
+  local sink_before; sink_before=$(curl -fsS "http://127.0.0.1:$SINK_PORT/stats")
   local cpu_before; cpu_before=$(cpu_ticks "$SERVER_PID")
   taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$per_worker" "$URL" > "$OUT/hey-$name.txt"
   local cpu_after; cpu_after=$(cpu_ticks "$SERVER_PID")
@@ -115,7 +127,8 @@ run() { # variant round
   if compgen -G "$WORK/logs/*.json" >/dev/null; then log_lines=$(cat "$WORK"/logs/*.json | wc -l); fi
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
-  echo "$variant $round $((cpu_after - cpu_before)) $(getconf CLK_TCK) $sink_before $sink_after $log_lines" >> "$OUT/runs.txt"
+  echo "$variant $round $((cpu_after - cpu_before)) $(getconf CLK_TCK) $sink_sat0 $sink_sat1 $sink_before $sink_after $log_lines" \
+    >> "$OUT/runs.txt"
   echo "$name done: $(awk '/^Requests\/sec/ {print $2 " req/s"}' "$OUT/wrk-$name.txt"), hey $(awk '/ 99% in/ {print "p99 " $3 " s"}' "$OUT/hey-$name.txt")"
 }
 
