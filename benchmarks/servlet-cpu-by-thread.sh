@@ -5,15 +5,18 @@
 # `hey` at $RATE req/s and prints per request: CPU µs (all threads, and without the JIT compiler
 # threads, which a loaded machine keeps busy long after the warm-up), write and read system calls, and
 # voluntary context switches (wake-ups); then the same by thread name. Counts of system calls and
-# wake-ups hardly depend on other load on the machine; CPU time does more.
+# wake-ups hardly depend on other load on the machine; CPU time does more. RATE=max measures at
+# saturation instead (wrk, as servlet-loopback.sh), where the threads of a variant compete for one core.
+# Also prints the spans per request the OTLP sink received (1.00 at sampling 1.0: none dropped).
 #
 # Usage: benchmarks/servlet-cpu-by-thread.sh bare|englog|agent
-# Environment: RATE=3000 WARMUP=40 DURATION=20 SERVER_CPU=0 CLIENT_CPU=1 PORT=18090 SINK_PORT=14328
+# Environment: RATE=3000|max SAMPLING=1.0 WARMUP=40 DURATION=20 SERVER_CPU=0 CLIENT_CPU=1 PORT=18090 SINK_PORT=14328
 #              JAR=benchmarks/target/benchmarks.jar OUT=benchmarks/results/servlet-cpu-by-thread/<variant>
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VARIANT=${1:?bare, englog or agent}
 RATE=${RATE:-3000}
+SAMPLING=${SAMPLING:-1.0}
 WARMUP=${WARMUP:-40}
 DURATION=${DURATION:-20}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -36,6 +39,10 @@ trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "$SINK_PID" ]
 taskset -c "$CLIENT_CPU" java -Xms256m -Xmx256m -cp "$JAR" com.englog.observability.benchmarks.OtlpSink "$SINK_PORT" \
   > "$OUT/sink.txt" 2>&1 &
 SINK_PID=$!
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$SINK_PORT/stats" 2>/dev/null && break
+  sleep 0.1
+done
 mode=$VARIANT
 extra=()
 if [ "$VARIANT" = agent ]; then
@@ -44,6 +51,7 @@ if [ "$VARIANT" = agent ]; then
 fi
 taskset -c "$SERVER_CPU" env OTEL_SERVICE_NAME=hello OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" \
   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none \
+  OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG="$SAMPLING" \
   ENGLOG_LOGGING_DIR="$OUT/logs" ENGLOG_LOGGING_MAX_FILE_SIZE=4GB \
   java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -Dlogback.configurationFile=benchmarks/servlet-loopback-logback.xml \
   "${extra[@]}" -cp "$JAR" com.englog.observability.benchmarks.HelloJettyServer "$mode" "$PORT" > "$OUT/server.txt" 2>&1 &
@@ -66,10 +74,17 @@ snapshot() { # per thread: tid name cpu-ticks voluntary-switches; then the proce
   echo "io $(awk '/^syscw/ {print $2}' /proc/"$SERVER_PID"/io) $(awk '/^syscr/ {print $2}' /proc/"$SERVER_PID"/io)"
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT/load.txt"
+curl -fsS "http://127.0.0.1:$SINK_PORT/stats" > "$OUT/sink-before.txt"
 snapshot > "$OUT/before.txt"
-taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c 8 -q "$(awk -v r="$RATE" 'BEGIN {printf "%.3f", r / 8}')" "$URL" \
-  > "$OUT/hey.txt"
+if [ "$RATE" = max ]; then
+  taskset -c "$CLIENT_CPU" wrk -t1 -c8 -d"${DURATION}s" "$URL" > "$OUT/load.out"
+else
+  taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c 8 -q "$(awk -v r="$RATE" 'BEGIN {printf "%.3f", r / 8}')" "$URL" \
+    > "$OUT/load.out"
+fi
 snapshot > "$OUT/after.txt"
+sleep 6 # one batch delay: the spans of the last requests reach the sink
+curl -fsS "http://127.0.0.1:$SINK_PORT/stats" > "$OUT/sink-after.txt"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.txt"
 python3 - "$OUT" "$(getconf CLK_TCK)" <<'PY'
 import collections, re, sys
@@ -85,7 +100,14 @@ def read(name):
     return threads, io
 before, io0 = read("before.txt")
 after, io1 = read("after.txt")
-n = sum(int(x) for x in re.findall(r"\[200\]\s+(\d+) responses", open(f"{out}/hey.txt").read()))
+load = open(f"{out}/load.out").read()
+if "requests in" in load:  # wrk
+    n = int(re.search(r"(\d+) requests in", load).group(1))
+    secs = float(re.search(r"requests in ([\d.]+)s", load).group(1))
+else:  # hey
+    n = sum(int(x) for x in re.findall(r"\[200\]\s+(\d+) responses", load))
+    secs = float(re.search(r"Total:\s+([\d.]+) secs", load).group(1))
+spans = int(open(f"{out}/sink-after.txt").read().split()[2]) - int(open(f"{out}/sink-before.txt").read().split()[2])
 groups = collections.defaultdict(lambda: [0, 0])
 for tid, (name, ticks, switches) in after.items():
     _, t0, s0 = before.get(tid, (name, 0, 0))
@@ -96,11 +118,10 @@ us = lambda ticks: ticks * 1e6 / hz / n
 total = sum(g[0] for g in groups.values())
 jit = sum(g[0] for k, g in groups.items() if "Compiler" in k)
 print(open(f"{out}/load.txt").read().strip())
-secs = float(re.search(r"Total:\s+([\d.]+) secs", open(f"{out}/hey.txt").read()).group(1))
 print(f"{n} requests at {n / secs:.0f} req/s; "
       f"per request: CPU {us(total):.1f} us ({us(total - jit):.1f} us without JIT threads), "
       f"{(io1[0] - io0[0]) / n:.2f} write and {(io1[1] - io0[1]) / n:.2f} read system calls, "
-      f"{sum(g[1] for g in groups.values()) / n:.2f} wake-ups")
+      f"{sum(g[1] for g in groups.values()) / n:.2f} wake-ups, {spans / n:.2f} spans delivered")
 for name, (ticks, switches) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
     if ticks or switches:
         print(f"  {name:32s} CPU {us(ticks):6.1f} us/request   wake-ups {switches / n:5.2f}/request")
