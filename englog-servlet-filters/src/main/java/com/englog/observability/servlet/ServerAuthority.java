@@ -20,26 +20,18 @@ final class ServerAuthority {
   private static final String[] FORWARDING = {"Forwarded", "X-Forwarded-Host", "X-Forwarded-Port",
       "X-Forwarded-Proto"};
 
-  /** A parsed header; replaced, never changed, so threads share it without a lock. */
-  static final class HostPort {
-    final String header;
-    final String host;
-    /** Boxed once, here, rather than for every span. */
-    final Long port;
-
-    HostPort(String header, String host, long port) {
-      this.header = header;
-      this.host = host;
-      this.port = port;
-    }
-  }
+  /**
+   * A parsed header; replaced, never changed, so threads share it without a lock. The port is boxed
+   * once, here, rather than for every span.
+   */
+  record HostPort(String header, String host, Long port) {}
 
   private volatile @Nullable HostPort last;
 
   /** The host and port of {@code request}. */
   HostPort of(HttpServletRequest request) {
     HostPort p = fromHostHeader(request);
-    return p != null ? p : new HostPort("", request.getServerName(), request.getServerPort());
+    return p != null ? p : new HostPort("", request.getServerName(), (long) request.getServerPort());
   }
 
   private @Nullable HostPort fromHostHeader(HttpServletRequest request) {
@@ -53,7 +45,7 @@ final class ServerAuthority {
       }
     }
     HostPort p = last;
-    if (p != null && p.header.equals(header)) {
+    if (p != null && p.header().equals(header)) {
       return p;
     }
     p = parse(header, request.isSecure() ? 443 : 80);

@@ -131,8 +131,8 @@ final class ServerSpans {
       b.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
     }
     ServerAuthority.HostPort server = authority.of(request);
-    b.setAttribute(ServerAttributes.SERVER_ADDRESS, server.host);
-    b.setAttribute(ServerAttributes.SERVER_PORT, server.port);
+    b.setAttribute(ServerAttributes.SERVER_ADDRESS, server.host());
+    b.setAttribute(ServerAttributes.SERVER_PORT, server.port());
     return b.startSpan();
   }
 

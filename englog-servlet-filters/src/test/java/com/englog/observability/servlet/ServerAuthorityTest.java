@@ -48,8 +48,8 @@ class ServerAuthorityTest {
   })
   void aPlainHostHeaderIsReadWithoutTheContainer(String host, boolean secure, String address, long port) {
     ServerAuthority.HostPort p = new ServerAuthority().of(request(Map.of("Host", host), secure));
-    assertThat(p.host).isEqualTo(address);
-    assertThat(p.port).isEqualTo(port);
+    assertThat(p.host()).isEqualTo(address);
+    assertThat(p.port()).isEqualTo(port);
     assertThat(containerCalls).hasValue(0);
   }
 
@@ -58,8 +58,8 @@ class ServerAuthorityTest {
       "a:b:c", "host:80a", "bad host", "host/x", "h\u00e9te", ""})
   void anythingElseIsLeftToTheContainer(String host) {
     ServerAuthority.HostPort p = new ServerAuthority().of(request(Map.of("Host", host), false));
-    assertThat(p.host).isEqualTo("container.example");
-    assertThat(p.port).isEqualTo(8443L);
+    assertThat(p.host()).isEqualTo("container.example");
+    assertThat(p.port()).isEqualTo(8443L);
     assertThat(containerCalls).hasValue(2);
   }
 
@@ -73,7 +73,7 @@ class ServerAuthorityTest {
   @Test
   void withoutHostAsInHttp2TheContainerAnswers() {
     ServerAuthority.HostPort p = new ServerAuthority().of(request(Map.of(), false));
-    assertThat(p.host).isEqualTo("container.example");
+    assertThat(p.host()).isEqualTo("container.example");
     assertThat(containerCalls).hasValue(2);
   }
 
@@ -82,8 +82,8 @@ class ServerAuthorityTest {
   void aForwardedRequestIsLeftToTheContainerThatMayHonourIt(String header) {
     ServerAuthority.HostPort p = new ServerAuthority()
         .of(request(Map.of("Host", "proxy.internal:8080", header, "x"), false));
-    assertThat(p.host).isEqualTo("container.example");
-    assertThat(p.port).isEqualTo(8443L);
+    assertThat(p.host()).isEqualTo("container.example");
+    assertThat(p.port()).isEqualTo(8443L);
   }
 
   @Test
@@ -95,9 +95,9 @@ class ServerAuthorityTest {
     assertThat(again).isSameAs(first);
 
     ServerAuthority.HostPort other = authority.of(request(Map.of("Host", "admin.englog.example:9090"), false));
-    assertThat(other.host).isEqualTo("admin.englog.example");
-    assertThat(other.port).isEqualTo(9090L);
+    assertThat(other.host()).isEqualTo("admin.englog.example");
+    assertThat(other.port()).isEqualTo(9090L);
     assertThat(authority.of(request(Map.of("Host", "api.englog.example:8080"), false)))
-        .isNotSameAs(first).satisfies(p -> assertThat(p.port).isEqualTo(8080L));
+        .isNotSameAs(first).satisfies(p -> assertThat(p.port()).isEqualTo(8080L));
   }
 }
