@@ -232,8 +232,8 @@ public final class ExampleStack implements AutoCloseable {
     requireTools();
     int prometheusPort = monitoring ? port(options.prometheusPort, "Prometheus") : 0;
     int alertmanagerPort = monitoring ? port(options.alertmanagerPort, "Alertmanager") : 0;
-    Path apiJar = jar("englog-api-example");
-    Path workerJar = jar("englog-worker-example");
+    requireJar("englog-api-example");
+    requireJar("englog-worker-example");
     PrintStream out = options.progress;
     out.println("[stack] logs in " + logDirectory);
 
@@ -259,10 +259,9 @@ public final class ExampleStack implements AutoCloseable {
       out.println("[stack] ready: OTLP span receiver " + otlp.endpoint() + OtlpHttpReceiver.TRACES_PATH);
     }
 
-    aiProvider = startJava(JavaServiceProcess.main(AI_PROVIDER, apiJar, "com.englog.examples.api.ai.SimulatedAiProviderMain"),
-        AI_PROVIDER, aiPort, "/health");
-    worker = startJava(JavaServiceProcess.jar(WORKER, workerJar), WORKER, workerPort, "/health/ready");
-    api = startJava(JavaServiceProcess.jar(API, apiJar), API, apiPort, "/health/ready");
+    aiProvider = startJava(AI_PROVIDER, "/health");
+    worker = startJava(WORKER, "/health/ready");
+    api = startJava(API, "/health/ready");
 
     if (monitoring) {
       webhooks = AlertWebhookReceiver.start();
@@ -319,12 +318,15 @@ public final class ExampleStack implements AutoCloseable {
     }
   }
 
-  private Path jar(String example) {
-    Path jar = options.examplesDirectory.resolve(example).resolve("target").resolve(example + ".jar");
+  private void requireJar(String example) {
+    Path jar = jarPath(options.examplesDirectory, example);
     if (!Files.isRegularFile(jar)) {
       throw new MissingToolException(jar + " is not built; build it with: ./mvnw -B -ntp -q -pl examples/example-stack -am package -DskipTests");
     }
-    return jar;
+  }
+
+  private static Path jarPath(Path examplesDirectory, String example) {
+    return examplesDirectory.resolve(example).resolve("target").resolve(example + ".jar");
   }
 
   private Path monitoringAssets() {
@@ -410,49 +412,89 @@ public final class ExampleStack implements AutoCloseable {
     return component;
   }
 
-  private JavaServiceProcess startJava(JavaServiceProcess.Builder builder, String service, int port,
-      String readyPath) {
-    Map<String, String> env = environment(service, port);
-    builder.environment(env)
-        .jvmOption("-Xmx256m")
+  /**
+   * What the Java services' command lines depend on: where the jars are, the ports, the shared token
+   * file, and the components that run ({@code redisPort} 0, {@code jdbcUrl} and {@code otlpEndpoint}
+   * null when they do not).
+   */
+  record Wiring(Path examplesDirectory, int apiPort, int workerPort, int aiPort, Path metricsTokenFile,
+      int drainSeconds, int redisPort, String jdbcUrl, String jdbcUser, String otlpEndpoint) {
+
+    int port(String service) {
+      return switch (service) {
+        case API -> apiPort;
+        case WORKER -> workerPort;
+        case AI_PROVIDER -> aiPort;
+        default -> throw new IllegalArgumentException("not a Java service: " + service);
+      };
+    }
+  }
+
+  private Wiring wiring() {
+    return new Wiring(options.examplesDirectory, apiPort, workerPort, aiPort, metricsTokenFile,
+        options.drainSeconds, redis == null ? 0 : redis.port(), postgres == null ? null : postgres.jdbcUrl(),
+        postgres == null ? null : postgres.user(), otlp == null ? null : otlp.endpoint());
+  }
+
+  /** The process {@code service} is started as: jar or main class, JVM options and environment. */
+  static JavaServiceProcess.Builder processBuilder(String service, Wiring wiring) {
+    Path apiJar = jarPath(wiring.examplesDirectory(), "englog-api-example");
+    JavaServiceProcess.Builder builder = switch (service) {
+      case AI_PROVIDER -> JavaServiceProcess.main(AI_PROVIDER, apiJar, "com.englog.examples.api.ai.SimulatedAiProviderMain");
+      case WORKER -> JavaServiceProcess.jar(WORKER, jarPath(wiring.examplesDirectory(), "englog-worker-example"));
+      case API -> JavaServiceProcess.jar(API, apiJar);
+      default -> throw new IllegalArgumentException("not a Java service: " + service);
+    };
+    return builder.environment(environment(service, wiring)).jvmOption("-Xmx256m");
+  }
+
+  /** {@code service}'s command line as {@link #launchedCommands()} records it, without starting anything. */
+  static List<String> plannedCommand(String service, Wiring wiring) {
+    return describe(processBuilder(service, wiring).command(), environment(service, wiring));
+  }
+
+  private JavaServiceProcess startJava(String service, String readyPath) {
+    Wiring wiring = wiring();
+    int port = wiring.port(service);
+    JavaServiceProcess.Builder builder = processBuilder(service, wiring)
         .logFile(logDirectory.resolve(service + ".log"))
         .readiness(URI.create("http://127.0.0.1:" + port + readyPath));
-    launchedCommands.put(service, describe(builder.command(), env));
+    launchedCommands.put(service, plannedCommand(service, wiring));
     JavaServiceProcess process = step(service, () -> builder.start(READY),
         p -> "http://127.0.0.1:" + port + " (pid " + p.pid() + ", log " + p.logFile() + ")");
     started.push(() -> process.stop(Duration.ofSeconds(options.drainSeconds + 10L)));
     return process;
   }
 
-  private Map<String, String> environment(String service, int port) {
+  private static Map<String, String> environment(String service, Wiring wiring) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ENGLOG_EXAMPLE_BIND", "127.0.0.1");
-    env.put("ENGLOG_EXAMPLE_PORT", Integer.toString(port));
+    env.put("ENGLOG_EXAMPLE_PORT", Integer.toString(wiring.port(service)));
     env.put("OTEL_SERVICE_NAME", service);
     if (service.equals(AI_PROVIDER)) {
-      addOtlp(env);
+      addOtlp(env, wiring);
       return env;
     }
-    env.put("ENGLOG_EXAMPLE_METRICS_TOKEN_FILE", metricsTokenFile.toString());
-    env.put("ENGLOG_EXAMPLE_AI_URL", "http://127.0.0.1:" + aiPort);
-    env.put("ENGLOG_EXAMPLE_DRAIN_SECONDS", Integer.toString(options.drainSeconds));
-    if (redis != null) {
-      env.put("ENGLOG_EXAMPLE_REDIS_URL", "redis://127.0.0.1:" + redis.port());
+    env.put("ENGLOG_EXAMPLE_METRICS_TOKEN_FILE", wiring.metricsTokenFile().toString());
+    env.put("ENGLOG_EXAMPLE_AI_URL", "http://127.0.0.1:" + wiring.aiPort());
+    env.put("ENGLOG_EXAMPLE_DRAIN_SECONDS", Integer.toString(wiring.drainSeconds()));
+    if (wiring.redisPort() != 0) {
+      env.put("ENGLOG_EXAMPLE_REDIS_URL", "redis://127.0.0.1:" + wiring.redisPort());
     }
     if (service.equals(API)) {
-      env.put("ENGLOG_EXAMPLE_WORKER_URL", "http://127.0.0.1:" + workerPort);
-      if (postgres != null) {
-        env.put("ENGLOG_EXAMPLE_JDBC_URL", postgres.jdbcUrl());
-        env.put("ENGLOG_EXAMPLE_JDBC_USER", postgres.user());
+      env.put("ENGLOG_EXAMPLE_WORKER_URL", "http://127.0.0.1:" + wiring.workerPort());
+      if (wiring.jdbcUrl() != null) {
+        env.put("ENGLOG_EXAMPLE_JDBC_URL", wiring.jdbcUrl());
+        env.put("ENGLOG_EXAMPLE_JDBC_USER", wiring.jdbcUser());
       }
     }
-    addOtlp(env);
+    addOtlp(env, wiring);
     return env;
   }
 
-  private void addOtlp(Map<String, String> env) {
-    if (otlp != null) {
-      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint());
+  private static void addOtlp(Map<String, String> env, Wiring wiring) {
+    if (wiring.otlpEndpoint() != null) {
+      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", wiring.otlpEndpoint());
       env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
       env.put("OTEL_METRICS_EXPORTER", "none");
       env.put("OTEL_LOGS_EXPORTER", "none");
