@@ -436,8 +436,8 @@ public final class ExampleStack implements AutoCloseable {
         postgres == null ? null : postgres.user(), otlp == null ? null : otlp.endpoint());
   }
 
-  /** The process {@code service} is started as: jar or main class, JVM options and environment. */
-  static JavaServiceProcess.Builder processBuilder(String service, Wiring wiring) {
+  /** The process {@code service} is started as: jar or main class, JVM options and environment {@code env}. */
+  private static JavaServiceProcess.Builder processBuilder(String service, Wiring wiring, Map<String, String> env) {
     Path apiJar = jarPath(wiring.examplesDirectory(), "englog-api-example");
     JavaServiceProcess.Builder builder = switch (service) {
       case AI_PROVIDER -> JavaServiceProcess.main(AI_PROVIDER, apiJar, "com.englog.examples.api.ai.SimulatedAiProviderMain");
@@ -445,21 +445,23 @@ public final class ExampleStack implements AutoCloseable {
       case API -> JavaServiceProcess.jar(API, apiJar);
       default -> throw new IllegalArgumentException("not a Java service: " + service);
     };
-    return builder.environment(environment(service, wiring)).jvmOption("-Xmx256m");
+    return builder.environment(env).jvmOption("-Xmx256m");
   }
 
   /** {@code service}'s command line as {@link #launchedCommands()} records it, without starting anything. */
   static List<String> plannedCommand(String service, Wiring wiring) {
-    return describe(processBuilder(service, wiring).command(), environment(service, wiring));
+    Map<String, String> env = environment(service, wiring);
+    return describe(processBuilder(service, wiring, env).command(), env);
   }
 
   private JavaServiceProcess startJava(String service, String readyPath) {
     Wiring wiring = wiring();
     int port = wiring.port(service);
-    JavaServiceProcess.Builder builder = processBuilder(service, wiring)
+    Map<String, String> env = environment(service, wiring);
+    JavaServiceProcess.Builder builder = processBuilder(service, wiring, env)
         .logFile(logDirectory.resolve(service + ".log"))
         .readiness(URI.create("http://127.0.0.1:" + port + readyPath));
-    launchedCommands.put(service, plannedCommand(service, wiring));
+    launchedCommands.put(service, describe(builder.command(), env));
     JavaServiceProcess process = step(service, () -> builder.start(READY),
         p -> "http://127.0.0.1:" + port + " (pid " + p.pid() + ", log " + p.logFile() + ")");
     started.push(() -> process.stop(Duration.ofSeconds(options.drainSeconds + 10L)));
