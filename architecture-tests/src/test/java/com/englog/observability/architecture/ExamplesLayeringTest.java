@@ -30,7 +30,7 @@ class ExamplesLayeringTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"englog-api-example", "englog-worker-example"})
+  @ValueSource(strings = {"englog-api-example", "englog-worker-example", "englog-spring-boot-example"})
   void examplesUseOnlyThePublishedApi(String example) {
     JavaClasses classes = mainClassesOf(example);
     assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("com.englog.examples")))
@@ -44,7 +44,7 @@ class ExamplesLayeringTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"englog-api-example", "englog-worker-example"})
+  @ValueSource(strings = {"englog-api-example", "englog-worker-example", "englog-spring-boot-example"})
   void examplesAreStandaloneProjectsImportingTheBom(String example) throws Exception {
     String pom = Files.readString(TestEnvironment.repositoryRoot().resolve("examples").resolve(example).resolve("pom.xml"));
     assertThat(pom).as("%s has no englog parent", example).doesNotContain("<parent>");
