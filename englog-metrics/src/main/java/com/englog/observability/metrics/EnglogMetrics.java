@@ -268,9 +268,22 @@ public final class EnglogMetrics implements AutoCloseable {
     recorders.userSession(authMethod);
   }
 
-  /** Counts a failed authentication attempt; a null reason counts as {@code other}. */
+  /**
+   * Counts a failed authentication attempt outside any HTTP route (a message consumer, a CLI): its
+   * {@code endpoint} is {@value LabelValues#UNKNOWN}. A null reason counts as {@code other}.
+   */
   public void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason) {
-    recorders.authenticationFailure(authMethod, reason);
+    recorders.authenticationFailure(authMethod, reason, null);
+  }
+
+  /**
+   * Counts a failed authentication attempt (a 401) on {@code route}, the route template as for
+   * {@link #recordHttpRequest} (never the raw path). A null reason counts as {@code other}; a null
+   * route as {@value LabelValues#UNKNOWN}.
+   */
+  public void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason,
+      @Nullable String route) {
+    recorders.authenticationFailure(authMethod, reason, route);
   }
 
   /** Counts an authenticated request that authorization denied, by route template. */

@@ -143,6 +143,12 @@ public final class Metrics {
     get().recordAuthenticationFailure(authMethod, reason);
   }
 
+  /** See {@link EnglogMetrics#recordAuthenticationFailure(String, AuthFailureReason, String)}. */
+  public static void recordAuthenticationFailure(String authMethod, @Nullable AuthFailureReason reason,
+      @Nullable String route) {
+    get().recordAuthenticationFailure(authMethod, reason, route);
+  }
+
   /** See {@link EnglogMetrics#recordAccessDenied}. */
   public static void recordAccessDenied(String route) {
     get().recordAccessDenied(route);

@@ -116,7 +116,19 @@ class BadLabelValuesTest {
     m.recordAuthenticationFailure("password", null);
     assertThat(scrape().family("englog_security_authentication_failures_total").value(
         "englog_security_authentication_failures_total",
-        Map.of("auth_method", "password", "reason", "other"))).isEqualTo(1);
+        Map.of("auth_method", "password", "reason", "other", "endpoint", "unknown"))).isEqualTo(1);
+  }
+
+  @Test
+  void anAuthFailureCountsUnderItsRouteAndANullRouteIsUnknown() {
+    m.recordAuthenticationFailure("bearer", AuthFailureReason.EXPIRED_TOKEN, "/api/v1/journals/{id}");
+    m.recordAuthenticationFailure("bearer", AuthFailureReason.EXPIRED_TOKEN, "/api/v1/journals/{id}");
+    m.recordAuthenticationFailure("bearer", AuthFailureReason.EXPIRED_TOKEN, null);
+    Exposition.Family f = scrape().family("englog_security_authentication_failures_total");
+    assertThat(f.value("englog_security_authentication_failures_total", Map.of("auth_method", "bearer",
+        "reason", "expired_token", "endpoint", "/api/v1/journals/{id}"))).isEqualTo(2);
+    assertThat(f.value("englog_security_authentication_failures_total", Map.of("auth_method", "bearer",
+        "reason", "expired_token", "endpoint", "unknown"))).isEqualTo(1);
   }
 
   @Test

@@ -183,7 +183,7 @@ final class Observation implements AsyncListener {
         // a throwing hook knows nothing
       }
       rt.metrics.recordAuthenticationFailure(authMethod != null ? authMethod : LabelValues.OTHER,
-          reason != null ? reason : AuthFailureReason.OTHER);
+          reason != null ? reason : AuthFailureReason.OTHER, endpoint);
     } else if (status == 403) {
       rt.metrics.recordAccessDenied(endpoint);
     } else if (status == 429) {

@@ -95,8 +95,12 @@ class ObservabilityFilterTest {
       }
       assertThat(actual).isEqualTo(new java.util.TreeMap<>(expected));
 
+      // Each 401 by route: the one answered before routing under REJECTED, the routed one under its template.
       assertThat(value(metrics, "englog_security_authentication_failures_total",
-          Map.of("auth_method", "jwt", "reason", "expired_token"))).isEqualTo(2.0);
+          Map.of("auth_method", "jwt", "reason", "expired_token", "endpoint", LabelValues.REJECTED)))
+          .isEqualTo(1.0);
+      assertThat(value(metrics, "englog_security_authentication_failures_total",
+          Map.of("auth_method", "jwt", "reason", "expired_token", "endpoint", "/exact-secure"))).isEqualTo(1.0);
       assertThat(value(metrics, "englog_security_access_denied_total",
           Map.of("endpoint", LabelValues.REJECTED))).isEqualTo(1.0);
       assertThat(value(metrics, "englog_security_rate_limited_total",

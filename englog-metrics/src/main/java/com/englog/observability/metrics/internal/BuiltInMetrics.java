@@ -4,6 +4,7 @@ import com.englog.observability.metrics.AiErrorClassifier;
 import com.englog.observability.metrics.AiErrorType;
 import com.englog.observability.metrics.AuthFailureReason;
 import com.englog.observability.metrics.EnglogMetrics;
+import com.englog.observability.metrics.LabelValues;
 import com.englog.observability.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,7 +41,7 @@ public final class BuiltInMetrics {
   static final String HELP_USERS_ACTIVE = "Active users in a time window.";
   static final String HELP_SESSIONS = "User sessions started, by authentication method.";
   static final String HELP_AUTH_FAILURES =
-      "Failed authentication attempts, by authentication method and reason.";
+      "Failed authentication attempts, by authentication method, reason and route template.";
   static final String HELP_ACCESS_DENIED = "Authenticated requests denied by authorization, by route template.";
   static final String HELP_RATE_LIMITED = "Requests rejected by rate limiting, by route template.";
   static final String HELP_AUDIT = "Audit events recorded, by action and outcome.";
@@ -116,7 +117,7 @@ public final class BuiltInMetrics {
     this.sessions = meters.counters(MetricNames.USERS_SESSIONS_TOTAL, HELP_SESSIONS, List.of(authMethod));
     this.authFailures = meters.counters(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL,
         HELP_AUTH_FAILURES, List.of(authMethod,
-            LabelSpec.closed("reason", AuthFailureReason.labelValues(), "other", false)));
+            LabelSpec.closed("reason", AuthFailureReason.labelValues(), "other", false), endpoint));
     this.accessDenied = meters.counters(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, HELP_ACCESS_DENIED,
         List.of(endpoint));
     this.rateLimited = meters.counters(MetricNames.SECURITY_RATE_LIMITED_TOTAL, HELP_RATE_LIMITED,
@@ -217,8 +218,17 @@ public final class BuiltInMetrics {
     increment(sessions, authMethod);
   }
 
-  public void authenticationFailure(String authMethod, @Nullable AuthFailureReason reason) {
-    increment(authFailures, authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue());
+  public void authenticationFailure(String authMethod, @Nullable AuthFailureReason reason,
+      @Nullable String route) {
+    try {
+      Counter c = authFailures.get(authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue(),
+          route == null ? LabelValues.UNKNOWN : route);
+      if (c != null) {
+        c.increment();
+      }
+    } catch (RuntimeException e) {
+      meters.dropped(authFailures.metric(), e);
+    }
   }
 
   public void accessDenied(String route) {

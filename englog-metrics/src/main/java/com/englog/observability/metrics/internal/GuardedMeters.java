@@ -56,7 +56,8 @@ public final class GuardedMeters {
    * with its first recording, and declaring hundreds of routes still builds.
    */
   private static final Set<String> SHARED_ENDPOINT =
-      Set.of(MetricNames.SECURITY_ACCESS_DENIED_TOTAL, MetricNames.SECURITY_RATE_LIMITED_TOTAL);
+      Set.of(MetricNames.SECURITY_AUTHENTICATION_FAILURES_TOTAL, MetricNames.SECURITY_ACCESS_DENIED_TOTAL,
+          MetricNames.SECURITY_RATE_LIMITED_TOTAL);
 
 
   static final String HELP_OVERFLOW =

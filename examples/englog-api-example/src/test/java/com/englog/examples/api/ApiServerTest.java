@@ -133,7 +133,8 @@ class ApiServerTest {
 
   @Test
   void rejectedRequestsAreCountedAsSecurityEvents() throws Exception {
-    String failures = "englog_security_authentication_failures_total{auth_method=\"bearer\",reason=\"%s\"}";
+    String failures = "englog_security_authentication_failures_total{auth_method=\"bearer\","
+        + "endpoint=\"/api/journals\",reason=\"%s\"}";
     String missing = failures.formatted("missing_credentials");
     String invalid = failures.formatted("invalid_token");
     String denied = "englog_security_access_denied_total{endpoint=\"/api/journals\"}";
