@@ -41,6 +41,8 @@ final class App {
   static final ExecutorService POOL = TracingExecutors.wrap(Executors.newFixedThreadPool(2));
   static final String USER = "alice";
   static final String PSEUDONYM_KEY = "suite-pseudonym-key";
+  /** The body length {@code /sized} declares in its {@code Content-Length}. */
+  static final int SIZED_BYTES = 700;
 
   private App() {}
 
@@ -144,6 +146,16 @@ final class App {
     }), "/include");
     add(ctx, "unavailable", new Scripted((req, resp) -> resp.sendError(503)), "/unavailable");
     add(ctx, "error-page", Scripted.text("error page"), "/error-page");
+    add(ctx, "busy", new Scripted((req, resp) -> {
+      resp.setStatus(503); // a plain answer: no exception, no sendError, no error page
+      resp.getWriter().print("busy");
+    }), "/busy");
+    add(ctx, "sized", new Scripted((req, resp) -> {
+      byte[] body = "s".repeat(SIZED_BYTES).getBytes(StandardCharsets.US_ASCII);
+      resp.setContentType("text/plain");
+      resp.setContentLength(body.length);
+      resp.getOutputStream().write(body);
+    }), "/sized");
     add(ctx, "throw", new Scripted((req, resp) -> {
       throw new IllegalStateException("application failure");
     }), "/throw");

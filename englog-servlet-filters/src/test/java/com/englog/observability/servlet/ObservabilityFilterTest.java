@@ -15,7 +15,9 @@ import static com.englog.observability.servlet.Harness.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.englog.observability.logging.JulBridge;
 import com.englog.observability.logging.LogFields;
+import com.englog.observability.logging.internal.TraceContextCapture;
 import com.englog.observability.metrics.EnglogMetrics;
 import com.englog.observability.metrics.LabelValues;
 import com.englog.observability.testsupport.ReceivedSpan;
@@ -113,6 +115,47 @@ class ObservabilityFilterTest {
 
   @ParameterizedTest
   @EnumSource(ServletContainer.Kind.class)
+  void aForwardIsRecordedOnceUnderTheForwardingRoute(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/forward");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).as("the body of /exact, reached by the forward").isEqualTo("exact");
+      ReceivedSpan span = recordedOnce(metrics, r, "GET /forward 200");
+      assertThat(span.attributes()).containsEntry("http.route", "/forward").containsEntry("url.path", "/forward");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void anIncludeIsRecordedOnceUnderTheIncludingRoute(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/include");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).as("the including servlet's text, then /exact's").isEqualTo("before exact");
+      ReceivedSpan span = recordedOnce(metrics, r, "GET /include 200");
+      assertThat(span.attributes()).containsEntry("http.route", "/include");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void anErrorPageIsRecordedOnceUnderTheFailingRoute(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/unavailable");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).as("the error page's body, served by the ERROR dispatch").isEqualTo("error page");
+      ReceivedSpan span = recordedOnce(metrics, r, "GET /unavailable 503");
+      assertThat(span.attributes()).containsEntry("http.route", "/unavailable")
+          .containsEntry("http.response.status_code", 503L);
+      assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
   void distinctRawPathsAddNoSeries(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
@@ -166,6 +209,8 @@ class ObservabilityFilterTest {
   void hostileTraceHeadersAreAnsweredAndLogNoStackTrace(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
+      // java.util.logging (the OpenTelemetry SDK, Tomcat's JULI) reaches the captured lines too.
+      assertThat(JulBridge.isInstalled()).as("the JUL bridge of logback-test.xml").isTrue();
       int before = LINES.size();
       String big = "a".repeat(8 * 1024);
       List<String[]> cases = new ArrayList<>();
@@ -187,10 +232,25 @@ class ObservabilityFilterTest {
         repeatedParents[2 * i + 1] = "00-4bf92f3577b34da6a3ce929d0e0e47" + (10 + i) + "-00f067aa0ba902b7-01";
       }
       cases.add(repeatedParents);
+      String malformedStateCaller = CorrelationIds.generate();
+      cases.add(new String[] {"traceparent", "00-" + malformedStateCaller + "-00f067aa0ba902b7-01",
+          "tracestate", "k=%%%,=,@@"});
+      String[] repeatedStates = new String[102];
+      repeatedStates[0] = "traceparent";
+      repeatedStates[1] = "00-" + CorrelationIds.generate() + "-00f067aa0ba902b7-01";
+      for (int i = 0; i < 50; i++) {
+        repeatedStates[2 * i + 2] = "tracestate";
+        repeatedStates[2 * i + 3] = "k" + i + "=%%%,=,@@" + i;
+      }
+      cases.add(repeatedStates);
       for (String[] headers : cases) {
         HttpResponse<String> r = get(c, "/exact", headers);
-        assertThat(r.statusCode()).as("answer to %s", headers[0]).isEqualTo(200);
+        assertThat(r.statusCode()).as("answer to %s", String.join(" ", headers)).isEqualTo(200);
         assertThat(traceId(r)).doesNotStartWith("4bf92f3577b34da6a3ce929d0e0e47");
+        if (headers.length == 4 && headers[3].equals("k=%%%,=,@@")) {
+          // A tracestate that cannot be parsed is dropped; the valid traceparent beside it still counts.
+          assertThat(traceId(r)).isEqualTo(malformedStateCaller);
+        }
       }
       assertThat(requests(metrics, "GET", "/exact", 200)).isEqualTo(cases.size());
       List<String> during = new ArrayList<>(LINES.subList(before, LINES.size()));
@@ -252,14 +312,28 @@ class ObservabilityFilterTest {
     try (ServletContainer.Running c = App.start(kind, App.options().withMaxThreads(1), metrics,
         UnaryOperator.identity())) {
       Set<String> threads = new HashSet<>();
-      for (int i = 0; i < 10; i++) {
+      Set<String> mdcThreads = new HashSet<>();
+      int reused = 0;
+      // Until a request without the filter has run on a thread an observed request used before (at least
+      // ten rounds): Jetty's pool keeps more than one thread, so reuse is seen, not assumed.
+      for (int i = 0; i < 10 || reused == 0 && i < 100; i++) {
         HttpResponse<String> observed = get(c, "/mdc");
-        assertThat(observed.body()).contains("correlation_id=").contains("span=true");
+        String id = observed.headers().firstValue("X-Request-ID").orElseThrow();
+        assertThat(observed.body()).contains("correlation_id=" + id).contains("span=true");
+        mdcThreads.add(thread(observed));
         HttpResponse<String> excluded = get(c, "/health/mdc");
         // englog.trace, logging's own reserved entry, is reconciled with the current span at every log call.
-        assertThat(excluded.body()).doesNotContain(LogFields.MDC_CORRELATION_ID).contains("span=false");
-        threads.add(excluded.body().substring(excluded.body().indexOf("thread=")));
+        assertThat(excluded.body()).doesNotContain(LogFields.MDC_CORRELATION_ID).doesNotContain(id)
+            .contains("span=false");
+        assertThat(mdcKeys(excluded)).as("MDC of %s", excluded.body())
+            .isSubsetOf(TraceContextCapture.MDC_KEY);
+        if (mdcThreads.contains(thread(excluded))) {
+          reused++;
+        }
+        threads.add(thread(excluded));
       }
+      assertThat(reused).as("requests without the filter on a thread that served the filter's requests")
+          .isPositive();
       if (kind == ServletContainer.Kind.TOMCAT) {
         assertThat(threads).as("one container thread served everything").hasSize(1);
       }
@@ -330,9 +404,11 @@ class ObservabilityFilterTest {
   void aClientThatGoesAwayIsRecordedOnceWithItsErrorType(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
+      String trace = CorrelationIds.generate();
       try (Socket socket = new Socket("127.0.0.1", c.port())) {
         OutputStream out = socket.getOutputStream();
-        out.write(("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-" + trace
+            + "-00f067aa0ba902b7-01\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[8192];
@@ -352,6 +428,15 @@ class ObservabilityFilterTest {
           .extracting(l -> l.get("status_code")).containsExactly("499");
       assertThat(Harness.value(metrics, "englog_http_requests_total",
           Map.of("method", "GET", "endpoint", "/stream", "status_code", "499"))).isEqualTo(1.0);
+      ReceivedSpan span = serverSpan(trace);
+      // The container's own exception class (Tomcat's ClientAbortException, Jetty's EofException, ...).
+      assertThat(span.attributes().get("error.type")).as("error.type of %s", span)
+          .isInstanceOfSatisfying(String.class, type -> assertThat(type).isNotBlank());
+      assertThat(span.attributes()).containsEntry("http.response.status_code", 499L);
+      assertThat(span.statusCode()).as("a client that went away is no server fault")
+          .isNotEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      assertThat(serverSpans(trace)).as("SERVER spans of the aborted request").hasSize(1);
+      assertThat(accessLines(trace)).as("access lines of the aborted request").hasSize(1);
     }
   }
 
@@ -533,5 +618,177 @@ class ObservabilityFilterTest {
       assertThat(requests(metrics, "GET", LabelValues.WEBSOCKET, 101)).as("messages add nothing").isEqualTo(1.0);
       assertThat(requestSeries(metrics)).noneMatch(l -> "/socket".equals(l.get("endpoint")));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void theQueryStringIsNotLoggedByDefault(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/log?access_token=abc123secret");
+      assertThat(r.statusCode()).isEqualTo(200);
+      String trace = traceId(r);
+      JsonNode access = accessLine(trace);
+      assertThat(access.path("route").asText()).isEqualTo("/log");
+      assertThat(access.has(AccessLog.QUERY_FIELD)).as("%s in %s", AccessLog.QUERY_FIELD, access).isFalse();
+      assertThat(serverSpan(trace).attributes()).doesNotContainKey("url.query")
+          .containsEntry("url.path", "/log");
+      assertThat(LINES).noneMatch(l -> l.contains("abc123secret"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void theRawUserIdReachesTheSpanOnlyWhenTheServiceOptsIn(ServletContainer.Kind kind) throws Exception {
+    try (ServletContainer.Running raw = App.start(kind, App.options(), Harness.newMetrics(),
+        b -> b.recordRawUserId(true))) {
+      HttpResponse<String> r = get(raw, "/exact", "X-Test-User", App.USER);
+      String trace = traceId(r);
+      assertThat(serverSpan(trace).attributes()).containsEntry("enduser.id", App.USER)
+          .containsKey("enduser.pseudo.id");
+      assertThat(accessLine(trace).path("user_id").asText()).isEqualTo(App.USER);
+    }
+    try (ServletContainer.Running pseudonymous = start(kind, Harness.newMetrics())) {
+      HttpResponse<String> r = get(pseudonymous, "/exact", "X-Test-User", App.USER);
+      String trace = traceId(r);
+      assertThat(serverSpan(trace).attributes()).doesNotContainKey("enduser.id")
+          .containsKey("enduser.pseudo.id");
+      assertThat(accessLine(trace).path("user_id").asText()).isNotEmpty().isNotEqualTo(App.USER);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void theAccessLineCarriesTheMethodUserAgentAndRedactedSessionSupplied(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = send(HTTP1, HttpRequest.newBuilder(c.uri("/exact")).timeout(Harness.WAIT)
+          .DELETE(), "User-Agent", "suite-agent/2.0 (line)", "X-Test-Session", "opaque-session-2");
+      assertThat(r.body()).isEqualTo("exact");
+      JsonNode access = accessLine(traceId(r));
+      assertThat(access.path("method").asText()).isEqualTo("DELETE");
+      assertThat(access.path("route").asText()).isEqualTo("/exact");
+      assertThat(access.path("user_agent").asText()).isEqualTo("suite-agent/2.0 (line)");
+      // The field is there; its value is on the encoder's default deny list (a session id is often the cookie).
+      assertThat(access.has("session_id")).as("session_id in %s", access).isTrue();
+      assertThat(access.path("session_id").asText()).isEqualTo("[REDACTED]");
+      assertThat(LINES).noneMatch(l -> l.contains("opaque-session-2"));
+
+      HttpResponse<String> bare = get(c, "/exact");
+      JsonNode plain = accessLine(traceId(bare));
+      assertThat(plain.path("method").asText()).isEqualTo("GET");
+      assertThat(plain.has("session_id")).as("session_id without a session").isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void withoutByteCountingBytesOutIsTheDeclaredContentLength(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = App.start(kind, App.options(), metrics, b -> b.countResponseBytes(false))) {
+      HttpResponse<String> r = get(c, "/sized");
+      assertThat(r.body()).hasSize(App.SIZED_BYTES);
+      assertThat(r.headers().firstValue("Content-Length")).contains(Integer.toString(App.SIZED_BYTES));
+      assertThat(accessLine(traceId(r)).path("bytes_out").asLong()).isEqualTo(App.SIZED_BYTES);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void aPlain503WithoutAnExceptionGivesAnErrorSpan(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      HttpResponse<String> r = get(c, "/busy");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).as("the servlet's own body, no error page").isEqualTo("busy");
+      String trace = traceId(r);
+      ReceivedSpan span = serverSpan(trace);
+      assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      assertThat(span.attributes()).containsEntry("http.response.status_code", 503L)
+          .containsEntry("http.route", "/busy");
+      assertThat(span.eventNames()).doesNotContain("exception");
+      JsonNode access = accessLine(trace);
+      assertThat(access.path("status").asInt()).isEqualTo(503);
+      assertThat(access.path("level").asText()).isEqualTo("WARN");
+      assertThat(requests(metrics, "GET", "/busy", 503)).isEqualTo(1.0);
+    }
+  }
+
+  /** Every {@code englog_http_requests_total} series with a count, as "METHOD endpoint status" → count. */
+  private static Map<String, Double> series(EnglogMetrics metrics) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    for (Map<String, String> labels : requestSeries(metrics)) {
+      double v = value(metrics, "englog_http_requests_total", labels);
+      if (v > 0) {
+        out.put(labels.get("method") + " " + labels.get("endpoint") + " " + labels.get("status_code"), v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Asserts the request behind {@code r} is the only one recorded, once: {@code expectedSeries} is the only
+   * series and counts 1, and its trace has one access line and one SERVER span, which is returned.
+   */
+  private static ReceivedSpan recordedOnce(EnglogMetrics metrics, HttpResponse<String> r, String expectedSeries)
+      throws InterruptedException {
+    String trace = traceId(r);
+    accessLine(trace);
+    ReceivedSpan span = serverSpan(trace);
+    Thread.sleep(300); // a second recording, by a later dispatch, would have landed by now
+    assertThat(series(metrics)).isEqualTo(Map.of(expectedSeries, 1.0));
+    assertThat(accessLines(trace)).as("access lines of trace %s", trace).hasSize(1);
+    assertThat(serverSpans(trace)).as("SERVER spans of trace %s", trace).hasSize(1);
+    return span;
+  }
+
+  /** The request's access log line, waiting for it: logger {@link ObservabilityFilter#ACCESS_LOGGER}, one only. */
+  private static JsonNode accessLine(String trace) {
+    await("the access log line", () -> !accessLines(trace).isEmpty());
+    List<JsonNode> found = accessLines(trace);
+    assertThat(found).as("access lines of trace %s", trace).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<JsonNode> accessLines(String trace) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode n : lines("trace_id", trace)) {
+      if (ObservabilityFilter.ACCESS_LOGGER.equals(n.path("logger").asText())
+          && "http_request".equals(n.path("message").asText())) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The SERVER spans of a trace exported so far. */
+  private static List<ReceivedSpan> serverSpans(String trace) {
+    List<ReceivedSpan> out = new ArrayList<>();
+    for (ReceivedSpan s : Harness.RECEIVER.spans()) {
+      if (s.traceId().equals(trace) && s.kind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** The MDC keys named in an {@code /mdc} or {@code /health/mdc} answer ({@code mdc={k=v, ...} span=...}). */
+  private static Set<String> mdcKeys(HttpResponse<String> mdcReport) {
+    String body = mdcReport.body();
+    assertThat(body).startsWith("mdc={").contains("} span=");
+    String entries = body.substring("mdc={".length(), body.indexOf("} span="));
+    Set<String> keys = new HashSet<>();
+    for (String entry : entries.isEmpty() ? new String[0] : entries.split(", ")) {
+      keys.add(entry.substring(0, entry.indexOf('=')));
+    }
+    return keys;
+  }
+
+  /** The container thread named in an {@code /mdc} or {@code /health/mdc} answer. */
+  private static String thread(HttpResponse<String> mdcReport) {
+    String body = mdcReport.body();
+    int at = body.indexOf("thread=");
+    assertThat(at).as("thread in %s", body).isNotNegative();
+    return body.substring(at + "thread=".length());
   }
 }
