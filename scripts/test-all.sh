@@ -3,7 +3,8 @@
 #   1. installs the servers and tools the integration tests start (Debian packages; as root through
 #      apt-get, otherwise it prints the exact install line),
 #   2. builds and runs all tests (unit + integration) on Java 17,
-#   3. runs the unit tests again on the Temurin 25 JDK.
+#   3. runs the unit tests again on the Temurin 25 JDK, then the servlet module's suite once more with
+#      both containers on virtual threads (Jetty's virtual-thread executor, Tomcat's useVirtualThreads).
 # Extra arguments are passed to Maven in step 2, e.g. scripts/test-all.sh -pl englog-metrics -am
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ echo ">> Java 17: build, unit and integration tests"
 if [ -d "$JDK25" ]; then
   echo ">> JDK 25: unit tests again"
   JAVA_HOME="$JDK25" "${MVN[@]}" clean test
+  echo ">> JDK 25: the servlet suite on virtual threads"
+  JAVA_HOME="$JDK25" "${MVN[@]}" test -pl englog-servlet-filters -am -Denglog.test.virtual-threads=true \
+    -Dtest='com/englog/observability/servlet/**/*Test' -Dsurefire.failIfNoSpecifiedTests=false
 elif [ "${CI:-}" = "true" ]; then
   echo ">> CI=true but no JDK 25 at $JDK25" >&2
   exit 1

@@ -252,7 +252,8 @@ final class App {
     return new Scripted((req, resp) -> {
       Map<String, String> mdc = MDC.getCopyOfContextMap();
       resp.getWriter().print("mdc=" + (mdc == null ? "{}" : mdc) + " span="
-          + Span.current().getSpanContext().isValid() + " thread=" + Thread.currentThread().getName());
+          + Span.current().getSpanContext().isValid() + " virtual=" + ServletContainer.onVirtualThread()
+          + " thread=" + Thread.currentThread().getName());
     });
   }
 

@@ -56,12 +56,25 @@ final class ServletContainer {
    */
   record Options(int maxThreads, boolean virtualThreads, boolean h2c, Map<Integer, String> errorPages) {
 
+    /** Whether {@link #defaults()} runs containers on virtual threads. */
+    static final String VIRTUAL_THREADS_PROPERTY = "englog.test.virtual-threads";
+
     Options(int maxThreads, boolean virtualThreads, boolean h2c) {
       this(maxThreads, virtualThreads, h2c, Map.of());
     }
 
+    /**
+     * 16 container threads, HTTP/2 cleartext; on virtual threads when the system property
+     * {@value #VIRTUAL_THREADS_PROPERTY} is true (the JDK 25 pass of the test command runs the whole
+     * suite so once more).
+     */
     static Options defaults() {
-      return new Options(16, false, true);
+      boolean virtual = Boolean.getBoolean(VIRTUAL_THREADS_PROPERTY);
+      if (virtual && !virtualThreadsAvailable()) {
+        throw new IllegalStateException(VIRTUAL_THREADS_PROPERTY + " needs JDK 21+, this is "
+            + Runtime.version());
+      }
+      return new Options(16, virtual, true);
     }
 
     Options withMaxThreads(int threads) {
@@ -222,6 +235,18 @@ final class ServletContainer {
   /** Whether this JVM has virtual threads (the JDK 25 pass of the test command runs those cases). */
   static boolean virtualThreadsAvailable() {
     return Runtime.version().feature() >= 21;
+  }
+
+  /** Whether the calling thread is virtual ({@code Thread.isVirtual()}, JDK 21+; this code targets 17). */
+  static boolean onVirtualThread() {
+    if (!virtualThreadsAvailable()) {
+      return false;
+    }
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static ExecutorService virtualExecutor() {
