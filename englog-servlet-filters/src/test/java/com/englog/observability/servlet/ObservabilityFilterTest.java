@@ -118,9 +118,7 @@ class ObservabilityFilterTest {
   void aForwardIsRecordedOnceUnderTheForwardingRoute(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
-      HttpResponse<String> r = get(c, "/forward");
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).as("the body of /exact, reached by the forward").isEqualTo("exact");
+      HttpResponse<String> r = answered(c, "/forward", 200, "exact", "the body of /exact, reached by the forward");
       ReceivedSpan span = recordedOnce(metrics, r, "GET /forward 200");
       assertThat(span.attributes()).containsEntry("http.route", "/forward").containsEntry("url.path", "/forward");
     }
@@ -131,9 +129,8 @@ class ObservabilityFilterTest {
   void anIncludeIsRecordedOnceUnderTheIncludingRoute(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
-      HttpResponse<String> r = get(c, "/include");
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).as("the including servlet's text, then /exact's").isEqualTo("before exact");
+      HttpResponse<String> r = answered(c, "/include", 200, "before exact",
+          "the including servlet's text, then /exact's");
       ReceivedSpan span = recordedOnce(metrics, r, "GET /include 200");
       assertThat(span.attributes()).containsEntry("http.route", "/include");
     }
@@ -144,9 +141,8 @@ class ObservabilityFilterTest {
   void anErrorPageIsRecordedOnceUnderTheFailingRoute(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
-      HttpResponse<String> r = get(c, "/unavailable");
-      assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).as("the error page's body, served by the ERROR dispatch").isEqualTo("error page");
+      HttpResponse<String> r = answered(c, "/unavailable", 503, "error page",
+          "the error page's body, served by the ERROR dispatch");
       ReceivedSpan span = recordedOnce(metrics, r, "GET /unavailable 503");
       assertThat(span.attributes()).containsEntry("http.route", "/unavailable")
           .containsEntry("http.response.status_code", 503L);
@@ -711,9 +707,7 @@ class ObservabilityFilterTest {
   void aPlain503WithoutAnExceptionGivesAnErrorSpan(ServletContainer.Kind kind) throws Exception {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
-      HttpResponse<String> r = get(c, "/busy");
-      assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).as("the servlet's own body, no error page").isEqualTo("busy");
+      HttpResponse<String> r = answered(c, "/busy", 503, "busy", "the servlet's own body, no error page");
       String trace = traceId(r);
       ReceivedSpan span = serverSpan(trace);
       assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
@@ -798,6 +792,15 @@ class ObservabilityFilterTest {
   }
 
   /** The container thread named in an {@code /mdc} or {@code /health/mdc} answer. */
+  /** GETs {@code path} and checks its status and body ({@code what} says where that body comes from). */
+  private static HttpResponse<String> answered(ServletContainer.Running c, String path, int status, String body,
+      String what) throws Exception {
+    HttpResponse<String> r = get(c, path);
+    assertThat(r.statusCode()).as("status of %s", path).isEqualTo(status);
+    assertThat(r.body()).as(what).isEqualTo(body);
+    return r;
+  }
+
   private static String thread(HttpResponse<String> mdcReport) {
     String body = mdcReport.body();
     int at = body.indexOf("thread=");
