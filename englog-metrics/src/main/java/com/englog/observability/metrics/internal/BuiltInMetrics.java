@@ -220,15 +220,8 @@ public final class BuiltInMetrics {
 
   public void authenticationFailure(String authMethod, @Nullable AuthFailureReason reason,
       @Nullable String route) {
-    try {
-      Counter c = authFailures.get(authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue(),
-          route == null ? LabelValues.UNKNOWN : route);
-      if (c != null) {
-        c.increment();
-      }
-    } catch (RuntimeException e) {
-      meters.dropped(authFailures.metric(), e);
-    }
+    increment(authFailures, authMethod, (reason == null ? AuthFailureReason.OTHER : reason).labelValue(),
+        route == null ? LabelValues.UNKNOWN : route);
   }
 
   public void accessDenied(String route) {
@@ -261,6 +254,18 @@ public final class BuiltInMetrics {
       Counter c = family.get(a, b);
       if (c != null) {
         c.increment();
+      }
+    } catch (RuntimeException e) {
+      meters.dropped(family.metric(), e);
+    }
+  }
+
+  /** Adds 1 to the series of {@code a}, {@code b}, {@code c}; a failure is counted, never thrown. */
+  private void increment(SeriesFamily<Counter> family, String a, String b, String c) {
+    try {
+      Counter counter = family.get(a, b, c);
+      if (counter != null) {
+        counter.increment();
       }
     } catch (RuntimeException e) {
       meters.dropped(family.metric(), e);
