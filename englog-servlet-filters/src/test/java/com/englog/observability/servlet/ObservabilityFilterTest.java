@@ -791,7 +791,6 @@ class ObservabilityFilterTest {
     return keys;
   }
 
-  /** The container thread named in an {@code /mdc} or {@code /health/mdc} answer. */
   /** GETs {@code path} and checks its status and body ({@code what} says where that body comes from). */
   private static HttpResponse<String> answered(ServletContainer.Running c, String path, int status, String body,
       String what) throws Exception {
@@ -801,6 +800,7 @@ class ObservabilityFilterTest {
     return r;
   }
 
+  /** The container thread named in an {@code /mdc} or {@code /health/mdc} answer. */
   private static String thread(HttpResponse<String> mdcReport) {
     String body = mdcReport.body();
     int at = body.indexOf("thread=");
