@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 /**
  * The registration docs/servlet.md shows for Spring Boot, run for real: Spring Boot 3 on embedded
@@ -46,6 +48,7 @@ class SpringBootRegistrationTest {
   private static OtlpHttpReceiver otlp;
   private static ServletWebServerApplicationContext app;
   private static String token;
+  private static String basic;
   private static final ByteArrayOutputStream LINES = new ByteArrayOutputStream();
   private static OutputStreamAppender<ILoggingEvent> capture;
 
@@ -54,10 +57,14 @@ class SpringBootRegistrationTest {
     otlp = OtlpHttpReceiver.start();
     token = UUID.randomUUID().toString();
     Path tokenFile = Files.writeString(dir.resolve("metrics-token"), token);
+    String password = UUID.randomUUID().toString();
+    Path usersFile = Files.writeString(dir.resolve("users"),
+        "alice:" + PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password) + "\n");
+    basic = "Basic " + Base64.getEncoder().encodeToString(("alice:" + password).getBytes(StandardCharsets.UTF_8));
     System.setProperty("otel.bsp.schedule.delay", "100");
     app = (ServletWebServerApplicationContext) new SpringApplicationBuilder(SpringBootExample.class).run(
         "--server.address=127.0.0.1", "--server.port=0",
-        "--englog.metrics.token-file=" + tokenFile,
+        "--englog.metrics.token-file=" + tokenFile, "--englog.example.users-file=" + usersFile,
         "--otel.exporter.otlp.endpoint=" + otlp.endpoint());
     // Spring Boot configured logback from the example's logback.xml; add a synchronous copy of the lines.
     LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -98,7 +105,7 @@ class SpringBootRegistrationTest {
   @Test
   void aRequestIsMeasuredTracedAndLoggedUnderItsSpringMvcTemplate() throws Exception {
     HttpResponse<String> response = send(request("/api/v1/journals/4217").header("traceparent", TRACEPARENT)
-        .header("X-Request-ID", "spring-boot-check-1"));
+        .header("X-Request-ID", "spring-boot-check-1").header("Authorization", basic));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"id\":4217");
     assertThat(response.headers().firstValue("traceresponse")).hasValueSatisfying(
@@ -115,11 +122,33 @@ class SpringBootRegistrationTest {
     assertThat(span.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
     assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b7");
 
-    List<String> lines = lines(TRACE_ID);
+    List<String> lines = lines(TRACE_ID, 2);
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"message\":\"journal read\"")
         .contains("\"correlation_id\":\"spring-boot-check-1\""));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"message\":\"http_request\"")
         .contains("\"route\":\"/api/v1/journals/{id}\"").contains("\"status\":200"));
+  }
+
+  @Test
+  void aRequestSpringSecurityRejectsIsStillCountedLoggedAndTraced() throws Exception {
+    // The EngLog filter runs before Spring Security's chain: were it after, this request would leave no trace.
+    String traceId = "5bf92f3577b34da6a3ce929d0e0e4737";
+    HttpResponse<String> response = send(request("/api/v1/journals/7")
+        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("Basic"));
+    assertThat(response.headers().firstValue("traceresponse")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("00-" + traceId + "-"));
+
+    String scrape = scrape(token).body();
+    assertThat(scrape).contains("englog_http_requests_total{endpoint=\"REJECTED\",method=\"GET\",status_code=\"401\"} 1.0",
+        "englog_security_authentication_failures_total{auth_method=\"other\",endpoint=\"REJECTED\",reason=\"other\"} 1.0");
+    ReceivedSpan span = otlp.awaitSpans(1, s -> s.traceId().equals(traceId), WAIT).get(0);
+    assertThat(span.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+    assertThat(span.attributes()).containsEntry("http.response.status_code", 401L);
+    assertThat(lines(traceId, 1)).anySatisfy(l -> assertThat(l).contains("\"message\":\"http_request\"")
+        .contains("\"status\":401"));
   }
 
   @Test
@@ -143,7 +172,7 @@ class SpringBootRegistrationTest {
     assertThat(scrape(token).body()).doesNotContain("endpoint=\"/health");
   }
 
-  private static List<String> lines(String traceId) throws InterruptedException {
+  private static List<String> lines(String traceId, int atLeast) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       String all;
@@ -151,7 +180,7 @@ class SpringBootRegistrationTest {
         all = LINES.toString(StandardCharsets.UTF_8);
       }
       List<String> lines = all.lines().filter(l -> l.contains("\"trace_id\":\"" + traceId + "\"")).toList();
-      if (lines.size() >= 2 || System.nanoTime() > deadline) {
+      if (lines.size() >= atLeast || System.nanoTime() > deadline) {
         return lines;
       }
       Thread.sleep(20);
