@@ -185,6 +185,25 @@ final class App {
         out.flush();
       }
     }), "/stream");
+    add(ctx, "async-stream", new Scripted((req, resp) -> {
+      AsyncContext async = req.startAsync();
+      async.setTimeout(30_000);
+      async.start(() -> {
+        try {
+          byte[] chunk = new byte[64 * 1024];
+          ServletOutputStream out = async.getResponse().getOutputStream();
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+          while (System.nanoTime() < deadline) {
+            out.write(chunk); // throws once the client has gone away
+            out.flush();
+          }
+        } catch (IOException e) {
+          // the client went away: nothing more to write, the request ends here as an application would end it
+        } finally {
+          async.complete();
+        }
+      });
+    }), "/async/stream");
     add(ctx, "async-complete", new Scripted((req, resp) -> {
       AsyncContext async = req.startAsync();
       async.start(() -> {

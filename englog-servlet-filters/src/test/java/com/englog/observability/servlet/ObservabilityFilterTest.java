@@ -449,6 +449,52 @@ class ObservabilityFilterTest {
     }
   }
 
+  /**
+   * An asynchronous response whose client goes away, the application catching the failed write and
+   * completing. Tomcat reports the failure to the request's listeners ({@code onError}): 499 with
+   * {@code error.type}. Jetty 12 does not (the failure stays with the application thread), so there the
+   * request is recorded once with the status the application left; docs/servlet.md says so.
+   */
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void aClientThatGoesAwayDuringAnAsyncResponseIsRecordedOnce(ServletContainer.Kind kind) throws Exception {
+    EnglogMetrics metrics = Harness.newMetrics();
+    try (ServletContainer.Running c = start(kind, metrics)) {
+      String trace = CorrelationIds.generate();
+      try (Socket socket = new Socket("127.0.0.1", c.port())) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /async/stream HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-" + trace
+            + "-00f067aa0ba902b7-01\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        int read = 0;
+        while (read < 100_000) {
+          int n = in.read(buffer);
+          if (n < 0) {
+            break;
+          }
+          read += n;
+        }
+        socket.setSoLinger(true, 0); // reset: the server's next writes fail
+      }
+      await("the aborted request", () -> accessLines(trace).size() == 1);
+      Thread.sleep(300);
+      assertThat(serverSpans(trace)).as("SERVER spans of the aborted request").hasSize(1);
+      assertThat(accessLines(trace)).as("access lines of the aborted request").hasSize(1);
+      List<String> statuses = requestSeries(metrics).stream().filter(l -> "/async/stream".equals(l.get("endpoint")))
+          .map(l -> l.get("status_code")).toList();
+      assertThat(statuses).as("series of the aborted request").hasSize(1);
+      assertThat(Harness.value(metrics, "englog_http_requests_total", Map.of("method", "GET",
+          "endpoint", "/async/stream", "status_code", statuses.get(0)))).isEqualTo(1.0);
+      if (kind == ServletContainer.Kind.TOMCAT) {
+        assertThat(statuses).containsExactly(Integer.toString(Observation.CLIENT_CLOSED_REQUEST));
+        assertThat(serverSpan(trace).attributes().get("error.type")).as("error.type")
+            .isInstanceOfSatisfying(String.class, type -> assertThat(type).isNotBlank());
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ServletContainer.Kind.class)
   void anHttp2CleartextRequestIsObserved(ServletContainer.Kind kind) throws Exception {
