@@ -176,27 +176,13 @@ final class App {
       resp.getWriter().print("é".repeat(500)); // 1,000 bytes in UTF-8
     }), "/bytes");
     add(ctx, "nonblocking", new Scripted(App::nonBlocking), "/nonblocking");
-    add(ctx, "stream", new Scripted((req, resp) -> {
-      byte[] chunk = new byte[64 * 1024];
-      ServletOutputStream out = resp.getOutputStream();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (System.nanoTime() < deadline) {
-        out.write(chunk); // throws once the client has gone away
-        out.flush();
-      }
-    }), "/stream");
+    add(ctx, "stream", new Scripted((req, resp) -> stream(resp.getOutputStream())), "/stream");
     add(ctx, "async-stream", new Scripted((req, resp) -> {
       AsyncContext async = req.startAsync();
       async.setTimeout(30_000);
       async.start(() -> {
         try {
-          byte[] chunk = new byte[64 * 1024];
-          ServletOutputStream out = async.getResponse().getOutputStream();
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-          while (System.nanoTime() < deadline) {
-            out.write(chunk); // throws once the client has gone away
-            out.flush();
-          }
+          stream(async.getResponse().getOutputStream());
         } catch (IOException e) {
           // the client went away: nothing more to write, the request ends here as an application would end it
         } finally {
@@ -264,6 +250,16 @@ final class App {
     ServletRegistration.Dynamic r = ctx.addServlet(name, servlet);
     r.setAsyncSupported(true);
     r.addMapping(patterns);
+  }
+
+  /** Writes 64 KB chunks for up to 20 s; throws once the client has gone away. */
+  private static void stream(ServletOutputStream out) throws IOException {
+    byte[] chunk = new byte[64 * 1024];
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      out.write(chunk);
+      out.flush();
+    }
   }
 
   /** Answers with the MDC and the current span as the request's thread sees them. */

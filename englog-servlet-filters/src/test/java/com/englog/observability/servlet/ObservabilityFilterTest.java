@@ -23,6 +23,7 @@ import com.englog.observability.metrics.LabelValues;
 import com.englog.observability.testsupport.ReceivedSpan;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -414,23 +415,7 @@ class ObservabilityFilterTest {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
       String trace = CorrelationIds.generate();
-      try (Socket socket = new Socket("127.0.0.1", c.port())) {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-" + trace
-            + "-00f067aa0ba902b7-01\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
-        int read = 0;
-        while (read < 100_000) {
-          int n = in.read(buffer);
-          if (n < 0) {
-            break;
-          }
-          read += n;
-        }
-        socket.setSoLinger(true, 0); // reset: the server's next writes fail
-      }
+      readSomeThenReset(c, "/stream", trace);
       await("the aborted request", () -> requests(metrics, "GET", "/stream", Observation.CLIENT_CLOSED_REQUEST) == 1.0);
       Thread.sleep(300);
       assertThat(requestSeries(metrics)).filteredOn(l -> "/stream".equals(l.get("endpoint")))
@@ -461,23 +446,7 @@ class ObservabilityFilterTest {
     EnglogMetrics metrics = Harness.newMetrics();
     try (ServletContainer.Running c = start(kind, metrics)) {
       String trace = CorrelationIds.generate();
-      try (Socket socket = new Socket("127.0.0.1", c.port())) {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /async/stream HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-" + trace
-            + "-00f067aa0ba902b7-01\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
-        int read = 0;
-        while (read < 100_000) {
-          int n = in.read(buffer);
-          if (n < 0) {
-            break;
-          }
-          read += n;
-        }
-        socket.setSoLinger(true, 0); // reset: the server's next writes fail
-      }
+      readSomeThenReset(c, "/async/stream", trace);
       await("the aborted request", () -> accessLines(trace).size() == 1);
       Thread.sleep(300);
       assertThat(serverSpans(trace)).as("SERVER spans of the aborted request").hasSize(1);
@@ -835,6 +804,30 @@ class ObservabilityFilterTest {
       keys.add(entry.substring(0, entry.indexOf('=')));
     }
     return keys;
+  }
+
+  /**
+   * GETs the streaming {@code path} in trace {@code trace} over a raw socket, reads about 100 KB of the
+   * answer, then resets the connection: the server's next writes fail, as when a client goes away.
+   */
+  private static void readSomeThenReset(ServletContainer.Running c, String path, String trace) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", c.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-" + trace
+          + "-00f067aa0ba902b7-01\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      int read = 0;
+      while (read < 100_000) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        read += n;
+      }
+      socket.setSoLinger(true, 0);
+    }
   }
 
   /** GETs {@code path} and checks its status and body ({@code what} says where that body comes from). */

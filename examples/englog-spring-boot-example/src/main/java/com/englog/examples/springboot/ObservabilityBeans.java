@@ -19,12 +19,14 @@ class ObservabilityBeans {
 
   static final String SERVICE_NAME = "englog-spring-boot-example";
 
-  /** OTLP export when {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or the property) is set; ids only otherwise. */
+  /**
+   * OTLP export when {@code otel.exporter.otlp.endpoint} is set (Spring also finds it as the variable
+   * {@code OTEL_EXPORTER_OTLP_ENDPOINT}); ids only otherwise.
+   */
   @Bean
   Tracing tracing(Environment environment) {
     Tracing.Builder builder = Tracing.builder().serviceName(SERVICE_NAME).shutdownHook(false);
-    String endpoint = environment.getProperty("otel.exporter.otlp.endpoint",
-        environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT", ""));
+    String endpoint = environment.getProperty("otel.exporter.otlp.endpoint", "");
     if (endpoint.isEmpty()) {
       builder.property("otel.traces.exporter", "none");
     } else {
