@@ -247,8 +247,7 @@ public final class ObservabilityFilter implements Filter {
     if (traceResponse != null) {
       response.setHeader(TRACERESPONSE_HEADER, traceResponse);
     }
-    CountingResponse counting = rt.countBytes ? new CountingResponse(response) : null;
-    Observation o = new Observation(rt, request, response, counting, start, method, correlationId, client,
+    Observation o = new Observation(rt, request, response, start, method, correlationId, client,
         userAgent, span, context, latencyExcluded);
     request.setAttribute(OBSERVATION_ATTRIBUTE, o);
     try (Observation.Entered entered = o.enter()) {
@@ -433,8 +432,9 @@ public final class ObservabilityFilter implements Filter {
     }
 
     /**
-     * Whether to count the response body bytes for the access log's {@code bytes_out} by wrapping the
-     * response (default false: {@code bytes_out} is the {@code Content-Length} the application set).
+     * Whether to count the response body bytes for the access log's {@code bytes_out} as they pass the
+     * response the chain gets (default false: {@code bytes_out} is the {@code Content-Length} the
+     * application set). When on, {@code getWriter()} returns a counting writer over the container's.
      */
     public Builder countResponseBytes(boolean enabled) {
       this.countResponseBytes = enabled;

@@ -32,7 +32,7 @@ final class Observation implements AsyncListener {
   private final FilterRuntime rt;
   private final HttpServletRequest request;
   private final HttpServletResponse response;
-  private final @Nullable CountingResponse counting;
+  private final ObservedResponse chainResponse;
   private final long startNanos;
   private final String method;
   private final String correlationId;
@@ -48,12 +48,12 @@ final class Observation implements AsyncListener {
   private volatile boolean listening;
 
   Observation(FilterRuntime rt, HttpServletRequest request, HttpServletResponse response,
-      @Nullable CountingResponse counting, long startNanos, String method, String correlationId,
+      long startNanos, String method, String correlationId,
       String clientAddress, @Nullable String userAgent, Span span, Context context, boolean latencyExcluded) {
     this.rt = rt;
     this.request = request;
     this.response = response;
-    this.counting = counting;
+    this.chainResponse = new ObservedResponse(response, this, rt.countBytes);
     this.startNanos = startNanos;
     this.method = method;
     this.correlationId = correlationId;
@@ -68,8 +68,9 @@ final class Observation implements AsyncListener {
     return context;
   }
 
+  /** The response the chain gets: {@link ObservedResponse} over the container's. */
   HttpServletResponse chainResponse() {
-    return counting != null ? counting : response;
+    return chainResponse;
   }
 
   /** Makes the span current and sets the MDC entries on this thread until {@link Entered#close()}. */
@@ -125,6 +126,16 @@ final class Observation implements AsyncListener {
     }
   }
 
+  /**
+   * A write to the response failed with {@code e} (rethrown by the caller unchanged): recorded when the
+   * client went away, since the application may catch it and end the request as if nothing happened.
+   */
+  void writeFailed(IOException e) {
+    if (ClientAborts.isClientAbort(e)) {
+      failed(e);
+    }
+  }
+
   /** Records metrics, span and access log once; later calls do nothing. Call with {@link #enter()} in effect. */
   void finish() {
     if (!done.compareAndSet(false, true)) {
@@ -165,7 +176,8 @@ final class Observation implements AsyncListener {
       span.end();
     }
     if (rt.accessLog != null) {
-      long bytes = counting != null ? counting.bytesWritten() : contentLength();
+      long counted = chainResponse.bytesWritten();
+      long bytes = counted >= 0 ? counted : contentLength();
       rt.accessLog.log(method, endpoint, status, duration,
           correlationId, clientAddress, userAgent, bytes, loggedUser, sessionId,
           request.getQueryString());

@@ -27,7 +27,7 @@ final class ObservedRequest extends HttpServletRequestWrapper {
 
   @Override
   public AsyncContext startAsync() throws IllegalStateException {
-    // The wrapped response (byte counting) must be the one asynchronous writers get.
+    // The observed response (failed writes, byte counting) must be the one asynchronous writers get.
     AsyncContext async = super.startAsync(this, observation.chainResponse());
     observation.listenTo(async);
     return new TracedAsyncContext(async, observation);

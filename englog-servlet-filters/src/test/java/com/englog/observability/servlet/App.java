@@ -177,6 +177,13 @@ final class App {
     }), "/bytes");
     add(ctx, "nonblocking", new Scripted(App::nonBlocking), "/nonblocking");
     add(ctx, "stream", new Scripted((req, resp) -> stream(resp.getOutputStream())), "/stream");
+    add(ctx, "stream-caught", new Scripted((req, resp) -> {
+      try {
+        stream(resp.getOutputStream());
+      } catch (IOException e) {
+        // the client went away: the servlet ends normally, as many do
+      }
+    }), "/stream-caught");
     add(ctx, "async-stream", new Scripted((req, resp) -> {
       AsyncContext async = req.startAsync();
       async.setTimeout(30_000);

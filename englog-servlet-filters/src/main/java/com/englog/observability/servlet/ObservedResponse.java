@@ -9,32 +9,47 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the body bytes a response sends, for the access log's {@code bytes_out} when the service turned
- * counting on. Everything else goes to the container's response unchanged; non-blocking output
- * ({@code isReady}, {@code setWriteListener}) works as before. Text written through {@link #getWriter()}
- * is counted in bytes of the response's character encoding (UTF-8 or a single-byte charset).
+ * The response as the rest of the chain sees it. Its output stream reports a write that fails because
+ * the client went away to the request's {@link Observation}, so the request is recorded as 499 with
+ * {@code error.type} even when the application catches the exception and ends the request itself: a
+ * blocking servlet that swallows it, or an asynchronous writer that completes, on which Jetty 12 tells
+ * the request's listeners nothing. When the service turned counting on it also counts the body bytes,
+ * for the access log's {@code bytes_out}; text written through {@link #getWriter()} is then counted in
+ * bytes of the response's character encoding (UTF-8 or a single-byte charset). Everything else goes to
+ * the container's response unchanged; non-blocking output ({@code isReady}, {@code setWriteListener})
+ * works as before.
+ *
+ * <p>A writer from {@link #getWriter()} is the container's (or, when counting, one over it). A
+ * {@link PrintWriter} keeps write failures to itself ({@code checkError()}, which flushes), so a failure
+ * there is seen only when the container reports it or the exception reaches the filter.
  */
-final class CountingResponse extends HttpServletResponseWrapper {
+final class ObservedResponse extends HttpServletResponseWrapper {
 
-  private final LongAdder bytes = new LongAdder();
-  private ServletOutputStream stream;
-  private PrintWriter writer;
+  private final Observation observation;
+  private final @Nullable LongAdder bytes;
+  private @Nullable ServletOutputStream stream;
+  private @Nullable PrintWriter writer;
 
-  CountingResponse(HttpServletResponse response) {
+  ObservedResponse(HttpServletResponse response, Observation observation, boolean count) {
     super(response);
+    this.observation = observation;
+    this.bytes = count ? new LongAdder() : null;
   }
 
+  /** Body bytes written so far, or -1 when not counting. */
   long bytesWritten() {
-    return bytes.sum();
+    LongAdder b = bytes;
+    return b == null ? -1 : b.sum();
   }
 
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
     ServletOutputStream out = super.getOutputStream();
     if (stream == null) {
-      stream = new CountingStream(out, bytes);
+      stream = new ObservedStream(out, observation, bytes);
     }
     return stream;
   }
@@ -42,44 +57,75 @@ final class CountingResponse extends HttpServletResponseWrapper {
   @Override
   public PrintWriter getWriter() throws IOException {
     PrintWriter w = super.getWriter();
+    LongAdder b = bytes;
+    if (b == null) {
+      return w;
+    }
     if (writer == null) {
       String encoding = getCharacterEncoding();
       boolean utf8 = encoding == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(encoding)
           || "utf8".equalsIgnoreCase(encoding);
-      writer = new PrintWriter(new CountingWriter(w, bytes, utf8), false);
+      writer = new PrintWriter(new CountingWriter(w, b, utf8), false);
     }
     return writer;
   }
 
-  private static final class CountingStream extends ServletOutputStream {
+  /** The container's stream: failures reported to the observation, bytes counted when counting. */
+  private static final class ObservedStream extends ServletOutputStream {
     private final ServletOutputStream out;
-    private final LongAdder bytes;
+    private final Observation observation;
+    private final @Nullable LongAdder bytes;
 
-    CountingStream(ServletOutputStream out, LongAdder bytes) {
+    ObservedStream(ServletOutputStream out, Observation observation, @Nullable LongAdder bytes) {
       this.out = out;
+      this.observation = observation;
       this.bytes = bytes;
     }
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      bytes.increment();
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        observation.writeFailed(e);
+        throw e;
+      }
+      if (bytes != null) {
+        bytes.increment();
+      }
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      bytes.add(len);
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        observation.writeFailed(e);
+        throw e;
+      }
+      if (bytes != null) {
+        bytes.add(len);
+      }
     }
 
     @Override
     public void flush() throws IOException {
-      out.flush();
+      try {
+        out.flush();
+      } catch (IOException e) {
+        observation.writeFailed(e);
+        throw e;
+      }
     }
 
     @Override
     public void close() throws IOException {
-      out.close();
+      try {
+        out.close();
+      } catch (IOException e) {
+        observation.writeFailed(e);
+        throw e;
+      }
     }
 
     @Override
