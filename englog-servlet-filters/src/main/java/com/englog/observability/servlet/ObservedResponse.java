@@ -49,7 +49,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
   public ServletOutputStream getOutputStream() throws IOException {
     ServletOutputStream out = super.getOutputStream();
     if (stream == null) {
-      stream = new ObservedStream(out, observation, bytes);
+      stream = new ObservedStream(out);
     }
     return stream;
   }
@@ -62,24 +62,40 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       return w;
     }
     if (writer == null) {
-      String encoding = getCharacterEncoding();
-      boolean utf8 = encoding == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(encoding)
-          || "utf8".equalsIgnoreCase(encoding);
-      writer = new PrintWriter(new CountingWriter(w, b, utf8), false);
+      writer = new PrintWriter(new CountingWriter(w, b, isUtf8(getCharacterEncoding())), false);
     }
     return writer;
   }
 
-  /** The container's stream: failures reported to the observation, bytes counted when counting. */
-  private static final class ObservedStream extends ServletOutputStream {
-    private final ServletOutputStream out;
-    private final Observation observation;
-    private final @Nullable LongAdder bytes;
+  private static boolean isUtf8(@Nullable String encoding) {
+    return encoding == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(encoding)
+        || "utf8".equalsIgnoreCase(encoding);
+  }
 
-    ObservedStream(ServletOutputStream out, Observation observation, @Nullable LongAdder bytes) {
+  /**
+   * The container's stream: failures reported to the observation, bytes counted when counting. Text
+   * ({@code print}, {@code println}) goes to the container's own {@code print}, which encodes it as
+   * that container does (Jetty in the response's charset); counted as the writer counts it.
+   */
+  private final class ObservedStream extends ServletOutputStream {
+    private final ServletOutputStream out;
+
+    ObservedStream(ServletOutputStream out) {
       this.out = out;
-      this.observation = observation;
-      this.bytes = bytes;
+    }
+
+    @Override
+    public void print(@Nullable String s) throws IOException {
+      try {
+        out.print(s);
+      } catch (IOException e) {
+        observation.writeFailed(e);
+        throw e;
+      }
+      if (bytes != null) {
+        String text = s == null ? "null" : s;
+        bytes.add(isUtf8(getCharacterEncoding()) ? utf8Length(text, 0, text.length()) : text.length());
+      }
     }
 
     @Override
@@ -171,34 +187,34 @@ final class ObservedResponse extends HttpServletResponseWrapper {
     public void close() {
       out.close();
     }
+  }
 
-    private static long utf8Length(CharSequence s, int off, int len) {
-      long n = 0;
-      for (int i = off; i < off + len; i++) {
-        n += utf8Length(s.charAt(i), i + 1 < off + len ? s.charAt(i + 1) : 0);
-        if (Character.isHighSurrogate(s.charAt(i)) && i + 1 < off + len
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        }
+  private static long utf8Length(CharSequence s, int off, int len) {
+    long n = 0;
+    for (int i = off; i < off + len; i++) {
+      n += utf8Length(s.charAt(i), i + 1 < off + len ? s.charAt(i + 1) : 0);
+      if (Character.isHighSurrogate(s.charAt(i)) && i + 1 < off + len
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
       }
-      return n;
     }
+    return n;
+  }
 
-    private static long utf8Length(char[] c, int off, int len) {
-      return utf8Length(java.nio.CharBuffer.wrap(c, off, len), 0, len);
-    }
+  private static long utf8Length(char[] c, int off, int len) {
+    return utf8Length(java.nio.CharBuffer.wrap(c, off, len), 0, len);
+  }
 
-    private static int utf8Length(char c, char next) {
-      if (c < 0x80) {
-        return 1;
-      }
-      if (c < 0x800) {
-        return 2;
-      }
-      if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) {
-        return 4;
-      }
-      return 3;
+  private static int utf8Length(char c, char next) {
+    if (c < 0x80) {
+      return 1;
     }
+    if (c < 0x800) {
+      return 2;
+    }
+    if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) {
+      return 4;
+    }
+    return 3;
   }
 }

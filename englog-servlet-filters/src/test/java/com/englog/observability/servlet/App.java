@@ -177,6 +177,10 @@ final class App {
     }), "/bytes");
     add(ctx, "nonblocking", new Scripted(App::nonBlocking), "/nonblocking");
     add(ctx, "stream", new Scripted((req, resp) -> stream(resp.getOutputStream())), "/stream");
+    add(ctx, "print", new Scripted((req, resp) -> {
+      resp.setContentType("text/plain;charset=UTF-8");
+      resp.getOutputStream().print(PRINTED); // each container encodes (or refuses) it in its own way
+    }), "/print", "/health/print");
     add(ctx, "stream-caught", new Scripted((req, resp) -> {
       try {
         stream(resp.getOutputStream());
@@ -258,6 +262,9 @@ final class App {
     r.setAsyncSupported(true);
     r.addMapping(patterns);
   }
+
+  /** What {@code /print} prints through {@code ServletOutputStream.print}: two bytes and three in UTF-8. */
+  static final String PRINTED = "\u00e9\u20ac";
 
   /** Writes 64 KB chunks for up to 20 s; throws once the client has gone away. */
   private static void stream(ServletOutputStream out) throws IOException {

@@ -527,6 +527,38 @@ class ObservabilityFilterTest {
     }
   }
 
+  /**
+   * Text printed to the response's output stream is encoded by the container as it would be without the
+   * filter ({@code /health/print} is excluded, so it gets the container's own response): Jetty in the
+   * response's charset, Tomcat byte per character, refusing what is not Latin-1. With counting on, the
+   * count is the text's length in that charset.
+   */
+  @ParameterizedTest
+  @EnumSource(ServletContainer.Kind.class)
+  void textPrintedToTheStreamIsWrittenAsTheContainerWritesIt(ServletContainer.Kind kind) throws Exception {
+    for (boolean counting : new boolean[] {false, true}) {
+      EnglogMetrics metrics = Harness.newMetrics();
+      try (ServletContainer.Running c = App.start(kind, App.options(), metrics,
+          b -> b.countResponseBytes(counting))) {
+        HttpResponse<String> observed = get(c, "/print");
+        HttpResponse<String> alone = get(c, "/health/print");
+        assertThat(alone.headers().firstValue("traceresponse")).as("/health/print is not observed").isEmpty();
+        assertThat(observed.statusCode()).as("status, counting %s", counting).isEqualTo(alone.statusCode());
+        if (alone.statusCode() == 200) {
+          assertThat(observed.body()).as("body, counting %s", counting).isEqualTo(alone.body());
+        }
+        if (kind == ServletContainer.Kind.JETTY) {
+          assertThat(observed.body()).isEqualTo(App.PRINTED);
+          if (counting) {
+            String trace = traceId(observed);
+            await("the access log line", () -> accessLines(trace).size() == 1);
+            assertThat(accessLines(trace).get(0).path("bytes_out").asLong()).isEqualTo(5L);
+          }
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ServletContainer.Kind.class)
   void forwardedHeadersCountOnlyFromATrustedProxy(ServletContainer.Kind kind) throws Exception {
