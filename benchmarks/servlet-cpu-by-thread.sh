@@ -10,7 +10,8 @@
 # Also prints the spans per request the OTLP sink received (1.00 at sampling 1.0: none dropped).
 #
 # Usage: benchmarks/servlet-cpu-by-thread.sh bare|englog|agent
-# Environment: RATE=3000|max SAMPLING=1.0 WARMUP=40 DURATION=20 SERVER_CPU=0 CLIENT_CPU=1 PORT=18090 SINK_PORT=14328
+# Environment: RATE=3000|max SAMPLING=1.0 WARMUP=40 DURATION=20 HEY_CONNECTIONS=32 SERVER_CPU=0 CLIENT_CPU=1
+#              PORT=18090 SINK_PORT=14328
 #              JAR=benchmarks/target/benchmarks.jar OUT=benchmarks/results/servlet-cpu-by-thread/<variant>
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ RATE=${RATE:-3000}
 SAMPLING=${SAMPLING:-1.0}
 WARMUP=${WARMUP:-40}
 DURATION=${DURATION:-20}
+HEY_CONNECTIONS=${HEY_CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${PORT:-18090}
@@ -79,7 +81,8 @@ snapshot > "$OUT/before.txt"
 if [ "$RATE" = max ]; then
   taskset -c "$CLIENT_CPU" wrk -t1 -c8 -d"${DURATION}s" "$URL" > "$OUT/load.out"
 else
-  taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c 8 -q "$(awk -v r="$RATE" 'BEGIN {printf "%.3f", r / 8}')" "$URL" \
+  taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c "$HEY_CONNECTIONS" \
+    -q "$(awk -v r="$RATE" -v c="$HEY_CONNECTIONS" 'BEGIN {printf "%.3f", r / c}')" "$URL" \
     > "$OUT/load.out"
 fi
 snapshot > "$OUT/after.txt"
