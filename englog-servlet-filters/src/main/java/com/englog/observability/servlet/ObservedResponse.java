@@ -89,8 +89,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       try {
         out.print(s);
       } catch (IOException e) {
-        observation.writeFailed(e);
-        throw e;
+        throw reported(e);
       }
       if (bytes != null) {
         String text = s == null ? "null" : s;
@@ -103,8 +102,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       try {
         out.write(b);
       } catch (IOException e) {
-        observation.writeFailed(e);
-        throw e;
+        throw reported(e);
       }
       if (bytes != null) {
         bytes.increment();
@@ -116,8 +114,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       try {
         out.write(b, off, len);
       } catch (IOException e) {
-        observation.writeFailed(e);
-        throw e;
+        throw reported(e);
       }
       if (bytes != null) {
         bytes.add(len);
@@ -129,8 +126,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       try {
         out.flush();
       } catch (IOException e) {
-        observation.writeFailed(e);
-        throw e;
+        throw reported(e);
       }
     }
 
@@ -139,9 +135,14 @@ final class ObservedResponse extends HttpServletResponseWrapper {
       try {
         out.close();
       } catch (IOException e) {
-        observation.writeFailed(e);
-        throw e;
+        throw reported(e);
       }
+    }
+
+    /** Tells the observation about a failed write; returns {@code e} for the caller to rethrow. */
+    private IOException reported(IOException e) {
+      observation.writeFailed(e);
+      return e;
     }
 
     @Override
